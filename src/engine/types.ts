@@ -1,0 +1,39 @@
+// The engine's contract: what a GPT-2 model is and what one forward pass returns.
+// Shapes are written as [dims] in row-major order; L layers, H heads, d = n_embd, dh = d / H,
+// V vocabulary size, P cached (past) positions, T new positions.
+
+/** GPT-2 hyper-parameters, read from a Hugging Face config.json. */
+export interface Gpt2Config {
+  nLayer: number; // L — transformer blocks (12 for GPT-2 small)
+  nHead: number; // H — attention heads per block (12)
+  nEmbd: number; // d — residual stream width (768)
+  vocabSize: number; // V — 50,257
+  nPositions: number; // context length, rows of wpe (1,024)
+  layerNormEpsilon: number; // 1e-5
+}
+
+/** Everything one pass computes for the T new positions, continuing P cached ones. */
+export interface ForwardResult {
+  pastLength: number; // P
+  length: number; // T
+  hidden: Float32Array; // [L+1, T, d] residual stream: embeddings first, then after each block (before ln_f)
+  attention: Float32Array; // [L, H, T, P+T] softmax probabilities of each new query over all keys
+  q: Float32Array; // [L, H, T, dh]
+  k: Float32Array; // [L, H, T, dh]
+  v: Float32Array; // [L, H, T, dh]
+  logits: Float32Array; // [T, V] after ln_f and the tied unembedding
+  cache: KvCache; // keys/values of all P+T positions, to continue from
+}
+
+/** Keys and values of every position seen so far; opaque outside the engine. */
+export interface KvCache {
+  readonly length: number; // positions held
+  dispose(): void;
+}
+
+export type OptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
+
+export interface LoadOptions {
+  threads?: number; // intra-op threads; default: all cores
+  optimization?: OptimizationLevel; // default 'all'
+}
