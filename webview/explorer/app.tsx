@@ -1,0 +1,155 @@
+// The explorer panel: three tabs over one decoding session. Host messages are validated, folded into
+// state by store.ts, and the app asks the host for the attention, Q/K/V and lens the UI shows.
+// Styles set from code go through Preact style objects, i.e. element.style (the CSSOM), which the
+// webview CSP allows; style="" attributes in markup and <style> elements would be blocked.
+
+import { useEffect, useReducer } from 'preact/hooks';
+import { ExplorerMessage, parseHostMessage, UiPatch, UiState } from '../../src/protocol';
+import { listenToHost, postToHost, restoreState, saveState } from '../shared/vscode-api';
+import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
+import { AttentionHeatmap, LayerHeadPickers } from './attention';
+import { TokenChips } from './chips';
+import { GenerationPanel } from './generation';
+import { current, HostData } from './host-data';
+import { LensPanel } from './lens';
+import { PositionsPanel } from './positions';
+import { QkvBox } from './qkv';
+import { SentencePicker } from './sentence';
+import { StatusLine } from './status';
+import { initialState, reduce } from './store';
+import { TokenTable } from './token-table';
+import { parseUiState } from './ui-state';
+
+const post = (message: ExplorerMessage) => postToHost(message);
+
+const TABS: TabSpec<UiState['tab']>[] = [
+  { id: 'tokens', title: 'Tokens' },
+  { id: 'attention', title: 'Self-Attention' },
+  { id: 'generation', title: 'Generation' },
+];
+
+export function App() {
+  const [state, dispatch] = useReducer(reduce, null, () => initialState(restoreState(parseUiState)));
+  const { data, ui } = state;
+  const change = (patch: UiPatch) => dispatch({ kind: 'ui', patch });
+
+  useEffect(() => {
+    const stop = listenToHost(parseHostMessage, (message) => dispatch({ kind: 'host', message }));
+    post({ type: 'ready' });
+    return stop;
+  }, []);
+  useHostRequests(data, ui);
+  useEffect(() => {
+    saveState(ui);
+    post({ type: 'uiState', ui });
+  }, [ui]);
+
+  const pick = (id: string) => {
+    dispatch({ kind: 'pick', id });
+    post({ type: 'selectSentence', id });
+  };
+  return (
+    <main class="explorer">
+      <StatusLine data={data} onCommand={(command) => post({ type: 'runCommand', command })} />
+      <Tabs label="Explorer views" tabs={TABS} active={ui.tab} onChange={(tab) => change({ tab })}>
+        <SentencePicker presets={data.presets} session={data.session} onPick={pick} />
+        {data.session ? <TabBody tab={ui.tab} data={data} ui={ui} change={change} /> : <EmptyState />}
+      </Tabs>
+    </main>
+  );
+}
+
+/** Asks the host for what the UI shows; a new session (sessions + 1) asks again. */
+function useHostRequests(data: HostData, ui: UiState) {
+  const ready = data.session !== null;
+  useEffect(() => {
+    if (ready) post({ type: 'requestAttention', layer: ui.layer, head: ui.head });
+  }, [ready, data.sessions, ui.layer, ui.head]);
+  useEffect(() => {
+    if (ready && ui.token !== null) post({ type: 'requestLens', layer: ui.lensLayer, token: ui.token, trackId: ui.trackId });
+  }, [ready, data.sessions, ui.token, ui.lensLayer, ui.trackId]);
+  useEffect(() => {
+    if (ready && ui.token !== null && ui.showQkv) post({ type: 'requestQkv', layer: ui.layer, head: ui.head, token: ui.token });
+  }, [ready, data.sessions, ui.token, ui.layer, ui.head, ui.showQkv]);
+}
+
+interface TabBodyProps {
+  tab: UiState['tab'];
+  data: HostData;
+  ui: UiState;
+  change: (patch: UiPatch) => void;
+}
+
+function TabBody({ tab, data, ui, change }: TabBodyProps) {
+  const session = data.session!;
+  const selectToken = (token: number) => change({ token });
+  const chips = <TokenChips tokens={session.tokens} selected={ui.token} onSelect={selectToken} />;
+  const lens = (
+    <LensPanel
+      view={current(data, data.lens, (view) => view.token === ui.token && view.layer === ui.lensLayer)}
+      token={ui.token === null ? null : session.tokens[ui.token]}
+      layers={session.model.layers}
+      lensLayer={ui.lensLayer}
+      trackId={ui.trackId}
+      onLayer={(lensLayer) => change({ lensLayer })}
+      onTrack={(trackId) => change({ trackId })}
+    />
+  );
+  const generation = <GenerationPanel session={session} tally={data.tally ?? session.tally} busy={data.busy} post={post} />;
+  if (tab === 'tokens') {
+    return (
+      <>
+        {chips}
+        <p class="hint">{session.tokens.length} tokens. A “·” is a space that belongs to the token. Click a chip for its logit lens.</p>
+        <TokenTable tokens={session.tokens} selected={ui.token} onReveal={(index) => post({ type: 'revealToken', index })} />
+        {lens}
+      </>
+    );
+  }
+  if (tab === 'generation') return generation;
+  return (
+    <>
+      {chips}
+      <AttentionSection data={data} ui={ui} change={change} />
+      {data.projection && <PositionsPanel projection={data.projection} tokens={session.tokens} slider={ui.slider} onSlider={(slider) => change({ slider })} />}
+      <QkvSection data={data} ui={ui} change={change} />
+      {lens}
+      <Divider />
+      {generation}
+    </>
+  );
+}
+
+function AttentionSection({ data, ui, change }: Omit<TabBodyProps, 'tab'>) {
+  const session = data.session!;
+  const view = current(data, data.attention, (attention) => attention.layer === ui.layer && attention.head === ui.head);
+  return (
+    <section class="panel" aria-labelledby="attention-title">
+      <h2 id="attention-title">Attention</h2>
+      <LayerHeadPickers layers={session.model.layers} heads={session.model.heads} layer={ui.layer} head={ui.head} onChange={change} />
+      <AttentionHeatmap view={view} tokens={session.tokens} selected={ui.token} />
+    </section>
+  );
+}
+
+function QkvSection({ data, ui, change }: Omit<TabBodyProps, 'tab'>) {
+  const session = data.session!;
+  const view = current(data, data.qkv, (qkv) => qkv.layer === ui.layer && qkv.head === ui.head && qkv.token === ui.token);
+  return (
+    <section class="panel" aria-label="Q / K / V vectors">
+      <Button appearance="secondary" pressed={ui.showQkv} onClick={() => change({ showQkv: !ui.showQkv })}>
+        {ui.showQkv ? 'Hide Q / K / V Vectors' : 'Show Q / K / V Vectors'}
+      </Button>
+      {ui.showQkv && <QkvBox view={view} token={ui.token === null ? null : session.tokens[ui.token]} layer={ui.layer} head={ui.head} />}
+    </section>
+  );
+}
+
+function EmptyState() {
+  return (
+    <div class="empty">
+      <p>Nothing to explore yet.</p>
+      <p class="hint">Pick a sentence from the Sentence dropdown above, or select text in an editor and analyze it with GPT-2 Explorer.</p>
+    </div>
+  );
+}

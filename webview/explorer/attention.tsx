@@ -1,0 +1,96 @@
+// The Layer and Head dropdowns and the chosen head's attention heatmap (hover: "query → key: weight").
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AttentionView, TokenChip } from '../../src/explorer/views';
+import { prepareCanvas, useWidth } from '../ui/canvas';
+import { Choice, Dropdown } from '../ui/toolkit';
+import { cellAt, drawHeatmap, HeatmapLayout, layoutHeatmap } from './heatmap';
+import { usePalette } from './theme';
+import { shownToken } from './token-text';
+
+export function numberChoices(count: number, label = (i: number) => String(i)): Choice[] {
+  return Array.from({ length: count }, (_, i) => ({ value: String(i), label: label(i) }));
+}
+
+interface LayerHeadProps {
+  layers: number;
+  heads: number;
+  layer: number;
+  head: number;
+  onChange: (patch: { layer?: number; head?: number }) => void;
+}
+
+export function LayerHeadPickers({ layers, heads, layer, head, onChange }: LayerHeadProps) {
+  return (
+    <div class="row">
+      <Dropdown label="Layer" value={String(layer)} choices={numberChoices(layers)} onChange={(v) => onChange({ layer: Number(v) })} />
+      <Dropdown label="Head" value={String(head)} choices={numberChoices(heads)} onChange={(v) => onChange({ head: Number(v) })} />
+    </div>
+  );
+}
+
+interface HeatmapProps {
+  view: AttentionView | null; // null while the requested head is on its way
+  tokens: TokenChip[];
+  selected: number | null;
+}
+
+interface Hover {
+  x: number;
+  y: number;
+  text: string;
+}
+
+export function AttentionHeatmap({ view, tokens, selected }: HeatmapProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const layout = useRef<HeatmapLayout | null>(null);
+  const [hover, setHover] = useState<Hover | null>(null);
+  const palette = usePalette();
+  const width = useWidth(box);
+  const labels = tokens.map((token) => token.text);
+
+  useEffect(() => {
+    if (!canvas.current || !view) return;
+    const shown = labels.slice(0, view.size);
+    const measure = canvas.current.getContext('2d')!;
+    const next = layoutHeatmap(shown, measure, palette, Math.min(width, 640));
+    const side = next.left + next.size * next.cell + 2;
+    drawHeatmap(prepareCanvas(canvas.current, side, side), next, view.weights, shown, selected, palette);
+    layout.current = next;
+  }, [view, tokens, selected, palette, width]);
+
+  const move = (event: MouseEvent) => {
+    const cell = layout.current && view ? cellAt(layout.current, event.offsetX, event.offsetY) : null;
+    if (!cell || !view) return setHover(null);
+    const weight = view.weights[cell.query * view.size + cell.key] ?? 0;
+    const text = `${shownToken(labels[cell.query] ?? '')} → ${shownToken(labels[cell.key] ?? '')}: ${weight.toFixed(3)}`;
+    setHover({ x: event.offsetX, y: event.offsetY, text });
+  };
+
+  return (
+    <div class={`heatmap${view ? '' : ' stale'}`} ref={box}>
+      <canvas
+        ref={canvas}
+        role="img"
+        aria-label={view ? describeHeatmap(view, labels, selected) : 'Attention heatmap loading'}
+        onMouseMove={move}
+        onMouseLeave={() => setHover(null)}
+      />
+      {hover && (
+        <div class="tooltip" style={{ left: `${hover.x + 12}px`, top: `${hover.y + 12}px` }}>
+          {hover.text}
+        </div>
+      )}
+      <p class="hint">Rows: the query token. Columns: the key it attends to. Stronger colour = more attention.</p>
+    </div>
+  );
+}
+
+/** For screen readers: where the selected (or last) query looks most. */
+function describeHeatmap(view: AttentionView, labels: string[], selected: number | null): string {
+  const query = selected !== null && selected < view.size ? selected : view.size - 1;
+  const row = view.weights.slice(query * view.size, (query + 1) * view.size);
+  const best = row.indexOf(Math.max(...row));
+  return `Attention of layer ${view.layer}, head ${view.head}: ${shownToken(labels[query] ?? '')} attends most to ${shownToken(labels[best] ?? '')} (${(row[best] ?? 0).toFixed(2)})`;
+}

@@ -1,0 +1,145 @@
+// "Generating the next token": the text so far, the counter, the ten best candidates as bars with
+// the Sample tally beside them, the decoding controls and why generation stopped.
+
+import { useState } from 'preact/hooks';
+import type { DecodingSettings, SessionView, StopReason, TallyView } from '../../src/explorer/views';
+import type { ExplorerMessage } from '../../src/protocol';
+import { Slider } from '../ui/slider';
+import { Button, TextField } from '../ui/toolkit';
+import { percent } from './lens';
+import { TokenText } from './token-text';
+
+type Post = (message: ExplorerMessage) => void;
+
+interface GenerationProps {
+  session: SessionView;
+  tally: TallyView;
+  busy: boolean;
+  post: Post;
+}
+
+const STOP_WORDS: Record<StopReason, (session: SessionView) => string> = {
+  eos: () => 'Stopped: <|endoftext|> scored highest',
+  max_tokens: (session) => `Stopped: reached ${session.settings.maxNewTokens} new tokens`,
+  context_full: () => 'Stopped: context full',
+};
+
+export function GenerationPanel({ session, tally, busy, post }: GenerationProps) {
+  const stopped = session.stop !== null;
+  return (
+    <section class="panel" aria-labelledby="generation-title">
+      <h2 id="generation-title">Generating the next token</h2>
+      <GeneratedSoFar session={session} />
+      <p class="counter" aria-live="polite">
+        {session.generated} / {session.settings.maxNewTokens} tokens generated
+      </p>
+      {session.stop && <p class="stop" role="status">{STOP_WORDS[session.stop](session)}</p>}
+      <CandidateBars session={session} tally={tally} />
+      <div class="row" role="group" aria-label="Generation controls">
+        <Button onClick={() => post({ type: 'step' })} disabled={busy || stopped} label="Step: append the top token">
+          Step
+        </Button>
+        <Button onClick={() => post({ type: 'sample' })} disabled={busy} appearance="secondary" label="Sample: roll once without appending">
+          Sample
+        </Button>
+        <Button onClick={() => post({ type: 'sampleAppend' })} disabled={busy || stopped} appearance="secondary">
+          Sample &amp; append
+        </Button>
+        <Button onClick={() => post({ type: 'reset' })} disabled={busy} appearance="secondary" label="Reset generation to the prompt">
+          Reset
+        </Button>
+      </div>
+      <DecodingControls settings={session.settings} kept={session.next.kept} post={post} />
+    </section>
+  );
+}
+
+function GeneratedSoFar({ session }: { session: SessionView }) {
+  return (
+    <div class="so-far" role="region" aria-label="Generated so far">
+      <span class="so-far__title">Generated so far</span>
+      <p class="so-far__text">
+        {session.truncated > 0 && <span class="hint">({session.truncated} tokens cut from the front) </span>}
+        {session.tokens.map((token) => (
+          <span key={token.index} class={token.generated ? 'generated' : undefined}>
+            {token.text}
+          </span>
+        ))}
+      </p>
+    </div>
+  );
+}
+
+function CandidateBars({ session, tally }: { session: SessionView; tally: TallyView }) {
+  const top = session.next.top;
+  return (
+    <div class="candidates">
+      <ol class="bars" aria-label="Next-token candidates">
+        {top.map((candidate, rank) => {
+          const draws = tally.counts[String(candidate.id)] ?? 0;
+          return (
+            <li key={candidate.id} class={`bars__row${rank === 0 ? ' bars__row--top' : ''}`} title={`id ${candidate.id}`}>
+              <span class="bars__token">
+                <TokenText text={candidate.text} />
+              </span>
+              <span class="bar" aria-hidden="true">
+                <span class="bar__fill" style={{ width: `${candidate.prob * 100}%` }} />
+              </span>
+              <span class="bars__prob">{percent(candidate.prob)}</span>
+              <span class="bars__tally" aria-label={`drawn ${draws} times`}>
+                {tally.total > 0 ? `×${draws}` : ''}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+      <p class="tally" aria-live="polite">
+        {tally.last ? (
+          <>
+            Last draw: <strong class="generated"><TokenText text={tally.last.text} /></strong> · {tally.total} draw{tally.total === 1 ? '' : 's'}
+          </>
+        ) : (
+          'Sample rolls from this distribution; the tally of draws appears beside the bars.'
+        )}
+      </p>
+    </div>
+  );
+}
+
+function DecodingControls({ settings, kept, post }: { settings: DecodingSettings; kept: number; post: Post }) {
+  // While dragging, show the value under the thumb; tell the host once, on release.
+  const [dragging, setDragging] = useState<number | null>(null);
+  const temperature = dragging ?? settings.temperature;
+  const [invalid, setInvalid] = useState<'topK' | 'topP' | null>(null);
+  const commitTemperature = (value: number) => {
+    setDragging(null);
+    post({ type: 'setDecoding', patch: { temperature: value } });
+  };
+  const commitNumber = (field: 'topK' | 'topP', text: string) => {
+    const value = Number(text);
+    const good = text !== '' && Number.isFinite(value) && (field === 'topK' ? Number.isInteger(value) && value >= 0 : value > 0 && value <= 1);
+    setInvalid(good ? null : field);
+    if (good && value !== settings[field]) post({ type: 'setDecoding', patch: { [field]: value } });
+  };
+  return (
+    <div class="decoding">
+      <Slider
+        label="Temperature"
+        min={0}
+        max={2}
+        step={0.05}
+        value={temperature}
+        valueText={temperature === 0 ? '0 (greedy)' : temperature.toFixed(2)}
+        onInput={setDragging}
+        onCommit={commitTemperature}
+      />
+      <div class="row">
+        <TextField label="Top-k" value={String(settings.topK)} invalid={invalid === 'topK'} onCommit={(text) => commitNumber('topK', text)} />
+        <TextField label="Top-p" value={String(settings.topP)} invalid={invalid === 'topP'} onCommit={(text) => commitNumber('topP', text)} />
+      </div>
+      <p class="hint">
+        Top-k 0 and top-p 1 are off. {kept.toLocaleString('en')} token{kept === 1 ? '' : 's'} in play.
+      </p>
+    </div>
+  );
+}

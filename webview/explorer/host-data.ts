@@ -1,0 +1,73 @@
+// Everything the host has told the explorer, folded from validated host messages (pure).
+
+import type { CommandAction, HostMessage, ModelState } from '../../src/protocol';
+import type { AttentionView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/explorer/views';
+
+/** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
+export interface Stamped<View> {
+  view: View;
+  session: number;
+}
+
+export interface HostData {
+  presets: PresetView[];
+  model: ModelState;
+  busy: boolean;
+  detail: string; // the status line's words
+  error: { message: string; action: CommandAction | null } | null;
+  sessions: number; // how many session messages arrived: stamps the views below
+  session: SessionView | null;
+  projection: ProjectionView | null;
+  tally: TallyView | null; // the session's, replaced by every `tally` message (Sample rolls)
+  attention: Stamped<AttentionView> | null;
+  qkv: Stamped<QkvView> | null;
+  lens: Stamped<LensView> | null;
+}
+
+export const emptyHostData: HostData = {
+  presets: [],
+  model: 'none',
+  busy: false,
+  detail: '',
+  error: null,
+  sessions: 0,
+  session: null,
+  projection: null,
+  tally: null,
+  attention: null,
+  qkv: null,
+  lens: null,
+};
+
+/** Folds one message in; `ui` messages change the UI state, not the data, and are handled by the caller. */
+export function foldHostMessage(data: HostData, message: HostMessage): HostData {
+  const stamp = <View>(view: View): Stamped<View> => ({ view, session: data.sessions });
+  switch (message.type) {
+    case 'init':
+      return { ...data, presets: message.presets };
+    case 'status':
+      // A model that is ready again clears an earlier error.
+      return { ...data, model: message.model, busy: message.busy, detail: message.detail, error: message.model === 'ready' ? null : data.error };
+    case 'session':
+      // The app asks again for the attention, Q/K/V and lens it shows; until they arrive the old ones stay
+      // on screen, marked stale, so the page does not jump while the learner presses Step.
+      return { ...data, sessions: data.sessions + 1, session: message.session, projection: message.projection, tally: message.session.tally };
+    case 'attention':
+      return { ...data, attention: stamp(message.view) };
+    case 'qkv':
+      return { ...data, qkv: stamp(message.view) };
+    case 'lens':
+      return { ...data, lens: stamp(message.view) };
+    case 'tally':
+      return { ...data, tally: message.tally };
+    case 'error':
+      return { ...data, error: { message: message.message, action: message.action } };
+    case 'ui':
+      return data;
+  }
+}
+
+/** The view if it belongs to the current session and answers what the UI asks for now. */
+export function current<View>(data: HostData, stamped: Stamped<View> | null, answers: (view: View) => boolean): View | null {
+  return stamped && stamped.session === data.sessions && answers(stamped.view) ? stamped.view : null;
+}

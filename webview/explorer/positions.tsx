@@ -1,0 +1,140 @@
+// "Token Positions Across Layers": where each token sits (2D projection) after 0..L layers.
+// One uPlot lives as long as the projection; a slider move only feeds it new data, gliding
+// from the dots on screen to the chosen layer over GLIDE_MS with requestAnimationFrame.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import type { ProjectionView, TokenChip } from '../../src/explorer/views';
+import { useWidth } from '../ui/canvas';
+import { Slider } from '../ui/slider';
+import { fixedRanges, Frame, frameAt, lerpFrames, scatterData, scatterOptions } from './scatter';
+import { Palette, usePalette } from './theme';
+import { shownToken } from './token-text';
+
+const GLIDE_MS = 200;
+const HEIGHT = 300;
+const HOVER_PX = 12;
+
+interface PositionsProps {
+  projection: ProjectionView;
+  tokens: TokenChip[];
+  slider: number;
+  onSlider: (layer: number) => void;
+}
+
+interface Hover {
+  x: number;
+  y: number;
+  text: string;
+}
+
+export function PositionsPanel({ projection, tokens, slider, onSlider }: PositionsProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const shown = useRef<Frame>(frameAt(projection, slider)); // what is on screen now, mid-glide included
+  const labels = useRef(tokens);
+  const layer = useRef(slider); // read by the hover handler, which outlives renders
+  const animation = useRef(0);
+  const [hover, setHover] = useState<Hover | null>(null);
+  const palette = usePalette();
+  const width = useWidth(box);
+  labels.current = tokens;
+  layer.current = slider;
+
+  useEffect(() => {
+    shown.current = frameAt(projection, slider);
+    const options = scatterOptions(width, HEIGHT, fixedRanges(projection), palette, (u) => drawLabels(u, shown.current, labels.current, palette));
+    const u = new uPlot(options, scatterData(shown.current, projection.last), box.current!);
+    plot.current = u;
+    const move = (event: MouseEvent) => setHover(nearestToken(u, shown.current, labels.current, event, layer.current));
+    const leave = () => setHover(null);
+    u.over.addEventListener('mousemove', move);
+    u.over.addEventListener('mouseleave', leave);
+    return () => {
+      cancelAnimationFrame(animation.current);
+      u.destroy();
+      plot.current = null;
+    };
+  }, [projection, palette]);
+
+  useEffect(() => plot.current?.setSize({ width, height: HEIGHT }), [width]);
+
+  useEffect(() => {
+    const u = plot.current;
+    if (!u) return;
+    const from = shown.current;
+    const to = frameAt(projection, slider);
+    const start = performance.now();
+    box.current!.dataset.settled = 'false';
+    cancelAnimationFrame(animation.current);
+    const tick = (now: number) => {
+      const t = Math.min(1, (now - start) / GLIDE_MS);
+      shown.current = lerpFrames(from, to, 1 - (1 - t) ** 3); // ease-out: fast start, gentle landing
+      u.setData(scatterData(shown.current, projection.last), false);
+      if (t < 1) animation.current = requestAnimationFrame(tick);
+      else box.current!.dataset.settled = 'true';
+    };
+    animation.current = requestAnimationFrame(tick);
+  }, [slider]);
+
+  const layers = projection.layers - 1;
+  return (
+    <section class="panel" aria-labelledby="positions-title">
+      <h2 id="positions-title">Token Positions Across Layers</h2>
+      <p class="hint">Each blue dot is one token (a 2D approximation of its 768 numbers); the red, bigger dot is the last token.</p>
+      <Slider label="Layer" min={0} max={layers} value={slider} valueText={`Layer ${slider}`} onInput={onSlider} />
+      <div class="scatter" ref={box} data-layer={slider}>
+        {hover && (
+          <div class="tooltip" style={{ left: `${hover.x + 12}px`, top: `${hover.y + 12}px` }}>
+            {hover.text}
+          </div>
+        )}
+      </div>
+      <PositionsTable projection={projection} tokens={tokens} layer={slider} />
+    </section>
+  );
+}
+
+/** The plotted numbers for screen readers (the canvas itself says nothing). */
+function PositionsTable({ projection, tokens, layer }: { projection: ProjectionView; tokens: TokenChip[]; layer: number }) {
+  const frame = frameAt(projection, layer);
+  return (
+    <table class="visually-hidden" aria-label={`Token positions at layer ${layer}`}>
+      <tbody>
+        {tokens.slice(0, projection.tokens).map((token, t) => (
+          <tr key={t} data-token={t}>
+            <th scope="row">{shownToken(token.text)}</th>
+            <td>{frame[2 * t].toFixed(3)}</td>
+            <td>{frame[2 * t + 1].toFixed(3)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function drawLabels(u: uPlot, frame: Frame, tokens: TokenChip[], palette: Palette) {
+  const ratio = window.devicePixelRatio || 1;
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.font = palette.font.replace(/^(\d+)px/, (_, px: string) => `${Number(px) * ratio}px`);
+  ctx.fillStyle = palette.muted;
+  ctx.textBaseline = 'bottom';
+  for (let t = 0; t < frame.length / 2 && t < tokens.length; t++) {
+    ctx.fillText(shownToken(tokens[t].text), u.valToPos(frame[2 * t], 'x', true) + 6 * ratio, u.valToPos(frame[2 * t + 1], 'y', true) - 4 * ratio);
+  }
+  ctx.restore();
+}
+
+function nearestToken(u: uPlot, frame: Frame, tokens: TokenChip[], event: MouseEvent, layer: number): Hover | null {
+  let best = -1;
+  let bestDistance = HOVER_PX;
+  for (let t = 0; t < frame.length / 2; t++) {
+    const distance = Math.hypot(u.valToPos(frame[2 * t], 'x') - event.offsetX, u.valToPos(frame[2 * t + 1], 'y') - event.offsetY);
+    if (distance < bestDistance) [best, bestDistance] = [t, distance];
+  }
+  if (best < 0) return null;
+  const token = tokens[best];
+  const text = `${shownToken(token?.text ?? '')} (token ${best + 1}, id ${token?.id ?? '?'}) at layer ${layer}`;
+  return { x: event.offsetX + u.bbox.left / (window.devicePixelRatio || 1), y: event.offsetY + u.bbox.top / (window.devicePixelRatio || 1), text };
+}

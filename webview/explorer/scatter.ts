@@ -1,0 +1,87 @@
+// The uPlot scatter behind "Token Positions Across Layers" (mode 2: each series carries its own
+// x and y arrays). Series 1 holds every token but the last, in blue; series 2 holds the last token,
+// red and bigger. Axis ranges are fixed over all layers so the frame stays put while dots glide.
+
+import uPlot from 'uplot';
+import type { ProjectionView } from '../../src/explorer/views';
+import type { Palette } from './theme';
+
+export type Frame = Float64Array; // [T, 2] flat: x, y of each token
+
+/** Token positions at one layer. */
+export function frameAt(projection: ProjectionView, layer: number): Frame {
+  const start = 2 * layer * projection.tokens;
+  return Float64Array.from(projection.points.slice(start, start + 2 * projection.tokens));
+}
+
+export function lerpFrames(from: Frame, to: Frame, t: number): Frame {
+  if (from.length !== to.length) return to;
+  return to.map((value, i) => from[i] + (value - from[i]) * t);
+}
+
+/** uPlot's mode-2 data: [null, [xs, ys] of the other tokens, [xs, ys] of the last token]. */
+export function scatterData(frame: Frame, last: number): uPlot.AlignedData {
+  const others: [number[], number[]] = [[], []];
+  for (let t = 0; t < frame.length / 2; t++) {
+    if (t === last) continue;
+    others[0].push(frame[2 * t]);
+    others[1].push(frame[2 * t + 1]);
+  }
+  const lastDot = [[frame[2 * last]], [frame[2 * last + 1]]];
+  return [null, others, lastDot] as unknown as uPlot.AlignedData;
+}
+
+/** [min, max] of x and of y over every layer, padded by 8% so edge dots are not cut. */
+export function fixedRanges(projection: ProjectionView): { x: uPlot.Range.MinMax; y: uPlot.Range.MinMax } {
+  const range = (offset: number): uPlot.Range.MinMax => {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = offset; i < projection.points.length; i += 2) {
+      min = Math.min(min, projection.points[i]);
+      max = Math.max(max, projection.points[i]);
+    }
+    if (!Number.isFinite(min)) return [-1, 1];
+    const pad = (max - min || 1) * 0.08;
+    return [min - pad, max + pad];
+  };
+  return { x: range(0), y: range(1) };
+}
+
+/** Draws a series' points as filled circles of `radius` CSS px (uPlot has no default scatter renderer). */
+function dots(radius: number): uPlot.Series.PathBuilder {
+  return (u, seriesIndex) => {
+    const [xs, ys] = u.data[seriesIndex] as unknown as [number[], number[]];
+    const series = u.series[seriesIndex];
+    const ratio = window.devicePixelRatio || 1;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.fillStyle = series.fill as string;
+    ctx.strokeStyle = series.stroke as string;
+    for (let i = 0; i < xs.length; i++) {
+      ctx.beginPath();
+      ctx.arc(u.valToPos(xs[i], 'x', true), u.valToPos(ys[i], 'y', true), radius * ratio, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    ctx.restore();
+    return null;
+  };
+}
+
+export function scatterOptions(width: number, height: number, ranges: ReturnType<typeof fixedRanges>, palette: Palette, drawLabels: (u: uPlot) => void): uPlot.Options {
+  const axis = { stroke: palette.muted, grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.grid }, font: palette.font, size: 28 };
+  return {
+    mode: 2,
+    width,
+    height,
+    legend: { show: false },
+    cursor: { show: false, drag: { x: false, y: false } },
+    scales: { x: { time: false, auto: false, range: ranges.x }, y: { auto: false, range: ranges.y } },
+    axes: [{ ...axis, label: 'component 1', labelFont: palette.font, labelSize: 14 }, { ...axis, label: 'component 2', labelFont: palette.font, labelSize: 14 }],
+    series: [
+      {},
+      { label: 'tokens', fill: palette.blue, stroke: palette.blue, paths: dots(5), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,
+      { label: 'last token', fill: palette.red, stroke: palette.red, paths: dots(8), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,
+    ],
+    hooks: { draw: [drawLabels] },
+  };
+}

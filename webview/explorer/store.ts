@@ -1,0 +1,46 @@
+// The explorer's whole state and how host messages and clicks change it (a pure reducer).
+
+import type { HostMessage, UiPatch, UiState } from '../../src/protocol';
+import { emptyHostData, foldHostMessage, HostData } from './host-data';
+import { applyPatch, clampToSession, initialUiState, startSentence } from './ui-state';
+import type { SessionView } from '../../src/explorer/views';
+
+export interface ExplorerState {
+  data: HostData;
+  ui: UiState;
+  restored: boolean; // ui came from before a reload: the first session keeps it
+  picked: string | null; // sentence id chosen in the dropdown, until its session arrives
+  shownSentence: string | null; // sentence id of the session on screen
+}
+
+export type Action = { kind: 'host'; message: HostMessage } | { kind: 'ui'; patch: UiPatch } | { kind: 'pick'; id: string };
+
+export function initialState(saved: UiState | null): ExplorerState {
+  return { data: emptyHostData, ui: saved ?? initialUiState, restored: saved !== null, picked: null, shownSentence: null };
+}
+
+export function reduce(state: ExplorerState, action: Action): ExplorerState {
+  switch (action.kind) {
+    case 'pick':
+      return { ...state, picked: action.id };
+    case 'ui':
+      return { ...state, ui: withinSession(applyPatch(state.ui, action.patch), state.data.session) };
+    case 'host':
+      if (action.message.type === 'ui') return reduce(state, { kind: 'ui', patch: action.message.patch });
+      if (action.message.type === 'session') return receiveSession(state, action.message.session, foldHostMessage(state.data, action.message));
+      return { ...state, data: foldHostMessage(state.data, action.message) };
+  }
+}
+
+function receiveSession(state: ExplorerState, session: SessionView, data: HostData): ExplorerState {
+  const id = session.sentence.id;
+  // Step 1 of the lesson: a newly chosen sentence brings its default Layer/Head. The same sentence
+  // (after Step, Sample, Reset or a reload) keeps what the learner set.
+  const isNew = state.picked === id || (state.shownSentence === null ? !state.restored : state.shownSentence !== id);
+  const ui = clampToSession(isNew ? startSentence(state.ui, session) : state.ui, session);
+  return { ...state, data, ui, picked: state.picked === id ? null : state.picked, shownSentence: id };
+}
+
+function withinSession(ui: UiState, session: SessionView | null): UiState {
+  return session ? clampToSession(ui, session) : ui;
+}

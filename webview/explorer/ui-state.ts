@@ -1,0 +1,57 @@
+// The explorer's UiState rules, pure: defaults, limits from the model, host patches, and what a
+// new session does to the dropdowns (lesson, Self-Attention step 1).
+
+import { parseExplorerMessage, UiPatch, UiState } from '../../src/protocol';
+import type { Result } from '../../src/schema';
+import type { SessionView } from '../../src/explorer/views';
+
+export const GPT2_LAYERS = 12;
+
+export const initialUiState: UiState = {
+  tab: 'tokens', // the lesson starts with "Select the Self-Attention tab"
+  layer: 0,
+  head: 0,
+  slider: 0,
+  token: null,
+  showQkv: false,
+  lensLayer: GPT2_LAYERS,
+  trackId: null,
+};
+
+/** Checks a saved state with the protocol's own UiState schema (it is the `ui` field of `uiState`). */
+export function parseUiState(raw: unknown): Result<UiState> {
+  const result = parseExplorerMessage({ type: 'uiState', ui: raw });
+  return result.ok && result.value.type === 'uiState' ? { ok: true, value: result.value.ui } : { ok: false, error: result.ok ? 'not a UiState' : result.error };
+}
+
+export function applyPatch(ui: UiState, patch: UiPatch): UiState {
+  const next = { ...ui };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+  }
+  return next;
+}
+
+/** Keeps every index inside the current session: L layers, H heads, T tokens. */
+export function clampToSession(ui: UiState, session: SessionView): UiState {
+  const { layers, heads } = session.model;
+  const clamp = (value: number, max: number) => Math.min(Math.max(value, 0), max);
+  const token = ui.token !== null && ui.token < session.tokens.length ? ui.token : null;
+  return {
+    ...ui,
+    layer: clamp(ui.layer, layers - 1),
+    head: clamp(ui.head, heads - 1),
+    slider: clamp(ui.slider, layers),
+    lensLayer: clamp(ui.lensLayer, layers),
+    token,
+  };
+}
+
+/** A different sentence starts fresh: its default Layer/Head, no clicked chip, no tracked token. */
+export function startSentence(ui: UiState, session: SessionView): UiState {
+  return { ...ui, layer: session.defaults.layer, head: session.defaults.head, token: null, trackId: null };
+}
+
+export function sameUi(a: UiState, b: UiState): boolean {
+  return (Object.keys(a) as (keyof UiState)[]).every((key) => a[key] === b[key]);
+}
