@@ -46,6 +46,7 @@ export function PositionsPanel({ projection, tokens, slider, onSlider }: Positio
     const options = scatterOptions(width, HEIGHT, fixedRanges(projection), palette, (u) => drawLabels(u, shown.current, labels.current, palette));
     const u = new uPlot(options, scatterData(shown.current, projection.last), box.current!);
     plot.current = u;
+    box.current!.dataset.shownLayer = String(slider);
     const move = (event: MouseEvent) => setHover(nearestToken(u, shown.current, labels.current, event, layer.current));
     const leave = () => setHover(null);
     u.over.addEventListener('mousemove', move);
@@ -65,14 +66,14 @@ export function PositionsPanel({ projection, tokens, slider, onSlider }: Positio
     const from = shown.current;
     const to = frameAt(projection, slider);
     const start = performance.now();
-    box.current!.dataset.settled = 'false';
     cancelAnimationFrame(animation.current);
     const tick = (now: number) => {
       const t = Math.min(1, (now - start) / GLIDE_MS);
       shown.current = lerpFrames(from, to, 1 - (1 - t) ** 3); // ease-out: fast start, gentle landing
-      u.setData(scatterData(shown.current, projection.last), false);
+      u.setData(scatterData(shown.current, projection.last), false); // the scales stay fixed…
+      u.redraw(); // …so redraw the dots ourselves
       if (t < 1) animation.current = requestAnimationFrame(tick);
-      else box.current!.dataset.settled = 'true';
+      else box.current!.dataset.shownLayer = String(slider); // the glide has landed
     };
     animation.current = requestAnimationFrame(tick);
   }, [slider]);
@@ -83,7 +84,7 @@ export function PositionsPanel({ projection, tokens, slider, onSlider }: Positio
       <h2 id="positions-title">Token Positions Across Layers</h2>
       <p class="hint">Each blue dot is one token (a 2D approximation of its 768 numbers); the red, bigger dot is the last token.</p>
       <Slider label="Layer" min={0} max={layers} value={slider} valueText={`Layer ${slider}`} onInput={onSlider} />
-      <div class="scatter" ref={box} data-layer={slider}>
+      <div class="scatter" ref={box}>
         {hover && (
           <div class="tooltip" style={{ left: `${hover.x + 12}px`, top: `${hover.y + 12}px` }}>
             {hover.text}

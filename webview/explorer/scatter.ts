@@ -48,15 +48,13 @@ export function fixedRanges(projection: ProjectionView): { x: uPlot.Range.MinMax
 }
 
 /** Draws a series' points as filled circles of `radius` CSS px (uPlot has no default scatter renderer). */
-function dots(radius: number): uPlot.Series.PathBuilder {
+function dots(radius: number, colour: string): uPlot.Series.PathBuilder {
   return (u, seriesIndex) => {
     const [xs, ys] = u.data[seriesIndex] as unknown as [number[], number[]];
-    const series = u.series[seriesIndex];
     const ratio = window.devicePixelRatio || 1;
     const ctx = u.ctx;
     ctx.save();
-    ctx.fillStyle = series.fill as string;
-    ctx.strokeStyle = series.stroke as string;
+    ctx.fillStyle = colour;
     for (let i = 0; i < xs.length; i++) {
       ctx.beginPath();
       ctx.arc(u.valToPos(xs[i], 'x', true), u.valToPos(ys[i], 'y', true), radius * ratio, 0, 2 * Math.PI);
@@ -79,8 +77,8 @@ export function scatterOptions(width: number, height: number, ranges: ReturnType
     axes: [{ ...axis, label: 'component 1', labelFont: palette.font, labelSize: 14 }, { ...axis, label: 'component 2', labelFont: palette.font, labelSize: 14 }],
     series: [
       {},
-      { label: 'tokens', fill: palette.blue, stroke: palette.blue, paths: dots(5), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,
-      { label: 'last token', fill: palette.red, stroke: palette.red, paths: dots(8), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,
+      { label: 'tokens', fill: palette.blue, stroke: palette.blue, paths: dots(5, palette.blue), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,
+      { label: 'last token', fill: palette.red, stroke: palette.red, paths: dots(8, palette.red), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,
     ],
     hooks: { draw: [drawLabels] },
   };

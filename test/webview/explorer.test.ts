@@ -1,0 +1,276 @@
+// The explorer webview in Debian's headless Chromium: the built bundle inside the real shell and CSP,
+// a fake host answering like the real one, and the lesson's steps done by clicking and typing.
+
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { parseHostMessage } from '../../src/protocol';
+import * as lesson from './fixtures/lesson';
+import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { colourBlob, scatterAt, unexpectedViolations } from './page-checks';
+
+describe('explorer webview fixtures', () => {
+  it('are messages the protocol accepts', () => {
+    const messages = [lesson.init, lesson.ready, lesson.session(), lesson.session('fox', 3), lesson.session('capitals', 10), lesson.attention(6, 0, 12), lesson.qkv(11, 0, 11), lesson.lens(12, 11, null)];
+    for (const message of messages) assert.deepEqual(parseHostMessage(message), { ok: true, value: message });
+  });
+});
+
+describe('explorer webview (browser)', () => {
+  let browser: Browser;
+  let server: PageServer;
+  let explorer: ExplorerPage;
+
+  before(async () => {
+    [browser, server] = await Promise.all([launchChromium(), servePages()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(async () => {
+    const violations = unexpectedViolations(explorer.violations, explorer.loads());
+    const malformed = explorer.host.malformed;
+    await explorer.page.context().close();
+    assert.deepEqual(violations, [], 'CSP violations or page errors');
+    assert.deepEqual(malformed, [], 'the page posted messages the protocol rejects');
+  });
+
+  async function open(options: Parameters<typeof openExplorer>[2] = {}): Promise<Page> {
+    explorer = await openExplorer(browser, server, options);
+    return explorer.page;
+  }
+
+  async function openOn(tab: 'Tokens' | 'Self-Attention' | 'Generation'): Promise<Page> {
+    const page = await open();
+    await page.locator('.chip').first().waitFor();
+    if (tab !== 'Tokens') await page.getByRole('tab', { name: tab }).click();
+    return page;
+  }
+
+  async function choose(page: Page, dropdown: string, option: string) {
+    await page.getByRole('combobox', { name: dropdown }).click();
+    await page.getByRole('option', { name: option, exact: true }).click();
+  }
+
+  /** Polls until the fake host has received a message matching `match`. */
+  async function received<T>(find: () => T | undefined, what: string): Promise<T> {
+    for (let i = 0; i < 100; i++) {
+      const found = find();
+      if (found !== undefined) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the host never received ${what}`);
+  }
+
+  it('shows an empty state and the status before any session, then sends ready', async () => {
+    const page = await open({ answer: false });
+    await received(() => explorer.host.last('ready'), 'ready');
+    await page.getByText('Nothing to explore yet.').waitFor();
+    await explorer.host.send({ type: 'status', model: 'loading', busy: true, detail: 'reading weights' });
+    await page.getByText('Loading the model… · reading weights · working…').waitFor();
+  });
+
+  it('renders one chip per token of the lesson sentence, spaces visible, ids on hover', async () => {
+    const page = await openOn('Self-Attention');
+    const chips = page.locator('.chip');
+    assert.equal(await chips.count(), 12);
+    assert.deepEqual(await chips.allInnerTexts(), ['The', '·capital', '·of', '·Germany', '·is', '·Berlin', '.', '·The', '·capital', '·of', '·France', '·is']);
+    assert.equal(await chips.nth(1).getAttribute('title'), 'id 3139');
+    assert.equal(await chips.nth(11).getAttribute('aria-label'), 'Token 12: space + is, id 318');
+    await page.getByRole('combobox', { name: 'Sentence' }).waitFor();
+    assert.equal(await page.getByRole('combobox', { name: 'Layer' }).getAttribute('current-value'), '6');
+  });
+
+  it('choosing a sentence sends selectSentence and applies its default layer and head', async () => {
+    const page = await openOn('Self-Attention');
+    await choose(page, 'Sentence', lesson.presets[1].text);
+    assert.deepEqual(await received(() => explorer.host.last('selectSentence'), 'selectSentence'), { type: 'selectSentence', id: 'fox' });
+    await page.waitForFunction(() => document.querySelectorAll('.chip').length === 8);
+    const layer = page.getByRole('combobox', { name: 'Layer' });
+    const head = page.getByRole('combobox', { name: 'Head' });
+    await page.waitForFunction(() => (document.querySelector('vscode-dropdown[aria-label="Layer"]') as HTMLSelectElement).value === '3');
+    assert.equal(await head.evaluate((el) => (el as HTMLSelectElement).value), '2');
+    assert.equal(await layer.evaluate((el) => (el as HTMLSelectElement).value), '3');
+    assert.deepEqual(explorer.host.last('requestAttention'), { type: 'requestAttention', layer: 3, head: 2 });
+    await page.getByText('0 / 10 tokens generated').waitFor();
+  });
+
+  it('Layer and Head changes ask for attention; the heatmap answers hover with the weight', async () => {
+    const page = await openOn('Self-Attention');
+    await choose(page, 'Layer', '11');
+    await received(() => explorer.host.ofType('requestAttention').find((m) => m.layer === 11 && m.head === 0), 'requestAttention 11/0');
+    await choose(page, 'Head', '4');
+    await received(() => explorer.host.ofType('requestAttention').find((m) => m.layer === 11 && m.head === 4), 'requestAttention 11/4');
+    const canvas = page.locator('.heatmap canvas');
+    await page.waitForFunction(() => !document.querySelector('.heatmap')!.classList.contains('stale'));
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 4, box.y + box.height - 4); // last query → last key
+    const tooltip = await page.locator('.heatmap .tooltip').innerText();
+    const expected = (lesson.attention(11, 4, 12) as { view: { weights: number[] } }).view.weights[143];
+    assert.equal(tooltip, `·is → ·is: ${expected.toFixed(3)}`);
+  });
+
+  it('a clicked chip asks for its lens and, with the box open, its Q/K/V, drawn as three strips of 64', async () => {
+    const page = await openOn('Self-Attention');
+    await page.getByRole('button', { name: 'Show Q / K / V Vectors' }).click();
+    await page.getByText('Click a token chip to see its Q, K and V vectors.').waitFor();
+    await page.locator('.chip').nth(11).click();
+    assert.deepEqual(await received(() => explorer.host.last('requestLens'), 'requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
+    assert.deepEqual(await received(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 6, head: 0, token: 11 });
+    await page.locator('.strip').nth(2).waitFor();
+    assert.equal(await page.locator('.strip').count(), 3);
+    assert.equal(await page.locator('.strip').nth(0).locator('.cell').count(), 64);
+    const q = (lesson.qkv(6, 0, 11) as { view: { q: number[] } }).view.q;
+    assert.equal(await page.locator('.strip').nth(0).locator('.cell').nth(5).getAttribute('title'), `q[5] = ${q[5].toFixed(4)}`);
+    assert.equal(await page.locator('.strip .cell--pos').count() + (await page.locator('.strip .cell--neg').count()), 192);
+    assert.ok(await page.locator('.chip').nth(11).evaluate((el) => el.classList.contains('chip--selected')));
+    await page.locator('.lens__row').first().waitFor();
+    assert.equal(await page.locator('.lens__row').count(), 10);
+  });
+
+  it('picking a lens row tracks that token across layers', async () => {
+    const page = await openOn('Tokens');
+    await page.locator('.chip').nth(11).click();
+    await page.locator('.lens__row').nth(1).click();
+    const london = (lesson.lens(12, 11, null) as { view: { top: { id: number }[] } }).view.top[1].id;
+    assert.deepEqual(await received(() => explorer.host.ofType('requestLens').find((m) => m.trackId === london), 'requestLens with trackId'), {
+      type: 'requestLens',
+      layer: 12,
+      token: 11,
+      trackId: london,
+    });
+    await page.getByText('Probability of “·London” after each layer', { exact: false }).waitFor();
+  });
+
+  it('moving the slider glides the dots to another layer; the last token stays red', async () => {
+    const page = await openOn('Self-Attention');
+    const slider = page.getByRole('slider', { name: 'Layer', exact: true });
+    await scatterAt(page, 0);
+    const redBefore = await colourBlob(page, '--vscode-charts-red');
+    const blueBefore = await colourBlob(page, '--vscode-charts-blue');
+    assert.ok(redBefore.pixels > 50 && blueBefore.pixels > 200, `dots drawn: red ${redBefore.pixels}, blue ${blueBefore.pixels}`);
+    await slider.fill('12');
+    await page.getByText('Layer 12', { exact: true }).waitFor();
+    await scatterAt(page, 12);
+    const redAfter = await colourBlob(page, '--vscode-charts-red');
+    assert.ok(redAfter.pixels > 50, 'the last token is still drawn red');
+    assert.ok(Math.hypot(redAfter.x - redBefore.x, redAfter.y - redBefore.y) > 20, `the red dot moved: ${JSON.stringify([redBefore, redAfter])}`);
+    assert.ok(redAfter.pixels > (await colourBlob(page, '--vscode-charts-blue')).pixels / 11, 'the red dot is bigger than a blue one');
+    await slider.focus();
+    await page.keyboard.press('ArrowLeft');
+    await scatterAt(page, 11);
+    assert.equal(await page.locator('table[aria-label="Token positions at layer 11"] tr').count(), 12);
+  });
+
+  it('Step, Sample, Sample & append, Reset and temperature send their messages', async () => {
+    const page = await openOn('Generation');
+    await page.getByRole('button', { name: 'Step: append the top token' }).click();
+    await received(() => explorer.host.last('step'), 'step');
+    await page.getByText('1 / 10 tokens generated').waitFor();
+    assert.equal(await page.locator('.so-far .generated').innerText(), ' Paris');
+    await page.getByRole('button', { name: 'Sample: roll once without appending' }).click();
+    await received(() => explorer.host.last('sample'), 'sample');
+    await page.getByText('Last draw:', { exact: false }).waitFor();
+    assert.equal(await page.locator('.bars__tally').first().innerText(), '×1');
+    await page.getByRole('button', { name: 'Sample & append' }).click();
+    await received(() => explorer.host.last('sampleAppend'), 'sampleAppend');
+    const temperature = page.getByRole('slider', { name: 'Temperature' });
+    await temperature.fill('0');
+    assert.deepEqual(await received(() => explorer.host.last('setDecoding'), 'setDecoding'), { type: 'setDecoding', patch: { temperature: 0 } });
+    await page.getByText('0 (greedy)').waitFor();
+    const topK = page.locator('vscode-text-field[aria-label="Top-k"] input');
+    await topK.fill('40');
+    await topK.press('Enter');
+    assert.deepEqual(await received(() => explorer.host.ofType('setDecoding').find((m) => m.patch.topK !== undefined), 'setDecoding topK'), { type: 'setDecoding', patch: { topK: 40 } });
+    await page.getByRole('button', { name: 'Reset generation to the prompt' }).click();
+    await received(() => explorer.host.last('reset'), 'reset');
+    await page.getByText('0 / 10 tokens generated').waitFor();
+  });
+
+  it('a session with generated tokens paints them blue and counts them; busy disables Step', async () => {
+    const page = await open({ answer: false });
+    await explorer.host.send(lesson.init);
+    await explorer.host.send(lesson.session('capitals', 1));
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    await page.getByText('1 / 10 tokens generated').waitFor();
+    const generated = page.locator('.so-far .generated');
+    assert.equal(await generated.innerText(), ' Paris');
+    const blue = await page.evaluate(() => getComputedStyle(document.body).getPropertyValue('--vscode-charts-blue').trim());
+    assert.equal(await generated.evaluate((el) => getComputedStyle(el).color), hexToRgb(blue));
+    await explorer.host.send({ type: 'status', model: 'ready', busy: true, detail: '' });
+    const step = page.getByRole('button', { name: 'Step: append the top token' });
+    await page.waitForFunction(() => document.querySelector('vscode-button[aria-label^="Step"]')!.hasAttribute('disabled'));
+    await step.click({ force: true });
+    await explorer.host.send(lesson.session('capitals', 10));
+    await page.getByText('Stopped: reached 10 new tokens').waitFor();
+    assert.equal(explorer.host.ofType('step').length, 0, 'a disabled Step sent nothing');
+  });
+
+  it('keeps its UI state across a reload', async () => {
+    const page = await openOn('Self-Attention');
+    await choose(page, 'Layer', '11');
+    await page.locator('.chip').nth(3).click();
+    await page.getByRole('slider', { name: 'Layer', exact: true }).fill('9');
+    await received(() => explorer.host.ofType('uiState').find((m) => m.ui.slider === 9), 'uiState with slider 9');
+    explorer.host.clear();
+    await page.reload();
+    await page.locator('.chip').first().waitFor();
+    await page.getByText('Layer 9', { exact: true }).waitFor();
+    const state = await received(() => explorer.host.ofType('uiState')[0], 'uiState after reload');
+    assert.deepEqual(state.ui, { tab: 'attention', layer: 11, head: 0, slider: 9, token: 3, showQkv: false, lensLayer: 12, trackId: null });
+    assert.ok(await page.locator('.chip').nth(3).evaluate((el) => el.classList.contains('chip--selected')));
+  });
+
+  it('drops malformed host messages with a warning and keeps working', async () => {
+    const page = await openOn('Tokens');
+    await explorer.host.send({ type: 'session', session: { tokens: 'nope' } });
+    await explorer.host.send({ type: 'attention', view: { layer: -1, head: 0, size: 1, weights: [2] } });
+    await explorer.host.send('not even an object');
+    await explorer.host.send({ type: 'ui', patch: { tab: 'generation', bogus: 1 } });
+    await page.waitForFunction(() => true);
+    assert.equal(explorer.warnings.filter((w) => w.startsWith('dropped a malformed host message')).length, 4);
+    assert.equal(await page.locator('.chip').count(), 12);
+    await explorer.host.send({ type: 'ui', patch: { tab: 'generation' } });
+    await page.getByText('Generating the next token').waitFor();
+  });
+
+  it('an error offers its fix as a button that runs the command', async () => {
+    const page = await open({ answer: false });
+    await explorer.host.send({ type: 'error', message: 'GPT-2 is not downloaded yet.', action: 'downloadModel' });
+    await page.getByRole('button', { name: 'Download GPT-2' }).click();
+    assert.deepEqual(await received(() => explorer.host.last('runCommand'), 'runCommand'), { type: 'runCommand', command: 'downloadModel' });
+  });
+
+  it('the Tokens tab lists ids and character ranges; a range reveals the token in the editor', async () => {
+    const page = await openOn('Tokens');
+    const rows = page.locator('.token-table tbody tr');
+    assert.equal(await rows.count(), 12);
+    assert.deepEqual(await rows.nth(3).locator('td').allInnerTexts(), ['4', '·Germany', '4486', '14–22']);
+    await rows.nth(3).getByRole('button').click();
+    assert.deepEqual(await received(() => explorer.host.last('revealToken'), 'revealToken'), { type: 'revealToken', index: 3 });
+  });
+
+  it('every control is reachable with Tab, and Enter on a chip selects it', async () => {
+    const page = await openOn('Self-Attention');
+    await page.locator('.chip').nth(0).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await received(() => explorer.host.ofType('requestLens').find((m) => m.token === 1), 'requestLens for chip 2 by keyboard');
+    const reached = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      reached.add(await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName;
+      }));
+    }
+    for (const name of ['Layer', 'Head', 'Step: append the top token', 'Sample: roll once without appending', 'Temperature', 'Top-k', 'Top-p']) {
+      assert.ok(reached.has(name), `Tab reaches ${name}: ${[...reached].join(' | ')}`);
+    }
+  });
+});
+
+function hexToRgb(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+}

@@ -1,0 +1,126 @@
+// Serves the explorer bundle inside the real webview shell (renderWebviewHtml, real CSP) from
+// 127.0.0.1, and opens it in Debian's headless Chromium with a fake acquireVsCodeApi wired to a
+// FakeHost in Node. The fake API is the only stand-in: everything else is the shipped code.
+
+import { readFile } from 'node:fs/promises';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { renderWebviewHtml } from '../../src/extension/webview-html';
+import { FakeHost } from './fake-host';
+import { themeCss, THEMES, ThemeName } from './themes';
+
+const ROOT = join(__dirname, '..', '..');
+const BUNDLE = join(ROOT, 'dist', 'webview');
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface PageServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** `/?theme=dark|light` is the explorer page; `/dist/webview/*` the bundle; `/theme/<name>.css` the colours. */
+export async function servePages(): Promise<PageServer> {
+  let origin = '';
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', origin);
+    respond(url, origin)
+      .then(({ type, body }) => {
+        response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+        response.end(body);
+      })
+      .catch(() => {
+        response.writeHead(404);
+        response.end();
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { origin, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function respond(url: URL, origin: string): Promise<{ type: string; body: string | Buffer }> {
+  if (url.pathname === '/') {
+    const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
+    const html = renderWebviewHtml({
+      title: 'GPT-2 Explorer',
+      cspSource: origin,
+      scriptUri: `${origin}/dist/webview/explorer.js`,
+      styleUris: [`${origin}/theme/${theme}.css`, `${origin}/dist/webview/explorer.css`],
+      bodyClass: THEMES[theme].bodyClass,
+    });
+    return { type: 'text/html', body: html };
+  }
+  const themeMatch = /^\/theme\/(dark|light)\.css$/.exec(url.pathname);
+  if (themeMatch) return { type: 'text/css', body: themeCss(themeMatch[1] as ThemeName) };
+  const file = /^\/dist\/webview\/(explorer\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
+  if (!file) throw new Error('not found');
+  const extension = file[1].slice(file[1].lastIndexOf('.'));
+  return { type: TYPES[extension], body: await readFile(join(BUNDLE, file[1])) };
+}
+
+export interface ExplorerPage {
+  page: Page;
+  host: FakeHost;
+  violations: string[]; // CSP violations and page errors: every test expects none
+  warnings: string[]; // console warnings (malformed messages are reported there)
+  loads(): number; // page loads so far (1 + reloads)
+}
+
+interface OpenOptions {
+  theme?: ThemeName;
+  answer?: boolean; // the fake host replies like the real one (default true)
+  width?: number;
+  height?: number;
+}
+
+export async function openExplorer(browser: Browser, server: PageServer, options: OpenOptions = {}): Promise<ExplorerPage> {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 900, height: options.height ?? 900 } });
+  const page = await context.newPage();
+  const host = new FakeHost(page, options.answer ?? true);
+  const violations: string[] = [];
+  const warnings: string[] = [];
+  await page.exposeFunction('__fakeHostReceive', (message: unknown) => host.receive(message));
+  await page.exposeFunction('__reportViolation', (text: string) => violations.push(text));
+  await page.addInitScript(FAKE_VSCODE_API);
+  page.on('console', (message) => {
+    if (/Content.Security.Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
+  let loads = 0;
+  page.on('domcontentloaded', () => loads++);
+  await page.goto(`${server.origin}/?theme=${options.theme ?? 'dark'}`);
+  return { page, host, violations, warnings, loads: () => loads };
+}
+
+/**
+ * Runs in the page before its scripts (outside the CSP, like VS Code's own preload). State lives in
+ * sessionStorage so it survives a reload, as VS Code keeps it for a webview. A string, not a function:
+ * tsx would add helpers to a function's source that do not exist in the page.
+ */
+const FAKE_VSCODE_API = `
+  let acquired = false;
+  window.acquireVsCodeApi = () => {
+    if (acquired) throw new Error('acquireVsCodeApi called twice'); // VS Code throws too
+    acquired = true;
+    return {
+      postMessage: (message) => window.__fakeHostReceive(JSON.parse(JSON.stringify(message))),
+      getState: () => {
+        const saved = sessionStorage.getItem('vscode-state');
+        return saved === null ? undefined : JSON.parse(saved);
+      },
+      setState: (state) => sessionStorage.setItem('vscode-state', JSON.stringify(state)),
+    };
+  };
+  document.addEventListener('securitypolicyviolation', (event) =>
+    window.__reportViolation('CSP ' + event.violatedDirective + ': ' + event.blockedURI + ' ' + (event.sample || '')));
+`;
