@@ -29,7 +29,8 @@ export function LensPanel({ view, token, layers, lensLayer, trackId, onLayer, on
         <>
           <p class="hint">
             What comes after {spokenToken(token.text)} (token {token.index + 1}) if the model stopped after layer {lensLayer}
-            {lensLayer === 0 ? ' (just the embeddings)' : ''}. Odd tokens at middle layers are real vocabulary entries.
+            {lensLayer === 0 ? ' (just the embeddings)' : ''}. Odd tokens at middle layers are real vocabulary entries. Click a row
+            to plot its probability across layers.
           </p>
           <Slider label="Lens layer" min={0} max={layers} value={lensLayer} valueText={`Layer ${lensLayer}`} onInput={onLayer} />
           <div class={view ? 'lens' : 'lens stale'}>
@@ -103,7 +104,7 @@ function lineOptions(width: number, layers: number, palette: Palette, text: stri
     scales: { x: { time: false, range: [0, layers] }, y: { range: [0, 1] } },
     axes: [
       { ...axis, label: 'layer', labelFont: palette.font, labelSize: 14 },
-      { ...axis, values: (_, ticks) => ticks.map((tick) => `${Math.round(tick * 100)}%`) },
+      { ...axis, size: 48, values: (_, ticks) => ticks.map((tick) => `${Math.round(tick * 100)}%`) },
     ],
     series: [{ label: 'layer' }, { label: shownToken(text), stroke: palette.blue, width: 2, points: { show: true, size: 5, fill: palette.blue } }],
   };

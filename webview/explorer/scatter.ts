@@ -74,7 +74,7 @@ export function scatterOptions(width: number, height: number, ranges: ReturnType
     legend: { show: false },
     cursor: { show: false, drag: { x: false, y: false } },
     scales: { x: { time: false, auto: false, range: ranges.x }, y: { auto: false, range: ranges.y } },
-    axes: [{ ...axis, label: 'component 1', labelFont: palette.font, labelSize: 14 }, { ...axis, label: 'component 2', labelFont: palette.font, labelSize: 14 }],
+    axes: [axis, { ...axis, size: 40 }], // the projection's axes have no meaning of their own: ticks only
     series: [
       {},
       { label: 'tokens', fill: palette.blue, stroke: palette.blue, paths: dots(5, palette.blue), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,

@@ -18,7 +18,9 @@ export function TokenTable({ tokens, selected, onReveal }: TableProps) {
           <th scope="col">#</th>
           <th scope="col">Token</th>
           <th scope="col">Id</th>
-          <th scope="col">Characters</th>
+          <th scope="col" title="Click a range to select those characters in the editor">
+            Characters
+          </th>
         </tr>
       </thead>
       <tbody>

@@ -1,0 +1,69 @@
+// Saves a screenshot of each explorer tab in VS Code's Dark Modern and Light Modern colours to
+// media/screenshots/ (shown in the README). Run with `npm run screenshots` after a build.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ExplorerPage, launchChromium, openExplorer, servePages } from './harness';
+import { scatterAt } from './page-checks';
+import type { ThemeName } from './themes';
+
+const OUT = join(__dirname, '..', '..', 'media', 'screenshots');
+
+/** Brings each tab to the state the lesson describes, so the picture shows every panel filled in. */
+const SCENES: Record<string, (explorer: ExplorerPage) => Promise<void>> = {
+  tokens: async ({ page }) => {
+    await page.locator('.chip').nth(11).click();
+    await page.locator('.lens__row').first().waitFor();
+  },
+  'self-attention': async ({ page }) => {
+    await page.getByRole('tab', { name: 'Self-Attention' }).click();
+    await page.getByRole('combobox', { name: 'Layer' }).click();
+    await page.getByRole('option', { name: '11', exact: true }).click();
+    await page.getByRole('slider', { name: 'Layer', exact: true }).fill('6');
+    await scatterAt(page, 6);
+    await page.getByRole('button', { name: 'Show Q / K / V Vectors' }).click();
+    await page.locator('.chip').nth(11).click();
+    await page.locator('.strip').nth(2).waitFor();
+    await page.locator('.lens__row').first().waitFor();
+  },
+  generation: async ({ page }) => {
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    await page.getByRole('button', { name: 'Step: append the top token' }).click();
+    await page.getByText('1 / 10 tokens generated').waitFor();
+    for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Sample: roll once without appending' }).click();
+    await page.getByText('5 draws', { exact: false }).waitFor();
+  },
+};
+
+async function settle(page: Page) {
+  await page.mouse.move(0, 0); // no hover highlights in the picture
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+async function main() {
+  await mkdir(OUT, { recursive: true });
+  const [browser, server] = await Promise.all([launchChromium(), servePages()]);
+  try {
+    for (const theme of ['dark', 'light'] as ThemeName[]) {
+      for (const [name, scene] of Object.entries(SCENES)) {
+        const explorer = await openExplorer(browser, server, { theme, width: 820, height: 700 });
+        await explorer.page.locator('.chip').first().waitFor();
+        await scene(explorer);
+        await settle(explorer.page);
+        const file = join(OUT, `${name}-${theme}.png`);
+        await explorer.page.screenshot({ path: file, fullPage: true });
+        console.log(`wrote ${file}`);
+        await explorer.page.context().close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
