@@ -114,6 +114,7 @@ describe('explorer webview (browser)', () => {
     const page = await openOn('Self-Attention');
     await page.getByRole('button', { name: 'Show Q / K / V Vectors' }).click();
     await page.getByText('Click a token chip to see its Q, K and V vectors.').waitFor();
+    assert.equal(await page.locator('.strip--empty').count(), 3, 'the box opens with three empty strips');
     await page.locator('.chip').nth(11).click();
     assert.deepEqual(await received(() => explorer.host.last('requestLens'), 'requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
     assert.deepEqual(await received(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 6, head: 0, token: 11 });
@@ -171,7 +172,7 @@ describe('explorer webview (browser)', () => {
     await page.getByRole('button', { name: 'Sample: roll once without appending' }).click();
     await received(() => explorer.host.last('sample'), 'sample');
     await page.getByText('Last draw:', { exact: false }).waitFor();
-    assert.equal(await page.locator('.bars__tally').first().innerText(), '×1');
+    assert.equal(await page.locator('.bars__tally').first().innerText(), '×1 (100%)');
     await page.getByRole('button', { name: 'Sample & append' }).click();
     await received(() => explorer.host.last('sampleAppend'), 'sampleAppend');
     const temperature = page.getByRole('slider', { name: 'Temperature' });

@@ -87,7 +87,7 @@ function CandidateBars({ session, tally }: { session: SessionView; tally: TallyV
               </span>
               <span class="bars__prob">{percent(candidate.prob)}</span>
               <span class="bars__tally" aria-label={`drawn ${draws} times`}>
-                {tally.total > 0 ? `×${draws}` : ''}
+                {tally.total > 0 ? `×${draws} (${percent(draws / tally.total)})` : ''}
               </span>
             </li>
           );

@@ -1,9 +1,12 @@
 // "Show Q / K / V Vectors": the clicked token's query, key and value in the chosen head, one strip of
 // dh cells each. Red = positive, blue = negative; the colour gets stronger with |value|, scaled per
 // strip (full colour = that strip's largest |value|), because q, k and v differ in overall size.
+// The box opens with three empty strips; clicking a chip fills them (lesson, Self-Attention step 5).
 
 import type { QkvView, TokenChip } from '../../src/explorer/views';
 import { spokenToken } from './token-text';
+
+const GPT2_HEAD_WIDTH = 64; // cells in an empty strip, before the first vector arrives
 
 interface QkvProps {
   view: QkvView | null; // null while the request is on its way
@@ -13,30 +16,35 @@ interface QkvProps {
 }
 
 export function QkvBox({ view, token, layer, head }: QkvProps) {
-  if (!token) {
-    return (
-      <div class="qkv" role="region" aria-label="Q / K / V vectors">
-        <p class="hint">Click a token chip to see its Q, K and V vectors.</p>
-      </div>
-    );
-  }
+  const shown = token ? view : null;
   return (
-    <div class={`qkv${view ? '' : ' stale'}`} role="region" aria-label="Q / K / V vectors">
+    <div class={`qkv${token && !view ? ' stale' : ''}`} role="region" aria-label="Q / K / V vectors">
       <p class="hint">
-        Token {token.index + 1} ({spokenToken(token.text)}) at layer {layer}, head {head}. Red = positive, blue = negative, stronger = larger |value| (scaled per strip).
+        {token
+          ? `Token ${token.index + 1} (${spokenToken(token.text)}) at layer ${layer}, head ${head}. Red = positive, blue = negative, stronger = larger |value| (scaled per strip).`
+          : 'Click a token chip to see its Q, K and V vectors.'}
       </p>
-      {view && (
-        <>
-          <Strip name="Q" values={view.q} />
-          <Strip name="K" values={view.k} />
-          <Strip name="V" values={view.v} />
-        </>
-      )}
+      <Strip name="Q" values={shown?.q ?? null} />
+      <Strip name="K" values={shown?.k ?? null} />
+      <Strip name="V" values={shown?.v ?? null} />
     </div>
   );
 }
 
-function Strip({ name, values }: { name: string; values: number[] }) {
+function Strip({ name, values }: { name: string; values: number[] | null }) {
+  if (!values) {
+    return (
+      <div class="strip strip--empty" role="group" aria-label={`${name}: no token chosen`}>
+        <span class="strip__name">{name}</span>
+        <div class="strip__cells">
+          {Array.from({ length: GPT2_HEAD_WIDTH }, (_, i) => (
+            <span key={i} class="cell" />
+          ))}
+        </div>
+        <span class="strip__scale" />
+      </div>
+    );
+  }
   const largest = Math.max(1e-12, ...values.map(Math.abs));
   return (
     <div class="strip" role="group" aria-label={`${name}: ${values.length} numbers, largest |value| ${largest.toFixed(3)}`}>

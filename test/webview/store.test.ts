@@ -1,0 +1,81 @@
+// The explorer's state rules without a browser: which session resets the dropdowns, what a reload
+// keeps, and when an answer from the host is stale.
+
+import assert from 'node:assert/strict';
+import type { HostMessage } from '../../src/protocol';
+import { current } from '../../webview/explorer/host-data';
+import { ExplorerState, initialState, reduce } from '../../webview/explorer/store';
+import { initialUiState, parseUiState } from '../../webview/explorer/ui-state';
+import * as lesson from './fixtures/lesson';
+
+const host = (state: ExplorerState, message: HostMessage) => reduce(state, { kind: 'host', message });
+
+describe('explorer state', () => {
+  it('the first session on a fresh panel brings the sentence defaults (6 / 0)', () => {
+    const state = host(initialState(null), lesson.session());
+    assert.equal(state.ui.layer, 6);
+    assert.equal(state.ui.head, 0);
+  });
+
+  it('after a reload the first session keeps the restored layer, head and chip', () => {
+    const saved = { ...initialUiState, tab: 'attention' as const, layer: 11, head: 3, token: 5, slider: 9 };
+    const state = host(initialState(saved), lesson.session());
+    assert.deepEqual(state.ui, saved);
+  });
+
+  it('picking a sentence applies its defaults when its session arrives, and clears the chip', () => {
+    let state = host(initialState(null), lesson.session());
+    state = reduce(state, { kind: 'ui', patch: { layer: 11, token: 4, trackId: 6342 } });
+    state = reduce(state, { kind: 'pick', id: 'fox' });
+    assert.equal(state.ui.layer, 11, 'nothing changes before the session arrives');
+    state = host(state, lesson.session('fox'));
+    assert.deepEqual([state.ui.layer, state.ui.head, state.ui.token, state.ui.trackId], [3, 2, null, null]);
+  });
+
+  it('Step (same sentence, one more token) keeps what the learner set', () => {
+    let state = host(initialState(null), lesson.session());
+    state = reduce(state, { kind: 'ui', patch: { layer: 11, head: 7, token: 11 } });
+    state = host(state, lesson.session('capitals', 1));
+    assert.deepEqual([state.ui.layer, state.ui.head, state.ui.token], [11, 7, 11]);
+  });
+
+  it('a different sentence from elsewhere (selection, CodeLens) also starts fresh', () => {
+    let state = host(initialState(null), lesson.session());
+    state = reduce(state, { kind: 'ui', patch: { layer: 1 } });
+    state = host(state, lesson.session('fox'));
+    assert.equal(state.ui.layer, 3);
+  });
+
+  it('host patches are clamped to the model and the tokens', () => {
+    const state = host(host(initialState(null), lesson.session()), { type: 'ui', patch: { layer: 40, head: 20, slider: 30, lensLayer: 50, token: 99 } });
+    assert.deepEqual([state.ui.layer, state.ui.head, state.ui.slider, state.ui.lensLayer, state.ui.token], [11, 11, 12, 12, null]);
+  });
+
+  it('an answer is current only in its session and for what the UI asks now', () => {
+    let state = host(initialState(null), lesson.session());
+    state = host(state, lesson.attention(6, 0, 12));
+    const matches = (view: { layer: number; head: number }) => view.layer === 6 && view.head === 0;
+    assert.ok(current(state.data, state.data.attention, matches));
+    assert.equal(current(state.data, state.data.attention, (view) => view.layer === 7), null, 'another layer is asked for');
+    state = host(state, lesson.session('capitals', 1));
+    assert.equal(current(state.data, state.data.attention, matches), null, 'a new session makes it stale');
+    assert.ok(state.data.attention, 'but it stays on screen until the new one comes');
+  });
+
+  it('a sample tally replaces the session tally; status ready clears an error', () => {
+    let state = host(initialState(null), lesson.session());
+    state = host(state, { type: 'tally', tally: { counts: { '6342': 1 }, total: 1, last: { id: 6342, text: ' Paris', prob: 0.6 } } });
+    assert.equal(state.data.tally?.total, 1);
+    state = host(state, { type: 'error', message: 'boom', action: null });
+    assert.equal(state.data.error?.message, 'boom');
+    state = host(state, lesson.ready);
+    assert.equal(state.data.error, null);
+  });
+
+  it('a saved state is checked with the protocol schema', () => {
+    assert.ok(parseUiState(initialUiState).ok);
+    assert.equal(parseUiState({ ...initialUiState, layer: -1 }).ok, false);
+    assert.equal(parseUiState({ ...initialUiState, extra: 1 }).ok, false);
+    assert.equal(parseUiState('junk').ok, false);
+  });
+});
