@@ -1,0 +1,59 @@
+// The floor, on onnxruntime-node and on onnxruntime-web (wasm): how fast the bare weight-streaming
+// matrix products of one step can run, and the memory bandwidth that achieves.
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
+import { time } from '../harness/stats';
+import { buildFloorGraph } from './floor-graph';
+import { readSafetensorsIndex } from './safetensors-index';
+import { loadOrtWeb } from './ort-web';
+
+const WEIGHTS = 'model.safetensors';
+const LAYERS = 12;
+
+function floorGraph(context: CaseContext) {
+  return buildFloorGraph(readSafetensorsIndex(join(context.modelDir, WEIGHTS)), WEIGHTS, LAYERS);
+}
+
+function input<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => T, width: number): T {
+  const data = new Float32Array(width).map((_, i) => Math.sin(i)); // not all-equal: no shortcut for the CPU
+  return new Tensor('float32', data, [1, width]);
+}
+
+export async function floorNode(context: CaseContext): Promise<CaseResult> {
+  const result = emptyResult();
+  const graph = floorGraph(context);
+  // ORT resolves external data relative to the model file, so the graph sits beside the weights.
+  const modelPath = join(context.modelDir, 'floor.onnx');
+  writeFileSync(modelPath, graph.model);
+  const session = await ortNode.InferenceSession.create(modelPath, {
+    intraOpNumThreads: context.threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+  });
+  const feeds = { x: input(ortNode.Tensor, 768) };
+  result.timings.floor_step = await time(() => session.run(feeds), { repeats: context.repeats * 4, warmup: 3 });
+  result.values.floor_weight_bytes = graph.weightBytes;
+  result.values.floor_bandwidth_gbs = graph.weightBytes / (result.timings.floor_step.median / 1000) / 1e9;
+  await session.release();
+  return result;
+}
+
+export async function floorWasm(context: CaseContext): Promise<CaseResult> {
+  const result = emptyResult();
+  const ort = await loadOrtWeb(context.threads);
+  const graph = floorGraph(context);
+  const weights = readFileSync(join(context.modelDir, WEIGHTS));
+  const session = await ort.InferenceSession.create(graph.model, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+    externalData: [{ path: WEIGHTS, data: weights }],
+  });
+  const feeds = { x: input(ort.Tensor, 768) };
+  result.timings.wasm_floor_step = await time(() => session.run(feeds), { repeats: context.repeats * 2, warmup: 3 });
+  result.values.wasm_floor_bandwidth_gbs = graph.weightBytes / (result.timings.wasm_floor_step.median / 1000) / 1e9;
+  await session.release();
+  return result;
+}

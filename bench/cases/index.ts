@@ -1,0 +1,8 @@
+// Every measured configuration, by the name the orchestrator asks a child process to run.
+import type { CaseRunner } from '../harness/case';
+import { floorNode, floorWasm } from './floor';
+
+export const CASES: Record<string, CaseRunner> = {
+  'floor-node': floorNode,
+  'floor-wasm': floorWasm,
+};

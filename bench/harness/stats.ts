@@ -1,0 +1,41 @@
+// Repeated timing: each figure is a median with its min and max, so one noisy run cannot move it.
+
+export interface Timing {
+  median: number; // ms
+  min: number;
+  max: number;
+  runs: number;
+}
+
+export function summarize(samples: number[]): Timing {
+  if (samples.length === 0) throw new Error('summarize: no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
+}
+
+export interface TimeOptions {
+  repeats: number;
+  warmup?: number; // untimed runs first: ORT allocates its arenas and the CPU caches fill on the first runs
+  before?: () => void | Promise<void>; // untimed set-up before every run (e.g. rebuild a session state)
+}
+
+/** Times `run` `repeats` times after `warmup` untimed runs. */
+export async function time(run: () => unknown, options: TimeOptions): Promise<Timing> {
+  const { repeats, warmup = 1, before } = options;
+  const samples: number[] = [];
+  for (let i = 0; i < warmup + repeats; i++) {
+    if (before) await before();
+    const start = performance.now();
+    await run();
+    const elapsed = performance.now() - start;
+    if (i >= warmup) samples.push(elapsed);
+  }
+  return summarize(samples);
+}
+
+/** Peak resident set size of this process so far, in MiB. */
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB on Linux
+}
