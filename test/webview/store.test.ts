@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import type { HostMessage } from '../../src/protocol';
-import { current } from '../../webview/explorer/host-data';
+import { shown } from '../../webview/explorer/host-data';
 import { ExplorerState, initialState, reduce } from '../../webview/explorer/store';
 import { initialUiState, parseUiState } from '../../webview/explorer/ui-state';
 import * as lesson from './fixtures/lesson';
@@ -51,15 +51,16 @@ describe('explorer state', () => {
     assert.deepEqual([state.ui.layer, state.ui.head, state.ui.slider, state.ui.lensLayer, state.ui.token], [11, 11, 12, 12, null]);
   });
 
-  it('an answer is current only in its session and for what the UI asks now', () => {
+  it('an answer is fresh only in its session and for what the UI asks now; stale ones stay on screen', () => {
     let state = host(initialState(null), lesson.session());
-    state = host(state, lesson.attention(6, 0, 12));
-    const matches = (view: { layer: number; head: number }) => view.layer === 6 && view.head === 0;
-    assert.ok(current(state.data, state.data.attention, matches));
-    assert.equal(current(state.data, state.data.attention, (view) => view.layer === 7), null, 'another layer is asked for');
+    state = host(state, lesson.qkv(6, 0, 11));
+    const sameChip = (view: { token: number }) => view.token === 11;
+    const layer6 = (view: { layer: number }) => view.layer === 6;
+    assert.equal(shown(state.data, state.data.qkv, sameChip, layer6)?.stale, false);
+    assert.equal(shown(state.data, state.data.qkv, sameChip, (view) => view.layer === 7)?.stale, true, 'another layer is asked for');
+    assert.equal(shown(state.data, state.data.qkv, (view) => view.token === 3, layer6), null, 'another chip: nothing to show');
     state = host(state, lesson.session('capitals', 1));
-    assert.equal(current(state.data, state.data.attention, matches), null, 'a new session makes it stale');
-    assert.ok(state.data.attention, 'but it stays on screen until the new one comes');
+    assert.equal(shown(state.data, state.data.qkv, sameChip, layer6)?.stale, true, 'a new session makes it stale');
   });
 
   it('a sample tally replaces the session tally; status ready clears an error', () => {

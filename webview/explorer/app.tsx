@@ -10,7 +10,7 @@ import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AttentionHeatmap, LayerHeadPickers } from './attention';
 import { TokenChips } from './chips';
 import { GenerationPanel } from './generation';
-import { current, HostData } from './host-data';
+import { HostData, shown } from './host-data';
 import { LensPanel } from './lens';
 import { PositionsPanel } from './positions';
 import { QkvBox } from './qkv';
@@ -86,7 +86,7 @@ function TabBody({ tab, data, ui, change }: TabBodyProps) {
   const chips = <TokenChips tokens={session.tokens} selected={ui.token} onSelect={selectToken} />;
   const lens = (
     <LensPanel
-      view={current(data, data.lens, (view) => view.token === ui.token && view.layer === ui.lensLayer)}
+      lens={shown(data, data.lens, (view) => view.token === ui.token, (view) => view.layer === ui.lensLayer && view.track?.id === (ui.trackId ?? view.track?.id))}
       token={ui.token === null ? null : session.tokens[ui.token]}
       layers={session.model.layers}
       lensLayer={ui.lensLayer}
@@ -122,25 +122,25 @@ function TabBody({ tab, data, ui, change }: TabBodyProps) {
 
 function AttentionSection({ data, ui, change }: Omit<TabBodyProps, 'tab'>) {
   const session = data.session!;
-  const view = current(data, data.attention, (attention) => attention.layer === ui.layer && attention.head === ui.head);
+  const attention = shown(data, data.attention, () => true, (view) => view.layer === ui.layer && view.head === ui.head);
   return (
     <section class="panel" aria-labelledby="attention-title">
       <h2 id="attention-title">Attention</h2>
       <LayerHeadPickers layers={session.model.layers} heads={session.model.heads} layer={ui.layer} head={ui.head} onChange={change} />
-      <AttentionHeatmap view={view} tokens={session.tokens} selected={ui.token} />
+      <AttentionHeatmap attention={attention} tokens={session.tokens} selected={ui.token} />
     </section>
   );
 }
 
 function QkvSection({ data, ui, change }: Omit<TabBodyProps, 'tab'>) {
   const session = data.session!;
-  const view = current(data, data.qkv, (qkv) => qkv.layer === ui.layer && qkv.head === ui.head && qkv.token === ui.token);
+  const qkv = shown(data, data.qkv, (view) => view.token === ui.token, (view) => view.layer === ui.layer && view.head === ui.head);
   return (
     <section class="panel" aria-label="Q / K / V vectors">
       <Button appearance="secondary" pressed={ui.showQkv} onClick={() => change({ showQkv: !ui.showQkv })}>
         {ui.showQkv ? 'Hide Q / K / V Vectors' : 'Show Q / K / V Vectors'}
       </Button>
-      {ui.showQkv && <QkvBox view={view} token={ui.token === null ? null : session.tokens[ui.token]} layer={ui.layer} head={ui.head} />}
+      {ui.showQkv && <QkvBox qkv={qkv} token={ui.token === null ? null : session.tokens[ui.token]} layer={ui.layer} head={ui.head} />}
     </section>
   );
 }

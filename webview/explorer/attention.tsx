@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AttentionView, TokenChip } from '../../src/explorer/views';
+import type { Shown } from './host-data';
 import { prepareCanvas, useWidth } from '../ui/canvas';
 import { Choice, Dropdown } from '../ui/toolkit';
 import { cellAt, drawHeatmap, HeatmapLayout, layoutHeatmap } from './heatmap';
@@ -30,7 +31,7 @@ export function LayerHeadPickers({ layers, heads, layer, head, onChange }: Layer
 }
 
 interface HeatmapProps {
-  view: AttentionView | null; // null while the requested head is on its way
+  attention: Shown<AttentionView> | null; // null before the first answer
   tokens: TokenChip[];
   selected: number | null;
 }
@@ -41,7 +42,8 @@ interface Hover {
   text: string;
 }
 
-export function AttentionHeatmap({ view, tokens, selected }: HeatmapProps) {
+export function AttentionHeatmap({ attention, tokens, selected }: HeatmapProps) {
+  const view = attention?.view ?? null;
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const layout = useRef<HeatmapLayout | null>(null);
@@ -69,7 +71,7 @@ export function AttentionHeatmap({ view, tokens, selected }: HeatmapProps) {
   };
 
   return (
-    <div class={`heatmap${view ? '' : ' stale'}`} ref={box}>
+    <div class={`heatmap${attention?.stale ?? true ? ' stale' : ''}`} ref={box}>
       <canvas
         ref={canvas}
         role="img"

@@ -67,7 +67,17 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
   }
 }
 
-/** The view if it belongs to the current session and answers what the UI asks for now. */
-export function current<View>(data: HostData, stamped: Stamped<View> | null, answers: (view: View) => boolean): View | null {
-  return stamped && stamped.session === data.sessions && answers(stamped.view) ? stamped.view : null;
+export interface Shown<View> {
+  view: View;
+  stale: boolean; // drawn dimmed until the answer to the latest request arrives
+}
+
+/**
+ * What to draw: the latest view if it is about the same subject (e.g. the same chip), marked stale
+ * unless it came in this session and answers exactly what the UI asks for now. Keeping the old view
+ * on screen while the new one is on its way stops the page from jumping on every slider move.
+ */
+export function shown<View>(data: HostData, stamped: Stamped<View> | null, sameSubject: (view: View) => boolean, answers: (view: View) => boolean): Shown<View> | null {
+  if (!stamped || !sameSubject(stamped.view)) return null;
+  return { view: stamped.view, stale: stamped.session !== data.sessions || !answers(stamped.view) };
 }

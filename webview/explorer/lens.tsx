@@ -5,12 +5,13 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { LensView, TokenChip } from '../../src/explorer/views';
 import { useWidth } from '../ui/canvas';
+import type { Shown } from './host-data';
 import { Slider } from '../ui/slider';
 import { Palette, usePalette } from './theme';
 import { shownToken, spokenToken, TokenText } from './token-text';
 
 interface LensProps {
-  view: LensView | null; // null while the request is on its way
+  lens: Shown<LensView> | null; // the clicked chip's lens, null until it first arrives
   token: TokenChip | null;
   layers: number; // L: the slider runs 0..L
   lensLayer: number;
@@ -19,7 +20,8 @@ interface LensProps {
   onTrack: (id: number) => void;
 }
 
-export function LensPanel({ view, token, layers, lensLayer, trackId, onLayer, onTrack }: LensProps) {
+export function LensPanel({ lens, token, layers, lensLayer, trackId, onLayer, onTrack }: LensProps) {
+  const view = lens?.view ?? null;
   return (
     <section class="panel" aria-labelledby="lens-title">
       <h2 id="lens-title">Logit lens</h2>
@@ -33,7 +35,7 @@ export function LensPanel({ view, token, layers, lensLayer, trackId, onLayer, on
             to plot its probability across layers.
           </p>
           <Slider label="Lens layer" min={0} max={layers} value={lensLayer} valueText={`Layer ${lensLayer}`} onInput={onLayer} />
-          <div class={view ? 'lens' : 'lens stale'}>
+          <div class={lens?.stale ?? true ? 'lens stale' : 'lens'}>
             {view && <TopList view={view} trackId={view.track?.id ?? trackId} onTrack={onTrack} />}
             {view?.track && <TrackChart track={view.track} layers={layers} />}
           </div>

@@ -14,6 +14,7 @@ import { shownToken } from './token-text';
 const GLIDE_MS = 200;
 const HEIGHT = 300;
 const HOVER_PX = 12;
+const LABEL_ALL_UP_TO = 24; // more tokens than this: label only the last one (hover names the rest)
 
 interface PositionsProps {
   projection: ProjectionView;
@@ -121,7 +122,8 @@ function drawLabels(u: uPlot, frame: Frame, tokens: TokenChip[], palette: Palett
   ctx.font = palette.font.replace(/^(\d+)px/, (_, px: string) => `${Number(px) * ratio}px`);
   ctx.fillStyle = palette.muted;
   ctx.textBaseline = 'bottom';
-  for (let t = 0; t < frame.length / 2 && t < tokens.length; t++) {
+  const count = Math.min(frame.length / 2, tokens.length);
+  for (let t = count > LABEL_ALL_UP_TO ? count - 1 : 0; t < count; t++) {
     ctx.fillText(shownToken(tokens[t].text), u.valToPos(frame[2 * t], 'x', true) + 6 * ratio, u.valToPos(frame[2 * t + 1], 'y', true) - 4 * ratio);
   }
   ctx.restore();

@@ -4,21 +4,22 @@
 // The box opens with three empty strips; clicking a chip fills them (lesson, Self-Attention step 5).
 
 import type { QkvView, TokenChip } from '../../src/explorer/views';
+import type { Shown } from './host-data';
 import { spokenToken } from './token-text';
 
 const GPT2_HEAD_WIDTH = 64; // cells in an empty strip, before the first vector arrives
 
 interface QkvProps {
-  view: QkvView | null; // null while the request is on its way
+  qkv: Shown<QkvView> | null; // the clicked chip's vectors, null until they first arrive
   token: TokenChip | null; // the clicked chip
   layer: number;
   head: number;
 }
 
-export function QkvBox({ view, token, layer, head }: QkvProps) {
-  const shown = token ? view : null;
+export function QkvBox({ qkv, token, layer, head }: QkvProps) {
+  const shown = token ? (qkv?.view ?? null) : null;
   return (
-    <div class={`qkv${token && !view ? ' stale' : ''}`} role="region" aria-label="Q / K / V vectors">
+    <div class={`qkv${token && (qkv?.stale ?? true) ? ' stale' : ''}`} role="region" aria-label="Q / K / V vectors">
       <p class="hint">
         {token
           ? `Token ${token.index + 1} (${spokenToken(token.text)}) at layer ${layer}, head ${head}. Red = positive, blue = negative, stronger = larger |value| (scaled per strip).`

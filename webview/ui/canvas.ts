@@ -26,6 +26,6 @@ export function useWidth(ref: RefObject<HTMLElement>, fallback = 480): number {
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
-  }, [ref.current]);
+  }, []); // the measured element lives as long as the component
   return width;
 }
