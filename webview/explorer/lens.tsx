@@ -101,14 +101,17 @@ function lineOptions(width: number, layers: number, palette: Palette, text: stri
   return {
     width,
     height: 180,
-    legend: { show: false },
+    legend: { live: true }, // hover a layer to read the exact probability
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false, range: [0, layers] }, y: { range: [0, 1] } },
     axes: [
       { ...axis, label: 'layer', labelFont: palette.font, labelSize: 14 },
       { ...axis, size: 48, values: (_, ticks) => ticks.map((tick) => `${Math.round(tick * 100)}%`) },
     ],
-    series: [{ label: 'layer' }, { label: shownToken(text), stroke: palette.blue, width: 2, points: { show: true, size: 5, fill: palette.blue } }],
+    series: [
+      { label: 'layer', value: (_, layer) => (layer === null ? '–' : String(layer)) },
+      { label: shownToken(text), stroke: palette.blue, width: 2, points: { show: true, size: 5, fill: palette.blue }, value: (_, prob) => (prob === null ? '–' : percent(prob)) },
+    ],
   };
 }
 
