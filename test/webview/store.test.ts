@@ -63,7 +63,7 @@ describe('explorer state', () => {
     assert.equal(shown(state.data, state.data.qkv, sameChip, layer6)?.stale, true, 'a new session makes it stale');
   });
 
-  it('a sample tally replaces the session tally; status ready clears an error', () => {
+  it('a sample tally replaces the session tally; status ready or a new session clears an error', () => {
     let state = host(initialState(null), lesson.session());
     state = host(state, { type: 'tally', tally: { counts: { '6342': 1 }, total: 1, last: { id: 6342, text: ' Paris', prob: 0.6 } } });
     assert.equal(state.data.tally?.total, 1);
@@ -71,6 +71,9 @@ describe('explorer state', () => {
     assert.equal(state.data.error?.message, 'boom');
     state = host(state, lesson.ready);
     assert.equal(state.data.error, null);
+    state = host(state, { type: 'error', message: 'prompt too long', action: null });
+    state = host(state, lesson.session());
+    assert.equal(state.data.error, null, 'a new session clears it too');
   });
 
   it('a saved state is checked with the protocol schema', () => {

@@ -50,8 +50,9 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, model: message.model, busy: message.busy, detail: message.detail, error: message.model === 'ready' ? null : data.error };
     case 'session':
       // The app asks again for the attention, Q/K/V and lens it shows; until they arrive the old ones stay
-      // on screen, marked stale, so the page does not jump while the learner presses Step.
-      return { ...data, sessions: data.sessions + 1, session: message.session, projection: message.projection, tally: message.session.tally };
+      // on screen, marked stale, so the page does not jump while the learner presses Step. A session that
+      // arrives means whatever failed before has been overcome: the error goes.
+      return { ...data, error: null, sessions: data.sessions + 1, session: message.session, projection: message.projection, tally: message.session.tally };
     case 'attention':
       return { ...data, attention: stamp(message.view) };
     case 'qkv':
