@@ -5,6 +5,7 @@ export interface Timing {
   min: number;
   max: number;
   runs: number;
+  samples: number[]; // every run, so runs in several processes can be pooled
 }
 
 export function summarize(samples: number[]): Timing {
@@ -12,13 +13,18 @@ export function summarize(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length, samples };
 }
 
 export interface TimeOptions {
   repeats: number;
   warmup?: number; // untimed runs first: ORT allocates its arenas and the CPU caches fill on the first runs
   before?: () => void | Promise<void>; // untimed set-up before every run (e.g. rebuild a session state)
+}
+
+/** One measurement that cannot be repeated inside a process (a cold start): pooled across processes. */
+export function once(ms: number): Timing {
+  return summarize([ms]);
 }
 
 /** Times `run` `repeats` times after `warmup` untimed runs. */

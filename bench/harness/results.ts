@@ -1,0 +1,55 @@
+// Folds the cases' results into the flat figures of bench/results.json: every timing becomes
+// <name>_ms_median/_min/_max, pooled over all processes that ran it (a cold start is one sample per
+// fresh process); a value measured in several processes becomes its median with _min/_max; each
+// process's peak RSS is named after its case.
+import type { CaseResult } from './case';
+import { summarize } from './stats';
+
+export type Figures = Record<string, number>;
+
+/** The case whose process is the product as the learner runs it: its peak RSS is "peak_rss_mb". */
+const PRODUCT_CASE = 'ours';
+
+export function foldCase(figures: Figures, caseName: string, runs: CaseResult[]): void {
+  const timingNames = new Set(runs.flatMap((run) => Object.keys(run.timings)));
+  for (const name of timingNames) {
+    const timing = summarize(runs.flatMap((run) => run.timings[name]?.samples ?? []));
+    figures[`${name}_ms_median`] = round(timing.median);
+    figures[`${name}_ms_min`] = round(timing.min);
+    figures[`${name}_ms_max`] = round(timing.max);
+    figures[`${name}_runs`] = timing.runs;
+  }
+  const names = new Set(runs.flatMap((run) => Object.keys(run.values)));
+  for (const name of names) {
+    const samples = runs.map((run) => run.values[name]).filter((value) => value !== undefined);
+    const key = name === 'peak_rss_mb' && caseName !== PRODUCT_CASE ? `${caseName.replace(/-/g, '_')}_peak_rss_mb` : name;
+    if (samples.length === 1) {
+      figures[key] = round(samples[0]);
+      continue;
+    }
+    const { median, min, max } = summarize(samples);
+    Object.assign(figures, { [key]: round(median), [`${key}_min`]: round(min), [`${key}_max`]: round(max), [`${key}_runs`]: samples.length });
+  }
+}
+
+/** The issue's named figures that are aliases of measured ones, and the ratios the targets speak in. */
+export function deriveFigures(figures: Figures): void {
+  const alias = (to: string, from: string) => from in figures && (figures[to] = figures[from]);
+  alias('floor_step_ms', 'floor_step_ms_median');
+  alias('cold_start_ms', 'cold_start_ms_median');
+  alias('wasm_cold_start_ms', 'wasm_cold_start_ms_median');
+  const ratio = (name: string, numerator: string, denominator: string) => {
+    if (numerator in figures && denominator in figures) figures[name] = round(figures[numerator] / figures[denominator]);
+  };
+  ratio('step_over_floor', 'step_ms_median', 'floor_step_ms');
+  ratio('forward_step_over_floor', 'forward_step12_ms_median', 'floor_step_ms');
+  ratio('wasm_step_over_ours', 'wasm_step_ms_median', 'forward_step12_ms_median');
+  ratio('wasm_analyze12_over_ours', 'wasm_analyze12_ms_median', 'analyze12_ms_median');
+  ratio('wasm_floor_over_floor', 'wasm_floor_step_ms_median', 'floor_step_ms');
+  ratio('ts_step_over_ours', 'ts_step_ms_median', 'forward_step12_ms_median');
+  ratio('ts_analyze12_over_ours', 'ts_analyze12_ms_median', 'analyze12_ms_median');
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,75 @@
+// `npm run bench`: runs every configuration in its own process against a generated full-size
+// GPT-2, then writes bench/results.json and bench/REPORT.md.
+//   --quick        few repeats, to check the harness (results are not representative)
+//   --only a,b     run only these cases (see bench/cases/index.ts)
+//   --soak         the memory soak of issue 7 instead of the benchmark
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CaseContext, CaseResult } from './harness/case';
+import { runInChild } from './harness/child';
+import { currentLoad, describeMachine } from './harness/machine';
+import { renderReport } from './harness/report';
+import { deriveFigures, foldCase, type Figures } from './harness/results';
+import { ensureBenchModel } from './model';
+
+const BENCH = __dirname;
+
+/** Which case runs in how many fresh processes; the floor runs before and after ours to share the noise. */
+const PLAN: [string, number][] = [
+  ['floor-node', 1],
+  ['cold-start', 3],
+  ['ours', 1],
+  ['floor-node', 1],
+  ['profile', 1],
+  ['wasm', 1],
+  ['floor-wasm', 1],
+  ['plain-ts', 1],
+];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, soak: { type: 'boolean' } } });
+  const modelDir = ensureBenchModel(join(BENCH, '.models'));
+  const context: CaseContext = { modelDir, workDir: join(BENCH, '.models'), repeats: values.quick ? 2 : 10, threads: 2, profile: true };
+  if (values.soak) return void (await runInChild('soak', context));
+  const only = values.only?.split(',');
+  const plan = PLAN.filter(([name]) => !only || only.includes(name));
+  const machine = describeMachine();
+  const loadBefore = currentLoad();
+  const runs = new Map<string, CaseResult[]>();
+  for (const [name, processes] of plan) {
+    for (let i = 0; i < processes; i++) {
+      console.log(`bench: ${name} (${i + 1}/${processes})`);
+      runs.set(name, [...(runs.get(name) ?? []), await runInChild(name, context)]);
+    }
+  }
+  const figures: Figures = {};
+  for (const [name, results] of runs) foldCase(figures, name, results);
+  deriveFigures(figures);
+  const notes = [...runs.values()].flat().flatMap((result) => result.notes);
+  writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify({ machine, load: { before: loadBefore, after: currentLoad() }, notes, ...sorted(figures) }, null, 2)}\n`);
+  const report = renderReport({
+    figures,
+    machine,
+    loadBefore,
+    loadAfter: currentLoad(),
+    notes,
+    findings: readOptional(join(BENCH, 'FINDINGS.md')),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  });
+  writeFileSync(join(BENCH, 'REPORT.md'), report);
+  console.log(`bench: wrote bench/results.json and bench/REPORT.md`);
+}
+
+function sorted(figures: Figures): Figures {
+  return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function readOptional(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
