@@ -46,6 +46,20 @@ describe('explorer state', () => {
     assert.equal(state.ui.layer, 3);
   });
 
+  it('a new editor selection (same id "selection", new text) starts fresh; the same one does not', () => {
+    const selection = (text: string): HostMessage => {
+      const message = lesson.session();
+      if (message.type === 'session') message.session.sentence = { id: 'selection', text, source: 'selection' };
+      return message;
+    };
+    let state = host(initialState(null), selection('first'));
+    state = reduce(state, { kind: 'ui', patch: { layer: 1, token: 2 } });
+    state = host(state, selection('first'));
+    assert.deepEqual([state.ui.layer, state.ui.token], [1, 2]);
+    state = host(state, selection('second'));
+    assert.deepEqual([state.ui.layer, state.ui.token], [6, null]);
+  });
+
   it('host patches are clamped to the model and the tokens', () => {
     const state = host(host(initialState(null), lesson.session()), { type: 'ui', patch: { layer: 40, head: 20, slider: 30, lensLayer: 50, token: 99 } });
     assert.deepEqual([state.ui.layer, state.ui.head, state.ui.slider, state.ui.lensLayer, state.ui.token], [11, 11, 12, 12, null]);

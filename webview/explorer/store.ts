@@ -10,7 +10,7 @@ export interface ExplorerState {
   ui: UiState;
   restored: boolean; // ui came from before a reload: the first session keeps it
   picked: string | null; // sentence id chosen in the dropdown, until its session arrives
-  shownSentence: string | null; // sentence id of the session on screen
+  shownSentence: string | null; // id and text of the sentence on screen
 }
 
 export type Action = { kind: 'host'; message: HostMessage } | { kind: 'ui'; patch: UiPatch } | { kind: 'pick'; id: string };
@@ -33,12 +33,13 @@ export function reduce(state: ExplorerState, action: Action): ExplorerState {
 }
 
 function receiveSession(state: ExplorerState, session: SessionView, data: HostData): ExplorerState {
-  const id = session.sentence.id;
+  const { id, text } = session.sentence;
+  const shown = `${id}\n${text}`; // every editor selection has the id "selection": its text tells them apart
   // Step 1 of the lesson: a newly chosen sentence brings its default Layer/Head. The same sentence
   // (after Step, Sample, Reset or a reload) keeps what the learner set.
-  const isNew = state.picked === id || (state.shownSentence === null ? !state.restored : state.shownSentence !== id);
+  const isNew = state.picked === id || (state.shownSentence === null ? !state.restored : state.shownSentence !== shown);
   const ui = clampToSession(isNew ? startSentence(state.ui, session) : state.ui, session);
-  return { ...state, data, ui, picked: state.picked === id ? null : state.picked, shownSentence: id };
+  return { ...state, data, ui, picked: state.picked === id ? null : state.picked, shownSentence: shown };
 }
 
 function withinSession(ui: UiState, session: SessionView | null): UiState {
