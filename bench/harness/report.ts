@@ -170,7 +170,7 @@ function profileSection(figures: Figures): string {
   const lines = [
     '## Where the time goes (ORT profiler, our graph)',
     '',
-    'Kernel time per operator type, summed over the nodes of one run and taken as the median over the profiled runs.',
+    'Kernel time per operator type: summed over the nodes of a run, averaged over the profiled runs (the profiler itself adds a little).',
     '',
     '| Operator | step, past 12 | analyze 12 |',
     '|---|---|---|',

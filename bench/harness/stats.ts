@@ -16,10 +16,11 @@ export function summarize(samples: number[]): Timing {
   return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length, samples };
 }
 
-export interface TimeOptions {
+export interface TimeOptions<T> {
   repeats: number;
   warmup?: number; // untimed runs first: ORT allocates its arenas and the CPU caches fill on the first runs
   before?: () => void | Promise<void>; // untimed set-up before every run (e.g. rebuild a session state)
+  after?: (value: T) => void | Promise<void>; // untimed clean-up of what the run returned (e.g. a KV cache)
 }
 
 /** One measurement that cannot be repeated inside a process (a cold start): pooled across processes. */
@@ -28,14 +29,15 @@ export function once(ms: number): Timing {
 }
 
 /** Times `run` `repeats` times after `warmup` untimed runs. */
-export async function time(run: () => unknown, options: TimeOptions): Promise<Timing> {
-  const { repeats, warmup = 1, before } = options;
+export async function time<T>(run: () => T | Promise<T>, options: TimeOptions<T>): Promise<Timing> {
+  const { repeats, warmup = 1, before, after } = options;
   const samples: number[] = [];
   for (let i = 0; i < warmup + repeats; i++) {
     if (before) await before();
     const start = performance.now();
-    await run();
+    const value = await run();
     const elapsed = performance.now() - start;
+    if (after) await after(value);
     if (i >= warmup) samples.push(elapsed);
   }
   return summarize(samples);
