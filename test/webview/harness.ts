@@ -27,7 +27,7 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-/** `/?theme=dark|light` is the explorer page; `/dist/webview/*` the bundle; `/theme/<name>.css` the colours. */
+/** `/?theme=dark|light|hc` is the explorer page; `/dist/webview/*` the bundle; `/theme/<name>.css` the colours. */
 export async function servePages(): Promise<PageServer> {
   let origin = '';
   const server: Server = createServer((request, response) => {
@@ -59,7 +59,7 @@ async function respond(url: URL, origin: string): Promise<{ type: string; body: 
     });
     return { type: 'text/html', body: html };
   }
-  const themeMatch = /^\/theme\/(dark|light)\.css$/.exec(url.pathname);
+  const themeMatch = /^\/theme\/(dark|light|hc)\.css$/.exec(url.pathname);
   if (themeMatch) return { type: 'text/css', body: themeCss(themeMatch[1] as ThemeName) };
   const file = /^\/dist\/webview\/(explorer\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
   if (!file) throw new Error('not found');

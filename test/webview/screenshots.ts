@@ -1,4 +1,4 @@
-// Saves a screenshot of each explorer tab in VS Code's Dark Modern and Light Modern colours to
+// Saves a screenshot of each explorer tab in VS Code's Dark Modern, Light Modern and Dark High Contrast colours to
 // media/screenshots/ (shown in the README). Run with `npm run screenshots` after a build.
 
 import { mkdir } from 'node:fs/promises';
@@ -45,7 +45,7 @@ async function main() {
   await mkdir(OUT, { recursive: true });
   const [browser, server] = await Promise.all([launchChromium(), servePages()]);
   try {
-    for (const theme of ['dark', 'light'] as ThemeName[]) {
+    for (const theme of ['dark', 'light', 'hc'] as ThemeName[]) {
       for (const [name, scene] of Object.entries(SCENES)) {
         const explorer = await openExplorer(browser, server, { theme, width: 820, height: 700 });
         await explorer.page.locator('.chip').first().waitFor();

@@ -1,4 +1,4 @@
-// VS Code's Dark Modern and Light Modern colours for the variables the explorer and the toolkit read,
+// VS Code's Dark Modern, Light Modern and Dark High Contrast colours for the variables the explorer and the toolkit read,
 // so the test page looks like the real panel. VS Code itself injects these (and many more) into <html>.
 
 const font = {
@@ -103,11 +103,56 @@ const lightModern: Record<string, string> = {
   'testing-iconPassed': '#388a34',
 };
 
-export type ThemeName = 'dark' | 'light';
+/** Dark High Contrast: borders everywhere, few fills. */
+const darkHighContrast: Record<string, string> = {
+  ...font,
+  foreground: '#ffffff',
+  descriptionForeground: '#ffffff',
+  errorForeground: '#f48771',
+  focusBorder: '#f38518',
+  contrastBorder: '#6fc3df',
+  contrastActiveBorder: '#f38518',
+  'editor-background': '#000000',
+  'editor-foreground': '#ffffff',
+  'charts-blue': '#3794ff',
+  'charts-red': '#f14c4c',
+  'charts-green': '#89d185',
+  'charts-yellow': '#ffd370',
+  'button-background': '#000000',
+  'button-foreground': '#ffffff',
+  'button-border': '#6fc3df',
+  'button-secondaryBackground': '#000000',
+  'button-secondaryForeground': '#ffffff',
+  'dropdown-background': '#000000',
+  'dropdown-foreground': '#ffffff',
+  'dropdown-border': '#6fc3df',
+  'dropdown-listBackground': '#000000',
+  'input-background': '#000000',
+  'input-foreground': '#ffffff',
+  'input-border': '#6fc3df',
+  'badge-background': '#000000',
+  'badge-foreground': '#ffffff',
+  'panel-background': '#000000',
+  'panel-border': '#6fc3df',
+  'panelTitle-activeBorder': '#6fc3df',
+  'panelTitle-activeForeground': '#ffffff',
+  'panelTitle-inactiveForeground': '#ffffff',
+  'textLink-foreground': '#21a6ff',
+  'textCodeBlock-background': '#000000',
+  'editorHoverWidget-background': '#0c141f',
+  'editorHoverWidget-foreground': '#ffffff',
+  'editorHoverWidget-border': '#6fc3df',
+  'editorWarning-foreground': '#ffd370',
+  'scrollbarSlider-background': '#6fc3df99',
+  'testing-iconPassed': '#73c991',
+};
+
+export type ThemeName = 'dark' | 'light' | 'hc';
 
 export const THEMES: Record<ThemeName, { bodyClass: string; colors: Record<string, string> }> = {
   dark: { bodyClass: 'vscode-dark', colors: darkModern },
   light: { bodyClass: 'vscode-light', colors: lightModern },
+  hc: { bodyClass: 'vscode-high-contrast', colors: darkHighContrast },
 };
 
 /** A stylesheet setting the theme's --vscode-* variables on <html>, as VS Code does. */
