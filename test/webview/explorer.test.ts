@@ -235,6 +235,18 @@ describe('explorer webview (browser)', () => {
     await page.getByText('Generating the next token').waitFor();
   });
 
+  it('a ui patch from the host (the walkthrough) drives the panel and asks for what it now shows', async () => {
+    const page = await openOn('Tokens');
+    explorer.host.clear();
+    await explorer.host.send({ type: 'ui', patch: { tab: 'attention', layer: 11, showQkv: true, token: 11 } });
+    assert.deepEqual(await received(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 11, head: 0, token: 11 });
+    assert.deepEqual(explorer.host.last('requestAttention'), { type: 'requestAttention', layer: 11, head: 0 });
+    assert.deepEqual(explorer.host.last('requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
+    const echoed = await received(() => explorer.host.ofType('uiState').find((m) => m.ui.showQkv), 'uiState echo');
+    assert.deepEqual(echoed.ui, { tab: 'attention', layer: 11, head: 0, slider: 0, token: 11, showQkv: true, lensLayer: 12, trackId: null });
+    await page.locator('.strip:not(.strip--empty)').nth(2).waitFor();
+  });
+
   it('an error offers its fix as a button that runs the command', async () => {
     const page = await open({ answer: false });
     await explorer.host.send({ type: 'error', message: 'GPT-2 is not downloaded yet.', action: 'downloadModel' });
