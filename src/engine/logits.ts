@@ -1,0 +1,61 @@
+// Turning one row of logits into probabilities and a short ranked list.
+// Shared by the CLI (analyze) and the explorer (next-token view, logit lens, sampling).
+
+/**
+ * softmax(logits / temperature) over one row, computed in float64 so that 50,257 small terms
+ * still add up to 1. Temperature 0 means greedy: all the mass on the first largest logit.
+ */
+export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Array {
+  if (!(temperature >= 0) || !Number.isFinite(temperature)) {
+    throw new RangeError(`temperature must be a finite number ≥ 0, got ${temperature}`);
+  }
+  const probs = new Float64Array(logits.length);
+  if (logits.length === 0) return probs;
+  if (temperature === 0) {
+    probs[argmax(logits)] = 1;
+    return probs;
+  }
+  const max = logits[argmax(logits)];
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    probs[i] = Math.exp((logits[i] - max) / temperature); // shifted by the max so exp never overflows
+    sum += probs[i];
+  }
+  for (let i = 0; i < probs.length; i++) probs[i] /= sum;
+  return probs;
+}
+
+/** Index of the largest value; the first one on ties. -1 for an empty row. */
+export function argmax(values: ArrayLike<number>): number {
+  let best = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (best < 0 || values[i] > values[best]) best = i;
+  }
+  return best;
+}
+
+/**
+ * Indices of the k largest values, largest first (ties: lower index first). One pass with a
+ * small sorted buffer: O(V·k) worst case, ≈ O(V) for k = 10 over a 50,257-wide row.
+ */
+export function topK(values: ArrayLike<number>, k: number): number[] {
+  const best: number[] = [];
+  const limit = Math.min(Math.max(0, Math.floor(k)), values.length);
+  if (limit === 0) return best;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (best.length === limit && !(value > values[best[limit - 1]])) continue;
+    let at = best.length === limit ? limit - 1 : best.length;
+    while (at > 0 && value > values[best[at - 1]]) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = i;
+  }
+  return best;
+}
+
+/** Row `index` of a row-major [rows, width] matrix, as a view (no copy). */
+export function row(matrix: Float32Array, index: number, width: number): Float32Array {
+  return matrix.subarray(index * width, (index + 1) * width);
+}
