@@ -41,6 +41,10 @@ export async function floorNode(context: CaseContext): Promise<CaseResult> {
   return result;
 }
 
+export const WASM_NOTE =
+  'onnxruntime-web ran in Node from node_modules/onnxruntime-web/dist (ort-wasm-simd-threaded.wasm, no network),' +
+  ' 2 threads as worker_threads, weights handed over in memory as externalData (wasm cannot map the file).';
+
 export async function floorWasm(context: CaseContext): Promise<CaseResult> {
   const result = emptyResult();
   const ort = await loadOrtWeb(context.threads);
@@ -54,6 +58,7 @@ export async function floorWasm(context: CaseContext): Promise<CaseResult> {
   const feeds = { x: input(ort.Tensor, 768) };
   result.timings.wasm_floor_step = await time(() => session.run(feeds), { repeats: context.repeats * 2, warmup: 3 });
   result.values.wasm_floor_bandwidth_gbs = graph.weightBytes / (result.timings.wasm_floor_step.median / 1000) / 1e9;
+  result.notes.push(WASM_NOTE);
   await session.release();
   return result;
 }
