@@ -1,8 +1,11 @@
 // Every measured configuration, by the name the orchestrator asks a child process to run.
 import type { CaseRunner } from '../harness/case';
 import { floorNode, floorWasm } from './floor';
+import { coldStart, ours } from './ours';
 
 export const CASES: Record<string, CaseRunner> = {
   'floor-node': floorNode,
   'floor-wasm': floorWasm,
+  'cold-start': coldStart,
+  ours,
 };

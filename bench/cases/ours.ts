@@ -1,0 +1,44 @@
+// Our engine as the product runs it: Gpt2Model on onnxruntime-node (one session, all outputs,
+// KV cache), timed per pass; the explorer's per-step views on top of it.
+import { Gpt2Model } from '../../src/engine/model';
+import type { KvCache } from '../../src/engine/types';
+import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
+import { once, time } from '../harness/stats';
+import { NEXT_ID, promptIds } from './prompts';
+
+const dispose = (result: { cache: KvCache }) => result.cache.dispose();
+
+/** Weights file → session ready, in a fresh process. */
+export async function loadTimed(context: CaseContext, result: CaseResult): Promise<Gpt2Model> {
+  const start = performance.now();
+  const model = await Gpt2Model.load(context.modelDir, { threads: context.threads, optimization: 'all' });
+  result.timings.cold_start = once(performance.now() - start);
+  return model;
+}
+
+export async function coldStart(context: CaseContext): Promise<CaseResult> {
+  const result = emptyResult();
+  const model = await loadTimed(context, result);
+  await model.dispose();
+  return result;
+}
+
+/** Prompt passes with every output, and single-token steps continuing a cache of 12 and 200. */
+export async function timeForwards(model: Gpt2Model, context: CaseContext, result: CaseResult): Promise<void> {
+  const { repeats } = context;
+  result.timings.analyze12 = await time(() => model.forward(promptIds(12)), { repeats, warmup: 2, after: dispose });
+  result.timings.analyze128 = await time(() => model.forward(promptIds(128)), { repeats: Math.ceil(repeats / 2), after: dispose });
+  for (const past of [12, 200]) {
+    const prompt = await model.forward(promptIds(past));
+    result.timings[`forward_step${past}`] = await time(() => model.forward([NEXT_ID], prompt.cache), { repeats: repeats * 2, warmup: 2, after: dispose });
+    prompt.cache.dispose();
+  }
+}
+
+export async function ours(context: CaseContext): Promise<CaseResult> {
+  const result = emptyResult();
+  const model = await loadTimed(context, result);
+  await timeForwards(model, context, result);
+  await model.dispose();
+  return result;
+}
