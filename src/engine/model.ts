@@ -1,28 +1,169 @@
-// GPT-2 on onnxruntime-node: one session runs the model graph (prompt and KV-cache steps alike),
-// a second, small one runs the logit-lens head. API surface first; the implementation follows.
+// GPT-2 on onnxruntime-node. One session runs the model graph for prompts (P = 0) and KV-cache
+// steps (P > 0) alike; a second, small one runs the logit-lens head (ln_f + unembedding).
+// F32 weights are read by ORT straight out of model.safetensors as external data; F16/BF16 ones
+// are widened to float32 in memory and embedded in the graph.
+import * as ort from 'onnxruntime-node';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { readGpt2Config } from './config';
+import { buildGpt2Graph, buildLensHead, type WeightSource } from './graph';
+import { openGpt2Weights, type Gpt2Weights } from './gpt2-weights';
+import { readTensorAsFloat32 } from './safetensors';
 import type { ForwardResult, Gpt2Config, KvCache, LoadOptions } from './types';
 
 export class Gpt2Model {
-  private constructor(readonly config: Gpt2Config) {}
+  private disposed = false;
 
-  /** Reads dir/config.json and dir/model.safetensors, builds the graphs and opens both sessions. */
+  private constructor(
+    readonly config: Gpt2Config,
+    private readonly session: ort.InferenceSession,
+    private readonly lensHead: ort.InferenceSession,
+  ) {}
+
+  /** Reads dir/config.json and dir/model.safetensors (checked tensor by tensor), builds the graphs, opens both sessions. */
   static async load(dir: string, options: LoadOptions = {}): Promise<Gpt2Model> {
-    throw new Error(`Gpt2Model.load(${dir}, ${JSON.stringify(options)}): not implemented yet`);
+    const config = await readGpt2Config(dir);
+    const weights = await openGpt2Weights(join(dir, 'model.safetensors'), config);
+    const source = await weightSource(weights);
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: options.threads ?? availableParallelism(),
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: options.optimization ?? 'all',
+      // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
+      extra: { session: { model_external_initializers_file_folder_path: resolve(dir) } },
+    };
+    const session = await ort.InferenceSession.create(buildGpt2Graph(config, source), sessionOptions);
+    try {
+      const lensHead = await ort.InferenceSession.create(buildLensHead(config, source), sessionOptions);
+      return new Gpt2Model(config, session, lensHead);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
   }
 
   /**
-   * Runs ids (T ≥ 1 new tokens) after the P = past?.length ?? 0 positions held by `past`.
-   * P + T must not exceed config.nPositions. `past` stays valid: it can be continued again.
+   * Runs `ids` (T ≥ 1 new tokens) after the P = past?.length ?? 0 positions held by `past`.
+   * P + T must not exceed config.nPositions. `past` stays valid and can be continued again.
    */
   async forward(ids: number[], past?: KvCache): Promise<ForwardResult> {
-    throw new Error(`forward(${ids.length} ids, past ${past?.length ?? 0}): not implemented yet`);
+    this.checkOpen();
+    const { nLayer: L, nHead: H, nEmbd: d, vocabSize: V, nPositions } = this.config;
+    const pastLength = past?.length ?? 0;
+    if (ids.length === 0) throw new RangeError('forward: no token ids');
+    const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
+    if (bad !== undefined) throw new RangeError(`forward: token id ${bad} is not in the vocabulary (0..${V - 1})`);
+    if (pastLength + ids.length > nPositions) {
+      throw new RangeError(`forward: ${pastLength} cached + ${ids.length} new positions exceed the context of ${nPositions}`);
+    }
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
+      ...this.pastFeeds(past),
+    };
+    const out = await this.session.run(feeds);
+    const present = (kind: 'key' | 'value') => Array.from({ length: L }, (_, i) => out[`present_${kind}.${i}`]);
+    return {
+      pastLength,
+      length: ids.length,
+      hidden: floats(out.hidden, [L + 1, ids.length, d]),
+      attention: floats(out.attention, [L, H, ids.length, pastLength + ids.length]),
+      q: floats(out.q, [L, H, ids.length, d / H]),
+      k: floats(out.k, [L, H, ids.length, d / H]),
+      v: floats(out.v, [L, H, ids.length, d / H]),
+      logits: floats(out.logits, [ids.length, V]),
+      cache: new OrtKvCache(this, pastLength + ids.length, present('key'), present('value')),
+    };
   }
 
   /** Logit lens: ln_f + tied unembedding of n residual vectors. residuals [n, d] → logits [n, V]. */
   async lens(residuals: Float32Array, n: number): Promise<Float32Array> {
-    throw new Error(`lens(${residuals.length / n} wide): not implemented yet`);
+    this.checkOpen();
+    const { nEmbd: d, vocabSize: V } = this.config;
+    if (!Number.isInteger(n) || n < 0 || residuals.length !== n * d) {
+      throw new RangeError(`lens: expected ${n} rows of ${d} values (${n * d}), got ${residuals.length}`);
+    }
+    if (n === 0) return new Float32Array(0);
+    const out = await this.lensHead.run({ residual: new ort.Tensor('float32', residuals, [n, d]) });
+    return floats(out.logits, [n, V]);
   }
 
-  /** Releases both sessions; the model cannot be used afterwards. */
-  async dispose(): Promise<void> {}
+  /** Releases both sessions; the model cannot be used afterwards. Safe to call twice. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await Promise.all([this.session.release(), this.lensHead.release()]);
+  }
+
+  /** Past keys/values as feeds: the cache's own tensors, or empty [1, H, 0, dh] ones for a prompt. */
+  private pastFeeds(past: KvCache | undefined): Record<string, ort.Tensor> {
+    const { nLayer: L, nHead: H, nEmbd: d } = this.config;
+    if (past !== undefined && !(past instanceof OrtKvCache && past.owner === this)) {
+      throw new Error('forward: this KV cache was made by another model');
+    }
+    const feeds: Record<string, ort.Tensor> = {};
+    for (let i = 0; i < L; i++) {
+      feeds[`past_key.${i}`] = past?.keys(i) ?? new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
+      feeds[`past_value.${i}`] = past?.values(i) ?? new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
+    }
+    return feeds;
+  }
+
+  private checkOpen(): void {
+    if (this.disposed) throw new Error('Gpt2Model: used after dispose()');
+  }
+}
+
+/**
+ * Keys and values of every position so far: the present_key.i / present_value.i tensors
+ * ([1, H, S, dh] each) of the pass that made it, kept as ORT tensors and fed back unchanged.
+ */
+class OrtKvCache implements KvCache {
+  private tensors: { keys: ort.Tensor[]; values: ort.Tensor[] } | undefined;
+
+  constructor(readonly owner: Gpt2Model, readonly length: number, keys: ort.Tensor[], values: ort.Tensor[]) {
+    this.tensors = { keys, values };
+  }
+
+  keys(layer: number): ort.Tensor {
+    return this.held().keys[layer];
+  }
+
+  values(layer: number): ort.Tensor {
+    return this.held().values[layer];
+  }
+
+  dispose(): void {
+    this.tensors = undefined;
+  }
+
+  private held(): { keys: ort.Tensor[]; values: ort.Tensor[] } {
+    if (this.tensors === undefined) throw new Error('forward: this KV cache was disposed');
+    return this.tensors;
+  }
+}
+
+/** F32 tensors as external data in the safetensors file; F16/BF16 ones widened now. */
+async function weightSource(weights: Gpt2Weights): Promise<WeightSource> {
+  const location = basename(weights.file);
+  const widened = new Map<string, Float32Array>();
+  for (const [name, entry] of weights.tensors) {
+    if (entry.dtype !== 'F32') widened.set(name, await readTensorAsFloat32(weights.file, entry));
+  }
+  return (name) => {
+    const values = widened.get(name);
+    if (values !== undefined) return { kind: 'inline', values };
+    const entry = weights.tensors.get(name);
+    if (entry === undefined) throw new Error(`${weights.file}: missing tensor ${name}`);
+    return { kind: 'external', location, offset: entry.begin, length: entry.end - entry.begin };
+  };
+}
+
+/** An output's float32 data, after checking its shape. */
+function floats(tensor: ort.Tensor | undefined, dims: number[]): Float32Array {
+  if (tensor === undefined || tensor.type !== 'float32') throw new Error('forward: a float32 output is missing');
+  if (tensor.dims.length !== dims.length || tensor.dims.some((size, i) => size !== dims[i])) {
+    throw new Error(`forward: output has shape [${tensor.dims.join(', ')}], expected [${dims.join(', ')}]`);
+  }
+  return tensor.data as Float32Array;
 }

@@ -1,0 +1,188 @@
+// GPT-2 as an ONNX graph, block by block as in the paper and nanoGPT's model.py, with every
+// internal exposed as an output.
+//
+// "analyze" and "step" are the same graph: at P = 0 (past tensors [1, H, 0, dh]) it reads a whole
+// prompt; at P > 0 it continues from the keys/values of P earlier positions. One session serves
+// both (a second one would double the memory and fight for the threads). Position ids come from
+// the graph itself: P = Shape(past_key.0)[2], positions = Range(P, P + T).
+//
+// Shapes: T new positions, P past positions, S = P + T, d = n_embd, H heads, dh = d / H, V vocab.
+// Weights keep their Hugging Face names; Conv1D weights are [in, out], so x @ W needs no transpose.
+import { GraphBuilder, type WeightData } from './onnx-builder';
+import { gpt2TensorShapes } from './gpt2-weights';
+import type { Gpt2Config } from './types';
+
+export const OPSET = 17;
+
+/** Where each weight's values come from, by name without the "transformer." prefix. */
+export type WeightSource = (name: string) => WeightData;
+
+/** What the graph functions share: the builder, the config, and the weights. */
+interface Model {
+  g: GraphBuilder;
+  config: Gpt2Config;
+  weight: (name: string) => string;
+}
+
+/** The model graph. Inputs: input_ids [1, T] int64, past_key.i / past_value.i [1, H, P, dh]. */
+export function buildGpt2Graph(config: Gpt2Config, source: WeightSource): Uint8Array {
+  const m = model(config, source);
+  const { g } = m;
+  const { nLayer: L, nHead: H, nEmbd: d, vocabSize: V } = config;
+  const dh = d / H;
+  const ids = g.op('Reshape', [g.input('input_ids', 'int64', [1, 'T']), g.int64s([-1])], {}, 'ids'); // [T]
+  const past = Array.from({ length: L }, (_, i) => ({
+    key: g.input(`past_key.${i}`, 'float', [1, H, 'P', dh]),
+    value: g.input(`past_value.${i}`, 'float', [1, H, 'P', dh]),
+  }));
+  const { positions, causal } = positionsAndMask(m, ids, past[0].key);
+
+  let x = embeddings(m, ids, positions); // [T, d]
+  const hidden = [x];
+  const layers: AttentionOutputs[] = [];
+  for (let i = 0; i < L; i++) {
+    const out = block(m, x, i, causal, past[i].key, past[i].value);
+    x = out.x;
+    hidden.push(x);
+    layers.push(out.attn);
+  }
+  const logits = unembedding(m, layerNorm(m, x, 'ln_f')); // [T, V]
+
+  g.output('hidden', stack(m, hidden), 'float', [L + 1, 'T', d]);
+  g.output('attention', g.op('Concat', layers.map((a) => a.att), { axis: 0 }), 'float', [L, H, 'T', 'S']);
+  for (const part of ['q', 'k', 'v'] as const) {
+    g.output(part, g.op('Concat', layers.map((a) => a[part]), { axis: 0 }), 'float', [L, H, 'T', dh]);
+  }
+  g.output('logits', logits, 'float', ['T', V]);
+  layers.forEach((a, i) => {
+    g.output(`present_key.${i}`, a.presentKey, 'float', [1, H, 'S', dh]);
+    g.output(`present_value.${i}`, a.presentValue, 'float', [1, H, 'S', dh]);
+  });
+  return g.toBytes('gpt2', OPSET);
+}
+
+/** The logit-lens head: residual [N, d] → ln_f → tied unembedding → logits [N, V]. */
+export function buildLensHead(config: Gpt2Config, source: WeightSource): Uint8Array {
+  const m = model(config, source);
+  const residual = m.g.input('residual', 'float', ['N', config.nEmbd]);
+  m.g.output('logits', unembedding(m, layerNorm(m, residual, 'ln_f')), 'float', ['N', config.vocabSize]);
+  return m.g.toBytes('gpt2-lens-head', OPSET);
+}
+
+function model(config: Gpt2Config, source: WeightSource): Model {
+  const g = new GraphBuilder();
+  const shapes = gpt2TensorShapes(config);
+  const added = new Set<string>();
+  const weight = (name: string): string => {
+    const shape = shapes.get(name);
+    if (shape === undefined) throw new Error(`graph: no weight named ${name}`);
+    if (!added.has(name)) g.weight(name, shape, source(name));
+    added.add(name);
+    return name;
+  };
+  return { g, config, weight };
+}
+
+/** Positions P..S-1 of the new tokens, and which keys each may see (key j ≤ its own position). */
+function positionsAndMask(m: Model, ids: string, pastKey0: string): { positions: string; causal: string } {
+  const { g } = m;
+  const scalar = (x: string): string => g.op('Squeeze', [x, g.int64s([0])]);
+  const pastLength = g.op('Shape', [pastKey0], { start: 2, end: 3 }, 'past_length'); // [1] = P
+  const total = g.op('Add', [pastLength, g.op('Shape', [ids])], {}, 'total_length'); // [1] = S
+  const one = g.int64s([1], true);
+  const positions = g.op('Range', [scalar(pastLength), scalar(total), one], {}, 'positions'); // [T]
+  const keyPositions = g.op('Range', [g.int64s([0], true), scalar(total), one], {}, 'key_positions'); // [S]
+  const causal = g.op('LessOrEqual', [
+    g.op('Unsqueeze', [keyPositions, g.int64s([0])]), // [1, S]
+    g.op('Unsqueeze', [positions, g.int64s([1])]), // [T, 1]
+  ], {}, 'causal'); // [T, S] bool
+  return { positions, causal };
+}
+
+/** Token embedding + position embedding. */
+function embeddings(m: Model, ids: string, positions: string): string {
+  const tokens = m.g.op('Gather', [m.weight('wte.weight'), ids], { axis: 0 }, 'tok_emb'); // [T, d]
+  const places = m.g.op('Gather', [m.weight('wpe.weight'), positions], { axis: 0 }, 'pos_emb'); // [T, d]
+  return m.g.op('Add', [tokens, places], {}, 'h_0'); // [T, d]
+}
+
+function layerNorm(m: Model, x: string, prefix: string): string {
+  const epsilon = { float: m.config.layerNormEpsilon };
+  return m.g.op('LayerNormalization', [x, m.weight(`${prefix}.weight`), m.weight(`${prefix}.bias`)], { axis: -1, epsilon }, prefix);
+}
+
+/** Hugging Face's Conv1D is a linear layer with the weight stored [in, out]: x @ W + b. */
+function conv1d(m: Model, x: string, prefix: string): string {
+  return m.g.op('Gemm', [x, m.weight(`${prefix}.weight`), m.weight(`${prefix}.bias`)], {}, prefix);
+}
+
+interface AttentionOutputs {
+  y: string; // [T, d] after c_proj
+  att: string; // [1, H, T, S] attention probabilities
+  q: string; // [1, H, T, dh]
+  k: string; // [1, H, T, dh]
+  v: string; // [1, H, T, dh]
+  presentKey: string; // [1, H, S, dh]
+  presentValue: string; // [1, H, S, dh]
+}
+
+/** Causal self-attention over the past keys/values and the new ones. */
+function attn(m: Model, x: string, layer: number, causal: string, pastKey: string, pastValue: string): AttentionOutputs {
+  const { g } = m;
+  const { nHead: H, nEmbd: d } = m.config;
+  const dh = d / H;
+  const prefix = `h.${layer}.attn`;
+  const qkv = conv1d(m, x, `${prefix}.c_attn`); // [T, 3d]
+  const [q, k, v] = g.opMulti('Split', [qkv, g.int64s([d, d, d])], 3, { axis: 1 }, `${prefix}.qkv`).map(
+    (part) => heads(m, part), // [1, H, T, dh] each
+  );
+  const presentKey = g.op('Concat', [pastKey, k], { axis: 2 }, `${prefix}.present_key`); // [1, H, S, dh]
+  const presentValue = g.op('Concat', [pastValue, v], { axis: 2 }, `${prefix}.present_value`); // [1, H, S, dh]
+  const keysT = g.op('Transpose', [presentKey], { perm: [0, 1, 3, 2] }); // [1, H, dh, S]
+  const scores = g.op('Div', [g.op('MatMul', [q, keysT]), g.float(Math.sqrt(dh))], {}, `${prefix}.scores`); // [1, H, T, S]
+  const masked = g.op('Where', [causal, scores, g.float(-Infinity)]); // [1, H, T, S]
+  const att = g.op('Softmax', [masked], { axis: -1 }, `${prefix}.att`); // [1, H, T, S]
+  const merged = g.op('Transpose', [g.op('MatMul', [att, presentValue])], { perm: [0, 2, 1, 3] }); // [1, T, H, dh]
+  const y = conv1d(m, g.op('Reshape', [merged, g.int64s([-1, d])]), `${prefix}.c_proj`); // [T, d]
+  return { y, att, q, k, v, presentKey, presentValue };
+}
+
+/** [T, d] → [1, H, T, dh]: split the width into heads. */
+function heads(m: Model, x: string): string {
+  const { nHead: H, nEmbd: d } = m.config;
+  const split = m.g.op('Reshape', [x, m.g.int64s([1, -1, H, d / H])]); // [1, T, H, dh]
+  return m.g.op('Transpose', [split], { perm: [0, 2, 1, 3] }); // [1, H, T, dh]
+}
+
+/** c_fc → GELU → c_proj. */
+function mlp(m: Model, x: string, layer: number): string {
+  const hiddenLayer = conv1d(m, x, `h.${layer}.mlp.c_fc`); // [T, 4d]
+  return conv1d(m, gelu(m, hiddenLayer), `h.${layer}.mlp.c_proj`); // [T, d]
+}
+
+/** GPT-2's "gelu_new": 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), written out (opset 17 has no tanh Gelu). */
+function gelu(m: Model, x: string): string {
+  const { g } = m;
+  const cube = g.op('Mul', [g.op('Mul', [x, x]), x]); // x³
+  const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [cube, g.float(0.044715)])]), g.float(Math.sqrt(2 / Math.PI))]);
+  const gate = g.op('Add', [g.op('Tanh', [inner]), g.float(1)]);
+  return g.op('Mul', [g.op('Mul', [x, gate]), g.float(0.5)], {}, 'gelu');
+}
+
+/** x + attn(ln_1(x)), then + mlp(ln_2(x)). */
+function block(m: Model, x: string, layer: number, causal: string, pastKey: string, pastValue: string): { x: string; attn: AttentionOutputs } {
+  const a = attn(m, layerNorm(m, x, `h.${layer}.ln_1`), layer, causal, pastKey, pastValue);
+  const afterAttn = m.g.op('Add', [x, a.y], {}, `h.${layer}.resid_attn`); // [T, d]
+  const out = m.g.op('Add', [afterAttn, mlp(m, layerNorm(m, afterAttn, `h.${layer}.ln_2`), layer)], {}, `h_${layer + 1}`); // [T, d]
+  return { x: out, attn: a };
+}
+
+/** The output layer shares wte: logits = x · wteᵀ (Gemm transB, no transposed copy). */
+function unembedding(m: Model, x: string): string {
+  return m.g.op('Gemm', [x, m.weight('wte.weight')], { transB: 1 }, 'lm_head'); // [T, V]
+}
+
+/** [T, d] × n → [n, T, d]. */
+function stack(m: Model, xs: string[]): string {
+  return m.g.op('Concat', xs.map((x) => m.g.op('Unsqueeze', [x, m.g.int64s([0])])), { axis: 0 });
+}

@@ -1,0 +1,118 @@
+// A small ONNX graph builder: adds nodes, constants, weights, inputs and outputs, and writes a
+// ModelProto. Keeps the protobuf detail out of graph.ts so that file can read like the model.
+import { onnx } from 'onnx-proto';
+
+const { DataType } = onnx.TensorProto;
+export type ElemType = 'float' | 'int64';
+export type Dim = number | string; // a fixed size, or a symbolic one ("T", "P")
+type Attribute = number | number[] | string | { float: number }; // plain numbers are INT attributes
+
+/** Where a weight's float32 values come from. */
+export type WeightData =
+  | { kind: 'external'; location: string; offset: number; length: number } // raw little-endian float32 in a file
+  | { kind: 'inline'; values: Float32Array }; // converted in memory (F16/BF16 sources)
+
+export class GraphBuilder {
+  private readonly nodes: onnx.INodeProto[] = [];
+  private readonly initializers: onnx.ITensorProto[] = [];
+  private readonly inputs: onnx.IValueInfoProto[] = [];
+  private readonly outputs: onnx.IValueInfoProto[] = [];
+  private readonly used = new Map<string, number>();
+
+  /** Declares a graph input and returns its name. */
+  input(name: string, type: ElemType, dims: Dim[]): string {
+    this.inputs.push(valueInfo(name, type, dims));
+    return name;
+  }
+
+  /** Declares `value` (a tensor already in the graph) as an output called `name`. */
+  output(name: string, value: string, type: ElemType, dims: Dim[]): void {
+    if (value !== name && this.op('Identity', [value], {}, name) !== name) throw new Error(`graph: output name ${name} is taken`);
+    this.outputs.push(valueInfo(name, type, dims));
+  }
+
+  /** Adds one node with a single output, named after `hint` (made unique), and returns that name. */
+  op(opType: string, inputs: string[], attributes: Record<string, Attribute> = {}, hint = opType): string {
+    return this.opMulti(opType, inputs, 1, attributes, hint)[0];
+  }
+
+  /** Adds one node with `outputCount` outputs and returns their names. */
+  opMulti(opType: string, inputs: string[], outputCount: number, attributes: Record<string, Attribute> = {}, hint = opType): string[] {
+    const name = this.unique(hint);
+    const output = outputCount === 1 ? [name] : Array.from({ length: outputCount }, (_, i) => `${name}_${i}`);
+    const attribute = Object.entries(attributes).map(([key, value]) => toAttribute(key, value));
+    this.nodes.push({ opType, input: inputs, output, name, attribute });
+    return output;
+  }
+
+  /** An int64 constant (shapes, axes, split sizes): a 1-D tensor, or a scalar with `scalar`. */
+  int64s(values: number[], scalar = false): string {
+    const name = this.unique(`const_${values.join('_')}`);
+    this.initializers.push({ name, dataType: DataType.INT64, dims: scalar ? [] : [values.length], int64Data: values });
+    return name;
+  }
+
+  /** A float32 scalar constant. */
+  float(value: number): string {
+    const name = this.unique(`const_${value}`);
+    this.initializers.push({ name, dataType: DataType.FLOAT, dims: [], floatData: [value] });
+    return name;
+  }
+
+  /** A float32 weight under its checkpoint name (e.g. "h.0.attn.c_attn.weight"). */
+  weight(name: string, dims: number[], data: WeightData): string {
+    const tensor: onnx.ITensorProto = { name, dataType: DataType.FLOAT, dims };
+    if (data.kind === 'inline') {
+      tensor.rawData = new Uint8Array(data.values.buffer, data.values.byteOffset, data.values.byteLength);
+    } else {
+      tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+      tensor.externalData = [
+        { key: 'location', value: data.location },
+        { key: 'offset', value: String(data.offset) },
+        { key: 'length', value: String(data.length) },
+      ];
+    }
+    this.initializers.push(tensor);
+    this.used.set(name, 1);
+    return name;
+  }
+
+  /** Serialises the graph as an ONNX model (IR 8, default domain at `opset`). */
+  toBytes(graphName: string, opset: number): Uint8Array {
+    const graph: onnx.IGraphProto = {
+      name: graphName,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: this.inputs,
+      output: this.outputs,
+    };
+    const model: onnx.IModelProto = {
+      irVersion: 8,
+      producerName: 'gpt2-explorer',
+      opsetImport: [{ domain: '', version: opset }],
+      graph,
+    };
+    return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  }
+
+  private unique(hint: string): string {
+    const count = this.used.get(hint) ?? 0;
+    this.used.set(hint, count + 1);
+    return count === 0 ? hint : `${hint}_${count}`;
+  }
+}
+
+function valueInfo(name: string, type: ElemType, dims: Dim[]): onnx.IValueInfoProto {
+  const shape = { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) };
+  const elemType = type === 'float' ? DataType.FLOAT : DataType.INT64;
+  return { name, type: { tensorType: { elemType, shape } } };
+}
+
+function toAttribute(name: string, value: Attribute): onnx.IAttributeProto {
+  const { AttributeType } = onnx.AttributeProto;
+  if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
+  if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
+  if (typeof value === 'object') return { name, type: AttributeType.FLOAT, f: value.float };
+  if (!Number.isInteger(value)) throw new Error(`attribute ${name}: ${value} is not an integer; write { float: ${value} }`);
+  return { name, type: AttributeType.INT, i: value };
+}
