@@ -63,7 +63,7 @@ describe('explorer webview (browser)', () => {
   }
 
   it('shows an empty state and the status before any session, then sends ready', async () => {
-    const page = await open({ answer: false });
+    const page = await open({ backend: null });
     await received(() => explorer.host.last('ready'), 'ready');
     await page.getByText('Nothing to explore yet.').waitFor();
     await explorer.host.send({ type: 'status', model: 'loading', busy: true, detail: 'reading weights' });
@@ -189,7 +189,7 @@ describe('explorer webview (browser)', () => {
   });
 
   it('a session with generated tokens paints them blue and counts them; busy disables Step', async () => {
-    const page = await open({ answer: false });
+    const page = await open({ backend: null });
     await explorer.host.send(lesson.init);
     await explorer.host.send(lesson.session('capitals', 1));
     await page.getByRole('tab', { name: 'Generation' }).click();
@@ -248,7 +248,7 @@ describe('explorer webview (browser)', () => {
   });
 
   it('an error offers its fix as a button that runs the command', async () => {
-    const page = await open({ answer: false });
+    const page = await open({ backend: null });
     await explorer.host.send({ type: 'error', message: 'GPT-2 is not downloaded yet.', action: 'downloadModel' });
     await page.getByRole('button', { name: 'Download GPT-2' }).click();
     assert.deepEqual(await received(() => explorer.host.last('runCommand'), 'runCommand'), { type: 'runCommand', command: 'downloadModel' });

@@ -8,7 +8,8 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../src/extension/webview-html';
-import { FakeHost } from './fake-host';
+import { Backend, FakeHost } from './fake-host';
+import { LessonBackend } from './lesson-backend';
 import { themeCss, THEMES, ThemeName } from './themes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -77,7 +78,7 @@ export interface ExplorerPage {
 
 interface OpenOptions {
   theme?: ThemeName;
-  answer?: boolean; // the fake host replies like the real one (default true)
+  backend?: Backend | null; // who answers the page: default the lesson fixtures; null: the test itself
   width?: number;
   height?: number;
 }
@@ -85,7 +86,7 @@ interface OpenOptions {
 export async function openExplorer(browser: Browser, server: PageServer, options: OpenOptions = {}): Promise<ExplorerPage> {
   const context = await browser.newContext({ viewport: { width: options.width ?? 900, height: options.height ?? 900 } });
   const page = await context.newPage();
-  const host = new FakeHost(page, options.answer ?? true);
+  const host = new FakeHost(page, options.backend === undefined ? new LessonBackend() : options.backend);
   const violations: string[] = [];
   const warnings: string[] = [];
   await page.exposeFunction('__fakeHostReceive', (message: unknown) => host.receive(message));
