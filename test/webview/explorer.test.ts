@@ -52,9 +52,9 @@ describe('explorer webview (browser)', () => {
     await page.getByRole('option', { name: option, exact: true }).click();
   }
 
-  /** Polls until the fake host has received a message matching `match`. */
+  /** Polls until `find` finds something (the page's messages reach Node asynchronously). */
   async function received<T>(find: () => T | undefined, what: string): Promise<T> {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 200; i++) {
       const found = find();
       if (found !== undefined) return found;
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -228,8 +228,9 @@ describe('explorer webview (browser)', () => {
     await explorer.host.send({ type: 'attention', view: { layer: -1, head: 0, size: 1, weights: [2] } });
     await explorer.host.send('not even an object');
     await explorer.host.send({ type: 'ui', patch: { tab: 'generation', bogus: 1 } });
-    await page.waitForFunction(() => true);
-    assert.equal(explorer.warnings.filter((w) => w.startsWith('dropped a malformed host message')).length, 4);
+    const dropped = () => explorer.warnings.filter((w) => w.startsWith('dropped a malformed host message'));
+    await received(() => (dropped().length >= 4 ? true : undefined), 'four warnings'); // console events arrive asynchronously
+    assert.equal(dropped().length, 4);
     assert.equal(await page.locator('.chip').count(), 12);
     await explorer.host.send({ type: 'ui', patch: { tab: 'generation' } });
     await page.getByText('Generating the next token').waitFor();
