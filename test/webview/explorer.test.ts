@@ -59,12 +59,12 @@ describe('explorer webview (browser)', () => {
       if (found !== undefined) return found;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`the host never received ${what}`);
+    throw new Error(`never happened: ${what}`);
   }
 
   it('shows an empty state and the status before any session, then sends ready', async () => {
     const page = await open({ backend: null });
-    await received(() => explorer.host.last('ready'), 'ready');
+    await eventually(() => explorer.host.last('ready'), 'ready');
     await page.getByText('Nothing to explore yet.').waitFor();
     await explorer.host.send({ type: 'status', model: 'loading', busy: true, detail: 'reading weights' });
     await page.getByText('Loading the model… · reading weights · working…').waitFor();
@@ -84,7 +84,7 @@ describe('explorer webview (browser)', () => {
   it('choosing a sentence sends selectSentence and applies its default layer and head', async () => {
     const page = await openOn('Self-Attention');
     await choose(page, 'Sentence', lesson.presets[1].text);
-    assert.deepEqual(await received(() => explorer.host.last('selectSentence'), 'selectSentence'), { type: 'selectSentence', id: 'fox' });
+    assert.deepEqual(await eventually(() => explorer.host.last('selectSentence'), 'selectSentence'), { type: 'selectSentence', id: 'fox' });
     await page.waitForFunction(() => document.querySelectorAll('.chip').length === 8);
     const layer = page.getByRole('combobox', { name: 'Layer' });
     const head = page.getByRole('combobox', { name: 'Head' });
@@ -98,9 +98,9 @@ describe('explorer webview (browser)', () => {
   it('Layer and Head changes ask for attention; the heatmap answers hover with the weight', async () => {
     const page = await openOn('Self-Attention');
     await choose(page, 'Layer', '11');
-    await received(() => explorer.host.ofType('requestAttention').find((m) => m.layer === 11 && m.head === 0), 'requestAttention 11/0');
+    await eventually(() => explorer.host.ofType('requestAttention').find((m) => m.layer === 11 && m.head === 0), 'requestAttention 11/0');
     await choose(page, 'Head', '4');
-    await received(() => explorer.host.ofType('requestAttention').find((m) => m.layer === 11 && m.head === 4), 'requestAttention 11/4');
+    await eventually(() => explorer.host.ofType('requestAttention').find((m) => m.layer === 11 && m.head === 4), 'requestAttention 11/4');
     const canvas = page.locator('.heatmap canvas');
     await page.waitForFunction(() => !document.querySelector('.heatmap')!.classList.contains('stale'));
     const box = (await canvas.boundingBox())!;
@@ -116,8 +116,8 @@ describe('explorer webview (browser)', () => {
     await page.getByText('Click a token chip to see its Q, K and V vectors.').waitFor();
     assert.equal(await page.locator('.strip--empty').count(), 3, 'the box opens with three empty strips');
     await page.locator('.chip').nth(11).click();
-    assert.deepEqual(await received(() => explorer.host.last('requestLens'), 'requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
-    assert.deepEqual(await received(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 6, head: 0, token: 11 });
+    assert.deepEqual(await eventually(() => explorer.host.last('requestLens'), 'requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
+    assert.deepEqual(await eventually(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 6, head: 0, token: 11 });
     await page.locator('.strip').nth(2).waitFor();
     assert.equal(await page.locator('.strip').count(), 3);
     assert.equal(await page.locator('.strip').nth(0).locator('.cell').count(), 64);
@@ -134,7 +134,7 @@ describe('explorer webview (browser)', () => {
     await page.locator('.chip').nth(11).click();
     await page.locator('.lens__row').nth(1).click();
     const london = (lesson.lens(12, 11, null) as { view: { top: { id: number }[] } }).view.top[1].id;
-    assert.deepEqual(await received(() => explorer.host.ofType('requestLens').find((m) => m.trackId === london), 'requestLens with trackId'), {
+    assert.deepEqual(await eventually(() => explorer.host.ofType('requestLens').find((m) => m.trackId === london), 'requestLens with trackId'), {
       type: 'requestLens',
       layer: 12,
       token: 11,
@@ -166,25 +166,25 @@ describe('explorer webview (browser)', () => {
   it('Step, Sample, Sample & append, Reset and temperature send their messages', async () => {
     const page = await openOn('Generation');
     await page.getByRole('button', { name: 'Step: append the top token' }).click();
-    await received(() => explorer.host.last('step'), 'step');
+    await eventually(() => explorer.host.last('step'), 'step');
     await page.getByText('1 / 10 tokens generated').waitFor();
     assert.equal(await page.locator('.so-far .generated').innerText(), ' Paris');
     await page.getByRole('button', { name: 'Sample: roll once without appending' }).click();
-    await received(() => explorer.host.last('sample'), 'sample');
+    await eventually(() => explorer.host.last('sample'), 'sample');
     await page.getByText('Last draw:', { exact: false }).waitFor();
     assert.equal(await page.locator('.bars__tally').first().innerText(), '×1 (100%)');
     await page.getByRole('button', { name: 'Sample & append' }).click();
-    await received(() => explorer.host.last('sampleAppend'), 'sampleAppend');
+    await eventually(() => explorer.host.last('sampleAppend'), 'sampleAppend');
     const temperature = page.getByRole('slider', { name: 'Temperature' });
     await temperature.fill('0');
-    assert.deepEqual(await received(() => explorer.host.last('setDecoding'), 'setDecoding'), { type: 'setDecoding', patch: { temperature: 0 } });
+    assert.deepEqual(await eventually(() => explorer.host.last('setDecoding'), 'setDecoding'), { type: 'setDecoding', patch: { temperature: 0 } });
     await page.getByText('0 (greedy)').waitFor();
     const topK = page.locator('vscode-text-field[aria-label="Top-k"] input');
     await topK.fill('40');
     await topK.press('Enter');
-    assert.deepEqual(await received(() => explorer.host.ofType('setDecoding').find((m) => m.patch.topK !== undefined), 'setDecoding topK'), { type: 'setDecoding', patch: { topK: 40 } });
+    assert.deepEqual(await eventually(() => explorer.host.ofType('setDecoding').find((m) => m.patch.topK !== undefined), 'setDecoding topK'), { type: 'setDecoding', patch: { topK: 40 } });
     await page.getByRole('button', { name: 'Reset generation to the prompt' }).click();
-    await received(() => explorer.host.last('reset'), 'reset');
+    await eventually(() => explorer.host.last('reset'), 'reset');
     await page.getByText('0 / 10 tokens generated').waitFor();
   });
 
@@ -212,12 +212,12 @@ describe('explorer webview (browser)', () => {
     await choose(page, 'Layer', '11');
     await page.locator('.chip').nth(3).click();
     await page.getByRole('slider', { name: 'Layer', exact: true }).fill('9');
-    await received(() => explorer.host.ofType('uiState').find((m) => m.ui.slider === 9), 'uiState with slider 9');
+    await eventually(() => explorer.host.ofType('uiState').find((m) => m.ui.slider === 9), 'uiState with slider 9');
     explorer.host.clear();
     await page.reload();
     await page.locator('.chip').first().waitFor();
     await page.getByText('Layer 9', { exact: true }).waitFor();
-    const state = await received(() => explorer.host.ofType('uiState')[0], 'uiState after reload');
+    const state = await eventually(() => explorer.host.ofType('uiState')[0], 'uiState after reload');
     assert.deepEqual(state.ui, { tab: 'attention', layer: 11, head: 0, slider: 9, token: 3, showQkv: false, lensLayer: 12, trackId: null });
     assert.ok(await page.locator('.chip').nth(3).evaluate((el) => el.classList.contains('chip--selected')));
   });
@@ -229,7 +229,7 @@ describe('explorer webview (browser)', () => {
     await explorer.host.send('not even an object');
     await explorer.host.send({ type: 'ui', patch: { tab: 'generation', bogus: 1 } });
     const dropped = () => explorer.warnings.filter((w) => w.startsWith('dropped a malformed host message'));
-    await received(() => (dropped().length >= 4 ? true : undefined), 'four warnings'); // console events arrive asynchronously
+    await eventually(() => (dropped().length >= 4 ? true : undefined), 'four warnings'); // console events arrive asynchronously
     assert.equal(dropped().length, 4);
     assert.equal(await page.locator('.chip').count(), 12);
     await explorer.host.send({ type: 'ui', patch: { tab: 'generation' } });
@@ -240,10 +240,10 @@ describe('explorer webview (browser)', () => {
     const page = await openOn('Tokens');
     explorer.host.clear();
     await explorer.host.send({ type: 'ui', patch: { tab: 'attention', layer: 11, showQkv: true, token: 11 } });
-    assert.deepEqual(await received(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 11, head: 0, token: 11 });
+    assert.deepEqual(await eventually(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 11, head: 0, token: 11 });
     assert.deepEqual(explorer.host.last('requestAttention'), { type: 'requestAttention', layer: 11, head: 0 });
     assert.deepEqual(explorer.host.last('requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
-    const echoed = await received(() => explorer.host.ofType('uiState').find((m) => m.ui.showQkv), 'uiState echo');
+    const echoed = await eventually(() => explorer.host.ofType('uiState').find((m) => m.ui.showQkv), 'uiState echo');
     assert.deepEqual(echoed.ui, { tab: 'attention', layer: 11, head: 0, slider: 0, token: 11, showQkv: true, lensLayer: 12, trackId: null });
     await page.locator('.strip:not(.strip--empty)').nth(2).waitFor();
   });
@@ -252,7 +252,7 @@ describe('explorer webview (browser)', () => {
     const page = await open({ backend: null });
     await explorer.host.send({ type: 'error', message: 'GPT-2 is not downloaded yet.', action: 'downloadModel' });
     await page.getByRole('button', { name: 'Download GPT-2' }).click();
-    assert.deepEqual(await received(() => explorer.host.last('runCommand'), 'runCommand'), { type: 'runCommand', command: 'downloadModel' });
+    assert.deepEqual(await eventually(() => explorer.host.last('runCommand'), 'runCommand'), { type: 'runCommand', command: 'downloadModel' });
   });
 
   it('the Tokens tab lists ids and character ranges; a range reveals the token in the editor', async () => {
@@ -261,7 +261,7 @@ describe('explorer webview (browser)', () => {
     assert.equal(await rows.count(), 12);
     assert.deepEqual(await rows.nth(3).locator('td').allInnerTexts(), ['4', '·Germany', '4486', '14–22']);
     await rows.nth(3).getByRole('button').click();
-    assert.deepEqual(await received(() => explorer.host.last('revealToken'), 'revealToken'), { type: 'revealToken', index: 3 });
+    assert.deepEqual(await eventually(() => explorer.host.last('revealToken'), 'revealToken'), { type: 'revealToken', index: 3 });
   });
 
   it('every control is reachable with Tab, and Enter on a chip selects it', async () => {
@@ -269,7 +269,7 @@ describe('explorer webview (browser)', () => {
     await page.locator('.chip').nth(0).focus();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await received(() => explorer.host.ofType('requestLens').find((m) => m.token === 1), 'requestLens for chip 2 by keyboard');
+    await eventually(() => explorer.host.ofType('requestLens').find((m) => m.token === 1), 'requestLens for chip 2 by keyboard');
     const reached = new Set<string>();
     for (let i = 0; i < 60; i++) {
       await page.keyboard.press('Tab');
