@@ -53,7 +53,7 @@ describe('explorer webview (browser)', () => {
   }
 
   /** Polls until `find` finds something (the page's messages reach Node asynchronously). */
-  async function received<T>(find: () => T | undefined, what: string): Promise<T> {
+  async function eventually<T>(find: () => T | undefined, what: string): Promise<T> {
     for (let i = 0; i < 200; i++) {
       const found = find();
       if (found !== undefined) return found;
