@@ -1,0 +1,100 @@
+// The session worker (bundled to dist/session-worker.js): a worker_threads entry that owns the model,
+// the tokenizer and the current ExplorerSession. onnxruntime-node blocks the thread it runs on (2–3 s to
+// create a session, tens of ms per pass), so the extension host never runs it: it posts requests here
+// (src/extension/session-client.ts). Requests are answered strictly in arrival order, one at a time.
+
+import { parentPort } from 'node:worker_threads';
+import { Gpt2Model } from '../engine/model';
+import { Gpt2Tokenizer } from '../engine/tokenizer';
+import { ExplorerSession } from './session';
+import { WorkerError, type RequestOf, type WorkerEnvelope, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerResults } from './worker-protocol';
+
+const port = parentPort;
+if (!port) throw new Error('session-worker.js runs as a worker thread (new Worker(...)), not on its own');
+
+let model: Gpt2Model | null = null;
+let tokenizer: Gpt2Tokenizer | null = null;
+let session: ExplorerSession | null = null;
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (envelope: WorkerEnvelope) => {
+  queue = queue.then(() => answer(envelope));
+});
+
+async function answer({ id, request }: WorkerEnvelope): Promise<void> {
+  let reply: WorkerReply;
+  try {
+    reply = { id, ok: true, result: await handle(request) };
+  } catch (error) {
+    reply = { id, ok: false, error: describe(error, request) };
+  }
+  port!.postMessage(reply);
+  if (request.kind === 'dispose') port!.close(); // nothing else keeps the thread alive: it ends
+}
+
+type Handlers = { [K in WorkerRequest['kind']]: (request: RequestOf<K>) => Promise<WorkerResults[K]> | WorkerResults[K] };
+
+const handlers: Handlers = {
+  load: async ({ modelDir, threads }) => {
+    await release();
+    const [loaded, loadedTokenizer] = await Promise.all([
+      Gpt2Model.load(modelDir, threads > 0 ? { threads } : {}),
+      Gpt2Tokenizer.fromModelDir(modelDir),
+    ]);
+    model = loaded;
+    tokenizer = loadedTokenizer;
+    return modelInfo(loaded);
+  },
+  analyze: async ({ sentence, settings, defaults }) => {
+    if (!model || !tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
+    const next = await ExplorerSession.create(model, tokenizer, { sentence, settings, defaults });
+    session?.dispose();
+    session = next;
+    return snapshot(next);
+  },
+  step: async () => (await current().step(), snapshot(current())),
+  sample: async () => current().sample(),
+  sampleAppend: async () => (await current().sampleAppend(), snapshot(current())),
+  setDecoding: async ({ patch }) => (await current().setDecoding(patch), snapshot(current())),
+  reset: async () => (await current().reset(), snapshot(current())),
+  attention: ({ layer, head }) => current().attention(layer, head),
+  qkv: ({ layer, head, token }) => current().qkv(layer, head, token),
+  lens: ({ layer, token, trackId }) => current().lens(layer, token, trackId),
+  dispose: async () => (await release(), null),
+};
+
+function handle(request: WorkerRequest): Promise<unknown> {
+  const handler = handlers[request.kind] as (request: WorkerRequest) => unknown;
+  return Promise.resolve(handler(request));
+}
+
+function current(): ExplorerSession {
+  if (!session) throw new WorkerError('no-session', 'nothing is analyzed yet: pick a sentence or analyze a selection first');
+  return session;
+}
+
+async function snapshot(of: ExplorerSession) {
+  return { session: of.view(), projection: await of.projection() };
+}
+
+async function release(): Promise<void> {
+  session?.dispose();
+  session = null;
+  await model?.dispose();
+  model = null;
+}
+
+function modelInfo(of: Gpt2Model) {
+  const { nLayer, nHead, nEmbd, vocabSize, nPositions } = of.config;
+  const small = nLayer === 12 && nHead === 12 && nEmbd === 768 && vocabSize === 50257;
+  return { name: small ? 'GPT-2 124M' : `test model (${nLayer} layers, ${nEmbd} wide)`, layers: nLayer, heads: nHead, embd: nEmbd, vocab: vocabSize, positions: nPositions };
+}
+
+/** The error's kind travels with it; a failed `load` is about the model's files. */
+function describe(error: unknown, request: WorkerRequest): WorkerErrorInfo {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof WorkerError) return { kind: error.kind, message };
+  if (request.kind === 'load') return { kind: 'model-files', message };
+  if (error instanceof RangeError) return { kind: 'invalid', message };
+  return { kind: 'internal', message: error instanceof Error && error.stack ? error.stack : message };
+}

@@ -1,0 +1,382 @@
+// The explorer's brain on the host side: it owns the session worker (through SessionClient), the
+// model's state, the current session and the last UI state the webview echoed. Commands and the panel
+// call it; it answers the panel with protocol messages and tells everyone else through
+// onDidChangeState (the walkthrough marks lesson steps done from it). No `vscode` import at run time:
+// the notifications, progress and editor selections it needs come in through ControllerUi.
+
+import type { Worker } from 'node:worker_threads';
+import type * as vscode from 'vscode';
+import type { DecodingSettings, ModelInfo, PresetView, SentenceView, SessionView } from '../explorer/views';
+import type { RequestOf, SessionSnapshot, WorkerRequestKind, WorkerResults } from '../explorer/worker-protocol';
+import type { ExplorerMessage, HostMessage, ModelState, UiPatch, UiState } from '../protocol';
+import { emptyTextProblem } from './command-args';
+import { Emitter } from './emitter';
+import { receiveExplorerMessage } from './explorer-messages';
+import { explainFailure, panelAction, MODEL_ACTIONS, type Failure, type UserAction } from './failures';
+import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './model-location';
+import { SessionClient } from './session-client';
+import { decodingChanges, type ExtensionSettings } from './settings';
+
+/** What the rest of the extension may know about the explorer. */
+export interface ExplorerState {
+  model: ModelState;
+  session: SessionView | null;
+  ui: UiState | null; // the webview's last echo; null until it sends one
+  tallyTotal: number; // Sample rolls since the distribution last changed
+}
+
+/** Where an analyzed text came from: selecting text[start, end) selects it in its editor. */
+export interface TextOrigin {
+  select(start: number, end: number): void;
+}
+
+export interface ControllerUi {
+  log(line: string): void;
+  /** A notification with buttons; the UI runs the chosen action's command. */
+  problem(message: string, actions: UserAction[]): void;
+  /** A plain note (long text cut, worker restarted). */
+  note(message: string): void;
+  /** Runs the command behind a button (the explorer's error offers one). */
+  run(action: UserAction): void;
+  /** Runs a long task under a progress notification. */
+  progress<T>(title: string, task: () => Promise<T>): Promise<T>;
+}
+
+export interface ControllerPorts {
+  spawnWorker: () => Worker;
+  presets: readonly PresetView[];
+  settings: () => ExtensionSettings;
+  storageDir: string; // the model folder when gpt2Explorer.modelPath is empty
+  ui: ControllerUi;
+}
+
+/** The protocol's limit on a sentence's length; longer texts keep their end (GPT-2 keeps the end too). */
+export const MAX_TEXT_CHARS = 200_000;
+/** A second crash this soon after a restart is not retried automatically. */
+const RESTART_QUIET_MS = 30_000;
+
+type SessionKind = 'analyze' | 'step' | 'sampleAppend' | 'setDecoding' | 'reset';
+
+interface Sentence {
+  view: SentenceView;
+  defaults?: { layer: number; head: number };
+  origin: TextOrigin | null;
+}
+
+export class ExplorerController {
+  private readonly client: SessionClient;
+  private readonly changed = new Emitter<ExplorerState>();
+  /** Fires after the model state, the session, the UI echo or the tally changed. */
+  readonly onDidChangeState: vscode.Event<ExplorerState> = this.changed.event;
+
+  private model: ModelState = 'none';
+  private detail = 'No model loaded yet';
+  private info: ModelInfo | null = null;
+  private loaded: { dir: string; threads: number; file: FileFingerprint } | null = null;
+  private loading: Promise<boolean> | null = null;
+  private snapshot: SessionSnapshot | null = null;
+  private sentence: Sentence | null = null;
+  private ui: UiState | null = null;
+  private tallyTotal = 0;
+  private panel: ((message: HostMessage) => void) | null = null;
+  private applied: ExtensionSettings;
+  private lastRestart = -Infinity;
+
+  constructor(private readonly ports: ControllerPorts) {
+    this.applied = ports.settings();
+    this.client = new SessionClient({
+      spawn: ports.spawnWorker,
+      onBusy: (busy) => this.postStatus(busy),
+      onCrash: (reason) => void this.recoverFromCrash(reason),
+    });
+  }
+
+  get state(): ExplorerState {
+    return { model: this.model, session: this.snapshot?.session ?? null, ui: this.ui, tallyTotal: this.tallyTotal };
+  }
+
+  get presets(): readonly PresetView[] {
+    return this.ports.presets;
+  }
+
+  /** The temperature the next Sample uses: the live session's, else the setting's. */
+  get temperature(): number {
+    return this.snapshot?.session.settings.temperature ?? this.ports.settings().decoding.temperature;
+  }
+
+  get modelName(): string | null {
+    return this.info?.name ?? null;
+  }
+
+  // ——— the panel ———
+
+  /** The panel opened (or was revived): messages go to `post` from now on. */
+  attachPanel(post: (message: HostMessage) => void): void {
+    this.panel = post;
+  }
+
+  /** The panel closed: the worker ends, even mid-inference, and the model's memory is freed. */
+  async detachPanel(): Promise<void> {
+    this.panel = null;
+    await this.client.stop();
+    this.loaded = null;
+    this.snapshot = null;
+    this.sentence = null;
+    this.tallyTotal = 0;
+    this.setModel('none', 'Not loaded: the explorer is closed');
+  }
+
+  /** The panel's receive path: checks, logs and never throws. */
+  receive(raw: unknown): boolean {
+    return receiveExplorerMessage(raw, { log: (line) => this.ports.ui.log(line), handle: (message) => this.handle(message) });
+  }
+
+  private async handle(message: ExplorerMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.panelReady();
+      case 'selectSentence':
+        return this.selectSentence(message.id);
+      case 'step':
+        return this.step();
+      case 'sample':
+        return this.sample();
+      case 'sampleAppend':
+        return this.sampleAppend();
+      case 'reset':
+        return this.reset();
+      case 'setDecoding':
+        return this.setDecoding(message.patch);
+      case 'requestAttention':
+        return this.view({ kind: 'attention', layer: message.layer, head: message.head }, (view) => ({ type: 'attention', view }));
+      case 'requestQkv':
+        return this.view({ kind: 'qkv', layer: message.layer, head: message.head, token: message.token }, (view) => ({ type: 'qkv', view }));
+      case 'requestLens':
+        return this.view({ kind: 'lens', layer: message.layer, token: message.token, trackId: message.trackId }, (view) => ({ type: 'lens', view }));
+      case 'revealToken':
+        return this.revealToken(message.index);
+      case 'uiState':
+        this.ui = message.ui;
+        return this.fire();
+      case 'runCommand':
+        return this.ports.ui.run(message.command);
+    }
+  }
+
+  /** The webview (re)loaded: it gets everything it needs to draw, or the lesson sentence to start with. */
+  private async panelReady(): Promise<void> {
+    this.post({ type: 'init', presets: [...this.ports.presets] });
+    this.postStatus(this.client.busy);
+    if (this.snapshot) this.post({ type: 'session', ...this.snapshot });
+    else if (!this.sentence && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
+  }
+
+  // ——— what commands and the panel ask for ———
+
+  /** Analyzes text from an editor, a CodeLens or a command; false when nothing was sent. */
+  async analyze(text: string, source: 'selection' | 'codelens' | 'custom', origin: TextOrigin | null = null): Promise<boolean> {
+    const empty = emptyTextProblem(text, source === 'selection' ? 'The selection' : 'The text');
+    if (empty) {
+      this.ports.ui.problem(empty, []);
+      return false;
+    }
+    const cut = Math.max(0, text.length - MAX_TEXT_CHARS);
+    if (cut > 0) this.ports.ui.note(`The text has ${text.length.toLocaleString('en')} characters; only its last ${MAX_TEXT_CHARS.toLocaleString('en')} were sent to GPT-2.`);
+    const shifted = origin && cut > 0 ? { select: (start: number, end: number) => origin.select(start + cut, end + cut) } : origin;
+    return this.start({ view: { id: source, text: text.slice(cut), source }, origin: shifted });
+  }
+
+  async choosePreset(preset: PresetView): Promise<boolean> {
+    return this.start({ view: { id: preset.id, text: preset.text, source: 'preset' }, defaults: { layer: preset.layer, head: preset.head }, origin: null });
+  }
+
+  async step(): Promise<void> {
+    await this.session({ kind: 'step' });
+  }
+
+  async sample(): Promise<void> {
+    const tally = await this.request({ kind: 'sample' });
+    if (!tally) return;
+    this.tallyTotal = tally.total;
+    this.post({ type: 'tally', tally });
+    this.fire();
+  }
+
+  async sampleAppend(): Promise<void> {
+    await this.session({ kind: 'sampleAppend' });
+  }
+
+  async reset(): Promise<void> {
+    await this.session({ kind: 'reset' });
+  }
+
+  async setDecoding(patch: Partial<DecodingSettings>): Promise<void> {
+    if (this.snapshot) await this.session({ kind: 'setDecoding', patch });
+    else this.fire(); // no session yet: the next one starts from the settings
+  }
+
+  /** Forwards a UI change (from the walkthrough or a command) to the panel. */
+  applyUi(patch: UiPatch): void {
+    this.post({ type: 'ui', patch });
+  }
+
+  /** Loads the model again (after it was replaced, or a failure) and re-analyzes the current sentence. */
+  async reloadModel(): Promise<void> {
+    this.loaded = null;
+    const sentence = this.sentence;
+    if ((await this.ensureModel()) && sentence) await this.start(sentence);
+  }
+
+  /** gpt2Explorer.* changed: a new model folder or thread count reloads; decoding changes apply live. */
+  async settingsChanged(): Promise<void> {
+    const next = this.ports.settings();
+    const previous = this.applied;
+    this.applied = next;
+    if (this.loaded && (next.modelPath !== previous.modelPath || next.threads !== previous.threads)) return this.reloadModel();
+    const patch = decodingChanges(previous.decoding, next.decoding);
+    if (Object.keys(patch).length > 0) await this.setDecoding(patch);
+  }
+
+  async dispose(): Promise<void> {
+    this.panel = null;
+    this.changed.dispose();
+    await this.client.dispose();
+  }
+
+  // ——— sessions ———
+
+  private async selectSentence(id: string): Promise<void> {
+    if (this.sentence?.view.id === id) return this.reset(); // the selection's own entry: start it over
+    const preset = this.ports.presets.find((candidate) => candidate.id === id);
+    if (preset) await this.choosePreset(preset);
+    else this.ports.ui.log(`The explorer asked for sentence "${id}", which is neither a preset nor the current text`);
+  }
+
+  private async start(sentence: Sentence): Promise<boolean> {
+    this.sentence = sentence;
+    const settings = this.ports.settings().decoding;
+    const result = await this.session({ kind: 'analyze', sentence: sentence.view, settings, ...(sentence.defaults ? { defaults: sentence.defaults } : {}) });
+    if (result && result.session.truncated > 0) {
+      const { truncated, tokens, model } = result.session;
+      this.ports.ui.note(`GPT-2 reads at most ${model.positions} tokens: the first ${truncated} tokens of the text were cut, the last ${tokens.length} analyzed.`);
+    }
+    return result !== null;
+  }
+
+  /** A request that changes the session: the panel gets the new session and token positions. */
+  private async session<K extends SessionKind>(request: RequestOf<K>): Promise<SessionSnapshot | null> {
+    const snapshot = (await this.request(request)) as SessionSnapshot | null;
+    if (!snapshot) return null;
+    this.snapshot = snapshot;
+    this.tallyTotal = snapshot.session.tally.total;
+    this.post({ type: 'session', ...snapshot });
+    this.fire();
+    return snapshot;
+  }
+
+  private async view<K extends 'attention' | 'qkv' | 'lens'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
+    const view = await this.request(request);
+    if (view) this.post(message(view));
+  }
+
+  /** Runs one request after making sure the model is there; failures are explained, never thrown. */
+  private async request<K extends WorkerRequestKind>(request: RequestOf<K>): Promise<WorkerResults[K] | null> {
+    if (!(await this.ensureModel())) return null;
+    try {
+      return await this.client.request(request);
+    } catch (error) {
+      this.fail(explainFailure(error, this.loaded?.dir ?? null));
+      return null;
+    }
+  }
+
+  private revealToken(index: number): void {
+    const chip = this.snapshot?.session.tokens[index];
+    if (!chip || chip.start < 0) return; // a generated token is in no editor
+    this.sentence?.origin?.select(chip.start, chip.end);
+  }
+
+  // ——— the model ———
+
+  /** True when the model is loaded and its file is still the one that was loaded. */
+  private async ensureModel(): Promise<boolean> {
+    if (this.loaded) {
+      const change = await fingerprintChange(this.loaded.file);
+      if (!change) return true;
+      this.loaded = null;
+      this.fail({ message: `${change}. Reload the model to go on exploring, or download or import it again.`, actions: ['reloadModel', ...MODEL_ACTIONS] }, 'error');
+      return false;
+    }
+    this.loading ??= this.load().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private async load(): Promise<boolean> {
+    const { modelPath, threads } = this.ports.settings();
+    const location = await locateModel(modelPath, this.ports.storageDir);
+    if (location.kind === 'missing') {
+      const actions: UserAction[] = location.fromSetting ? [...MODEL_ACTIONS, 'openSettings'] : MODEL_ACTIONS;
+      this.fail({ message: describeMissing(location), actions }, 'none');
+      return false;
+    }
+    this.setModel('loading', `Loading the model from ${location.dir}…`);
+    try {
+      const file = await fingerprint(location.dir);
+      this.info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
+        this.client.request({ kind: 'load', modelDir: location.dir, threads }),
+      );
+      this.loaded = { dir: location.dir, threads, file };
+      this.setModel('ready', this.info.name);
+      this.ports.ui.log(`Loaded ${this.info.name} from ${location.dir} (${this.info.layers} layers, ${this.info.heads} heads, ${this.info.embd} wide)`);
+      return true;
+    } catch (error) {
+      const failure = explainFailure(error, location.dir);
+      if (failure) this.fail(failure, 'error');
+      else this.setModel('none', 'Not loaded');
+      return false;
+    }
+  }
+
+  private async recoverFromCrash(reason: string): Promise<void> {
+    this.ports.ui.log(reason);
+    this.loaded = null;
+    const again = Date.now() - this.lastRestart < RESTART_QUIET_MS;
+    if (again || !this.panel) {
+      this.fail({ message: `${reason}. Reload the model to go on.`, actions: ['reloadModel'] }, 'error');
+      return;
+    }
+    this.lastRestart = Date.now();
+    this.ports.ui.note(`${reason}. GPT-2 Explorer restarted it and analyzes the sentence again (generated tokens are lost).`);
+    await this.reloadModel();
+  }
+
+  // ——— telling the panel and the listeners ———
+
+  private fail(failure: Failure | null, model?: ModelState): void {
+    if (!failure) return;
+    if (model) this.setModel(model, failure.message);
+    this.ports.ui.log(failure.message);
+    this.post({ type: 'error', message: failure.message.slice(0, 2000), action: panelAction(failure.actions) });
+    if (!failure.quiet) this.ports.ui.problem(failure.message, failure.actions);
+  }
+
+  private setModel(model: ModelState, detail: string): void {
+    this.model = model;
+    this.detail = detail;
+    if (model !== 'ready') this.info = model === 'loading' ? this.info : null;
+    this.postStatus(this.client.busy);
+    this.fire();
+  }
+
+  private postStatus(busy: boolean): void {
+    this.post({ type: 'status', model: this.model, busy, detail: this.detail.slice(0, 1000) });
+  }
+
+  private post(message: HostMessage): void {
+    this.panel?.(message);
+  }
+
+  private fire(): void {
+    this.changed.fire(this.state, (error) => this.ports.ui.log(`A state listener failed: ${String(error)}`));
+  }
+}

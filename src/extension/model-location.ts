@@ -1,0 +1,59 @@
+// Which folder the model comes from and whether it is usable, said in words a user can act on.
+// The folder is the gpt2Explorer.modelPath setting, else the extension's global storage (where
+// Download puts it). Only the two files' presence is checked here; the engine checks their content.
+
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const MODEL_FILES = ['config.json', 'model.safetensors'] as const;
+
+export type ModelLocation =
+  | { kind: 'found'; dir: string; fromSetting: boolean }
+  | { kind: 'missing'; dir: string; fromSetting: boolean; missing: string[] }; // missing: file names, or the folder itself
+
+export async function locateModel(modelPath: string, storageDir: string): Promise<ModelLocation> {
+  const fromSetting = modelPath !== '';
+  const dir = fromSetting ? modelPath : storageDir;
+  if (!(await isDirectory(dir))) return { kind: 'missing', dir, fromSetting, missing: [dir] };
+  const missing: string[] = [];
+  for (const file of MODEL_FILES) if (!(await isFile(join(dir, file)))) missing.push(file);
+  return missing.length === 0 ? { kind: 'found', dir, fromSetting } : { kind: 'missing', dir, fromSetting, missing };
+}
+
+/** What is wrong with a missing model, and what to do about it. */
+export function describeMissing(location: Extract<ModelLocation, { kind: 'missing' }>): string {
+  const what = location.missing[0] === location.dir
+    ? `The model folder ${location.dir} does not exist`
+    : `The model folder ${location.dir} has no ${location.missing.join(' and no ')}`;
+  const fix = 'Import a folder with config.json and model.safetensors, or download the model (≈550 MB)';
+  return location.fromSetting ? `${what} (setting gpt2Explorer.modelPath). ${fix}, or change the setting.` : `${what}. ${fix}.`;
+}
+
+/** What the weights file looked like when it was loaded: a different one means it was replaced or deleted. */
+export interface FileFingerprint {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export async function fingerprint(dir: string): Promise<FileFingerprint> {
+  const path = join(dir, 'model.safetensors');
+  const info = await stat(path);
+  return { path, size: info.size, mtimeMs: info.mtimeMs };
+}
+
+/** Undefined while the file is the one that was loaded; otherwise what happened to it, for the user. */
+export async function fingerprintChange(loaded: FileFingerprint): Promise<string | undefined> {
+  const now = await stat(loaded.path).catch(() => null);
+  if (!now) return `The model file ${loaded.path} was deleted after it was loaded`;
+  if (now.size !== loaded.size || now.mtimeMs !== loaded.mtimeMs) return `The model file ${loaded.path} was replaced or changed after it was loaded`;
+  return undefined;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isDirectory(), () => false);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isFile(), () => false);
+}

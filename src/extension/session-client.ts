@@ -1,0 +1,141 @@
+// The host's side of the session worker: it starts dist/session-worker.js, sends it one request at a
+// time from a queue, and turns each reply back into a resolved or rejected promise. No `vscode` here:
+// the tests drive it on a real worker and a real model.
+//
+// Why one at a time: the session is a sequence (Step after Step after Reset); fifty rapid Step clicks
+// must land as fifty steps in order, never interleaved with a view request that reads half a state.
+// Why coalesce: dragging a slider asks for attention/Q-K-V/lens views faster than they are computed;
+// only the newest waiting request of each view kind is worth running.
+
+import { Worker } from 'node:worker_threads';
+import { WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestKind, type WorkerResults } from '../explorer/worker-protocol';
+
+/** View requests that a newer request of the same kind makes pointless. */
+const COALESCED: ReadonlySet<WorkerRequestKind> = new Set(['attention', 'qkv', 'lens']);
+
+export interface SessionClientOptions {
+  /** Starts a worker; by default `new Worker(workerPath)`. Tests pass their own to reach the thread. */
+  spawn: () => Worker;
+  /** The worker ended without being asked to (an uncaught error, out of memory, terminated). */
+  onCrash?: (reason: string) => void;
+  /** True while a request runs or waits; false when the queue drains. */
+  onBusy?: (busy: boolean) => void;
+}
+
+interface Job {
+  id: number;
+  request: WorkerRequest;
+  resolve: (result: unknown) => void;
+  reject: (error: WorkerError) => void;
+}
+
+export class SessionClient {
+  private worker: Worker | null = null;
+  private readonly waiting: Job[] = [];
+  private running: Job | null = null;
+  private nextId = 1;
+  private disposed = false;
+
+  constructor(private readonly options: SessionClientOptions) {}
+
+  static forBundle(workerPath: string, options: Omit<SessionClientOptions, 'spawn'> = {}): SessionClient {
+    return new SessionClient({ ...options, spawn: () => new Worker(workerPath) });
+  }
+
+  /** Queues a request; resolves with the worker's answer, rejects with a WorkerError. */
+  request<K extends WorkerRequestKind>(request: RequestOf<K>): Promise<WorkerResults[K]> {
+    if (this.disposed) return Promise.reject(new WorkerError('disposed', 'the GPT-2 session was closed'));
+    if (COALESCED.has(request.kind)) this.supersede(request.kind);
+    return new Promise<WorkerResults[K]>((resolve, reject) => {
+      this.waiting.push({ id: this.nextId++, request, resolve: resolve as (result: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  /** A request runs or waits. */
+  get busy(): boolean {
+    return this.running !== null || this.waiting.length > 0;
+  }
+
+  /** True while a worker thread exists (it is started by the first request). */
+  get started(): boolean {
+    return this.worker !== null;
+  }
+
+  /**
+   * Ends the worker at once, even mid-inference (the thread and its model memory are freed), and
+   * rejects whatever was running or waiting with kind 'disposed'. A new request starts a new worker.
+   */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.failAll('disposed', 'the GPT-2 session was closed');
+    if (worker) {
+      worker.removeAllListeners();
+      worker.on('error', () => undefined); // a late error of a thread being terminated is not news
+      await worker.terminate();
+    }
+  }
+
+  /** Stops the worker for good: later requests are rejected. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.stop();
+  }
+
+  private supersede(kind: WorkerRequestKind): void {
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      if (this.waiting[i].request.kind !== kind) continue;
+      const [job] = this.waiting.splice(i, 1);
+      job.reject(new WorkerError('superseded', `a newer ${kind} request replaced this one`));
+    }
+  }
+
+  private pump(): void {
+    if (this.running || this.waiting.length === 0) {
+      this.options.onBusy?.(this.busy);
+      return;
+    }
+    const job = this.waiting.shift()!;
+    this.running = job;
+    this.options.onBusy?.(true);
+    const envelope: WorkerEnvelope = { id: job.id, request: job.request };
+    this.ensureWorker().postMessage(envelope);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = this.options.spawn();
+    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    worker.on('error', (error) => this.crashed(worker, `it threw ${error.stack ?? error.message}`));
+    worker.on('exit', (code) => this.crashed(worker, `it exited with code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(reply: WorkerReply): void {
+    const job = this.running;
+    if (!job || job.id !== reply.id) return; // an answer to a request already given up (stop, crash)
+    this.running = null;
+    if (reply.ok) job.resolve(reply.result);
+    else job.reject(new WorkerError(reply.error.kind, reply.error.message));
+    if (job.request.kind === 'dispose') this.worker = null; // it ends itself after answering
+    this.pump();
+  }
+
+  private crashed(worker: Worker, how: string): void {
+    if (worker !== this.worker) return; // a worker we stopped, or one that ended after `dispose`
+    this.worker = null;
+    worker.removeAllListeners();
+    const reason = `The GPT-2 worker stopped unexpectedly: ${how}`;
+    this.failAll('crashed', reason);
+    this.options.onCrash?.(reason);
+  }
+
+  private failAll(kind: 'crashed' | 'disposed', message: string): void {
+    const jobs = [...(this.running ? [this.running] : []), ...this.waiting.splice(0)];
+    this.running = null;
+    for (const job of jobs) job.reject(new WorkerError(kind, message));
+    this.options.onBusy?.(false);
+  }
+}
