@@ -1,0 +1,151 @@
+// The ORT engine against the independent float64 reference, output by output, on tiny generated
+// models: prompts, KV-cache steps, the logit lens, F16/BF16 files and the "transformer." prefix.
+import assert from 'node:assert/strict';
+import { Gpt2Model } from '../../src/engine/model';
+import { argmax, row, softmax } from '../../src/engine/logits';
+import type { ForwardResult } from '../../src/engine/types';
+import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel, type ReferenceResult } from './reference';
+import { maxAbsDiff, testModel, TINY } from './models';
+
+const TOLERANCE = 1e-4;
+const PROMPT = [464, 3139, 286, 4486, 318, 11307, 13, 50256, 0]; // lesson words, the special token, id 0
+
+function assertClose(actual: ForwardResult, expected: ReferenceResult, what: string): void {
+  for (const key of ['hidden', 'attention', 'q', 'k', 'v', 'logits'] as const) {
+    const diff = maxAbsDiff(actual[key], expected[key]);
+    assert.ok(diff <= TOLERANCE, `${what}: ${key} differs from the reference by ${diff}`);
+  }
+}
+
+describe('Gpt2Model against the reference', function () {
+  let model: Gpt2Model;
+  let reference: ReferenceModel;
+
+  before(async function () {
+    const dir = await testModel(TINY);
+    model = await Gpt2Model.load(dir, { threads: 1 });
+    reference = loadReferenceModel(dir);
+  });
+  after(async () => model?.dispose());
+
+  it('matches every output of a prompt pass', async function () {
+    const result = await model.forward(PROMPT);
+    assert.equal(result.pastLength, 0);
+    assert.equal(result.length, PROMPT.length);
+    assert.equal(result.cache.length, PROMPT.length);
+    assertClose(result, referenceForward(reference, PROMPT), 'prompt');
+  });
+
+  it('matches every output of KV-cache steps, one token and several at a time', async function () {
+    let result = await model.forward(PROMPT.slice(0, 3));
+    let expected = referenceForward(reference, PROMPT.slice(0, 3));
+    for (const ids of [[PROMPT[3]], [PROMPT[4]], [PROMPT[5], PROMPT[6]], [PROMPT[7]]]) {
+      result = await model.forward(ids, result.cache);
+      expected = referenceForward(reference, ids, expected.past);
+      assert.equal(result.pastLength, expected.past.length - ids.length);
+      assertClose(result, expected, `step at ${result.pastLength}`);
+    }
+    assert.equal(result.cache.length, 8);
+  });
+
+  it('gives a step the same numbers as the full pass has at that position', async function () {
+    const full = await model.forward(PROMPT);
+    const prefix = await model.forward(PROMPT.slice(0, -1));
+    const step = await model.forward(PROMPT.slice(-1), prefix.cache);
+    const V = model.config.vocabSize;
+    const last = PROMPT.length - 1;
+    assert.ok(maxAbsDiff(step.logits, row(full.logits, last, V)) <= TOLERANCE);
+  });
+
+  it('lets a cache be continued twice (branching), unchanged by the first continuation', async function () {
+    const prompt = await model.forward(PROMPT.slice(0, 4));
+    const first = await model.forward([11], prompt.cache);
+    await model.forward([12], prompt.cache);
+    const again = await model.forward([11], prompt.cache);
+    assert.ok(maxAbsDiff(first.logits, again.logits) === 0);
+  });
+
+  it('lens() matches the reference for every layer and position, and equals logits at the last layer', async function () {
+    const result = await model.forward(PROMPT);
+    const { nLayer: L, nEmbd: d } = model.config;
+    const rows = (L + 1) * PROMPT.length;
+    const lens = await model.lens(result.hidden, rows);
+    assert.ok(maxAbsDiff(lens, referenceLens(reference, result.hidden, rows)) <= TOLERANCE);
+    const lastLayer = result.hidden.subarray(L * PROMPT.length * d);
+    assert.ok(maxAbsDiff(await model.lens(lastLayer, PROMPT.length), result.logits) <= TOLERANCE);
+    assert.equal((await model.lens(new Float32Array(0), 0)).length, 0);
+  });
+
+  it('makes a distribution that is clearly not uniform, and hidden states that move from layer to layer', async function () {
+    const result = await model.forward(PROMPT);
+    const { nLayer: L, nEmbd: d, vocabSize: V } = model.config;
+    const probs = softmax(row(result.logits, PROMPT.length - 1, V));
+    assert.ok(probs[argmax(probs)] > 100 / V, `top-1 probability ${probs[argmax(probs)]}`);
+    const T = PROMPT.length;
+    for (let layer = 0; layer < L; layer++) {
+      const before = result.hidden.subarray(layer * T * d, (layer + 1) * T * d);
+      const after = result.hidden.subarray((layer + 1) * T * d, (layer + 2) * T * d);
+      const moved = maxAbsDiff(before, after) / maxAbsDiff(before, new Float32Array(before.length));
+      assert.ok(moved > 0.1, `layer ${layer} moved the residual stream by only ${moved} of its size`);
+    }
+  });
+
+  it('rejects what it cannot run, with messages that say why', async function () {
+    await assert.rejects(model.forward([]), /no token ids/);
+    await assert.rejects(model.forward([50257]), /token id 50257 is not in the vocabulary/);
+    await assert.rejects(model.forward([1.5]), /token id 1.5/);
+    await assert.rejects(model.forward(new Array(65).fill(1)), /exceed the context of 64/);
+    const prompt = await model.forward(new Array(60).fill(1));
+    await assert.rejects(model.forward([1, 2, 3, 4, 5], prompt.cache), /60 cached \+ 5 new positions exceed/);
+    prompt.cache.dispose();
+    await assert.rejects(model.forward([1], prompt.cache), /KV cache was disposed/);
+    await assert.rejects(model.lens(new Float32Array(10), 1), /expected 1 rows of 48 values/);
+  });
+});
+
+describe('Gpt2Model on other checkpoint formats', function () {
+  for (const dtype of ['f16', 'bf16'] as const) {
+    it(`loads ${dtype} weights and matches the reference on them`, async function () {
+      const dir = await testModel({ ...TINY, seed: 11, dtype });
+      const model = await Gpt2Model.load(dir, { threads: 1 });
+      try {
+        const expected = referenceForward(loadReferenceModel(dir), PROMPT);
+        assertClose(await model.forward(PROMPT), expected, dtype);
+      } finally {
+        await model.dispose();
+      }
+    });
+  }
+
+  it('loads names with the "transformer." prefix, skipping the attn.bias buffers', async function () {
+    const dir = await testModel({ ...TINY, seed: 12, nLayer: 1, nHead: 2, nEmbd: 32, prefix: true });
+    const model = await Gpt2Model.load(dir, { threads: 1, optimization: 'disabled' });
+    try {
+      assertClose(await model.forward(PROMPT), referenceForward(loadReferenceModel(dir), PROMPT), 'prefixed');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('makes the favoured token the argmax at every position', async function () {
+    const dir = await testModel({ ...TINY, seed: 13, favourToken: 50256 });
+    const model = await Gpt2Model.load(dir, { threads: 1 });
+    try {
+      const result = await model.forward(PROMPT);
+      for (let t = 0; t < PROMPT.length; t++) assert.equal(argmax(row(result.logits, t, model.config.vocabSize)), 50256);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('refuses a cache from another model, and any use after dispose()', async function () {
+    const dir = await testModel(TINY);
+    const [a, b] = await Promise.all([Gpt2Model.load(dir, { threads: 1 }), Gpt2Model.load(dir, { threads: 1 })]);
+    const fromA = await a.forward([1, 2]);
+    await assert.rejects(b.forward([3], fromA.cache), /made by another model/);
+    await a.dispose();
+    await b.dispose();
+    await assert.rejects(a.forward([1]), /used after dispose/);
+    await a.dispose(); // twice is fine
+  });
+});

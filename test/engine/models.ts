@@ -1,0 +1,39 @@
+// Test models generated once into .test-models/ (gitignored), one folder per option set, so
+// reruns are fast. A folder counts only once it is complete: it is written aside, then renamed.
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeTestModel, type TestModelOptions } from '../../src/engine/test-model';
+
+export const TEST_MODELS_DIR = resolve(__dirname, '..', '..', '.test-models');
+
+/** Small enough for the float64 reference to check every output in milliseconds. */
+export const TINY: TestModelOptions = { seed: 7, nLayer: 2, nHead: 4, nEmbd: 48, nPositions: 64 };
+
+/** The folder of a generated model with these options, generating it on first use. */
+export async function testModel(options: TestModelOptions): Promise<string> {
+  const key = Object.entries(options)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, value]) => `${name}-${value}`)
+    .join('_');
+  const dir = join(TEST_MODELS_DIR, key || 'default');
+  if (existsSync(dir)) return dir;
+  const partial = `${dir}.partial-${process.pid}`;
+  await writeTestModel(partial, options);
+  await rename(partial, dir).catch(async (error) => {
+    await rm(partial, { recursive: true, force: true }); // another process finished first
+    if (!existsSync(dir)) throw error;
+  });
+  return dir;
+}
+
+/** Largest |a[i] - b[i]|; throws if the lengths differ. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const diff = Math.abs(a[i] - b[i]);
+    if (!(diff <= max)) max = Number.isNaN(diff) ? Infinity : diff;
+  }
+  return max;
+}
