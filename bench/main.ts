@@ -10,7 +10,7 @@ import type { CaseContext, CaseResult } from './harness/case';
 import { runInChild } from './harness/child';
 import { currentLoad, describeMachine } from './harness/machine';
 import { renderReport } from './harness/report';
-import { deriveFigures, foldCase, type Figures } from './harness/results';
+import { deriveFigures, foldCases, type Figures } from './harness/results';
 import { ensureBenchModel } from './model';
 
 const BENCH = __dirname;
@@ -29,7 +29,7 @@ const PLAN: [string, number][] = [
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, soak: { type: 'boolean' } } });
-  const modelDir = ensureBenchModel(join(BENCH, '.models'));
+  const modelDir = await ensureBenchModel(join(BENCH, '.models'));
   const context: CaseContext = { modelDir, workDir: join(BENCH, '.models'), repeats: values.quick ? 2 : 10, threads: 2, profile: true };
   if (values.soak) return void (await runInChild('soak', context));
   const only = values.only?.split(',');
@@ -43,8 +43,7 @@ async function main(): Promise<void> {
       runs.set(name, [...(runs.get(name) ?? []), await runInChild(name, context)]);
     }
   }
-  const figures: Figures = {};
-  for (const [name, results] of runs) foldCase(figures, name, results);
+  const figures = foldCases(runs);
   deriveFigures(figures);
   const notes = [...runs.values()].flat().flatMap((result) => result.notes);
   writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify({ machine, load: { before: loadBefore, after: currentLoad() }, notes, ...sorted(figures) }, null, 2)}\n`);

@@ -1,16 +1,14 @@
 // The benchmark's model: GPT-2 small's exact shape with seeded random weights, generated once by
-// the project's own CLI into bench/.models/ (gitignored) and reused while its files are there.
-import { execFileSync } from 'node:child_process';
+// the engine's test-model writer into bench/.models/ (gitignored) and reused while its files are there.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeTestModel } from '../src/engine/test-model';
 
-const CLI = join(__dirname, '..', 'dist', 'cli.js'); // `npm run bench` builds it first
-
-export function ensureBenchModel(modelsDir: string): string {
+export async function ensureBenchModel(modelsDir: string): Promise<string> {
   const dir = join(modelsDir, 'gpt2-small-shape');
-  if (existsSync(join(dir, 'model.safetensors')) && existsSync(join(dir, 'config.json'))) return dir;
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does)');
+  // tokenizer.json is written last: with it present, an interrupted generation cannot pass for a model.
+  if (['config.json', 'model.safetensors', 'tokenizer.json'].every((file) => existsSync(join(dir, file)))) return dir;
   console.log(`bench: generating a full-size test model in ${dir} (once)`);
-  execFileSync(process.execPath, [CLI, 'make-test-model', '--out', dir], { stdio: 'inherit' });
+  await writeTestModel(dir, { seed: 1 }); // GPT-2 small's shape, F32
   return dir;
 }

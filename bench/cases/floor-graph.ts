@@ -1,28 +1,30 @@
 // The floor of a decode step: only the matrix products that stream GPT-2's weights, nothing else.
 // Per block: x·c_attn [768×2304], then (attention stood in for by taking the first 768 columns)
 // ·attn.c_proj [768×768], ·mlp.c_fc [768×3072], ·mlp.c_proj [3072×768]; then the tied unembedding
-// as Gemm(x, wte, transB=1) [768×50,257]. No norms, no softmax, no extra outputs. The weights are
-// the generated model's own, read by ORT straight from model.safetensors.
+// as Gemm(x, wte, transB=1) [768×50,257]. No biases, norms, softmax or extra outputs. The weights
+// are the bench model's own, read by ORT straight from model.safetensors.
+import { OPSET } from '../../src/engine/graph';
+import { gpt2TensorShapes } from '../../src/engine/gpt2-weights';
 import { GraphBuilder } from '../../src/engine/onnx-builder';
-import type { TensorLocation } from './safetensors-index';
+import type { BenchWeights } from './weights';
 
 export interface FloorGraph {
   model: Uint8Array; // ModelProto bytes
   weightBytes: number; // bytes every run must read
 }
 
-export function buildFloorGraph(index: Map<string, TensorLocation>, weightsFile: string, layers: number): FloorGraph {
+export function buildFloorGraph({ config, source, bytes }: BenchWeights): FloorGraph {
   const graph = new GraphBuilder();
+  const shapes = gpt2TensorShapes(config);
   let weightBytes = 0;
   const weight = (name: string): string => {
-    const { shape, offset, length } = tensor(index, name);
-    weightBytes += length;
-    return graph.weight(name, shape, { kind: 'external', location: weightsFile, offset, length });
+    weightBytes += bytes(name);
+    return graph.weight(name, shapes.get(name)!, source(name));
   };
-  const [vocab, width] = tensor(index, 'wte.weight').shape;
-  const [zero, end, axis] = [graph.int64s([0]), graph.int64s([width]), graph.int64s([1])];
-  let x = graph.input('x', 'float', [1, width]);
-  for (let layer = 0; layer < layers; layer++) {
+  const { nEmbd: d, vocabSize: V } = config;
+  const [zero, end, axis] = [graph.int64s([0]), graph.int64s([d]), graph.int64s([1])];
+  let x = graph.input('x', 'float', [1, d]);
+  for (let layer = 0; layer < config.nLayer; layer++) {
     const at = (suffix: string): string => `h.${layer}.${suffix}`;
     const qkv = graph.op('MatMul', [x, weight(at('attn.c_attn.weight'))], {}, at('qkv')); // [1, 3d]
     const q = graph.op('Slice', [qkv, zero, end, axis], {}, at('q')); // [1, d]
@@ -31,12 +33,6 @@ export function buildFloorGraph(index: Map<string, TensorLocation>, weightsFile:
     x = graph.op('MatMul', [fc, weight(at('mlp.c_proj.weight'))], {}, at('mlp')); // [1, d]
   }
   const logits = graph.op('Gemm', [x, weight('wte.weight')], { transB: 1 }, 'unembed'); // [1, V]
-  graph.output('logits', logits, 'float', [1, vocab]);
-  return { model: graph.toBytes('floor', 17), weightBytes };
-}
-
-function tensor(index: Map<string, TensorLocation>, name: string): TensorLocation {
-  const found = index.get(name);
-  if (!found) throw new Error(`weights file has no tensor "${name}"`);
-  return found;
+  graph.output('logits', logits, 'float', [1, V]);
+  return { model: graph.toBytes('floor', OPSET), weightBytes };
 }

@@ -1,19 +1,16 @@
 // The floor, on onnxruntime-node and on onnxruntime-web (wasm): how fast the bare weight-streaming
 // matrix products of one step can run, and the memory bandwidth that achieves.
-import { writeFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { time } from '../harness/stats';
 import { buildFloorGraph } from './floor-graph';
-import { readSafetensorsIndex } from './safetensors-index';
 import { loadOrtWeb } from './ort-web';
+import { openBenchWeights, WEIGHTS_FILE } from './weights';
 
-const WEIGHTS = 'model.safetensors';
-const LAYERS = 12;
-
-function floorGraph(context: CaseContext) {
-  return buildFloorGraph(readSafetensorsIndex(join(context.modelDir, WEIGHTS)), WEIGHTS, LAYERS);
+async function floorGraph(context: CaseContext) {
+  return buildFloorGraph(await openBenchWeights(context.modelDir));
 }
 
 function input<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => T, width: number): T {
@@ -23,15 +20,13 @@ function input<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number
 
 export async function floorNode(context: CaseContext): Promise<CaseResult> {
   const result = emptyResult();
-  const graph = floorGraph(context);
-  // ORT resolves external data relative to the model file, so the graph sits beside the weights.
-  const modelPath = join(context.modelDir, 'floor.onnx');
-  writeFileSync(modelPath, graph.model);
-  const session = await ortNode.InferenceSession.create(modelPath, {
+  const graph = await floorGraph(context);
+  const session = await ortNode.InferenceSession.create(graph.model, {
     intraOpNumThreads: context.threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
+    extra: { session: { model_external_initializers_file_folder_path: resolve(context.modelDir) } }, // as the engine does
   });
   const feeds = { x: input(ortNode.Tensor, 768) };
   result.timings.floor_step = await time(() => session.run(feeds), { repeats: context.repeats * 4, warmup: 3 });
@@ -48,12 +43,12 @@ export const WASM_NOTE =
 export async function floorWasm(context: CaseContext): Promise<CaseResult> {
   const result = emptyResult();
   const ort = await loadOrtWeb(context.threads);
-  const graph = floorGraph(context);
-  const weights = readFileSync(join(context.modelDir, WEIGHTS));
+  const graph = await floorGraph(context);
+  const weights = readFileSync(join(context.modelDir, WEIGHTS_FILE));
   const session = await ort.InferenceSession.create(graph.model, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
-    externalData: [{ path: WEIGHTS, data: weights }],
+    externalData: [{ path: WEIGHTS_FILE, data: weights }],
   });
   const feeds = { x: input(ort.Tensor, 768) };
   result.timings.wasm_floor_step = await time(() => session.run(feeds), { repeats: context.repeats * 2, warmup: 3 });

@@ -10,18 +10,29 @@ export type Figures = Record<string, number>;
 /** The case whose process is the product as the learner runs it: its peak RSS is "peak_rss_mb". */
 const PRODUCT_CASE = 'ours';
 
-export function foldCase(figures: Figures, caseName: string, runs: CaseResult[]): void {
-  const timingNames = new Set(runs.flatMap((run) => Object.keys(run.timings)));
-  for (const name of timingNames) {
-    const timing = summarize(runs.flatMap((run) => run.timings[name]?.samples ?? []));
+export function foldCases(runs: Map<string, CaseResult[]>): Figures {
+  const figures: Figures = {};
+  foldTimings(figures, [...runs.values()].flat());
+  for (const [caseName, results] of runs) foldValues(figures, caseName, results);
+  return figures;
+}
+
+/** Timings pooled by name across every process that measured them (cold start: ours and cold-start). */
+function foldTimings(figures: Figures, results: CaseResult[]): void {
+  const names = new Set(results.flatMap((result) => Object.keys(result.timings)));
+  for (const name of names) {
+    const timing = summarize(results.flatMap((result) => result.timings[name]?.samples ?? []));
     figures[`${name}_ms_median`] = round(timing.median);
     figures[`${name}_ms_min`] = round(timing.min);
     figures[`${name}_ms_max`] = round(timing.max);
     figures[`${name}_runs`] = timing.runs;
   }
-  const names = new Set(runs.flatMap((run) => Object.keys(run.values)));
+}
+
+function foldValues(figures: Figures, caseName: string, results: CaseResult[]): void {
+  const names = new Set(results.flatMap((result) => Object.keys(result.values)));
   for (const name of names) {
-    const samples = runs.map((run) => run.values[name]).filter((value) => value !== undefined);
+    const samples = results.map((result) => result.values[name]).filter((value) => value !== undefined);
     const key = name === 'peak_rss_mb' && caseName !== PRODUCT_CASE ? `${caseName.replace(/-/g, '_')}_peak_rss_mb` : name;
     if (samples.length === 1) {
       figures[key] = round(samples[0]);
