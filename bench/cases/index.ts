@@ -2,10 +2,14 @@
 import type { CaseRunner } from '../harness/case';
 import { floorNode, floorWasm } from './floor';
 import { coldStart, ours } from './ours';
+import { plainTs } from './plain-ts';
+import { wasm } from './wasm';
 
 export const CASES: Record<string, CaseRunner> = {
   'floor-node': floorNode,
   'floor-wasm': floorWasm,
   'cold-start': coldStart,
   ours,
+  wasm,
+  'plain-ts': plainTs,
 };

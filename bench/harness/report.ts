@@ -120,7 +120,7 @@ function ratiosLine(figures: Figures): string {
     ['ts_analyze12_over_ours', 'plain TS analyze 12 ÷ ours'],
   ];
   const parts = names.filter(([key]) => key in figures).map(([key, label]) => `${label} = ${figures[key].toFixed(2)}×`);
-  return `Ratios: ${parts.join('; ')}.`;
+  return parts.length ? `Ratios: ${parts.join('; ')}.` : '';
 }
 
 interface Target {
