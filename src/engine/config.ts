@@ -1,5 +1,6 @@
 // GPT-2's hyper-parameters from a Hugging Face config.json, checked so that a wrong folder fails
 // with a message that names the file and the key.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Gpt2Config } from './types';
@@ -17,6 +18,7 @@ export const GPT2_SMALL_CONFIG: Gpt2Config = {
 /** Reads and checks dir/config.json. */
 export async function readGpt2Config(dir: string): Promise<Gpt2Config> {
   const file = join(dir, 'config.json');
+  if (!existsSync(file)) throw new Error(`${dir}: no config.json here; a GPT-2 model folder holds config.json and model.safetensors`);
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));

@@ -34,7 +34,10 @@ export interface SafetensorsHeader {
 
 /** Reads and checks the header: JSON, dtypes, shapes, sizes, offsets in range and not overlapping. */
 export async function readSafetensorsHeader(file: string): Promise<SafetensorsHeader> {
-  const fileSize = (await stat(file)).size;
+  const fileSize = await stat(file).then(
+    (stats) => stats.size,
+    () => Promise.reject(new Error(`${file}: not found (the model's weights should be in this file)`)),
+  );
   if (fileSize < 8) throw new Error(`${file}: truncated safetensors file (${fileSize} bytes, no header length)`);
   const handle = await open(file, 'r');
   try {
