@@ -3,6 +3,7 @@ import type { CaseRunner } from '../harness/case';
 import { floorNode, floorWasm } from './floor';
 import { coldStart, ours } from './ours';
 import { plainTs } from './plain-ts';
+import { profile } from './profile';
 import { wasm } from './wasm';
 
 export const CASES: Record<string, CaseRunner> = {
@@ -10,6 +11,7 @@ export const CASES: Record<string, CaseRunner> = {
   'floor-wasm': floorWasm,
   'cold-start': coldStart,
   ours,
+  profile,
   wasm,
   'plain-ts': plainTs,
 };
