@@ -2,32 +2,12 @@
 // the transfer is interrupted or cancelled so the next call continues with a Range request; the
 // finished file is checked (size, sha256) and only then renamed to `dest`, so `dest` is always whole.
 // Uses node:http(s) rather than fetch because VS Code's proxy support patches these modules.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { basename, dirname } from 'node:path';
 import type { HostPolicy } from './download-policy';
-
-export interface DownloadProgress {
-  file: string; // file name, e.g. "model.safetensors"
-  phase: 'download' | 'verify'; // transferring, then hashing the finished file
-  bytes: number; // bytes done in this phase, counting those kept from an earlier attempt
-  total: number; // bytes in the file; 0 while unknown
-  bytesPerSecond: number; // average since this call started the phase
-}
-
-/** What went wrong, for callers that react differently (a cancel needs no error dialog). */
-export type DownloadErrorCode = 'cancelled' | 'interrupted' | 'http' | 'redirect' | 'size' | 'checksum' | 'busy' | 'disk' | 'invalid';
-
-/** A failure whose message tells the user what happened and what to do next. */
-export class DownloadError extends Error {
-  constructor(readonly code: DownloadErrorCode, message: string) {
-    super(message);
-    this.name = 'DownloadError';
-  }
-}
+import { formatBytes, DownloadError, progressMeter, sha256File, type DownloadProgress } from './download-progress';
 
 export interface FileDownload {
   url: URL;
@@ -43,7 +23,6 @@ export interface FileDownload {
 }
 
 const MAX_REDIRECTS = 5;
-const PROGRESS_INTERVAL_MS = 100;
 
 export async function downloadFile(job: FileDownload): Promise<void> {
   const part = `${job.dest}.part`;
@@ -144,7 +123,7 @@ function rangeStart(contentRange: string | undefined, kept: number, job: FileDow
 
 async function writeBody(response: http.IncomingMessage, request: http.ClientRequest, part: string, start: number, job: FileDownload): Promise<void> {
   const file = await open(part, start === 0 ? 'w' : 'a');
-  const meter = progressMeter(job, 'download', start);
+  const meter = progressMeter(job.onProgress, { file: name(job), phase: 'download', total: job.size ?? 0, startBytes: start });
   let bytes = start;
   try {
     // A stalled or dropped connection destroys the request; the body iterator then throws.
@@ -172,50 +151,13 @@ async function verify(part: string, job: FileDownload): Promise<void> {
     throw new DownloadError('size', `${name(job)} has ${size.toLocaleString('en')} bytes, expected ${job.size.toLocaleString('en')}; the file was deleted. Run ${job.retryWith} again to start over`);
   }
   if (job.sha256 === undefined) return;
-  const digest = await sha256File(part, job);
+  const digest = await sha256File(part, name(job), job).catch((error) => {
+    throw job.signal?.aborted ? cancelled(size, job) : error;
+  });
   if (digest !== job.sha256) {
     await rm(part, { force: true });
     throw new DownloadError('checksum', `checksum mismatch for ${name(job)}: expected ${job.sha256}, got ${digest}; the file was deleted. Run ${job.retryWith} again to start over`);
   }
-}
-
-/** The file's sha256 (lower-case hex), reporting 'verify' progress. */
-export async function sha256File(path: string, job: FileDownload): Promise<string> {
-  const size = (await stat(path)).size;
-  const hash = createHash('sha256');
-  const meter = progressMeter({ ...job, size }, 'verify', 0);
-  let bytes = 0;
-  try {
-    for await (const chunk of createReadStream(path, { signal: job.signal }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      meter.report(bytes);
-    }
-  } catch (error) {
-    throwIfCancelled(job, size);
-    throw error;
-  }
-  meter.done(bytes);
-  return hash.digest('hex');
-}
-
-/** Calls onProgress at most every PROGRESS_INTERVAL_MS, and always once at the end. */
-function progressMeter(job: FileDownload, phase: DownloadProgress['phase'], startBytes: number) {
-  const started = Date.now();
-  let last = 0;
-  const emit = (bytes: number) => {
-    const seconds = (Date.now() - started) / 1000;
-    const bytesPerSecond = seconds > 0 ? (bytes - startBytes) / seconds : 0;
-    job.onProgress?.({ file: name(job), phase, bytes, total: job.size ?? 0, bytesPerSecond });
-  };
-  return {
-    report(bytes: number) {
-      if (Date.now() - last < PROGRESS_INTERVAL_MS) return;
-      last = Date.now();
-      emit(bytes);
-    },
-    done: emit,
-  };
 }
 
 function throwIfCancelled(job: FileDownload, bytes: number): void {
@@ -255,10 +197,3 @@ function httpError(status: number, statusMessage: string, job: FileDownload): Do
 
 const name = (job: FileDownload) => basename(job.dest);
 const ofTotal = (job: FileDownload) => (job.size === undefined ? '' : ` of ${formatBytes(job.size)}`);
-
-/** "312 MB" (decimal megabytes, as download tools show them), "12 kB", "512 bytes". */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e6) return `${Math.floor(bytes / 1e6)} MB`;
-  if (bytes >= 1e3) return `${Math.floor(bytes / 1e3)} kB`;
-  return `${bytes} bytes`;
-}

@@ -2,11 +2,12 @@
 // verified, atomic), import a folder the user already has, and find which folder holds a usable model.
 // Plain Node (no `vscode`): the extension wraps these in progress and cancel UI, the CLI calls them too.
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DownloadError, downloadFile, sha256File, type DownloadProgress, type FileDownload } from './download';
+import { basename, join } from 'node:path';
+import { downloadFile, type FileDownload } from './download';
 import { HUGGING_FACE, loopbackPolicy, policyForBase } from './download-policy';
+import { DownloadError, sha256File, type DownloadProgress } from './download-progress';
 
-export { DownloadError, type DownloadErrorCode, type DownloadProgress } from './download';
+export { DownloadError, type DownloadErrorCode, type DownloadProgress } from './download-progress';
 
 /** One file of a model repository; pinned by size and sha256 when those are known. */
 export interface SourceFile {
@@ -104,7 +105,7 @@ function checkedPolicy(baseUrl: string, source: ModelSource) {
 async function intact(job: FileDownload): Promise<boolean> {
   const present = await stat(job.dest).then((s) => s.isFile() && (job.size === undefined || s.size === job.size), () => false);
   if (!present) return false;
-  if (job.sha256 === undefined || (await sha256File(job.dest, job)) === job.sha256) return true;
+  if (job.sha256 === undefined || (await sha256File(job.dest, basename(job.dest), job)) === job.sha256) return true;
   await rm(job.dest, { force: true });
   return false;
 }
