@@ -23,6 +23,8 @@ export interface TestModelOptions {
   prefix?: boolean; // store names as "transformer.h.0…" (some checkpoints do); default false
 }
 
+/** Bumped whenever the same options would give different bytes (caches of test models key on it). */
+export const TEST_MODEL_VERSION = 2;
 const CHUNK = 1 << 20; // values generated and written at a time
 const DTYPE_NAMES = { f32: 'F32', f16: 'F16', bf16: 'BF16' } as const;
 
@@ -74,9 +76,9 @@ function plan(config: Gpt2Config, options: TestModelOptions): TensorPlan[] {
     if (/ln_\w+\.weight$/.test(name)) return around(1, spread(0.1));
     if (name.endsWith('.bias')) return spread(0.02);
     if (name.endsWith('c_attn.weight')) return spread(1.5 / Math.sqrt(d)); // q, k ≈ 1.5 each
-    if (name.endsWith('attn.c_proj.weight')) return spread((0.7 * embedding) / Math.sqrt(d));
+    if (name.endsWith('attn.c_proj.weight')) return spread((1.2 * embedding) / Math.sqrt(d));
     if (name.endsWith('c_fc.weight')) return spread(1 / Math.sqrt(d));
-    if (name.endsWith('mlp.c_proj.weight')) return spread((0.7 * embedding) / (0.6 * Math.sqrt(4 * d))); // GELU output std ≈ 0.6
+    if (name.endsWith('mlp.c_proj.weight')) return spread((1.2 * embedding) / (0.6 * Math.sqrt(4 * d))); // GELU output std ≈ 0.6
     throw new Error(`test model: no initialiser for ${name}`);
   };
   const prefix = options.prefix ? 'transformer.' : '';
@@ -164,7 +166,7 @@ async function writeSafetensors(file: string, tensors: TensorPlan[]): Promise<vo
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
-  header.__metadata__ = { format: 'pt' };
+  header.__metadata__ = { format: 'pt', generator: `gpt2-explorer test model v${TEST_MODEL_VERSION}` };
   const json = JSON.stringify(header);
   const padded = json + ' '.repeat((8 - (json.length % 8)) % 8); // data starts 8-byte aligned
   const handle = await open(file, 'w');

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { writeTestModel, type TestModelOptions } from '../../src/engine/test-model';
+import { TEST_MODEL_VERSION, writeTestModel, type TestModelOptions } from '../../src/engine/test-model';
 
 export const TEST_MODELS_DIR = resolve(__dirname, '..', '..', '.test-models');
 
@@ -16,7 +16,7 @@ export async function testModel(options: TestModelOptions): Promise<string> {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, value]) => `${name}-${value}`)
     .join('_');
-  const dir = join(TEST_MODELS_DIR, key || 'default');
+  const dir = join(TEST_MODELS_DIR, `v${TEST_MODEL_VERSION}_${key}`);
   if (existsSync(dir)) return dir;
   const partial = `${dir}.partial-${process.pid}`;
   await writeTestModel(partial, options);
