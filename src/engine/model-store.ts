@@ -6,39 +6,11 @@ import { basename, join } from 'node:path';
 import { downloadFile, type FileDownload } from './download';
 import { HUGGING_FACE, loopbackPolicy, policyForBase } from './download-policy';
 import { DownloadError, sha256File, type DownloadProgress } from './download-progress';
+import { GPT2_SMALL, type ModelSource } from './gpt2-source';
 
 export { DownloadError, type DownloadErrorCode, type DownloadProgress } from './download-progress';
-
-/** One file of a model repository; pinned by size and sha256 when those are known. */
-export interface SourceFile {
-  name: string;
-  size?: number;
-  sha256?: string;
-  maxBytes?: number; // cap for a file without a pinned size
-}
-
-/** A Hugging Face repository at a fixed revision, and the config values its model must have. */
-export interface ModelSource {
-  repo: string;
-  revision: string; // a commit hash, so the files cannot change under us
-  files: readonly SourceFile[];
-  config: Readonly<Record<string, number | string>>; // keys config.json must have with these values
-}
-
-/**
- * GPT-2 small as published by OpenAI on Hugging Face. The weights are pinned by size and sha256
- * (from public code; the network here cannot confirm them). config.json is not pinned by hash: it
- * is checked by content instead (the hyper-parameters below, which the weights would not fit otherwise).
- */
-export const GPT2_SMALL: ModelSource = {
-  repo: 'openai-community/gpt2',
-  revision: '607a30d783dfa663caf39e06633721c8d4cfcd7e',
-  files: [
-    { name: 'config.json', maxBytes: 64 * 1024 },
-    { name: 'model.safetensors', size: 548_105_171, sha256: '248dfc3911869ec493c76e65bf2fcf7f615828b0254c12b473182f0f81d3a707' },
-  ],
-  config: { model_type: 'gpt2', n_layer: 12, n_head: 12, n_embd: 768, vocab_size: 50257, n_positions: 1024 },
-};
+export { GPT2_SMALL, type ModelSource, type SourceFile } from './gpt2-source';
+export { findModel, importModelFolder, ModelFolderError, type FoundModel, type ImportedModel, type ImportOptions } from './model-folder';
 
 export interface DownloadOptions {
   targetDir: string; // created if missing; receives config.json and model.safetensors
