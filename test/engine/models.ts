@@ -10,6 +10,9 @@ export const TEST_MODELS_DIR = resolve(__dirname, '..', '..', '.test-models');
 /** Small enough for the float64 reference to check every output in milliseconds. */
 export const TINY: TestModelOptions = { seed: 7, nLayer: 2, nHead: 4, nEmbd: 48, nPositions: 64 };
 
+/** GPT-2 small's shape: 12 layers, 12 heads, 768 wide, 1,024 positions (≈ 550 MB on disk). */
+export const FULL_SIZE: TestModelOptions = { seed: 1, nLayer: 12, nHead: 12, nEmbd: 768, nPositions: 1024 };
+
 /** The folder of a generated model with these options, generating it on first use. */
 export async function testModel(options: TestModelOptions): Promise<string> {
   const key = Object.entries(options)
