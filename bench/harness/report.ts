@@ -30,15 +30,20 @@ const ROWS: Row[] = [
   { label: 'Analyze 128 tokens, all outputs (forward)', unit: 'ms', ours: 'analyze128', wasm: 'wasm_analyze128' },
   { label: 'Step, past 12: bare forward with KV cache', unit: 'ms', ours: 'forward_step12', wasm: 'wasm_step', ts: 'ts_step', floor: 'floor_step' },
   { label: 'Step, past 200: bare forward with KV cache', unit: 'ms', ours: 'forward_step200', wasm: 'wasm_step200', floor: 'floor_step' },
-  { label: 'Step, past 12: session step with every per-step view', unit: 'ms', ours: 'step', floor: 'floor_step' },
-  { label: 'Step, past 200: session step with every per-step view', unit: 'ms', ours: 'step200', floor: 'floor_step' },
+  { label: 'Step, past 12: session step + its `session` message (view, top-10, positions)', unit: 'ms', ours: 'step_snapshot' },
+  { label: 'Step, past 12: the above + the views the panel then asks for (attention, Q/K/V, lens)', unit: 'ms', ours: 'step', floor: 'floor_step' },
+  { label: 'Step, past 200: session step + its `session` message', unit: 'ms', ours: 'step_snapshot200' },
+  { label: 'Step, past 200: the above + attention, Q/K/V, lens', unit: 'ms', ours: 'step200' },
   { label: 'Our graph direct, analyze 12: fetching every output', unit: 'ms', ours: 'graph_analyze12_all_outputs' },
   { label: 'Our graph direct, analyze 12: fetching only logits + KV cache', unit: 'ms', ours: 'graph_analyze12_logits_cache_only' },
   { label: 'Our graph direct, step past 12: fetching every output', unit: 'ms', ours: 'graph_step12_all_outputs' },
   { label: 'Our graph direct, step past 12: fetching only logits + KV cache', unit: 'ms', ours: 'graph_step12_logits_cache_only' },
-  { label: 'Session analyze, 12 tokens (forward + views + projection)', unit: 'ms', ours: 'session_analyze12' },
-  { label: 'One Sample roll', unit: 'ms', ours: 'sample' },
+  { label: 'Session analyze, 12 tokens (session + its `session` message)', unit: 'ms', ours: 'session_analyze12' },
+  { label: 'One Sample roll (temperature 1)', unit: 'ms', ours: 'sample' },
   { label: 'Logit lens, one (layer, token)', unit: 'ms', ours: 'lens' },
+  { label: 'Logit lens with a tracked token (13 layers)', unit: 'ms', ours: 'lens_track' },
+  { label: 'Attention view, one head', unit: 'ms', ours: 'attention' },
+  { label: 'Q/K/V view, one token', unit: 'ms', ours: 'qkv' },
   { label: 'Projection, 13 layers × 12 tokens', unit: 'ms', ours: 'projection' },
   { label: 'Full analysis message (`session`), JSON length', unit: 'bytes', ours: 'analysis_message_bytes' },
   { label: 'Floor chain (bare matmuls of a step)', unit: 'ms', wasm: 'wasm_floor_step', floor: 'floor_step' },
@@ -55,6 +60,7 @@ export function renderReport(input: ReportInput): string {
     figuresSection(input.figures),
     targetsSection(input.figures),
     profileSection(input.figures),
+    soakSection(input.figures),
     notesSection(input.notes),
     input.findings,
   ].join('\n');
@@ -191,4 +197,18 @@ function share(ms: number | undefined, total: number): string {
 function notesSection(notes: string[]): string {
   if (notes.length === 0) return '';
   return ['## How the cases ran', '', ...[...new Set(notes)].map((note) => `- ${note}`), ''].join('\n');
+}
+
+function soakSection(figures: Figures): string {
+  if (!('soak_steps' in figures)) return '';
+  const growth = figures.soak_rss_growth_pct;
+  return [
+    '## Memory soak (issue 7)',
+    '',
+    `${figures.soak_steps} Steps (${figures.soak_resets} Resets) on a small test model, each followed by the session message the` +
+      ` worker posts. RSS after the first batch of 50: ${fixed(figures.soak_rss_first_batch_mb)} MiB; after the last:` +
+      ` ${fixed(figures.soak_rss_last_batch_mb)} MiB; highest: ${fixed(figures.soak_rss_max_mb)} MiB.` +
+      ` Growth ${growth.toFixed(1)}% — ${growth <= 10 ? 'flat within 10%: met' : '**more than 10%: missed**'}.`,
+    '',
+  ].join('\n');
 }
