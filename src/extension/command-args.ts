@@ -29,15 +29,17 @@ export function temperatureArgument(value: unknown): Result<number> {
   return { ok: false, error: `The temperature must be from ${TEMPERATURE.min} (always the most likely token) to ${TEMPERATURE.max}; ${shown.slice(0, 40)} is not.` };
 }
 
-const SOURCES: readonly SentenceSource[] = ['selection', 'codelens', 'custom'];
+/** Where an analyzed text (not a preset) came from. */
+export type TextSource = Exclude<SentenceSource, 'preset'>;
+const SOURCES: readonly TextSource[] = ['selection', 'codelens', 'custom'];
 
 /** gpt2Explorer.analyzeText(text, source): the text must hold something besides whitespace. */
-export function analyzeTextArguments(text: unknown, source: unknown = 'custom'): Result<{ text: string; source: SentenceSource }> {
+export function analyzeTextArguments(text: unknown, source: unknown = 'custom'): Result<{ text: string; source: TextSource }> {
   if (typeof text !== 'string') return { ok: false, error: 'Analyze Text needs the text to analyze as its first argument.' };
   const problem = emptyTextProblem(text, 'The text');
   if (problem) return { ok: false, error: problem };
-  if (!SOURCES.includes(source as SentenceSource)) return { ok: false, error: `Analyze Text: source must be one of ${SOURCES.join(', ')}.` };
-  return { ok: true, value: { text, source: source as SentenceSource } };
+  if (!SOURCES.includes(source as TextSource)) return { ok: false, error: `Analyze Text: source must be one of ${SOURCES.join(', ')}.` };
+  return { ok: true, value: { text, source: source as TextSource } };
 }
 
 /** Why a text cannot be analyzed (empty or only whitespace), or undefined when it can. */

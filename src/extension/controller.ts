@@ -9,7 +9,7 @@ import type * as vscode from 'vscode';
 import type { DecodingSettings, ModelInfo, PresetView, SentenceView, SessionView } from '../explorer/views';
 import type { RequestOf, SessionSnapshot, WorkerRequestKind, WorkerResults } from '../explorer/worker-protocol';
 import type { ExplorerMessage, HostMessage, ModelState, UiPatch, UiState } from '../protocol';
-import { emptyTextProblem } from './command-args';
+import { emptyTextProblem, type TextSource } from './command-args';
 import { Emitter } from './emitter';
 import { receiveExplorerMessage } from './explorer-messages';
 import { explainFailure, panelAction, MODEL_ACTIONS, type Failure, type UserAction } from './failures';
@@ -79,6 +79,8 @@ export class ExplorerController {
   private ui: UiState | null = null;
   private tallyTotal = 0;
   private panel: ((message: HostMessage) => void) | null = null;
+  private panelReadyYet = false; // the webview has sent `ready`: it hears what is posted
+  private pendingUi: UiPatch = {}; // UI changes asked for before it was ready
   private applied: ExtensionSettings;
   private lastRestart = -Infinity;
 
@@ -113,11 +115,14 @@ export class ExplorerController {
   /** The panel opened (or was revived): messages go to `post` from now on. */
   attachPanel(post: (message: HostMessage) => void): void {
     this.panel = post;
+    this.panelReadyYet = false;
   }
 
   /** The panel closed: the worker ends, even mid-inference, and the model's memory is freed. */
   async detachPanel(): Promise<void> {
     this.panel = null;
+    this.panelReadyYet = false;
+    this.pendingUi = {};
     await this.client.stop();
     this.loaded = null;
     this.snapshot = null;
@@ -165,16 +170,20 @@ export class ExplorerController {
 
   /** The webview (re)loaded: it gets everything it needs to draw, or the lesson sentence to start with. */
   private async panelReady(): Promise<void> {
+    this.panelReadyYet = true;
     this.post({ type: 'init', presets: [...this.ports.presets] });
     this.postStatus(this.client.busy);
     if (this.snapshot) this.post({ type: 'session', ...this.snapshot });
     else if (!this.sentence && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
+    // UI changes asked for while the panel was opening come after its first session, which resets the dropdowns.
+    if (Object.keys(this.pendingUi).length > 0) this.post({ type: 'ui', patch: this.pendingUi });
+    this.pendingUi = {};
   }
 
   // ——— what commands and the panel ask for ———
 
   /** Analyzes text from an editor, a CodeLens or a command; false when nothing was sent. */
-  async analyze(text: string, source: 'selection' | 'codelens' | 'custom', origin: TextOrigin | null = null): Promise<boolean> {
+  async analyze(text: string, source: TextSource, origin: TextOrigin | null = null): Promise<boolean> {
     const empty = emptyTextProblem(text, source === 'selection' ? 'The selection' : 'The text');
     if (empty) {
       this.ports.ui.problem(empty, []);
@@ -215,9 +224,10 @@ export class ExplorerController {
     else this.fire(); // no session yet: the next one starts from the settings
   }
 
-  /** Forwards a UI change (from the walkthrough or a command) to the panel. */
+  /** Forwards a UI change (from the walkthrough or a command) to the panel, once it listens. */
   applyUi(patch: UiPatch): void {
-    this.post({ type: 'ui', patch });
+    if (this.panelReadyYet) this.post({ type: 'ui', patch });
+    else this.pendingUi = { ...this.pendingUi, ...patch };
   }
 
   /** Loads the model again (after it was replaced, or a failure) and re-analyzes the current sentence. */

@@ -1,0 +1,53 @@
+// "Explore with GPT-2" above every prompt (detection: prompt-detection.ts). Clicking it runs
+// gpt2Explorer.analyzeText on exactly that text, with where it came from so chips can select it.
+
+import * as vscode from 'vscode';
+import { findPrompts, promptDocumentKind } from './prompt-detection';
+
+/** Documents that may hold prompts; promptDocumentKind decides for each one. */
+export const PROMPT_DOCUMENTS: vscode.DocumentSelector = [
+  { pattern: '**/*.prompt' },
+  { pattern: '**/*.prompt.md' },
+  { language: 'typescript' },
+  { language: 'typescriptreact' },
+  { language: 'javascript' },
+  { language: 'javascriptreact' },
+  { language: 'python' },
+];
+
+/** The third argument of gpt2Explorer.analyzeText: which document, and each character's offset in it. */
+export interface PromptPlace {
+  uri: string;
+  offsets: number[];
+}
+
+export class PromptCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly enabled: () => boolean) {}
+
+  /** The setting changed: VS Code asks for the lenses again. */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const kind = promptDocumentKind(document.fileName, document.languageId);
+    if (!this.enabled() || !kind) return [];
+    return findPrompts(document.getText(), kind).map((prompt) => {
+      const at = document.positionAt(prompt.start);
+      const place: PromptPlace = { uri: document.uri.toString(), offsets: prompt.offsets };
+      return new vscode.CodeLens(new vscode.Range(at, at), {
+        title: 'Explore with GPT-2',
+        tooltip: 'Open the GPT-2 explorer on this prompt',
+        command: 'gpt2Explorer.analyzeText',
+        arguments: [prompt.text, 'codelens', place],
+      });
+    });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,74 @@
+// Activation: only on our commands, views, the explorer panel's restore and the CodeLens languages
+// (package.json activationEvents) — never at start-up. Nothing heavy happens here: the model loads in
+// the session worker the first time the explorer needs it.
+
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { PRESETS } from '../explorer/presets';
+import { PROMPT_DOCUMENTS, PromptCodeLensProvider } from './codelens';
+import { registerCommands } from './commands';
+import { ExplorerController } from './controller';
+import { ExplorerPanel } from './explorer-panel';
+import { readSettings, type ExtensionSettings } from './settings';
+import { createStatusBar } from './status-bar';
+import { VsCodeUi } from './vscode-ui';
+
+export type { ExplorerState } from './controller';
+
+/** What activate returns: the integration tests and the walkthrough reach the controller through it. */
+export interface ExtensionApi {
+  controller: ExplorerController;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const output = vscode.window.createOutputChannel('GPT-2 Explorer');
+  const log = (line: string) => output.appendLine(`[${new Date().toISOString()}] ${line}`);
+  let settings = loadSettings(log);
+  const storageDir = join(context.globalStorageUri.fsPath, 'gpt2');
+  const commandsToRun = {
+    downloadModel: () => vscode.commands.executeCommand('gpt2Explorer.downloadModel'),
+    importModel: () => vscode.commands.executeCommand('gpt2Explorer.importModel'),
+    openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'gpt2Explorer'),
+    reloadModel: (): Promise<void> => controller.reloadModel(),
+  };
+  const controller: ExplorerController = new ExplorerController({
+    spawnWorker: () => new Worker(join(context.extensionPath, 'dist', 'session-worker.js')),
+    presets: PRESETS,
+    settings: () => settings,
+    storageDir,
+    ui: new VsCodeUi(output, commandsToRun),
+  });
+  const codeLens = new PromptCodeLensProvider(() => settings.codeLensEnabled);
+
+  context.subscriptions.push(
+    output,
+    codeLens,
+    { dispose: () => void controller.dispose() },
+    // Registered at activation so VS Code can restore the panel after a window reload.
+    vscode.window.registerWebviewPanelSerializer(ExplorerPanel.viewType, {
+      deserializeWebviewPanel: async (panel) => void ExplorerPanel.revive(panel, context.extensionUri, controller),
+    }),
+    vscode.languages.registerCodeLensProvider(PROMPT_DOCUMENTS, codeLens),
+    createStatusBar(controller),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('gpt2Explorer')) return;
+      settings = loadSettings(log);
+      codeLens.refresh();
+      void controller.settingsChanged();
+    }),
+    ...registerCommands({ extensionUri: context.extensionUri, controller, settings: () => settings, storageDir, log }),
+  );
+  return { controller };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions: VS Code disposes it (the controller ends the worker).
+}
+
+function loadSettings(log: (line: string) => void): ExtensionSettings {
+  const config = vscode.workspace.getConfiguration('gpt2Explorer');
+  const { settings, problems } = readSettings((key) => config.get(key));
+  for (const problem of problems) log(`Setting ignored: ${problem}`);
+  return settings;
+}

@@ -1,0 +1,44 @@
+// The controller's notifications, progress and log, shown the VS Code way: an output channel
+// "GPT-2 Explorer", error notifications whose buttons run the fix, progress notifications.
+
+import * as vscode from 'vscode';
+import type { ControllerUi } from './controller';
+import type { UserAction } from './failures';
+
+export const BUTTON_LABELS: Record<UserAction, string> = {
+  downloadModel: 'Download (≈550 MB)',
+  importModel: 'Import Folder…',
+  openSettings: 'Open Settings',
+  reloadModel: 'Reload Model',
+};
+
+export class VsCodeUi implements ControllerUi {
+  constructor(
+    private readonly output: vscode.OutputChannel,
+    private readonly actions: Record<UserAction, () => unknown>,
+  ) {}
+
+  log(line: string): void {
+    this.output.appendLine(`[${new Date().toISOString()}] ${line}`);
+  }
+
+  problem(message: string, actions: UserAction[]): void {
+    const show = actions.length > 0 ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+    void show(message, ...actions.map((action) => BUTTON_LABELS[action])).then((label) => {
+      const chosen = actions.find((action) => BUTTON_LABELS[action] === label);
+      if (chosen) this.run(chosen);
+    });
+  }
+
+  note(message: string): void {
+    void vscode.window.showInformationMessage(message);
+  }
+
+  run(action: UserAction): void {
+    void Promise.resolve(this.actions[action]()).catch((error: unknown) => this.log(`${action} failed: ${String(error)}`));
+  }
+
+  progress<T>(title: string, task: () => Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task));
+  }
+}
