@@ -51,8 +51,11 @@ async function transfer(part: string, kept: number, job: FileDownload): Promise<
     await rm(part, { force: true });
     return transfer(part, 0, job);
   }
-  const start = await startOf(response, kept, part, job);
-  await writeBody(response, request, part, start, job);
+  const body = await startOf(response, kept, part, job).catch((error) => {
+    request.destroy(); // nothing more to read from this answer
+    throw error;
+  });
+  await writeBody(response, request, part, body, job);
 }
 
 interface Exchange {
@@ -94,22 +97,18 @@ function get(url: URL, kept: number, job: FileDownload): Promise<Exchange> {
   });
 }
 
-/** Where in the file the body starts; rejects statuses and sizes that do not fit the pinned file. */
-async function startOf(response: http.IncomingMessage, kept: number, part: string, job: FileDownload): Promise<number> {
+/** Where in the file the body starts, and the file's total size (0 if unknown); rejects what does not fit the pin. */
+async function startOf(response: http.IncomingMessage, kept: number, part: string, job: FileDownload): Promise<{ start: number; total: number }> {
   const status = response.statusCode ?? 0;
-  if (status !== 200 && status !== 206) {
-    response.resume();
-    throw httpError(status, response.statusMessage ?? '', job);
-  }
+  if (status !== 200 && status !== 206) throw httpError(status, response.statusMessage ?? '', job);
   const start = status === 206 ? rangeStart(response.headers['content-range'], kept, job) : 0; // 200: Range ignored
   const length = Number(response.headers['content-length'] ?? NaN);
   const total = Number.isFinite(length) ? start + length : undefined;
   if (job.size !== undefined && total !== undefined && total !== job.size) {
-    response.resume();
     await rm(part, { force: true });
     throw new DownloadError('size', `the server offers ${name(job)} with ${total.toLocaleString('en')} bytes, but the pinned file has ${job.size.toLocaleString('en')}; nothing was kept. Check your network (a proxy may be rewriting files) and run ${job.retryWith} again`);
   }
-  return start;
+  return { start, total: job.size ?? total ?? 0 };
 }
 
 /** Content-Range "bytes 1000-4999/5000" must start where our part ends. */
@@ -121,9 +120,15 @@ function rangeStart(contentRange: string | undefined, kept: number, job: FileDow
   return kept;
 }
 
-async function writeBody(response: http.IncomingMessage, request: http.ClientRequest, part: string, start: number, job: FileDownload): Promise<void> {
+async function writeBody(
+  response: http.IncomingMessage,
+  request: http.ClientRequest,
+  part: string,
+  { start, total }: { start: number; total: number },
+  job: FileDownload,
+): Promise<void> {
   const file = await open(part, start === 0 ? 'w' : 'a');
-  const meter = progressMeter(job.onProgress, { file: name(job), phase: 'download', total: job.size ?? 0, startBytes: start });
+  const meter = progressMeter(job.onProgress, { file: name(job), phase: 'download', total, startBytes: start });
   let bytes = start;
   try {
     // A stalled or dropped connection destroys the request; the body iterator then throws.

@@ -31,8 +31,9 @@ export async function downloadModel(options: DownloadOptions): Promise<void> {
   const source = options.source ?? GPT2_SMALL;
   const baseUrl = options.baseUrl ?? HUGGING_FACE;
   const policy = checkedPolicy(baseUrl, source);
+  const retryWith = options.retryWith ?? 'GPT-2: Download Model';
   await mkdir(options.targetDir, { recursive: true });
-  const unlock = await lockFolder(options.targetDir, options.retryWith);
+  const unlock = await lockFolder(options.targetDir, retryWith);
   try {
     for (const file of source.files) {
       const job: FileDownload = {
@@ -45,11 +46,12 @@ export async function downloadModel(options: DownloadOptions): Promise<void> {
         signal: options.signal,
         onProgress: options.onProgress,
         stallMs: options.stallMs,
-        retryWith: options.retryWith ?? 'GPT-2: Download Model',
+        retryWith,
       };
       if (!(await intact(job))) await downloadFile(job);
+      // config.json comes first in the source: a wrong one stops us before 550 MB of weights.
+      if (file.name === 'config.json') await checkConfig(job.dest, source);
     }
-    await checkConfig(join(options.targetDir, 'config.json'), source);
   } finally {
     await unlock();
   }
@@ -77,7 +79,11 @@ function checkedPolicy(baseUrl: string, source: ModelSource) {
 async function intact(job: FileDownload): Promise<boolean> {
   const present = await stat(job.dest).then((s) => s.isFile() && (job.size === undefined || s.size === job.size), () => false);
   if (!present) return false;
-  if (job.sha256 === undefined || (await sha256File(job.dest, basename(job.dest), job)) === job.sha256) return true;
+  if (job.sha256 === undefined) return true;
+  const digest = await sha256File(job.dest, basename(job.dest), job).catch((error) => {
+    throw job.signal?.aborted ? new DownloadError('cancelled', `check of ${basename(job.dest)} cancelled`) : error;
+  });
+  if (digest === job.sha256) return true;
   await rm(job.dest, { force: true });
   return false;
 }
@@ -103,7 +109,7 @@ async function checkConfig(path: string, source: ModelSource): Promise<void> {
  * One download per folder at a time, across processes (two VS Code windows share global storage):
  * a lock file holds the owner's pid; a lock whose process is gone is stale and taken over.
  */
-async function lockFolder(dir: string, retryWith = 'the download'): Promise<() => Promise<void>> {
+async function lockFolder(dir: string, retryWith: string): Promise<() => Promise<void>> {
   const path = join(dir, '.download.lock');
   const unlock = () => rm(path, { force: true });
   for (let attempt = 0; attempt < 2; attempt++) {

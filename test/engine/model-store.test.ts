@@ -195,13 +195,14 @@ describe('model store: downloadModel', () => {
     assert.match((await rejection(download())).message, /too many redirects \(5\)/);
   });
 
-  it('rejects and deletes a config.json that is not the expected model', async () => {
+  it('rejects and deletes a config.json that is not the expected model, before fetching the weights', async () => {
     server.route(CONFIG_PATH, { body: Buffer.from(JSON.stringify({ model_type: 'gpt2', n_layer: 24, n_head: 2, n_embd: 8 })) });
     serveWeights();
     const error = await rejection(download());
     assert.equal(error.code, 'invalid');
     assert.match(error.message, /config\.json from test-org\/tiny-gpt2 has n_layer = 24, expected 2; it was deleted/);
     assert.ok(!existsSync(join(targetDir, 'config.json')));
+    assert.ok(!server.log.some((request) => request.path === WEIGHTS_PATH), 'the weights were not requested');
   });
 
   it('allows one download per folder; a lock left by a dead process is taken over', async () => {
