@@ -46,7 +46,10 @@ export class Gpt2Tokenizer {
     return Gpt2Tokenizer.fromFile(file);
   }
 
-  /** Text → tokens. "<|endoftext|>" written in the text becomes the special token 50256. */
+  /**
+   * Text → tokens. "<|endoftext|>" written in the text becomes the special token 50256. A lone
+   * surrogate (not valid Unicode) is encoded as U+FFFD, like TextEncoder does; its range still covers it.
+   */
   encode(text: string): Token[] {
     if (text.length === 0) return [];
     const { ids, tokens } = this.tokenizer.encode(text, { add_special_tokens: false });

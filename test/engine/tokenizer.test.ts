@@ -77,6 +77,12 @@ describe('Gpt2Tokenizer', () => {
     }
   });
 
+  it('encodes a lone surrogate as U+FFFD and still covers it with a range', () => {
+    const tokens = tokenizer.encode('a\ud800b');
+    assert.deepEqual(tokens.map(({ id, start, end }) => [id, start, end]), [[64, 0, 1], [4210, 1, 2], [65, 2, 3]]);
+    assert.equal(tokenizer.decode(tokens.map((token) => token.id)), 'a\ufffdb');
+  });
+
   it('gives a character split across tokens to the token holding its last byte', () => {
     // "🦄" is F0 9F A6 84: GPT-2 spells " 🦄" as " \xf0\x9f" + "\xa6" + "\x84".
     const tokens = tokenizer.encode('hi 🦄');
