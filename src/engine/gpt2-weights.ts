@@ -1,6 +1,8 @@
 // Which tensors a GPT-2 checkpoint holds, and the check that a model.safetensors holds exactly
 // those, with the shapes config.json implies. Names are Hugging Face's, with or without the
 // "transformer." prefix; Conv1D weights are stored [in, out].
+import { join } from 'node:path';
+import { readGpt2Config } from './config';
 import { readSafetensorsHeader, type TensorEntry } from './safetensors';
 import type { Gpt2Config } from './types';
 
@@ -35,6 +37,17 @@ export function gpt2TensorShapes(config: Gpt2Config): Map<string, number[]> {
   shapes.set('ln_f.weight', [d]);
   shapes.set('ln_f.bias', [d]);
   return shapes;
+}
+
+/**
+ * Checks a model folder the way Gpt2Model.load will use it: dir/config.json describes a GPT-2 and
+ * dir/model.safetensors holds every weight with the right shape and a float dtype, within the file.
+ * Reads only the headers, so it is quick even for the full model. Throws an Error that names the
+ * file, the tensor, and what was expected.
+ */
+export async function checkGpt2Folder(dir: string): Promise<{ config: Gpt2Config; weights: Gpt2Weights }> {
+  const config = await readGpt2Config(dir);
+  return { config, weights: await openGpt2Weights(join(dir, 'model.safetensors'), config) };
 }
 
 /** Reads file's header and checks every tensor against the config; throws on the first problem. */

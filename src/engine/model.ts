@@ -4,10 +4,9 @@
 // are widened to float32 in memory and embedded in the graph.
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { readGpt2Config } from './config';
+import { basename, resolve } from 'node:path';
 import { buildGpt2Graph, buildLensHead, type WeightSource } from './graph';
-import { openGpt2Weights, type Gpt2Weights } from './gpt2-weights';
+import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { readTensorAsFloat32 } from './safetensors';
 import type { ForwardResult, Gpt2Config, KvCache, LoadOptions } from './types';
 
@@ -22,8 +21,7 @@ export class Gpt2Model {
 
   /** Reads dir/config.json and dir/model.safetensors (checked tensor by tensor), builds the graphs, opens both sessions. */
   static async load(dir: string, options: LoadOptions = {}): Promise<Gpt2Model> {
-    const config = await readGpt2Config(dir);
-    const weights = await openGpt2Weights(join(dir, 'model.safetensors'), config);
+    const { config, weights } = await checkGpt2Folder(dir);
     const source = await weightSource(weights);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: options.threads ?? availableParallelism(),

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readGpt2Config } from '../../src/engine/config';
-import { openGpt2Weights } from '../../src/engine/gpt2-weights';
+import { checkGpt2Folder, openGpt2Weights } from '../../src/engine/gpt2-weights';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat, readSafetensorsHeader, readTensorAsFloat32 } from '../../src/engine/safetensors';
 import { loadReferenceModel } from './reference';
 import { testModel, TINY } from './models';
@@ -62,6 +62,9 @@ describe('safetensors reader', function () {
     assert.ok(header.tensors.has('h.0.attn.bias'));
     assert.ok(!weights.tensors.has('h.0.attn.bias'));
     assert.equal(weights.tensors.size, 2 + 12 * TINY.nLayer! + 2);
+    const checked = await checkGpt2Folder(source); // what the model store calls on an imported folder
+    assert.equal(checked.config.nLayer, TINY.nLayer);
+    assert.deepEqual([...checked.weights.tensors.keys()], [...weights.tensors.keys()]);
     const independent = loadReferenceModel(source);
     for (const [name, entry] of weights.tensors) {
       assert.deepEqual(await readTensorAsFloat32(file, entry), independent.tensors.get(name), name);
@@ -130,6 +133,7 @@ describe('safetensors reader', function () {
     const folder = await mkdtemp(join(tmpdir(), 'gpt2-config-'));
     try {
       await assert.rejects(readGpt2Config(folder), /no config\.json here/);
+      await assert.rejects(checkGpt2Folder(folder), /no config\.json here/);
       await writeFile(join(folder, 'config.json'), JSON.stringify({ model_type: 'gpt2', n_layer: 2, n_head: 5, n_embd: 48, vocab_size: 10, n_positions: 8 }));
       await assert.rejects(readGpt2Config(folder), /n_embd \(48\) must be a multiple of n_head \(5\)/);
       await writeFile(join(folder, 'config.json'), JSON.stringify({ model_type: 'llama' }));
