@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { huggingFacePolicy } from '../../src/engine/download-policy';
-import { DownloadError, DownloadProgress, downloadModel, fileUrl, GPT2_SMALL, ModelSource } from '../../src/engine/model-store';
+import { DownloadError, DownloadProgress, downloadModel, fileUrl, GPT2_SMALL, importModelFolder, ModelSource } from '../../src/engine/model-store';
+import { writeTestModel } from '../../src/engine/test-model';
 import { FileServer, Serve } from './file-server';
 
 /** Bytes that are the same on every run: the "weights" the test server serves. */
@@ -203,6 +204,31 @@ describe('model store: downloadModel', () => {
     assert.match(error.message, /config\.json from test-org\/tiny-gpt2 has n_layer = 24, expected 2; it was deleted/);
     assert.ok(!existsSync(join(targetDir, 'config.json')));
     assert.ok(!server.log.some((request) => request.path === WEIGHTS_PATH), 'the weights were not requested');
+  });
+
+  it('refuses a config.json larger than its cap', async () => {
+    server.route(CONFIG_PATH, { body: Buffer.alloc(10_000, 0x20) });
+    const error = await rejection(download());
+    assert.equal(error.code, 'size');
+    assert.match(error.message, /^config\.json is larger than 4 kB; refusing it$/);
+  });
+
+  it('downloads a generated GPT-2 that then imports cleanly', async () => {
+    const modelDir = join(targetDir, '..', 'generated');
+    await writeTestModel(modelDir, { seed: 5, nLayer: 1, nHead: 2, nEmbd: 8, nPositions: 16 });
+    const weights = readFileSync(join(modelDir, 'model.safetensors'));
+    const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8'));
+    const source: ModelSource = {
+      ...SOURCE,
+      files: [SOURCE.files[0], { name: 'model.safetensors', size: weights.length, sha256: createHash('sha256').update(weights).digest('hex') }],
+      config: { model_type: 'gpt2', n_layer: 1, n_head: 2, n_embd: 8 },
+    };
+    server.route(CONFIG_PATH, { body: readFileSync(join(modelDir, 'config.json')) });
+    server.route(WEIGHTS_PATH, { body: weights });
+    await download({ source });
+    const imported = await importModelFolder(targetDir);
+    assert.equal(imported.config.nLayer, config.n_layer);
+    assert.equal(imported.tokenizer, 'bundled');
   });
 
   it('allows one download per folder; a lock left by a dead process is taken over', async () => {
