@@ -25,9 +25,6 @@ const TRICKY = [
 ];
 
 let tokenizer: Gpt2Tokenizer;
-before(async () => {
-  tokenizer = await Gpt2Tokenizer.fromModelDir();
-});
 
 const ids = (text: string) => tokenizer.encode(text).map((token) => token.id);
 
@@ -42,6 +39,10 @@ function assertTiles(text: string, tokens: Token[]) {
 }
 
 describe('Gpt2Tokenizer', () => {
+  before(async () => {
+    tokenizer = await Gpt2Tokenizer.fromModelDir();
+  });
+
   it('encodes the lesson prompt to the ids GPT-2 was trained on', () => {
     assert.deepEqual(ids(LESSON_PROMPT), [464, 3139, 286, 4486, 318, 11307, 13, 383, 3139, 286, 4881, 318]);
   });
