@@ -160,13 +160,16 @@ function mlp(m: Model, x: string, layer: number): string {
   return conv1d(m, gelu(m, hiddenLayer), `h.${layer}.mlp.c_proj`); // [T, d]
 }
 
-/** GPT-2's "gelu_new": 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), written out (opset 17 has no tanh Gelu). */
+/**
+ * GPT-2's "gelu_new": 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), written out (opset 17 has no tanh
+ * Gelu) in the very form Hugging Face exports (Pow, then 0.5·x first): ORT's 'all' level fuses it into FastGelu.
+ */
 function gelu(m: Model, x: string): string {
   const { g } = m;
-  const cube = g.op('Mul', [g.op('Mul', [x, x]), x]); // x³
+  const cube = g.op('Pow', [x, g.float(3)]); // x³
   const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [cube, g.float(0.044715)])]), g.float(Math.sqrt(2 / Math.PI))]);
   const gate = g.op('Add', [g.op('Tanh', [inner]), g.float(1)]);
-  return g.op('Mul', [g.op('Mul', [x, gate]), g.float(0.5)], {}, 'gelu');
+  return g.op('Mul', [g.op('Mul', [x, g.float(0.5)]), gate], {}, 'gelu');
 }
 
 /** x + attn(ln_1(x)), then + mlp(ln_2(x)). */
