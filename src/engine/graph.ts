@@ -162,7 +162,7 @@ function mlp(m: Model, x: string, layer: number): string {
 
 /**
  * GPT-2's "gelu_new": 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), written out (opset 17 has no tanh
- * Gelu) in the very form Hugging Face exports (Pow, then 0.5·x first): ORT's 'all' level fuses it into FastGelu.
+ * Gelu), in the form ORT's optimiser recognises (Pow, then 0.5·x first): level 'all' fuses it into FastGelu.
  */
 function gelu(m: Model, x: string): string {
   const { g } = m;
