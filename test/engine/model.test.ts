@@ -48,6 +48,25 @@ describe('Gpt2Model against the reference', function () {
     assert.equal(result.cache.length, 8);
   });
 
+  it('matches on random token sequences up to the full context, stepping right up to its last position', async function () {
+    let seed = 2024;
+    const randomId = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 50257;
+    for (const length of [1, 17, 64]) {
+      const ids = Array.from({ length }, randomId);
+      assertClose(await model.forward(ids), referenceForward(reference, ids), `${length} random tokens`);
+    }
+    const ids = Array.from({ length: 62 }, randomId);
+    let result = await model.forward(ids);
+    let expected = referenceForward(reference, ids);
+    for (const id of [randomId(), randomId()]) {
+      result = await model.forward([id], result.cache);
+      expected = referenceForward(reference, [id], expected.past);
+      assertClose(result, expected, `step to position ${result.pastLength}`);
+    }
+    assert.equal(result.cache.length, 64);
+    await assert.rejects(model.forward([1], result.cache), /64 cached \+ 1 new positions exceed the context of 64/);
+  });
+
   it('gives a step the same numbers as the full pass has at that position', async function () {
     const full = await model.forward(PROMPT);
     const prefix = await model.forward(PROMPT.slice(0, -1));
