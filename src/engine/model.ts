@@ -9,6 +9,7 @@ import { buildGpt2Graph, buildLensHead, type WeightSource } from './graph';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { readTensorAsFloat32 } from './safetensors';
 import type { ForwardResult, Gpt2Config, KvCache, LoadOptions } from './types';
+import { WeightsGuard } from './weights-guard';
 
 export class Gpt2Model {
   private disposed = false;
@@ -17,6 +18,7 @@ export class Gpt2Model {
     readonly config: Gpt2Config,
     private readonly session: ort.InferenceSession,
     private readonly lensHead: ort.InferenceSession,
+    private readonly guard: WeightsGuard,
   ) {}
 
   /** Reads dir/config.json and dir/model.safetensors (checked tensor by tensor), builds the graphs, opens both sessions. */
@@ -31,12 +33,15 @@ export class Gpt2Model {
       // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
       extra: { session: { model_external_initializers_file_folder_path: resolve(dir) } },
     };
-    const session = await ort.InferenceSession.create(buildGpt2Graph(config, source), sessionOptions);
+    const guard = new WeightsGuard(weights.file);
+    const sessions: ort.InferenceSession[] = [];
     try {
-      const lensHead = await ort.InferenceSession.create(buildLensHead(config, source), sessionOptions);
-      return new Gpt2Model(config, session, lensHead);
+      sessions.push(await ort.InferenceSession.create(buildGpt2Graph(config, source), sessionOptions));
+      sessions.push(await ort.InferenceSession.create(buildLensHead(config, source), sessionOptions));
+      return new Gpt2Model(config, sessions[0], sessions[1], guard);
     } catch (error) {
-      await session.release();
+      await Promise.all(sessions.map((session) => session.release()));
+      guard.close();
       throw error;
     }
   }
@@ -91,6 +96,7 @@ export class Gpt2Model {
     if (this.disposed) return;
     this.disposed = true;
     await Promise.all([this.session.release(), this.lensHead.release()]);
+    this.guard.close();
   }
 
   /** Past keys/values as feeds: the cache's own tensors, or empty [1, H, 0, dh] ones for a prompt. */
@@ -109,6 +115,7 @@ export class Gpt2Model {
 
   private checkOpen(): void {
     if (this.disposed) throw new Error('Gpt2Model: used after dispose()');
+    this.guard.check();
   }
 }
 

@@ -1,6 +1,11 @@
 // The ORT engine against the independent float64 reference, output by output, on tiny generated
 // models: prompts, KV-cache steps, the logit lens, F16/BF16 files and the "transformer." prefix.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Gpt2Model } from '../../src/engine/model';
 import { argmax, row, softmax } from '../../src/engine/logits';
 import type { ForwardResult } from '../../src/engine/types';
@@ -166,5 +171,31 @@ describe('Gpt2Model on other checkpoint formats', function () {
     await b.dispose();
     await assert.rejects(a.forward([1]), /used after dispose/);
     await a.dispose(); // twice is fine
+  });
+});
+
+describe('Gpt2Model when model.safetensors changes while loaded', function () {
+  /** Runs the fixture on a private copy of the tiny model; a crash shows up as a signal, not a dead test run. */
+  async function changeWhileLoaded(change: string): Promise<Record<string, unknown>> {
+    const dir = await mkdtemp(join(tmpdir(), 'gpt2-changed-'));
+    try {
+      await cp(await testModel(TINY), dir, { recursive: true });
+      const fixture = join(__dirname, 'fixtures', 'change-weights-while-loaded.ts');
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture, dir, change]);
+      return JSON.parse(stdout);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  for (const change of ['truncate', 'overwrite']) {
+    it(`refuses to run after the file is changed in place (${change}) instead of crashing`, async function () {
+      const report = await changeWhileLoaded(change);
+      assert.match(String(report.error), /model\.safetensors was changed on disk while the model was loaded.*load the model again/);
+    });
+  }
+
+  it('keeps working, with the same numbers, after the file is deleted', async function () {
+    assert.deepEqual(await changeWhileLoaded('delete'), { change: 'delete', sameLogits: true });
   });
 });
