@@ -52,14 +52,9 @@ export class Gpt2Model {
    */
   async forward(ids: number[], past?: KvCache): Promise<ForwardResult> {
     this.checkOpen();
-    const { nLayer: L, nHead: H, nEmbd: d, vocabSize: V, nPositions } = this.config;
+    const { nLayer: L, nHead: H, nEmbd: d, vocabSize: V } = this.config;
     const pastLength = past?.length ?? 0;
-    if (ids.length === 0) throw new RangeError('forward: no token ids');
-    const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
-    if (bad !== undefined) throw new RangeError(`forward: token id ${bad} is not in the vocabulary (0..${V - 1})`);
-    if (pastLength + ids.length > nPositions) {
-      throw new RangeError(`forward: ${pastLength} cached + ${ids.length} new positions exceed the context of ${nPositions}`);
-    }
+    this.checkIds(ids, pastLength);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
       ...this.pastFeeds(past),
@@ -111,6 +106,16 @@ export class Gpt2Model {
       feeds[`past_value.${i}`] = past?.values(i) ?? new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
     }
     return feeds;
+  }
+
+  private checkIds(ids: number[], pastLength: number): void {
+    const { vocabSize: V, nPositions } = this.config;
+    if (ids.length === 0) throw new RangeError('forward: no token ids');
+    const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
+    if (bad !== undefined) throw new RangeError(`forward: token id ${bad} is not in the vocabulary (0..${V - 1})`);
+    if (pastLength + ids.length > nPositions) {
+      throw new RangeError(`forward: ${pastLength} cached + ${ids.length} new positions exceed the context of ${nPositions}`);
+    }
   }
 
   private checkOpen(): void {
