@@ -1,0 +1,57 @@
+// The Sentence dropdown's prompts, as data. Layer/head numbers are 0-based, as in the dropdowns.
+// Heads named as known roles come from published studies of GPT-2 small: induction heads
+// (Olsson et al. 2022, "In-context learning and induction heads": 5.1, 5.5, 6.9, 7.2, 7.10),
+// previous-token head 4.11 and name-mover heads 9.6, 9.9 (Wang et al. 2022, "Interpretability in the wild").
+import type { PresetView } from './views';
+
+export const PRESETS: readonly PresetView[] = [
+  {
+    id: 'france',
+    text: 'The capital of Germany is Berlin. The capital of France is',
+    layer: 6,
+    head: 0,
+    note: 'The lesson sentence: watch the last " is" gather what it needs to say " Paris".',
+  },
+  {
+    id: 'induction',
+    text: 'Words: amber quartz nineteen velvet river orbit lantern amber quartz nineteen velvet river orbit lantern',
+    layer: 5,
+    head: 1,
+    note: 'Random words, then the same words again: induction head 5.1 makes each repeated word look at the word that followed it the first time.',
+  },
+  {
+    id: 'names',
+    text: 'When Mary and John went to the store, John gave a drink to',
+    layer: 9,
+    head: 9,
+    note: 'Who gets the drink? Name-mover head 9.9 looks from the last " to" back at " Mary", the name that was not repeated.',
+  },
+  {
+    id: 'pronoun',
+    text: 'The trophy did not fit in the suitcase because it was too',
+    layer: 8,
+    head: 0,
+    note: 'A pronoun to resolve: click " it" and look through the middle layers for the heads that send it back to " trophy" or " suitcase".',
+  },
+  {
+    id: 'glitch',
+    text: 'The strange word SolidGoldMagikarp appears in the',
+    layer: 0,
+    head: 0,
+    note: 'A glitch token: " SolidGoldMagikarp" is one vocabulary entry whose embedding barely trained; read it through the logit lens layer by layer.',
+  },
+  {
+    id: 'code',
+    text: 'for i in range(10):\n    print(',
+    layer: 4,
+    head: 11,
+    note: 'A line of Python: previous-token head 4.11 makes every token look at the one just before it (a diagonal stripe).',
+  },
+  {
+    id: 'counting',
+    text: 'Monday, Tuesday, Wednesday, Thursday, Friday,',
+    layer: 7,
+    head: 10,
+    note: 'A list that counts on: Step a few times and see whether the model keeps the order; 7.10 is one of the induction heads.',
+  },
+];

@@ -1,0 +1,94 @@
+// How the next token is picked: temperature, then top-k, then top-p (nucleus), then a seeded
+// inverse-CDF draw over what is left. Pure: no model, no I/O.
+import { argmax, softmax, topK } from '../engine/logits';
+
+export interface DecodingFilter {
+  temperature: number; // 0 = greedy
+  topK: number; // 0 = off
+  topP: number; // 1 = off
+}
+
+/** The distribution the next token is drawn from. */
+export interface Distribution {
+  probs: Float64Array; // [V] renormalised over the kept tokens, 0 elsewhere
+  kept: Int32Array; // token ids left in play (greedy: the top one only)
+  cdf: Float64Array; // [kept.length] running sum of probs over `kept`, in that order; the last is 1
+}
+
+/** softmax(logits / temperature) restricted to the top-k, then to the smallest set holding top-p of the mass. */
+export function decodingDistribution(logits: ArrayLike<number>, filter: DecodingFilter): Distribution {
+  const full = softmax(logits, filter.temperature);
+  const kept = filter.temperature === 0 ? [argmax(logits)] : keptIds(full, filter);
+  const probs = new Float64Array(full.length);
+  let mass = 0;
+  for (const id of kept) mass += full[id];
+  const cdf = new Float64Array(kept.length);
+  let running = 0;
+  kept.forEach((id, i) => {
+    probs[id] = full[id] / mass;
+    running += probs[id];
+    cdf[i] = running;
+  });
+  cdf[cdf.length - 1] = 1; // rounding must never leave a draw past the end
+  return { probs, kept: Int32Array.from(kept), cdf };
+}
+
+/** The ids top-k and top-p leave: all of them, in id order, when both are off; otherwise best first. */
+function keptIds(probs: Float64Array, { topK: k, topP: p }: DecodingFilter): number[] {
+  const V = probs.length;
+  const kOn = k > 0 && k < V;
+  if (!kOn && p >= 1) return Array.from({ length: V }, (_, id) => id);
+  const ranked = kOn ? topK(probs, k) : rankAll(probs);
+  if (p >= 1) return ranked;
+  let mass = 0;
+  for (let i = 0; i < ranked.length; i++) {
+    mass += probs[ranked[i]];
+    if (mass >= p) return ranked.slice(0, i + 1); // always at least the top token, even for p = 0
+  }
+  return ranked;
+}
+
+/** Every id, most likely first (ties: lower id first). */
+function rankAll(probs: Float64Array): number[] {
+  return Array.from({ length: probs.length }, (_, id) => id).sort((a, b) => probs[b] - probs[a] || a - b);
+}
+
+/** The kept token whose CDF interval holds u ∈ [0, 1): the first with cdf > u (binary search). */
+export function drawToken(distribution: Distribution, u: number): number {
+  const { cdf, kept } = distribution;
+  let low = 0;
+  let high = cdf.length - 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (cdf[mid] > u) high = mid;
+    else low = mid + 1;
+  }
+  return kept[low];
+}
+
+/** The kept tokens best first, at most `count` of them (fewer when fewer are in play). */
+export function bestKept(distribution: Distribution, count: number): number[] {
+  const { probs, kept } = distribution;
+  if (kept.length <= count) return Array.from(kept).sort((a, b) => probs[b] - probs[a] || a - b);
+  return topK(probs, count);
+}
+
+/**
+ * mulberry32: a tiny, fast generator of uniform numbers in [0, 1) with 32-bit state.
+ * The same seed gives the same stream on every machine (integer arithmetic only).
+ */
+export class SeededRandom {
+  private state: number;
+
+  constructor(seed: number) {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer from 0 to 2^32 - 1, got ${seed}`);
+    this.state = seed | 0;
+  }
+
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) | 0;
+    let t = Math.imul(this.state ^ (this.state >>> 15), 1 | this.state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+}

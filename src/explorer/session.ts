@@ -1,0 +1,285 @@
+// One prompt and the tokens generated after it: the decoding loop of the lesson (score every token,
+// pick one, glue it on, repeat) and the answers to every question the explorer's views ask.
+// Pure TypeScript on the engine: no `vscode`. Methods that run the model are async; the rest are not.
+import { row } from '../engine/logits';
+import type { Gpt2Model } from '../engine/model';
+import { EOS_ID, type Gpt2Tokenizer } from '../engine/tokenizer';
+import type { Gpt2Config, KvCache } from '../engine/types';
+import { applyDecoding, changesDistribution, DEFAULT_DECODING } from './decoding';
+import { LogitLens } from './lens';
+import { describeModel } from './model-info';
+import { ProjectionFrame } from './projection';
+import { bestKept, decodingDistribution, drawToken, SeededRandom, type Distribution } from './sampling';
+import { Trace } from './trace';
+import type { AttentionView, Candidate, DecodingSettings, LensView, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from './views';
+
+const SHOWN = 10; // candidates in the next-token view
+
+export interface SessionOptions {
+  sentence: SentenceView;
+  defaults?: { layer: number; head: number }; // a preset's Layer/Head; default: the middle layer, head 0
+  settings?: Partial<DecodingSettings>;
+}
+
+/** A generated token and its probability under the distribution it was picked from. */
+export type GeneratedToken = Candidate;
+
+/** Where the loop stands: the last position's logits and the cache to continue from. */
+interface Frontier {
+  logits: Float32Array; // [V] at the last position
+  cache: KvCache;
+}
+
+export class ExplorerSession {
+  private readonly config: Gpt2Config;
+  private readonly trace: Trace;
+  private readonly lensReader: LogitLens;
+  private readonly generatedTokens: GeneratedToken[] = [];
+  private readonly coordinates: Float64Array[]; // per token: [L+1, 2] positions in the projection frame
+  private current: Frontier;
+  private distribution!: Distribution;
+  private random!: SeededRandom;
+  private tally: { counts: Map<number, number>; total: number; last: Candidate | null } = { counts: new Map(), total: 0, last: null };
+  private disposed = false;
+
+  private constructor(
+    private readonly model: Gpt2Model,
+    private readonly tokenizer: Gpt2Tokenizer,
+    private readonly sentence: SentenceView,
+    private readonly prompt: { chips: TokenChip[]; truncated: number; frontier: Frontier; frame: ProjectionFrame },
+    trace: Trace,
+    private readonly defaults: { layer: number; head: number },
+    private settings: DecodingSettings,
+  ) {
+    this.config = model.config;
+    this.trace = trace;
+    this.lensReader = new LogitLens(model, tokenizer, trace);
+    this.current = prompt.frontier;
+    this.coordinates = prompt.chips.map((_, t) => this.place(t));
+    this.reseed();
+    this.redraw();
+  }
+
+  /** Tokenises the sentence (keeping the last nPositions tokens), runs the prompt pass and fits the projection. */
+  static async create(model: Gpt2Model, tokenizer: Gpt2Tokenizer, options: SessionOptions): Promise<ExplorerSession> {
+    const config = model.config;
+    const settings = applyDecoding(DEFAULT_DECODING, options.settings ?? {});
+    const defaults = options.defaults ?? { layer: Math.floor(config.nLayer / 2), head: 0 };
+    checkIndex('default layer', defaults.layer, config.nLayer);
+    checkIndex('default head', defaults.head, config.nHead);
+    const tokens = tokenizer.encode(options.sentence.text);
+    if (tokens.length === 0) throw new RangeError('the prompt is empty: give GPT-2 some text to read');
+    const truncated = Math.max(0, tokens.length - config.nPositions);
+    const chips = tokens.slice(truncated).map((token, index): TokenChip => ({ index, ...token, generated: false }));
+    const result = await model.forward(chips.map((chip) => chip.id));
+    const trace = new Trace(config);
+    trace.append(result);
+    const rows = Array.from({ length: (config.nLayer + 1) * chips.length }, (_, i) => trace.hidden(Math.floor(i / chips.length), i % chips.length));
+    const frame = ProjectionFrame.fit(rows, config.nEmbd);
+    const frontier = { logits: row(result.logits, chips.length - 1, config.vocabSize).slice(), cache: result.cache };
+    return new ExplorerSession(model, tokenizer, options.sentence, { chips, truncated, frontier, frame }, trace, defaults, settings);
+  }
+
+  /** What the Generation panel and the token chips show. */
+  view(): SessionView {
+    this.checkOpen();
+    const promptLength = this.prompt.chips.length;
+    const generated = this.generatedTokens.map(({ id, text }, i): TokenChip => ({ index: promptLength + i, id, text, generated: true, start: -1, end: -1 }));
+    return {
+      sentence: this.sentence,
+      tokens: [...this.prompt.chips, ...generated],
+      promptLength,
+      generated: this.generatedTokens.length,
+      stop: this.stop(),
+      next: { top: bestKept(this.distribution, SHOWN).map((id) => this.candidate(id)), kept: this.distribution.kept.length },
+      tally: this.tallyView(),
+      settings: { ...this.settings },
+      model: describeModel(this.config),
+      defaults: { ...this.defaults },
+      truncated: this.prompt.truncated,
+    };
+  }
+
+  /** The generated tokens so far, each with the probability it had when picked. */
+  generated(): readonly GeneratedToken[] {
+    return this.generatedTokens;
+  }
+
+  /** Every token at every layer in the prompt's frame. */
+  projection(): ProjectionView {
+    this.checkOpen();
+    const layers = this.config.nLayer + 1;
+    const tokens = this.trace.length;
+    const points = new Array<number>(layers * tokens * 2);
+    this.coordinates.forEach((xy, t) => {
+      for (let l = 0; l < layers; l++) {
+        points[2 * (l * tokens + t)] = xy[2 * l];
+        points[2 * (l * tokens + t) + 1] = xy[2 * l + 1];
+      }
+    });
+    return { layers, tokens, points, last: tokens - 1 };
+  }
+
+  attention(layer: number, head: number): AttentionView {
+    this.checkHead(layer, head);
+    return { layer, head, size: this.trace.length, weights: this.trace.attention(layer, head) };
+  }
+
+  qkv(layer: number, head: number, token: number): QkvView {
+    this.checkHead(layer, head);
+    this.checkToken(token);
+    const vector = (kind: 'q' | 'k' | 'v') => this.trace.vector(kind, layer, head, token);
+    return { layer, head, token, q: vector('q'), k: vector('k'), v: vector('v') };
+  }
+
+  /** The logit lens of `token` at `layer` (0 = embeddings .. L), tracking `trackId` across all layers. */
+  lens(layer: number, token: number, trackId: number | null): Promise<LensView> {
+    this.checkOpen();
+    checkIndex('layer', layer, this.config.nLayer + 1);
+    this.checkToken(token);
+    if (trackId !== null) checkIndex('tracked token id', trackId, this.config.vocabSize);
+    return this.lensReader.read(layer, token, trackId);
+  }
+
+  /** Greedy: appends the most likely token. Once stopped, changes nothing. */
+  async step(): Promise<SessionView> {
+    this.checkOpen();
+    if (this.stop() === null) {
+      const [best] = bestKept(this.distribution, 1);
+      await this.append(best);
+    }
+    return this.view();
+  }
+
+  /** One roll (or `times` rolls) from the current distribution, counted in the tally, not appended. */
+  sample(times = 1): TallyView {
+    this.checkOpen();
+    if (!Number.isInteger(times) || times < 1) throw new RangeError(`sample: times must be an integer ≥ 1, got ${times}`);
+    for (let i = 0; i < times; i++) {
+      const id = drawToken(this.distribution, this.random.next());
+      this.tally.counts.set(id, (this.tally.counts.get(id) ?? 0) + 1);
+      this.tally.total++;
+      this.tally.last = this.candidate(id);
+    }
+    return this.tallyView();
+  }
+
+  /** Rolls from the current distribution and appends the draw. Once stopped, changes nothing. */
+  async sampleAppend(): Promise<SessionView> {
+    this.checkOpen();
+    if (this.stop() === null) await this.append(drawToken(this.distribution, this.random.next()));
+    return this.view();
+  }
+
+  /** Steps (temperature 0) or samples and appends until a stop condition holds. */
+  async generate(): Promise<SessionView> {
+    while (this.stop() === null) await (this.settings.temperature === 0 ? this.step() : this.sampleAppend());
+    return this.view();
+  }
+
+  /** New decoding settings; the distribution is recomputed from the kept logits (no model run). */
+  setDecoding(patch: Partial<DecodingSettings>): SessionView {
+    this.checkOpen();
+    const before = this.settings;
+    this.settings = applyDecoding(before, patch);
+    if (this.settings.seed !== before.seed) this.reseed();
+    if (this.settings.seed !== before.seed || changesDistribution(before, this.settings)) this.redraw();
+    return this.view();
+  }
+
+  /** Back to the bare prompt, from the prompt pass kept since create; the seed starts over. */
+  async reset(): Promise<SessionView> {
+    this.checkOpen();
+    this.release(this.current);
+    this.current = this.prompt.frontier;
+    const promptLength = this.prompt.chips.length;
+    this.generatedTokens.length = 0;
+    this.coordinates.length = promptLength;
+    this.trace.truncate(promptLength);
+    this.lensReader.forgetFrom(promptLength);
+    this.reseed();
+    this.redraw();
+    return this.view();
+  }
+
+  /** Frees the KV caches. The model is not this session's: it stays open. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.release(this.current);
+    this.prompt.frontier.cache.dispose();
+  }
+
+  /** Runs the new token through the model (one position, with the cache) and moves the frontier on. */
+  private async append(id: number): Promise<void> {
+    const prob = this.distribution.probs[id];
+    const result = await this.model.forward([id], this.current.cache);
+    this.trace.append(result);
+    this.release(this.current);
+    this.current = { logits: row(result.logits, 0, this.config.vocabSize).slice(), cache: result.cache };
+    this.generatedTokens.push({ id, text: this.tokenizer.tokenText(id), prob });
+    this.coordinates.push(this.place(this.trace.length - 1));
+    this.redraw();
+  }
+
+  /** Why generation is over, or null. Derived, so changing maxNewTokens can end or resume it. */
+  private stop(): StopReason | null {
+    if (this.generatedTokens.at(-1)?.id === EOS_ID) return 'eos';
+    if (this.generatedTokens.length >= this.settings.maxNewTokens) return 'max_tokens';
+    if (this.trace.length >= this.config.nPositions) return 'context_full';
+    return null;
+  }
+
+  /** The distribution from the current logits and settings; the tally restarts with it. */
+  private redraw(): void {
+    this.distribution = decodingDistribution(this.current.logits, this.settings);
+    this.tally = { counts: new Map(), total: 0, last: null };
+  }
+
+  private reseed(): void {
+    this.random = new SeededRandom(this.settings.seed);
+  }
+
+  /** Token t's position at every layer: [L+1, 2]. */
+  private place(t: number): Float64Array {
+    const layers = this.config.nLayer + 1;
+    const xy = new Float64Array(layers * 2);
+    for (let l = 0; l < layers; l++) xy.set(this.prompt.frame.project(this.trace.hidden(l, t)), 2 * l);
+    return xy;
+  }
+
+  private tallyView(): TallyView {
+    const counts = Object.fromEntries([...this.tally.counts].map(([id, n]) => [String(id), n]));
+    return { counts, total: this.tally.total, last: this.tally.last };
+  }
+
+  private candidate(id: number): Candidate {
+    return { id, text: this.tokenizer.tokenText(id), prob: this.distribution.probs[id] };
+  }
+
+  /** Disposes a frontier's cache unless it is the prompt's, which reset needs. */
+  private release(frontier: Frontier): void {
+    if (frontier !== this.prompt.frontier) frontier.cache.dispose();
+  }
+
+  private checkHead(layer: number, head: number): void {
+    this.checkOpen();
+    checkIndex('layer', layer, this.config.nLayer);
+    checkIndex('head', head, this.config.nHead);
+  }
+
+  private checkToken(token: number): void {
+    checkIndex('token', token, this.trace.length);
+  }
+
+  private checkOpen(): void {
+    if (this.disposed) throw new Error('ExplorerSession: used after dispose()');
+  }
+}
+
+/** RangeError unless `value` is an integer in 0..count-1. */
+function checkIndex(what: string, value: number, count: number): void {
+  if (!Number.isInteger(value) || value < 0 || value >= count) {
+    throw new RangeError(`${what} ${value} is out of range: expected 0 to ${count - 1}`);
+  }
+}

@@ -1,0 +1,79 @@
+// Every per-position output of the passes run so far, kept token by token so the prompt pass and
+// each one-token step land in the same place and every view works on generated tokens too.
+// Shapes: L layers, H heads, d width, dh = d / H; token t (0-based) attends over t + 1 keys.
+import type { ForwardResult, Gpt2Config } from '../engine/types';
+
+interface Position {
+  hidden: Float32Array; // [L+1, d] residual stream after the embeddings, then after each block
+  attention: Float32Array; // [L, H, t+1] this query's weights over keys 0..t
+  q: Float32Array; // [L, H, dh]
+  k: Float32Array; // [L, H, dh]
+  v: Float32Array; // [L, H, dh]
+}
+
+export class Trace {
+  private readonly positions: Position[] = [];
+
+  constructor(private readonly config: Gpt2Config) {}
+
+  get length(): number {
+    return this.positions.length;
+  }
+
+  /** Adds the T positions of a pass that continued exactly the positions held here. */
+  append(result: ForwardResult): void {
+    if (result.pastLength !== this.length) throw new Error(`trace: a pass after ${result.pastLength} positions cannot follow ${this.length}`);
+    for (let t = 0; t < result.length; t++) this.positions.push(this.slice(result, t));
+  }
+
+  /** Forgets every position from `length` on (reset to the prompt). */
+  truncate(length: number): void {
+    this.positions.length = Math.min(length, this.positions.length);
+  }
+
+  /** hidden state of `token` at `layer` (0 = embeddings): [d], a view. */
+  hidden(layer: number, token: number): Float32Array {
+    const d = this.config.nEmbd;
+    return this.positions[token].hidden.subarray(layer * d, (layer + 1) * d);
+  }
+
+  /** All L+1 hidden states of `token`: [L+1, d], a view. */
+  hiddenLayers(token: number): Float32Array {
+    return this.positions[token].hidden;
+  }
+
+  /** One head's T×T pattern, row-major, zero above the diagonal. */
+  attention(layer: number, head: number): number[] {
+    const T = this.length;
+    const weights = new Array<number>(T * T).fill(0);
+    this.positions.forEach((position, t) => {
+      const offset = (layer * this.config.nHead + head) * (t + 1);
+      for (let key = 0; key <= t; key++) weights[t * T + key] = position.attention[offset + key];
+    });
+    return weights;
+  }
+
+  /** One head's q, k or v of `token`: [dh]. */
+  vector(kind: 'q' | 'k' | 'v', layer: number, head: number, token: number): number[] {
+    const dh = this.config.nEmbd / this.config.nHead;
+    const offset = (layer * this.config.nHead + head) * dh;
+    return Array.from(this.positions[token][kind].subarray(offset, offset + dh));
+  }
+
+  /** Position t of a pass, copied out of its [L(+1), H, T, …] arrays. */
+  private slice(result: ForwardResult, t: number): Position {
+    const { nLayer: L, nHead: H, nEmbd: d } = this.config;
+    const T = result.length;
+    const S = result.pastLength + T; // keys seen by this pass's queries
+    const dh = d / H;
+    const keys = result.pastLength + t + 1; // causal: the rest of the row is zero
+    const hidden = new Float32Array((L + 1) * d);
+    for (let l = 0; l <= L; l++) hidden.set(result.hidden.subarray((l * T + t) * d, (l * T + t + 1) * d), l * d);
+    const perHead = (source: Float32Array, width: number, stride: number) => {
+      const out = new Float32Array(L * H * width);
+      for (let lh = 0; lh < L * H; lh++) out.set(source.subarray((lh * T + t) * stride, (lh * T + t) * stride + width), lh * width);
+      return out;
+    };
+    return { hidden, attention: perHead(result.attention, keys, S), q: perHead(result.q, dh, dh), k: perHead(result.k, dh, dh), v: perHead(result.v, dh, dh) };
+  }
+}
