@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Gpt2Model } from '../engine/model';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
+import { describeModel } from './model-info';
 import { ExplorerSession } from './session';
 import { WorkerError, type RequestOf, type WorkerEnvelope, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerResults } from './worker-protocol';
 
@@ -43,7 +44,7 @@ const handlers: Handlers = {
     ]);
     model = loaded;
     tokenizer = loadedTokenizer;
-    return modelInfo(loaded);
+    return describeModel(loaded.config);
   },
   analyze: async ({ sentence, settings, defaults }) => {
     if (!model || !tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
@@ -82,12 +83,6 @@ async function release(): Promise<void> {
   session = null;
   await model?.dispose();
   model = null;
-}
-
-function modelInfo(of: Gpt2Model) {
-  const { nLayer, nHead, nEmbd, vocabSize, nPositions } = of.config;
-  const small = nLayer === 12 && nHead === 12 && nEmbd === 768 && vocabSize === 50257;
-  return { name: small ? 'GPT-2 124M' : `test model (${nLayer} layers, ${nEmbd} wide)`, layers: nLayer, heads: nHead, embd: nEmbd, vocab: vocabSize, positions: nPositions };
 }
 
 /** The error's kind travels with it; a failed `load` is about the model's files. */

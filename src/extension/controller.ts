@@ -234,7 +234,9 @@ export class ExplorerController {
   async reloadModel(): Promise<void> {
     this.loaded = null;
     const sentence = this.sentence;
-    if ((await this.ensureModel()) && sentence) await this.start(sentence);
+    if (!(await this.ensureModel())) return;
+    if (sentence) await this.start(sentence);
+    else if (this.panel && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
   }
 
   /** gpt2Explorer.* changed: a new model folder or thread count reloads; decoding changes apply live. */
@@ -242,7 +244,8 @@ export class ExplorerController {
     const next = this.ports.settings();
     const previous = this.applied;
     this.applied = next;
-    if (this.loaded && (next.modelPath !== previous.modelPath || next.threads !== previous.threads)) return this.reloadModel();
+    const modelMoved = next.modelPath !== previous.modelPath || next.threads !== previous.threads;
+    if (modelMoved && (this.loaded || this.panel)) return this.reloadModel();
     const patch = decodingChanges(previous.decoding, next.decoding);
     if (Object.keys(patch).length > 0) await this.setDecoding(patch);
   }

@@ -12,6 +12,8 @@ import { WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, typ
 
 /** View requests that a newer request of the same kind makes pointless. */
 const COALESCED: ReadonlySet<WorkerRequestKind> = new Set(['attention', 'qkv', 'lens']);
+/** How long a closing worker may take to finish its pass and dispose (a full-size load takes ≈ 3 s). */
+const STOP_GRACE_MS = 30_000;
 
 export interface SessionClientOptions {
   /** Starts a worker; by default `new Worker(workerPath)`. Tests pass their own to reach the thread. */
@@ -63,18 +65,27 @@ export class SessionClient {
   }
 
   /**
-   * Ends the worker at once, even mid-inference (the thread and its model memory are freed), and
-   * rejects whatever was running or waiting with kind 'disposed'. A new request starts a new worker.
+   * Closes the worker, even mid-inference: whatever was running or waiting is rejected at once with
+   * kind 'disposed', and the worker is asked to dispose its model after the pass it is in. Resolves
+   * when the thread has ended and its memory is freed. A new request starts a new worker.
+   *
+   * Not worker.terminate(): terminating a thread while onnxruntime-node runs aborts the whole process
+   * ("terminate called after throwing an instance of 'Napi::Error'", seen here), and the process is the
+   * extension host. Only a worker that ignores the request for STOP_GRACE_MS is terminated.
    */
   async stop(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
     this.failAll('disposed', 'the GPT-2 session was closed');
-    if (worker) {
-      worker.removeAllListeners();
-      worker.on('error', () => undefined); // a late error of a thread being terminated is not news
-      await worker.terminate();
-    }
+    if (!worker) return;
+    worker.removeAllListeners();
+    worker.on('error', () => undefined); // the thread is going: what it says now is not news
+    const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const dispose: WorkerEnvelope = { id: 0, request: { kind: 'dispose' } }; // id 0: no job waits for its answer
+    worker.postMessage(dispose);
+    const grace = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+    await ended;
+    clearTimeout(grace);
   }
 
   /** Stops the worker for good: later requests are rejected. */

@@ -1,0 +1,159 @@
+// The session worker and its client, on a real worker thread running a real (tiny) model.
+
+import assert from 'node:assert/strict';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { SessionClient } from '../../src/extension/session-client';
+import { DEFAULT_DECODING } from '../../src/extension/settings';
+import { WorkerError, type SessionSnapshot } from '../../src/explorer/worker-protocol';
+import { exited, LESSON_SENTENCE, tinyModel, workerBundle, WorkerSpawner } from './worker-harness';
+
+const sentence = { id: 'selection', text: LESSON_SENTENCE, source: 'selection' as const };
+const greedy = { ...DEFAULT_DECODING, temperature: 0, maxNewTokens: 50 };
+
+async function rejection(promise: Promise<unknown>): Promise<WorkerError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof WorkerError, `expected a WorkerError, got ${String(error)}`);
+    return error;
+  }
+  throw new assert.AssertionError({ message: 'expected the request to be rejected' });
+}
+
+describe('session worker and client (real worker, tiny model)', () => {
+  let modelDir: string;
+  let spawner: WorkerSpawner;
+  let client: SessionClient;
+  const crashes: string[] = [];
+
+  before(async () => {
+    modelDir = await tinyModel();
+    spawner = new WorkerSpawner(await workerBundle());
+  });
+
+  beforeEach(() => {
+    crashes.length = 0;
+    client = new SessionClient({ spawn: spawner.spawn, onCrash: (reason) => crashes.push(reason) });
+  });
+
+  afterEach(() => client.dispose());
+
+  async function loadAndAnalyze(): Promise<SessionSnapshot> {
+    const info = await client.request({ kind: 'load', modelDir, threads: 1 });
+    assert.equal(info.layers, 2);
+    return client.request({ kind: 'analyze', sentence, settings: greedy });
+  }
+
+  it('analyzes the lesson sentence into 12 chips, and Step makes the counter 1', async () => {
+    const analyzed = await loadAndAnalyze();
+    assert.equal(analyzed.session.tokens.length, 12);
+    assert.deepEqual(analyzed.session.tokens.map((chip) => chip.text).join(''), LESSON_SENTENCE);
+    assert.equal(analyzed.session.generated, 0);
+    assert.equal(analyzed.projection.tokens, 12);
+    const stepped = await client.request({ kind: 'step' });
+    assert.equal(stepped.session.generated, 1);
+    assert.equal(stepped.session.tokens.length, 13);
+    assert.equal(stepped.session.tokens[12].generated, true);
+    assert.equal(stepped.session.tokens[12].id, analyzed.session.next.top[0].id, 'greedy Step appends the top candidate');
+  });
+
+  it('runs 50 rapid Steps one after another, in order, to the same state as 50 awaited Steps', async () => {
+    await loadAndAnalyze();
+    const rapid = await Promise.all(Array.from({ length: 50 }, () => client.request({ kind: 'step' })));
+    assert.deepEqual(rapid.map((snapshot) => snapshot.session.generated), Array.from({ length: 50 }, (_, i) => i + 1));
+    const final = rapid[49].session;
+    assert.equal(final.tokens.length, 62);
+
+    await client.request({ kind: 'reset' });
+    let awaited: SessionSnapshot | null = null;
+    for (let i = 0; i < 50; i++) awaited = await client.request({ kind: 'step' });
+    assert.deepEqual(awaited!.session.tokens, final.tokens);
+    assert.equal(client.busy, false);
+  });
+
+  it('keeps only the newest waiting request of a view kind', async () => {
+    await loadAndAnalyze();
+    const step = client.request({ kind: 'step' }); // runs first: the attention requests wait behind it
+    const views = [0, 1, 2, 3].map((head) => client.request({ kind: 'attention', layer: 1, head }));
+    const outcomes = await Promise.allSettled(views);
+    await step;
+    assert.deepEqual(outcomes.slice(0, 3).map((outcome) => outcome.status === 'rejected' && (outcome.reason as WorkerError).kind), ['superseded', 'superseded', 'superseded']);
+    const last = outcomes[3];
+    assert.ok(last.status === 'fulfilled');
+    assert.equal(last.value.head, 3);
+    assert.equal(last.value.size, 13);
+  });
+
+  it('keeps the host event loop free while the worker loads and runs (lag reported, not asserted)', async () => {
+    const lag = monitorEventLoopDelay({ resolution: 1 });
+    lag.enable();
+    await loadAndAnalyze();
+    for (let i = 0; i < 20; i++) await client.request({ kind: 'step' });
+    await client.request({ kind: 'lens', layer: 1, token: 5, trackId: null });
+    lag.disable();
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    console.log(`      host event-loop delay while the worker ran: p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms`);
+    assert.ok(lag.count > 0, 'the monitor sampled the loop');
+  });
+
+  it('answers errors with their kind instead of failing the worker', async () => {
+    assert.equal((await rejection(client.request({ kind: 'step' }))).kind, 'no-session');
+    assert.equal((await rejection(client.request({ kind: 'analyze', sentence, settings: greedy }))).kind, 'no-model');
+    const missing = await rejection(client.request({ kind: 'load', modelDir: '/nonexistent/gpt2', threads: 1 }));
+    assert.equal(missing.kind, 'model-files');
+    assert.match(missing.message, /nonexistent/);
+    await loadAndAnalyze();
+    assert.equal((await rejection(client.request({ kind: 'attention', layer: 7, head: 0 }))).kind, 'invalid');
+    assert.equal((await client.request({ kind: 'step' })).session.generated, 1, 'the worker goes on after an error');
+  });
+
+  it('frees the worker when closed mid-inference, without an error', async () => {
+    await loadAndAnalyze();
+    const worker = spawner.last;
+    const settled = Promise.allSettled(Array.from({ length: 10 }, () => client.request({ kind: 'step' })));
+    await client.stop();
+    const outcomes = await settled;
+    assert.ok(outcomes.every((outcome) => outcome.status === 'rejected' && (outcome.reason as WorkerError).kind === 'disposed'));
+    assert.equal(await exited(worker), 0, 'the worker disposed its model and ended by itself');
+    assert.equal(client.started, false);
+    assert.deepEqual(crashes, [], 'closing is not a crash');
+    const again = await loadAndAnalyze();
+    assert.equal(again.session.tokens.length, 12, 'a new request starts a new worker');
+  });
+
+  it('survives a worker crash: the next request starts a new worker', async () => {
+    await loadAndAnalyze();
+    await spawner.last.terminate(); // the thread dies (while idle: see SessionClient.stop for why)
+    await until(() => crashes.length === 1);
+    assert.match(crashes[0], /stopped unexpectedly: it exited with code 1/);
+    assert.equal(client.started, false);
+    assert.equal((await rejection(client.request({ kind: 'step' }))).kind, 'no-session', 'the new worker starts empty');
+    assert.equal((await loadAndAnalyze()).session.tokens.length, 12);
+  });
+
+  it('fails every waiting request with "crashed" when its worker dies', async () => {
+    const dying = new SessionClient({ spawn: () => new Worker('throw new Error("boom")', { eval: true }), onCrash: (reason) => crashes.push(reason) });
+    const outcomes = await Promise.allSettled([dying.request({ kind: 'load', modelDir, threads: 1 }), dying.request({ kind: 'step' })]);
+    assert.deepEqual(outcomes.map((outcome) => outcome.status === 'rejected' && (outcome.reason as WorkerError).kind), ['crashed', 'crashed']);
+    assert.equal(crashes.length, 1, 'one crash, told once');
+    assert.match(crashes[0], /boom/);
+    await dying.dispose();
+  });
+
+  it('ends the worker on dispose and refuses later requests', async () => {
+    await loadAndAnalyze();
+    const worker = spawner.last;
+    await client.dispose();
+    await exited(worker);
+    assert.equal((await rejection(client.request({ kind: 'step' }))).kind, 'disposed');
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,62 @@
+// A real session worker for the tests: src/explorer/worker.ts bundled by esbuild exactly as the build
+// does (into out/, inside the repository, so the worker finds models/gpt2's tokenizer the way
+// dist/session-worker.js does), and a tiny generated model.
+
+import * as esbuild from 'esbuild';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { testModel, TINY } from '../engine/models';
+
+const ROOT = resolve(__dirname, '..', '..');
+const BUNDLE = join(ROOT, 'out', 'test-extension', 'session-worker.js');
+
+let built: Promise<string> | null = null;
+
+/** Bundles the worker once per test run; resolves with the bundle's path. */
+export function workerBundle(): Promise<string> {
+  built ??= esbuild
+    .build({
+      entryPoints: [join(ROOT, 'src', 'explorer', 'worker.ts')],
+      outfile: BUNDLE,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['onnxruntime-node'],
+      logLevel: 'warning',
+    })
+    .then(() => BUNDLE);
+  return built;
+}
+
+/** The workers a test started, so it can kill one (a crash) or see that one ended. */
+export class WorkerSpawner {
+  readonly started: Worker[] = [];
+
+  constructor(private readonly bundle: string) {}
+
+  readonly spawn = (): Worker => {
+    const worker = new Worker(this.bundle);
+    this.started.push(worker);
+    return worker;
+  };
+
+  get last(): Worker {
+    const worker = this.started.at(-1);
+    if (!worker) throw new Error('no worker was started');
+    return worker;
+  }
+}
+
+/** 2 layers, 4 heads, 48 wide, 64 positions: loads in well under a second. */
+export const tinyModel = (): Promise<string> => testModel(TINY);
+
+export const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is';
+
+/** Resolves when the worker thread has ended. */
+export function exited(worker: Worker): Promise<number> {
+  return new Promise((resolve) => {
+    if (worker.threadId === -1) resolve(0);
+    else worker.once('exit', resolve);
+  });
+}
