@@ -1,11 +1,12 @@
 // GPT-2 on onnxruntime-node. One session runs the model graph for prompts (P = 0) and KV-cache
 // steps (P > 0) alike; a second, small one runs the logit-lens head (ln_f + unembedding).
 // F32 weights are read by ORT straight out of model.safetensors as external data; F16/BF16 ones
-// are widened to float32 in memory and embedded in the graph.
+// are widened to float32 and handed over as in-memory external data.
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { buildGpt2Graph, buildLensHead, type WeightSource } from './graph';
+import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { readTensorAsFloat32 } from './safetensors';
 import type { ForwardResult, Gpt2Config, KvCache, LoadOptions } from './types';
@@ -19,12 +20,14 @@ export class Gpt2Model {
     private readonly session: ort.InferenceSession,
     private readonly lensHead: ort.InferenceSession,
     private readonly guard: WeightsGuard,
+    private readonly weightsInMemory: Map<string, Float32Array>, // ORT may read these in place: kept alive until dispose()
   ) {}
 
   /** Reads dir/config.json and dir/model.safetensors (checked tensor by tensor), builds the graphs, opens both sessions. */
   static async load(dir: string, options: LoadOptions = {}): Promise<Gpt2Model> {
     const { config, weights } = await checkGpt2Folder(dir);
-    const source = await weightSource(weights);
+    const widened = await weightsInMemoryIfNeeded(weights);
+    const source = weightSource(weights, widened);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: options.threads ?? availableParallelism(),
       interOpNumThreads: 1,
@@ -32,13 +35,14 @@ export class Gpt2Model {
       graphOptimizationLevel: options.optimization ?? 'all',
       // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
       extra: { session: { model_external_initializers_file_folder_path: resolve(dir) } },
+      externalData: [...widened].map(([name, values]) => memoryFile(name, values)),
     };
     const guard = new WeightsGuard(weights.file);
     const sessions: ort.InferenceSession[] = [];
     try {
       sessions.push(await ort.InferenceSession.create(buildGpt2Graph(config, source), sessionOptions));
       sessions.push(await ort.InferenceSession.create(buildLensHead(config, source), sessionOptions));
-      return new Gpt2Model(config, sessions[0], sessions[1], guard);
+      return new Gpt2Model(config, sessions[0], sessions[1], guard, widened);
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
       guard.close();
@@ -91,6 +95,7 @@ export class Gpt2Model {
     if (this.disposed) return;
     this.disposed = true;
     await Promise.all([this.session.release(), this.lensHead.release()]);
+    this.weightsInMemory.clear();
     this.guard.close();
   }
 
@@ -153,16 +158,24 @@ class OrtKvCache implements KvCache {
   }
 }
 
-/** F32 tensors as external data in the safetensors file; F16/BF16 ones widened now. */
-async function weightSource(weights: Gpt2Weights): Promise<WeightSource> {
+/**
+ * With F16/BF16 weights, every weight as float32 in memory (ORT's CPU kernels here run in float32).
+ * All of them, F32 ones too: once a session is given in-memory external data, ORT looks every
+ * external weight up there and no longer in files. An all-F32 file gives an empty map.
+ */
+async function weightsInMemoryIfNeeded(weights: Gpt2Weights): Promise<Map<string, Float32Array>> {
+  const inMemory = new Map<string, Float32Array>();
+  if ([...weights.tensors.values()].every((entry) => entry.dtype === 'F32')) return inMemory;
+  for (const [name, entry] of weights.tensors) inMemory.set(name, await readTensorAsFloat32(weights.file, entry));
+  return inMemory;
+}
+
+/** Weights from memory when they are there, else as external data straight out of the safetensors file. */
+function weightSource(weights: Gpt2Weights, inMemory: Map<string, Float32Array>): WeightSource {
   const location = basename(weights.file);
-  const widened = new Map<string, Float32Array>();
-  for (const [name, entry] of weights.tensors) {
-    if (entry.dtype !== 'F32') widened.set(name, await readTensorAsFloat32(weights.file, entry));
-  }
   return (name) => {
-    const values = widened.get(name);
-    if (values !== undefined) return { kind: 'inline', values };
+    const values = inMemory.get(name);
+    if (values !== undefined) return { kind: 'memory', values };
     const entry = weights.tensors.get(name);
     if (entry === undefined) throw new Error(`${weights.file}: missing tensor ${name}`);
     return { kind: 'external', location, offset: entry.begin, length: entry.end - entry.begin };

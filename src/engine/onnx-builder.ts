@@ -10,7 +10,16 @@ type Attribute = number | number[] | string | { float: number }; // plain number
 /** Where a weight's float32 values come from. */
 export type WeightData =
   | { kind: 'external'; location: string; offset: number; length: number } // raw little-endian float32 in a file
-  | { kind: 'inline'; values: Float32Array }; // converted in memory (F16/BF16 sources)
+  | { kind: 'memory'; values: Float32Array }; // converted in memory (F16/BF16 sources): see inMemory()
+
+/**
+ * A weight handed to ORT from memory rather than from a file: the graph names `path` as its
+ * external-data location, and the session gets `{ path, data }` in SessionOptions.externalData.
+ * (Embedding 500 MB as raw_data instead is slow to encode and doubles the memory.)
+ */
+export function inMemory(name: string, values: Float32Array): { path: string; data: Uint8Array } {
+  return { path: `${name}.f32`, data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+}
 
 export class GraphBuilder {
   private readonly nodes: onnx.INodeProto[] = [];
@@ -61,18 +70,18 @@ export class GraphBuilder {
 
   /** A float32 weight under its checkpoint name (e.g. "h.0.attn.c_attn.weight"). */
   weight(name: string, dims: number[], data: WeightData): string {
-    const tensor: onnx.ITensorProto = { name, dataType: DataType.FLOAT, dims };
-    if (data.kind === 'inline') {
-      tensor.rawData = new Uint8Array(data.values.buffer, data.values.byteOffset, data.values.byteLength);
-    } else {
-      tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-      tensor.externalData = [
-        { key: 'location', value: data.location },
-        { key: 'offset', value: String(data.offset) },
-        { key: 'length', value: String(data.length) },
-      ];
-    }
-    this.initializers.push(tensor);
+    const external = data.kind === 'external' ? data : { location: inMemory(name, data.values).path, offset: 0, length: data.values.byteLength };
+    this.initializers.push({
+      name,
+      dataType: DataType.FLOAT,
+      dims,
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [
+        { key: 'location', value: external.location },
+        { key: 'offset', value: String(external.offset) },
+        { key: 'length', value: String(external.length) },
+      ],
+    });
     this.used.set(name, 1);
     return name;
   }

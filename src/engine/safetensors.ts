@@ -73,14 +73,29 @@ export async function readTensorAsFloat32(file: string, entry: TensorEntry): Pro
 
 /** Decodes little-endian F32, F16 or BF16 bytes. */
 export function toFloat32(bytes: Uint8Array, entry: Pick<TensorEntry, 'name' | 'dtype'>, file: string): Float32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const size = DTYPE_BYTES[entry.dtype];
-  const out = new Float32Array(bytes.byteLength / size);
-  if (entry.dtype === 'F32') for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
-  else if (entry.dtype === 'F16') for (let i = 0; i < out.length; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
-  else if (entry.dtype === 'BF16') for (let i = 0; i < out.length; i++) out[i] = bfloat16ToFloat(view.getUint16(2 * i, true));
-  else throw new Error(`${file}: tensor ${entry.name} has dtype ${entry.dtype}, expected F32, F16 or BF16`);
-  return out;
+  const aligned = Uint8Array.prototype.slice.call(bytes).buffer; // a copy, so typed-array views line up (little-endian host)
+  if (entry.dtype === 'F32') return new Float32Array(aligned);
+  const halves = new Uint16Array(aligned);
+  if (entry.dtype === 'F16') {
+    const table = halfTable();
+    const out = new Float32Array(halves.length);
+    for (let i = 0; i < halves.length; i++) out[i] = table[halves[i]];
+    return out;
+  }
+  if (entry.dtype === 'BF16') {
+    const out = new Uint32Array(halves.length);
+    for (let i = 0; i < halves.length; i++) out[i] = halves[i] << 16; // bfloat16 is the top half of a float32
+    return new Float32Array(out.buffer);
+  }
+  throw new Error(`${file}: tensor ${entry.name} has dtype ${entry.dtype}, expected F32, F16 or BF16`);
+}
+
+let halfValues: Float32Array | undefined;
+
+/** Every binary16 value as float32, indexed by its bits (256 KB, built once). */
+function halfTable(): Float32Array {
+  halfValues ??= Float32Array.from({ length: 65536 }, (_, bits) => halfToFloat(bits));
+  return halfValues;
 }
 
 /** IEEE 754 binary16 → number. */

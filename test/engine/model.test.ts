@@ -2,12 +2,13 @@
 // models: prompts, KV-cache steps, the logit lens, F16/BF16 files and the "transformer." prefix.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Gpt2Model } from '../../src/engine/model';
 import { argmax, row, softmax } from '../../src/engine/logits';
+import { halfToFloat } from '../../src/engine/safetensors';
 import type { ForwardResult } from '../../src/engine/types';
 import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel, type ReferenceResult } from './reference';
 import { maxAbsDiff, testModel, TINY } from './models';
@@ -127,6 +128,31 @@ describe('Gpt2Model against the reference', function () {
   });
 });
 
+/** Rewrites an F16 safetensors file with the named tensors stored as F32 instead. */
+async function widenToF32(file: string, names: string[]): Promise<void> {
+  const bytes = await readFile(file);
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (const [name, info] of Object.entries<{ dtype: string; data_offsets: [number, number] }>(header)) {
+    if (name === '__metadata__') continue;
+    let data = bytes.subarray(8 + headerLength + info.data_offsets[0], 8 + headerLength + info.data_offsets[1]);
+    if (names.includes(name)) {
+      const halves = Array.from({ length: data.length / 2 }, (_, i) => halfToFloat(data.readUInt16LE(2 * i)));
+      data = Buffer.from(Float32Array.from(halves).buffer);
+      info.dtype = 'F32';
+    }
+    info.data_offsets = [offset, offset + data.length];
+    offset += data.length;
+    chunks.push(data);
+  }
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  await writeFile(file, Buffer.concat([length, json, ...chunks]));
+}
+
 describe('Gpt2Model on other checkpoint formats', function () {
   for (const dtype of ['f16', 'bf16'] as const) {
     it(`loads ${dtype} weights and matches the reference on them`, async function () {
@@ -140,6 +166,22 @@ describe('Gpt2Model on other checkpoint formats', function () {
       }
     });
   }
+
+  it('loads a checkpoint that mixes F16 and F32 tensors', async function () {
+    const dir = await mkdtemp(join(tmpdir(), 'gpt2-mixed-'));
+    try {
+      await cp(await testModel({ ...TINY, seed: 11, dtype: 'f16' }), dir, { recursive: true });
+      await widenToF32(join(dir, 'model.safetensors'), ['ln_f.weight', 'h.1.mlp.c_fc.bias']);
+      const model = await Gpt2Model.load(dir, { threads: 1 });
+      try {
+        assertClose(await model.forward(PROMPT), referenceForward(loadReferenceModel(dir), PROMPT), 'mixed');
+      } finally {
+        await model.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('loads names with the "transformer." prefix, skipping the attn.bias buffers', async function () {
     const dir = await testModel({ ...TINY, seed: 12, nLayer: 1, nHead: 2, nEmbd: 32, prefix: true });

@@ -1,32 +1,43 @@
-// The graph builder on its own: a two-node graph with an inline and an external weight, run by ORT.
+// The graph builder on its own: a two-node graph with a weight in a file and one in memory, run by ORT.
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GraphBuilder } from '../../src/engine/onnx-builder';
+import { GraphBuilder, inMemory } from '../../src/engine/onnx-builder';
+
+async function run(model: Uint8Array, options: ort.InferenceSession.SessionOptions, x: ort.Tensor): Promise<ort.Tensor> {
+  const session = await ort.InferenceSession.create(model, options);
+  try {
+    return (await session.run({ x })).y;
+  } finally {
+    await session.release();
+  }
+}
 
 describe('GraphBuilder', function () {
   let dir: string;
   before(async () => (dir = await mkdtemp(join(tmpdir(), 'gpt2-builder-'))));
   after(async () => rm(dir, { recursive: true, force: true }));
 
-  it('builds a graph ORT runs: inline and external float weights, int and float attributes', async function () {
-    // y = (x · Wᵀ) · s with W [2, 3] read from bytes 12.. of a file, s inline: Gemm(transB=1, alpha=0.5).
+  it('builds graphs ORT runs, with weights from a file at an offset or from memory, int and float attributes', async function () {
+    // y = (x · Wᵀ) · 0.5 with W [2, 3] read from bytes 12.. of weights.bin: Gemm(transB=1, alpha=0.5).
     const w = Float32Array.from([1, 2, 3, 4, 5, 6]);
     await writeFile(join(dir, 'weights.bin'), Buffer.concat([Buffer.alloc(12, 0xff), Buffer.from(w.buffer)]));
-    const g = new GraphBuilder();
-    const x = g.input('x', 'float', ['N', 3]);
-    const weight = g.weight('w', [2, 3], { kind: 'external', location: 'weights.bin', offset: 12, length: 24 });
-    const scale = g.weight('s', [2], { kind: 'inline', values: Float32Array.from([10, 100]) });
-    const product = g.op('Gemm', [x, weight], { transB: 1, alpha: { float: 0.5 } });
-    g.output('y', g.op('Mul', [product, scale]), 'float', ['N', 2]);
-    const session = await ort.InferenceSession.create(g.toBytes('test', 17), {
-      extra: { session: { model_external_initializers_file_folder_path: dir } },
-    });
-    const { y } = await session.run({ x: new ort.Tensor('float32', Float32Array.from([1, 1, 1, 0, 1, 0]), [2, 3]) });
-    assert.deepEqual(Array.from(y.data as Float32Array), [30, 750, 10, 250]);
-    await session.release();
+    const fromFile = new GraphBuilder();
+    const weight = fromFile.weight('w', [2, 3], { kind: 'external', location: 'weights.bin', offset: 12, length: 24 });
+    const product = fromFile.op('Gemm', [fromFile.input('x', 'float', ['N', 3]), weight], { transB: 1, alpha: { float: 0.5 } });
+    fromFile.output('y', product, 'float', ['N', 2]);
+    const x = new ort.Tensor('float32', Float32Array.from([1, 1, 1, 0, 1, 0]), [2, 3]);
+    const fileOptions = { extra: { session: { model_external_initializers_file_folder_path: dir } } };
+    assert.deepEqual(Array.from((await run(fromFile.toBytes('file', 17), fileOptions, x)).data as Float32Array), [3, 7.5, 1, 2.5]);
+
+    // y = x ⊙ s with s handed over from memory.
+    const fromMemory = new GraphBuilder();
+    const s = Float32Array.from([10, 100, 1000]);
+    fromMemory.output('y', fromMemory.op('Mul', [fromMemory.input('x', 'float', ['N', 3]), fromMemory.weight('s', [3], { kind: 'memory', values: s })]), 'float', ['N', 3]);
+    const memoryOptions = { externalData: [inMemory('s', s)] };
+    assert.deepEqual(Array.from((await run(fromMemory.toBytes('memory', 17), memoryOptions, x)).data as Float32Array), [10, 100, 1000, 0, 100, 0]);
   });
 
   it('refuses a non-integer plain attribute and an output name already taken', function () {
