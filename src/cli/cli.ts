@@ -7,6 +7,8 @@ import { UsageError } from './args';
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   analyze: () => import('./analyze'),
   'make-test-model': () => import('./make-test-model'),
+  generate: () => import('./generate'),
+  sample: () => import('./sample'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -105,6 +105,13 @@ export class ExplorerSession {
     return this.generatedTokens;
   }
 
+  /** `id`'s probability under the current next-token distribution (0 for a token filtered out). */
+  probability(id: number): number {
+    this.checkOpen();
+    checkIndex('token id', id, this.config.vocabSize);
+    return this.distribution.probs[id];
+  }
+
   /** Every token at every layer in the prompt's frame. */
   projection(): ProjectionView {
     this.checkOpen();

@@ -1,0 +1,55 @@
+// The options `generate` and `sample` share: the model folder, the prompt and how tokens are picked.
+import { Gpt2Model } from '../engine/model';
+import { Gpt2Tokenizer } from '../engine/tokenizer';
+import type { DecodingSettings } from '../explorer/views';
+import { integer, number, required, UsageError, type Options, type ParsedArgs } from './args';
+
+export const DECODING_OPTIONS = {
+  model: { type: 'string' },
+  json: { type: 'boolean' },
+  temperature: { type: 'string' },
+  'top-k': { type: 'string' },
+  'top-p': { type: 'string' },
+  seed: { type: 'string' },
+  threads: { type: 'string' },
+} as const satisfies Options;
+
+export const DECODING_USAGE = `  --temperature T    softmax(logits / T); default 1, 0 = greedy (always the most likely token)
+  --top-k K          draw only from the K most likely tokens; default 0 = off (the whole distribution)
+  --top-p P          draw only from the fewest tokens holding P of the mass; default 1 = off
+  --seed S           seeds the sampler: the same seed gives the same draws (default 0)
+  --threads N        onnxruntime intra-op threads (default: all cores)`;
+
+/** The decoding settings given on the command line (absent ones keep the session's defaults). */
+export function decodingSettings(args: ParsedArgs): Partial<DecodingSettings> {
+  const temperature = number(args, 'temperature', 1);
+  if (temperature < 0) throw new UsageError(`--temperature must be ≥ 0, got ${temperature}`);
+  const topP = number(args, 'top-p', 1);
+  if (topP < 0 || topP > 1) throw new UsageError(`--top-p must be from 0 to 1, got ${topP}`);
+  return { temperature, topK: integer(args, 'top-k', 0, 0), topP, seed: integer(args, 'seed', 0, 0, 0xffffffff) };
+}
+
+/** The one PROMPT argument, which must hold some text. */
+export function promptArgument(args: ParsedArgs): string {
+  if (args.positionals.length !== 1) throw new UsageError(`expected one PROMPT argument, got ${args.positionals.length}`);
+  const prompt = args.positionals[0];
+  if (prompt.trim() === '') throw new UsageError('the prompt is empty: give GPT-2 some text to read');
+  return prompt;
+}
+
+/** Loads --model's tokenizer and model; the caller disposes the model. */
+export async function openModel(args: ParsedArgs): Promise<{ model: Gpt2Model; tokenizer: Gpt2Tokenizer }> {
+  const dir = required(args, 'model');
+  const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);
+  const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
+  return { model: await Gpt2Model.load(dir, { threads }), tokenizer };
+}
+
+/** JSON quoting shows leading spaces, newlines and tabs in token texts. */
+export function quote(text: string): string {
+  return JSON.stringify(text);
+}
+
+export function percent(prob: number): string {
+  return `${(prob * 100).toFixed(prob >= 0.1 ? 1 : 2)}%`.padStart(7);
+}

@@ -1,0 +1,81 @@
+// `generate`: the decoding loop from the command line — pick a token, append it, run the model
+// again, until <|endoftext|>, --max-tokens or the end of the context.
+import type { Gpt2Tokenizer } from '../engine/tokenizer';
+import { ExplorerSession } from '../explorer/session';
+import type { StopReason } from '../explorer/views';
+import { integer, parse } from './args';
+import type { Command } from './command';
+import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, openModel, percent, promptArgument, quote } from './decoding-options';
+
+const usage = `Usage: gpt2-explorer generate --model DIR [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] PROMPT
+
+Continues PROMPT one token at a time: each token is drawn from the model's next-token
+distribution, appended, and the model runs again on the longer text (with its KV cache).
+A prompt longer than the model's context keeps its last tokens.
+
+Options:
+  --model DIR        folder with config.json and model.safetensors (and tokenizer.json)
+  --json             print {"prompt_tokens", "generated", "text", "stop"} (below)
+  --max-tokens N     stop after N new tokens (default 10)
+${DECODING_USAGE}
+
+JSON: prompt_tokens [{id, text}]; generated [{id, text, prob}] where prob is the token's probability
+under the distribution it was drawn from; text, the generated tokens decoded (without the prompt);
+stop, why it ended: "eos" (<|endoftext|> was picked), "max_tokens" or "context_full".
+`;
+
+export interface Generation {
+  prompt_tokens: { id: number; text: string }[];
+  generated: { id: number; text: string; prob: number }[];
+  text: string;
+  stop: StopReason;
+}
+
+export const command: Command = {
+  summary: 'continue a prompt token by token (greedy, temperature, top-k, top-p, seed)',
+  usage,
+  async run(argv) {
+    const args = parse(argv, { ...DECODING_OPTIONS, 'max-tokens': { type: 'string' } });
+    const settings = { ...decodingSettings(args), maxNewTokens: integer(args, 'max-tokens', 10, 1, 1_000_000) };
+    const text = promptArgument(args);
+    const { model, tokenizer } = await openModel(args);
+    try {
+      const session = await ExplorerSession.create(model, tokenizer, { sentence: { id: 'cli', text, source: 'custom' }, settings });
+      try {
+        const generation = await generate(session, tokenizer);
+        return args.values.json === true ? generation : formatGeneration(generation);
+      } finally {
+        session.dispose();
+      }
+    } finally {
+      await model.dispose();
+    }
+  },
+};
+
+/** Runs the session to its stop and reports it in the JSON contract's shape. */
+export async function generate(session: ExplorerSession, tokenizer: Gpt2Tokenizer): Promise<Generation> {
+  const view = await session.generate();
+  const generated = session.generated().map(({ id, text, prob }) => ({ id, text, prob }));
+  return {
+    prompt_tokens: view.tokens.slice(0, view.promptLength).map(({ id, text }) => ({ id, text })),
+    generated,
+    text: tokenizer.decode(generated.map((token) => token.id)),
+    stop: view.stop!, // generate() returns only once a stop condition holds
+  };
+}
+
+function formatGeneration(generation: Generation): string {
+  const lines = [`Prompt (${generation.prompt_tokens.length} tokens), then the ${generation.generated.length} generated:`, ''];
+  generation.generated.forEach((token, i) => {
+    lines.push(`  ${String(i + 1).padStart(4)}. ${quote(token.text).padEnd(18)} ${String(token.id).padStart(6)}  ${percent(token.prob)}`);
+  });
+  lines.push('', `Text: ${quote(generation.text)}`, `Stopped: ${STOP_MEANING[generation.stop]}`);
+  return lines.join('\n') + '\n';
+}
+
+const STOP_MEANING: Record<StopReason, string> = {
+  eos: 'the model picked <|endoftext|> (eos)',
+  max_tokens: 'the --max-tokens limit was reached (max_tokens)',
+  context_full: "the model's context is full (context_full)",
+};
