@@ -15,7 +15,8 @@ export type WeightData =
 /**
  * A weight handed to ORT from memory rather than from a file: the graph names `path` as its
  * external-data location, and the session gets `{ path, data }` in SessionOptions.externalData.
- * (Embedding 500 MB as raw_data instead is slow to encode and doubles the memory.)
+ * (Embedding 500 MB as raw_data instead is slow to encode and doubles the memory.) Once a session
+ * has any in-memory external data, ORT looks every external weight up there, none in files.
  */
 export function inMemory(name: string, values: Float32Array): { path: string; data: Uint8Array } {
   return { path: `${name}.f32`, data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
