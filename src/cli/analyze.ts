@@ -82,9 +82,10 @@ export async function analyze(model: Gpt2Model, tokenizer: Gpt2Tokenizer, prompt
   const T = tokens.length;
   const result = await model.forward(tokens.map((token) => token.id));
   result.cache.dispose();
+  // Ranked by logit, so that at temperature 0 the runners-up still show (with probability 0).
   const rank = (logits: Float32Array): Ranked[] => {
     const probs = softmax(logits, temperature);
-    return topK(probs, TOP).map((id) => ({ id, text: tokenizer.tokenText(id), prob: probs[id] }));
+    return topK(logits, TOP).map((id) => ({ id, text: tokenizer.tokenText(id), prob: probs[id] }));
   };
   const lensLogits = await model.lens(lastPositionPerLayer(result, L + 1, d), L + 1); // [L+1, V]
   const analysis: Analysis = {

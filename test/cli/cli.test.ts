@@ -91,6 +91,8 @@ describe('gpt2-explorer CLI', function () {
     assert.equal(cold[0].id, one[0].id);
     assert.ok(cold[0].prob > one[0].prob);
     assert.equal(greedy[0].prob, 1);
+    assert.deepEqual(greedy.map((c: { id: number }) => c.id), one.map((c: { id: number }) => c.id), 'the same ranking, by logit');
+    assert.ok(greedy.slice(1).every((c: { prob: number }) => c.prob === 0));
   });
 
   it('analyze without --json prints a readable table', async function () {
