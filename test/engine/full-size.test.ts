@@ -3,7 +3,7 @@
 // and one KV-cache step, checked against the float64 reference at a few positions.
 import assert from 'node:assert/strict';
 import { Gpt2Model } from '../../src/engine/model';
-import { row } from '../../src/engine/logits';
+import { argmax, row, softmax } from '../../src/engine/logits';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import type { ForwardResult } from '../../src/engine/types';
 import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel, type ReferenceResult } from './reference';
@@ -63,6 +63,15 @@ describe('Gpt2Model at GPT-2 small size', function () {
       assert.ok(Math.abs(attentionRow.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'attention rows sum to 1');
       assert.ok(attentionRow.subarray((r % 12) + 1).every((p) => p === 0), 'no attention to later positions');
     }
+  });
+
+  it('has a next-token distribution far from uniform, and a lens that changes its mind across layers', async function () {
+    const result = await model.forward(ids);
+    const probs = softmax(row(result.logits, 11, V));
+    assert.ok(probs[argmax(probs)] > 0.05, `top-1 probability ${probs[argmax(probs)]}`);
+    const lens = await model.lens(Float32Array.from(atPosition(result.hidden, L + 1, 12, d, 11)), L + 1);
+    const tops = new Set(Array.from({ length: L + 1 }, (_, layer) => argmax(row(lens, layer, V))));
+    assert.ok(tops.size >= 2, 'the lens shows more than one top token over the layers');
   });
 
   it('agrees with the reference at the first, a middle and the last position', async function () {
