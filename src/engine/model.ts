@@ -19,7 +19,7 @@ export class Gpt2Model {
     readonly config: Gpt2Config,
     private readonly session: ort.InferenceSession,
     private readonly lensHead: ort.InferenceSession,
-    private readonly guard: WeightsGuard,
+    private readonly guard: WeightsGuard | undefined, // only when ORT maps weights from the file
     private readonly weightsInMemory: Map<string, Float32Array>, // ORT may read these in place: kept alive until dispose()
   ) {}
 
@@ -37,7 +37,7 @@ export class Gpt2Model {
       extra: { session: { model_external_initializers_file_folder_path: resolve(dir) } },
       externalData: [...widened].map(([name, values]) => memoryFile(name, values)),
     };
-    const guard = new WeightsGuard(weights.file);
+    const guard = widened.size === 0 ? new WeightsGuard(weights.file) : undefined;
     const sessions: ort.InferenceSession[] = [];
     try {
       sessions.push(await ort.InferenceSession.create(buildGpt2Graph(config, source), sessionOptions));
@@ -45,7 +45,7 @@ export class Gpt2Model {
       return new Gpt2Model(config, sessions[0], sessions[1], guard, widened);
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
-      guard.close();
+      guard?.close();
       throw error;
     }
   }
@@ -96,7 +96,7 @@ export class Gpt2Model {
     this.disposed = true;
     await Promise.all([this.session.release(), this.lensHead.release()]);
     this.weightsInMemory.clear();
-    this.guard.close();
+    this.guard?.close();
   }
 
   /** Past keys/values as feeds: the cache's own tensors, or empty [1, H, 0, dh] ones for a prompt. */
@@ -125,7 +125,7 @@ export class Gpt2Model {
 
   private checkOpen(): void {
     if (this.disposed) throw new Error('Gpt2Model: used after dispose()');
-    this.guard.check();
+    this.guard?.check();
   }
 }
 
