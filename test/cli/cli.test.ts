@@ -101,6 +101,16 @@ describe('gpt2-explorer CLI', function () {
     assert.match(run.stdout, /Tokens \(2\)[\s\S]*"Hello"[\s\S]*" world"[\s\S]*Next token \(temperature 1\)[\s\S]*layer  2/);
   });
 
+  it('make-test-model --favour-token makes that token the top next token', async function () {
+    const favoured = join(dir, 'favoured');
+    const made = await cli(['make-test-model', '--out', favoured, '--layers', '1', '--heads', '2', '--embd', '16', '--positions', '16', '--favour-token', '50256']);
+    assert.equal(made.code, 0, made.stderr);
+    assert.equal(JSON.parse(made.stdout).favourToken, 50256);
+    const next = JSON.parse((await cli(['analyze', '--model', favoured, '--json', 'Once upon a time'])).stdout).next;
+    assert.deepEqual([next[0].id, next[0].text], [50256, '<|endoftext|>']);
+    assert.ok(next[0].prob > 0.5);
+  });
+
   it('fails with a message on stderr and a non-zero exit for bad calls', async function () {
     const cases: [string[], number, RegExp][] = [
       [['analyze', 'text'], 2, /--model is required/],
