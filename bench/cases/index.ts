@@ -3,6 +3,7 @@ import type { CaseRunner } from '../harness/case';
 import { floorNode, floorWasm } from './floor';
 import { coldStart, ours } from './ours';
 import { plainTs } from './plain-ts';
+import { prepackingCase } from './prepacking';
 import { profile } from './profile';
 import { wasm } from './wasm';
 
@@ -12,6 +13,9 @@ export const CASES: Record<string, CaseRunner> = {
   'cold-start': coldStart,
   ours,
   profile,
+  'graph-prepacked': prepackingCase('prepacked'),
+  'graph-hybrid': prepackingCase('hybrid'),
+  'graph-unpacked': prepackingCase('unpacked'),
   wasm,
   'plain-ts': plainTs,
 };

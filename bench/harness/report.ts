@@ -60,6 +60,7 @@ export function renderReport(input: ReportInput): string {
     figuresSection(input.figures),
     targetsSection(input.figures),
     profileSection(input.figures),
+    prepackingSection(input.figures),
     soakSection(input.figures),
     notesSection(input.notes),
     input.findings,
@@ -211,4 +212,31 @@ function soakSection(figures: Figures): string {
       ` Growth ${growth.toFixed(1)}% — ${growth <= 10 ? 'flat within 10%: met' : '**more than 10%: missed**'}.`,
     '',
   ].join('\n');
+}
+
+/** The engine's two sessions with ORT's weight prepacking on or off (bench/cases/prepacking.ts). */
+function prepackingSection(figures: Figures): string {
+  const variants: [string, string][] = [
+    ['prepacked', 'both sessions prepacked (the engine today)'],
+    ['hybrid', 'model prepacked, lens head not'],
+    ['unpacked', 'neither prepacked'],
+  ];
+  const present = variants.filter(([name]) => `graph_${name}_peak_rss_mb` in figures);
+  if (present.length === 0) return '';
+  const ms = (key: string) => (`${key}_ms_median` in figures ? `${fixed(figures[`${key}_ms_median`])} ms` : '—');
+  const lines = [
+    '## Weight prepacking (ORT session config `session.disable_prepacking`)',
+    '',
+    'Our graph and lens head as the engine opens them, each variant in its own process.',
+    '',
+    '| Variant | create both sessions | first analyze 12 | analyze 12 | step, past 12 | lens, 1 row | RSS after first pass | peak RSS |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [name, label] of present) {
+    const cells = [ms(`${name}_create`), ms(`${name}_first_analyze12`), ms(`${name}_analyze12`), ms(`${name}_step12`), ms(`${name}_lens`)];
+    const rss = `${fixed(figures[`${name}_rss_after_first_mb`])} MiB | ${fixed(figures[`graph_${name}_peak_rss_mb`])} MiB`;
+    lines.push(`| ${label} | ${cells.join(' | ')} | ${rss} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
 }
