@@ -121,6 +121,7 @@ describe('gpt2-explorer CLI', function () {
       [['analyze', '--model', model, 'x '.repeat(60)], 1, /the prompt is 61 tokens long; GPT-2 reads at most 48/],
       [['make-test-model', '--out', join(dir, 'odd'), '--heads', '5', '--embd', '24'], 1, /--embd 24 is not a multiple of --heads 5/],
       [['frobnicate'], 2, /unknown command "frobnicate"/],
+      [[], 2, /Usage: gpt2-explorer <command>/],
     ];
     for (const [args, code, message] of cases) {
       const run = await cli(args);
