@@ -1,0 +1,179 @@
+// The controller as the panel and the commands drive it, on a real worker and a real tiny model.
+// Only the VS Code surface is recorded (notifications, progress, the panel's postMessage).
+
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExplorerController, type ControllerUi, type ExplorerState } from '../../src/extension/controller';
+import type { UserAction } from '../../src/extension/failures';
+import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/settings';
+import { parseHostMessage, type HostMessage } from '../../src/protocol';
+import * as lesson from '../webview/fixtures/lesson';
+import { LESSON_SENTENCE, tinyModel, workerBundle, WorkerSpawner } from './worker-harness';
+
+class RecordingUi implements ControllerUi {
+  readonly logged: string[] = [];
+  readonly problems: { message: string; actions: UserAction[] }[] = [];
+  readonly notes: string[] = [];
+  readonly ran: UserAction[] = [];
+  log = (line: string) => void this.logged.push(line);
+  problem = (message: string, actions: UserAction[]) => void this.problems.push({ message, actions });
+  note = (message: string) => void this.notes.push(message);
+  run = (action: UserAction) => void this.ran.push(action);
+  progress = <T>(_title: string, task: () => Promise<T>) => task();
+}
+
+describe('explorer controller (real worker, tiny model)', () => {
+  let modelDir: string;
+  let spawner: WorkerSpawner;
+  let ui: RecordingUi;
+  let settings: ExtensionSettings;
+  let controller: ExplorerController;
+  let posted: HostMessage[];
+  let states: ExplorerState[];
+
+  before(async () => {
+    modelDir = await tinyModel();
+  });
+
+  beforeEach(async () => {
+    spawner = new WorkerSpawner(await workerBundle());
+    ui = new RecordingUi();
+    settings = { modelPath: modelDir, threads: 1, decoding: { ...DEFAULT_DECODING, temperature: 0 }, codeLensEnabled: true };
+    controller = new ExplorerController({ spawnWorker: spawner.spawn, presets: lesson.presets, settings: () => settings, storageDir: '/nonexistent/storage', ui });
+    posted = [];
+    states = [];
+    controller.attachPanel((message) => {
+      const checked = parseHostMessage(message);
+      assert.ok(checked.ok, `the host sent an invalid message: ${checked.ok ? '' : checked.error}`);
+      posted.push(message);
+    });
+    controller.onDidChangeState((state) => states.push(state));
+  });
+
+  afterEach(() => controller.dispose());
+
+  const sessions = () => posted.flatMap((message) => (message.type === 'session' ? [message.session] : []));
+
+  it('answers `ready` with the presets and the status, then analyzes the lesson sentence', async () => {
+    controller.receive({ type: 'ready' });
+    await until(() => sessions().length === 1);
+    assert.equal(posted[0].type, 'init');
+    assert.equal(posted[1].type, 'status');
+    const [session] = sessions();
+    assert.equal(session.sentence.id, 'capitals');
+    assert.equal(session.tokens.length, 12);
+    assert.deepEqual(session.defaults, { layer: 1, head: 0 }, "the preset's layer 6 does not exist in a 2-layer model: its last layer instead");
+    assert.equal(controller.state.model, 'ready');
+    assert.ok(states.some((state) => state.model === 'loading'));
+  });
+
+  it('analyzes a selection, steps, and selects a token back in its editor', async () => {
+    const selected: [number, number][] = [];
+    const sent = await controller.analyze(LESSON_SENTENCE, 'selection', { select: (start, end) => selected.push([start, end]) });
+    assert.equal(sent, true);
+    assert.equal(controller.state.session?.tokens.length, 12);
+    await controller.step();
+    assert.equal(controller.state.session?.generated, 1);
+    assert.equal(sessions().at(-1)?.generated, 1);
+    controller.receive({ type: 'revealToken', index: 3 }); // " Germany"
+    controller.receive({ type: 'revealToken', index: 12 }); // generated: in no editor
+    await until(() => selected.length === 1);
+    assert.deepEqual(selected, [[14, 22]]);
+    assert.equal(LESSON_SENTENCE.slice(14, 22), ' Germany');
+  });
+
+  it('sends nothing for an empty or whitespace-only selection, and says why', async () => {
+    assert.equal(await controller.analyze('', 'selection'), false);
+    assert.equal(await controller.analyze(' \n\t', 'selection'), false);
+    assert.equal(ui.problems.length, 2);
+    assert.match(ui.problems[0].message, /empty/);
+    assert.match(ui.problems[1].message, /only spaces or line breaks/);
+    assert.equal(spawner.started.length, 0, 'no worker was needed');
+  });
+
+  it('counts Sample rolls and forwards UI changes once the panel listens', async () => {
+    await controller.choosePreset(lesson.presets[0]);
+    controller.applyUi({ tab: 'generation' }); // before `ready`: kept
+    assert.equal(posted.filter((message) => message.type === 'ui').length, 0);
+    await controller.sample();
+    await controller.sample();
+    assert.equal(controller.state.tallyTotal, 2);
+    assert.equal(posted.filter((message) => message.type === 'tally').length, 2);
+    controller.receive({ type: 'ready' });
+    await until(() => posted.some((message) => message.type === 'ui'));
+    controller.receive({ type: 'uiState', ui: { tab: 'generation', layer: 6, head: 0, slider: 0, token: null, showQkv: false, lensLayer: 12, trackId: null } });
+    await until(() => controller.state.ui?.tab === 'generation');
+  });
+
+  it('applies decoding settings to the live session', async () => {
+    await controller.choosePreset(lesson.presets[0]);
+    settings = { ...settings, decoding: { ...settings.decoding, temperature: 1.5, maxNewTokens: 3 } };
+    await controller.settingsChanged();
+    assert.equal(controller.state.session?.settings.temperature, 1.5);
+    assert.equal(controller.state.session?.settings.maxNewTokens, 3);
+    assert.equal(controller.temperature, 1.5);
+  });
+
+  it('offers Download and Import when there is no model, naming the missing file', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'gpt2-no-weights-'));
+    await writeFile(join(empty, 'config.json'), '{}');
+    settings = { ...settings, modelPath: empty };
+    assert.equal(await controller.analyze('Hello', 'selection'), false);
+    assert.equal(controller.state.model, 'none');
+    assert.equal(ui.problems.length, 1);
+    assert.match(ui.problems[0].message, new RegExp(`The model folder ${empty} has no model\\.safetensors.*Import a folder with config\\.json and model\\.safetensors, or download the model`));
+    assert.deepEqual(ui.problems[0].actions, ['downloadModel', 'importModel', 'openSettings']);
+    const error = posted.find((message) => message.type === 'error');
+    assert.ok(error?.type === 'error' && error.action === 'downloadModel');
+    await rm(empty, { recursive: true, force: true });
+  });
+
+  it('says so when the model file is deleted while loaded, and reloads once it is back', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'gpt2-copy-'));
+    await cp(modelDir, copy, { recursive: true });
+    settings = { ...settings, modelPath: copy };
+    await controller.choosePreset(lesson.presets[0]);
+    await rm(join(copy, 'model.safetensors'));
+    await controller.step();
+    assert.equal(controller.state.model, 'error');
+    assert.match(ui.problems[0].message, /model\.safetensors was deleted after it was loaded\. Reload the model/);
+    assert.deepEqual(ui.problems[0].actions, ['reloadModel', 'downloadModel', 'importModel']);
+    await cp(join(modelDir, 'model.safetensors'), join(copy, 'model.safetensors'));
+    await controller.reloadModel();
+    assert.equal(controller.state.model, 'ready');
+    assert.equal(controller.state.session?.tokens.length, 12, 'the sentence is analyzed again');
+    await rm(copy, { recursive: true, force: true });
+  });
+
+  it('restarts a crashed worker, tells the user, and analyzes the sentence again', async () => {
+    await controller.choosePreset(lesson.presets[0]);
+    await controller.step();
+    await spawner.last.terminate();
+    await until(() => controller.state.model === 'ready' && controller.state.session?.generated === 0);
+    assert.match(ui.notes.join('\n'), /stopped unexpectedly.*restarted it/);
+    assert.equal(controller.state.session?.tokens.length, 12);
+  });
+
+  it('frees the worker when the panel closes mid-inference, without an error', async () => {
+    await controller.choosePreset(lesson.presets[0]);
+    const worker = spawner.last;
+    const steps = Array.from({ length: 5 }, () => controller.step());
+    await controller.detachPanel();
+    await Promise.all(steps);
+    assert.equal(worker.threadId, -1, 'the worker thread has ended');
+    assert.equal(controller.state.model, 'none');
+    assert.equal(controller.state.session, null);
+    assert.deepEqual(ui.problems, [], 'no error dialog');
+  });
+});
+
+/** Polls until the condition holds (the panel's messages are handled asynchronously). */
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
