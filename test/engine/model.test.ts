@@ -183,6 +183,19 @@ describe('Gpt2Model on other checkpoint formats', function () {
     }
   });
 
+  it('loads from a folder whose path has spaces and non-ASCII letters', async function () {
+    const parent = await mkdtemp(join(tmpdir(), 'gpt2-path-'));
+    const dir = join(parent, 'Application Support', 'modèle ü');
+    try {
+      await cp(await testModel(TINY), dir, { recursive: true });
+      const model = await Gpt2Model.load(dir, { threads: 1 });
+      assert.equal((await model.forward([1, 2])).length, 2);
+      await model.dispose();
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
   it('loads names with the "transformer." prefix, skipping the attn.bias buffers', async function () {
     const dir = await testModel({ ...TINY, seed: 12, nLayer: 1, nHead: 2, nEmbd: 32, prefix: true });
     const model = await Gpt2Model.load(dir, { threads: 1, optimization: 'disabled' });
