@@ -26,8 +26,8 @@ export class Gpt2Model {
   /** Reads dir/config.json and dir/model.safetensors (checked tensor by tensor), builds the graphs, opens both sessions. */
   static async load(dir: string, options: LoadOptions = {}): Promise<Gpt2Model> {
     const { config, weights } = await checkGpt2Folder(dir);
-    const widened = await weightsInMemoryIfNeeded(weights);
-    const source = weightSource(weights, widened);
+    const weightsInMemory = await weightsInMemoryIfNeeded(weights);
+    const source = weightSource(weights, weightsInMemory);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: options.threads ?? availableParallelism(),
       interOpNumThreads: 1,
@@ -35,14 +35,14 @@ export class Gpt2Model {
       graphOptimizationLevel: options.optimization ?? 'all',
       // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
       extra: { session: { model_external_initializers_file_folder_path: resolve(dir) } },
-      externalData: [...widened].map(([name, values]) => memoryFile(name, values)),
+      externalData: [...weightsInMemory].map(([name, values]) => memoryFile(name, values)),
     };
-    const guard = widened.size === 0 ? new WeightsGuard(weights.file) : undefined;
+    const guard = weightsInMemory.size === 0 ? new WeightsGuard(weights.file) : undefined;
     const sessions: ort.InferenceSession[] = [];
     try {
       sessions.push(await ort.InferenceSession.create(buildGpt2Graph(config, source), sessionOptions));
       sessions.push(await ort.InferenceSession.create(buildLensHead(config, source), sessionOptions));
-      return new Gpt2Model(config, sessions[0], sessions[1], guard, widened);
+      return new Gpt2Model(config, sessions[0], sessions[1], guard, weightsInMemory);
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
       guard?.close();
