@@ -5,6 +5,7 @@ import { coldStart, ours } from './ours';
 import { plainTs } from './plain-ts';
 import { prepackingCase } from './prepacking';
 import { profile } from './profile';
+import { soak } from './soak';
 import { wasm } from './wasm';
 
 export const CASES: Record<string, CaseRunner> = {
@@ -18,4 +19,5 @@ export const CASES: Record<string, CaseRunner> = {
   'graph-unpacked': prepackingCase('unpacked'),
   wasm,
   'plain-ts': plainTs,
+  soak,
 };

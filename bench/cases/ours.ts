@@ -1,9 +1,11 @@
 // Our engine as the product runs it: Gpt2Model on onnxruntime-node (one session, all outputs,
 // KV cache), timed per pass; the explorer's per-step views on top of it.
 import { Gpt2Model } from '../../src/engine/model';
+import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import type { KvCache } from '../../src/engine/types';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { once, time } from '../harness/stats';
+import { timeExplorer } from './explorer';
 import { NEXT_ID, promptIds } from './prompts';
 
 const dispose = (result: { cache: KvCache }) => result.cache.dispose();
@@ -39,6 +41,7 @@ export async function ours(context: CaseContext): Promise<CaseResult> {
   const result = emptyResult();
   const model = await loadTimed(context, result);
   await timeForwards(model, context, result);
+  await timeExplorer(model, await Gpt2Tokenizer.fromModelDir(context.modelDir), context, result);
   await model.dispose();
   return result;
 }

@@ -1,0 +1,91 @@
+// The explorer as the learner drives it: an ExplorerSession on our model, timed per action, each
+// action doing what the session worker does for the panel (src/explorer/worker.ts): the session
+// call, then the snapshot it posts (view + token positions), then the views the panel asks for.
+import type { Gpt2Model } from '../../src/engine/model';
+import type { Gpt2Tokenizer } from '../../src/engine/tokenizer';
+import { ProjectionFrame } from '../../src/explorer/projection';
+import { ExplorerSession } from '../../src/explorer/session';
+import type { DecodingSettings, SentenceView } from '../../src/explorer/views';
+import type { HostMessage } from '../../src/protocol';
+import type { CaseContext, CaseResult } from '../harness/case';
+import { time } from '../harness/stats';
+import { promptIds } from './prompts';
+
+const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is'; // 12 tokens
+const LONG_TEXT = `${LESSON_SENTENCE} Paris. `.repeat(40);
+const GREEDY: DecodingSettings = { temperature: 0, topK: 0, topP: 1, maxNewTokens: 1024, seed: 1 };
+const DEFAULTS = { layer: 6, head: 0 }; // the lesson's Layer/Head for its sentence
+
+/** A sentence of exactly `length` tokens: the lesson's, then more of it. */
+function sentence(tokenizer: Gpt2Tokenizer, length: number): SentenceView {
+  const tokens = tokenizer.encode(LONG_TEXT);
+  const text = LONG_TEXT.slice(0, tokens[length - 1].end);
+  if (tokenizer.encode(text).length !== length) throw new Error(`could not cut a ${length}-token sentence`);
+  return { id: `bench-${length}`, text, source: 'custom' };
+}
+
+function open(model: Gpt2Model, tokenizer: Gpt2Tokenizer, length: number): Promise<ExplorerSession> {
+  return ExplorerSession.create(model, tokenizer, { sentence: sentence(tokenizer, length), settings: GREEDY, defaults: DEFAULTS });
+}
+
+/** The `session` message the webview receives after Analyze or Step, as it is posted. */
+function sessionMessage(session: ExplorerSession): string {
+  const message: HostMessage = { type: 'session', session: session.view(), projection: session.projection() };
+  return JSON.stringify(message);
+}
+
+/** What the panel asks for once a new session message arrives: the head's pattern, Q/K/V, the lens. */
+async function panelRequests(session: ExplorerSession): Promise<void> {
+  const last = session.view().tokens.length - 1;
+  JSON.stringify(session.attention(DEFAULTS.layer, DEFAULTS.head));
+  JSON.stringify(session.qkv(DEFAULTS.layer, DEFAULTS.head, last));
+  JSON.stringify(await session.lens(DEFAULTS.layer, last, null));
+}
+
+export async function timeExplorer(model: Gpt2Model, tokenizer: Gpt2Tokenizer, context: CaseContext, result: CaseResult): Promise<void> {
+  const { repeats } = context;
+  result.timings.session_analyze12 = await time(
+    async () => {
+      const session = await open(model, tokenizer, 12);
+      sessionMessage(session);
+      return session;
+    },
+    { repeats, warmup: 2, after: (session) => session.dispose() },
+  );
+  for (const past of [12, 200]) await timeSteps(await open(model, tokenizer, past), past === 12 ? '' : String(past), context, result);
+  await timeViews(await open(model, tokenizer, 12), context, result);
+  await timeProjectionFit(model, context, result);
+}
+
+/** Steps from the same prompt (a Reset before each, untimed): the snapshot alone, then with the panel's requests. */
+async function timeSteps(session: ExplorerSession, suffix: string, context: CaseContext, result: CaseResult): Promise<void> {
+  const options = { repeats: context.repeats * 2, warmup: 2, before: () => session.reset().then(() => undefined) };
+  result.timings[`step_snapshot${suffix}`] = await time(async () => (await session.step(), sessionMessage(session)), options);
+  result.timings[`step${suffix}`] = await time(async () => (await session.step(), sessionMessage(session), await panelRequests(session)), options);
+  session.dispose();
+}
+
+/** The views one at a time, on the lesson's 12-token prompt. */
+async function timeViews(session: ExplorerSession, context: CaseContext, result: CaseResult): Promise<void> {
+  const { repeats } = context;
+  const tokens = session.view().tokens.length;
+  result.values.analysis_message_bytes = sessionMessage(session).length;
+  let token = 0; // the lens keeps what it read per token: a new token each run reads through the lens head
+  result.timings.lens = await time(() => session.lens(DEFAULTS.layer, token++, null), { repeats: tokens - 1, warmup: 1 });
+  const trackId = session.view().next.top[0].id;
+  result.timings.lens_cached = await time(() => session.lens(DEFAULTS.layer, tokens - 1, trackId), { repeats: repeats * 2, warmup: 2 });
+  result.timings.attention = await time(() => JSON.stringify(session.attention(DEFAULTS.layer, DEFAULTS.head)), { repeats: repeats * 2, warmup: 2 });
+  result.timings.qkv = await time(() => JSON.stringify(session.qkv(DEFAULTS.layer, DEFAULTS.head, tokens - 1)), { repeats: repeats * 2, warmup: 2 });
+  session.setDecoding({ temperature: 1 });
+  result.timings.sample = await time(() => session.sample(), { repeats: repeats * 4, warmup: 2 });
+  session.dispose();
+}
+
+/** The PCA behind Token Positions Across Layers, fitted on 13 layers × 12 tokens (done once per prompt). */
+async function timeProjectionFit(model: Gpt2Model, context: CaseContext, result: CaseResult): Promise<void> {
+  const pass = await model.forward(promptIds(12));
+  const { nLayer, nEmbd: d } = model.config;
+  const rows = Array.from({ length: (nLayer + 1) * 12 }, (_, i) => pass.hidden.subarray(i * d, (i + 1) * d));
+  result.timings.projection = await time(() => ProjectionFrame.fit(rows, d), { repeats: context.repeats, warmup: 1 });
+  pass.cache.dispose();
+}
