@@ -14,6 +14,7 @@ import { WeightsGuard } from './weights-guard';
 
 export class Gpt2Model {
   private disposed = false;
+  private readonly running = new Set<Promise<unknown>>(); // passes started and not yet finished
 
   private constructor(
     readonly config: Gpt2Config,
@@ -63,7 +64,7 @@ export class Gpt2Model {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
       ...this.pastFeeds(past),
     };
-    const out = await this.session.run(feeds);
+    const out = await this.track(this.session.run(feeds));
     const present = (kind: 'key' | 'value') => Array.from({ length: L }, (_, i) => out[`present_${kind}.${i}`]);
     return {
       pastLength,
@@ -86,14 +87,15 @@ export class Gpt2Model {
       throw new RangeError(`lens: expected ${n} rows of ${d} values (${n * d}), got ${residuals.length}`);
     }
     if (n === 0) return new Float32Array(0);
-    const out = await this.lensHead.run({ residual: new ort.Tensor('float32', residuals, [n, d]) });
+    const out = await this.track(this.lensHead.run({ residual: new ort.Tensor('float32', residuals, [n, d]) }));
     return floats(out.logits, [n, V]);
   }
 
-  /** Releases both sessions; the model cannot be used afterwards. Safe to call twice. */
+  /** Releases both sessions once the passes already started have finished; no new ones start. Safe to call twice. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    await Promise.allSettled(this.running);
     await Promise.all([this.session.release(), this.lensHead.release()]);
     this.weightsInMemory.clear();
     this.guard?.close();
@@ -111,6 +113,13 @@ export class Gpt2Model {
       feeds[`past_value.${i}`] = past?.values(i) ?? new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
     }
     return feeds;
+  }
+
+  private track<T>(run: Promise<T>): Promise<T> {
+    this.running.add(run);
+    const done = () => this.running.delete(run);
+    run.then(done, done);
+    return run;
   }
 
   private checkIds(ids: number[], pastLength: number): void {

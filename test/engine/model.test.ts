@@ -217,6 +217,15 @@ describe('Gpt2Model on other checkpoint formats', function () {
     }
   });
 
+  it('lets passes already started finish before dispose() releases the sessions', async function () {
+    const model = await Gpt2Model.load(await testModel(TINY), { threads: 1 });
+    const pass = model.forward(PROMPT);
+    const lens = model.lens(new Float32Array(48 * 3), 3);
+    await model.dispose();
+    assert.equal((await pass).length, PROMPT.length);
+    assert.equal((await lens).length, 3 * 50257);
+  });
+
   it('refuses a cache from another model, and any use after dispose()', async function () {
     const dir = await testModel(TINY);
     const [a, b] = await Promise.all([Gpt2Model.load(dir, { threads: 1 }), Gpt2Model.load(dir, { threads: 1 })]);
@@ -225,6 +234,7 @@ describe('Gpt2Model on other checkpoint formats', function () {
     await a.dispose();
     await b.dispose();
     await assert.rejects(a.forward([1]), /used after dispose/);
+    await assert.rejects(a.lens(new Float32Array(48), 1), /used after dispose/);
     await a.dispose(); // twice is fine
   });
 });
