@@ -1,11 +1,10 @@
 // GPT-2: Download Model and GPT-2: Import Model Folder. The download itself (pinned revision, resume,
 // sha256, atomic rename) is the model store's; this is its progress notification and cancel button.
-// Importing points gpt2Explorer.modelPath at a folder that holds the two files, without copying 550 MB.
+// Importing checks a folder the user already has and points gpt2Explorer.modelPath at it (no 550 MB copy).
 
 import * as vscode from 'vscode';
-import { DownloadError, downloadModel, type DownloadProgress } from '../engine/model-store';
+import { DownloadError, downloadModel, importModelFolder, ModelFolderError, type DownloadProgress, type ImportedModel } from '../engine/model-store';
 import type { ExplorerController } from './controller';
-import { describeMissing, locateModel } from './model-location';
 import type { ExtensionSettings } from './settings';
 
 export interface ModelCommandContext {
@@ -37,13 +36,14 @@ export async function downloadModelCommand(context: ModelCommandContext): Promis
 
 /**
  * Turns byte counts into the notification's bar (it adds increments up) and a readable line. The bar
- * follows the weights file only (config.json is tiny): 0–90 % while downloading, 90–100 % while checking it.
+ * follows the weights file only (config.json is tiny): 0–90 % while downloading it (or checking its
+ * tensors, on import), 90–100 % while hashing it.
  */
 function reporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (update: DownloadProgress) => void {
   let shown = 0;
   return (update) => {
     const fraction = update.total > 0 ? update.bytes / update.total : 0;
-    const bar = update.file !== 'model.safetensors' ? shown : update.phase === 'download' ? 90 * fraction : 90 + 10 * fraction;
+    const bar = update.file !== 'model.safetensors' ? shown : update.phase === 'verify' ? 90 + 10 * fraction : 90 * fraction;
     const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
     const speed = update.bytesPerSecond > 0 ? `, ${mb(update.bytesPerSecond)} MB/s` : '';
     const verb = { download: 'downloading', verify: 'checking', check: 'checking the tensors of' }[update.phase];
@@ -65,22 +65,44 @@ function downloadFailed(error: unknown, context: ModelCommandContext): void {
   });
 }
 
-/** Asks for a folder (or takes one as argument), checks it holds the files, and makes it the model folder. */
+/**
+ * Asks for a folder (or takes one as argument), checks all of it (config, every tensor's name, shape,
+ * dtype and values, the tokenizer) under a cancellable progress notification, and makes it the model folder.
+ */
 export async function importModelCommand(context: ModelCommandContext, folder?: unknown): Promise<void> {
   const dir = typeof folder === 'string' ? folder : await pickFolder();
   if (!dir) return;
-  const location = await locateModel(dir, context.storageDir);
-  if (location.kind === 'missing') {
-    const choice = await vscode.window.showErrorMessage(describeMissing({ ...location, fromSetting: false }), 'Choose Another Folder…', 'Download (≈550 MB)');
-    if (choice === 'Choose Another Folder…') return importModelCommand(context);
-    if (choice === 'Download (≈550 MB)') return downloadModelCommand(context);
-    return;
+  let imported: ImportedModel;
+  try {
+    imported = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `GPT-2: checking ${dir}`, cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return importModelFolder(dir, { signal: abort.signal, onProgress: reporter(progress) });
+      },
+    );
+  } catch (error) {
+    return importFailed(error, dir, context);
   }
+  context.log(`Imported ${dir}: ${imported.dtypes.join('/')} weights, ${imported.pinned ? "byte for byte OpenAI's GPT-2 small" : 'not the pinned GPT-2 small file'}, ${imported.tokenizer} tokenizer`);
   const unchanged = context.settings().modelPath === dir;
   await vscode.workspace.getConfiguration('gpt2Explorer').update('modelPath', dir, vscode.ConfigurationTarget.Global);
-  context.log(`Model folder set to ${dir}`);
   // A changed setting reloads through the configuration listener; the same folder again must reload here.
   if (unchanged) await context.controller.reloadModel();
+}
+
+async function importFailed(error: unknown, dir: string, context: ModelCommandContext): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  context.log(`Import of ${dir} failed: ${message}`);
+  if (!(error instanceof ModelFolderError)) {
+    if (error instanceof Error && error.name === 'AbortError') return; // cancelled: nothing to say
+    void vscode.window.showErrorMessage(`GPT-2 could not check ${dir}: ${message}`);
+    return;
+  }
+  const choice = await vscode.window.showErrorMessage(`This folder cannot be imported: ${message}.`, 'Choose Another Folder…', 'Download (≈550 MB)');
+  if (choice === 'Choose Another Folder…') return importModelCommand(context);
+  if (choice === 'Download (≈550 MB)') return downloadModelCommand(context);
 }
 
 async function pickFolder(): Promise<string | undefined> {
