@@ -70,7 +70,7 @@ export class ExplorerController {
   readonly onDidChangeState: vscode.Event<ExplorerState> = this.changed.event;
 
   private model: ModelState = 'none';
-  private detail = 'No model loaded yet';
+  private detail = ''; // the status line's extra words after the state (the panel shows the model's name and errors itself)
   private info: ModelInfo | null = null;
   private loaded: { dir: string; threads: number; file: FileFingerprint } | null = null;
   private loading: Promise<boolean> | null = null;
@@ -128,7 +128,7 @@ export class ExplorerController {
     this.snapshot = null;
     this.sentence = null;
     this.tallyTotal = 0;
-    this.setModel('none', 'Not loaded: the explorer is closed');
+    this.setModel('none');
   }
 
   /** The panel's receive path: checks, logs and never throws. */
@@ -332,20 +332,20 @@ export class ExplorerController {
       this.fail({ message: describeMissing(location), actions }, 'none');
       return false;
     }
-    this.setModel('loading', `Loading the model from ${location.dir}…`);
+    this.setModel('loading', `from ${location.dir}`);
     try {
       const file = await fingerprint(location.dir);
       this.info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
         this.client.request({ kind: 'load', modelDir: location.dir, threads }),
       );
       this.loaded = { dir: location.dir, threads, file };
-      this.setModel('ready', this.info.name);
+      this.setModel('ready');
       this.ports.ui.log(`Loaded ${this.info.name} from ${location.dir} (${this.info.layers} layers, ${this.info.heads} heads, ${this.info.embd} wide)`);
       return true;
     } catch (error) {
       const failure = explainFailure(error, location.dir);
       if (failure) this.fail(failure, 'error');
-      else this.setModel('none', 'Not loaded');
+      else this.setModel('none');
       return false;
     }
   }
@@ -367,13 +367,13 @@ export class ExplorerController {
 
   private fail(failure: Failure | null, model?: ModelState): void {
     if (!failure) return;
-    if (model) this.setModel(model, failure.message);
+    if (model) this.setModel(model);
     this.ports.ui.log(failure.message);
     this.post({ type: 'error', message: failure.message.slice(0, 2000), action: panelAction(failure.actions) });
     if (!failure.quiet) this.ports.ui.problem(failure.message, failure.actions);
   }
 
-  private setModel(model: ModelState, detail: string): void {
+  private setModel(model: ModelState, detail = ''): void {
     this.model = model;
     this.detail = detail;
     if (model !== 'ready') this.info = model === 'loading' ? this.info : null;
