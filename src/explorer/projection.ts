@@ -45,17 +45,18 @@ function normalise(vector: ArrayLike<number>): Float64Array {
 }
 
 /**
- * Per dimension: the mean over the fit rows, and a divisor sqrt(variance + average variance).
+ * Per dimension: the mean over the fit rows, and a divisor sqrt(variance + median variance).
  * GPT-2 has a few dimensions far larger than the rest (engine-facts.md); this shrinks them to
- * about the others' size without blowing up the near-constant ones.
+ * about the others' size without blowing up the near-constant ones. The median, unlike the
+ * mean, is not itself dominated by the few huge dimensions.
  */
 function dimensionStats(rows: Float64Array[], d: number): { mean: Float64Array; scale: Float64Array } {
   const mean = new Float64Array(d);
   for (const x of rows) for (let i = 0; i < d; i++) mean[i] += x[i] / rows.length;
   const variance = new Float64Array(d);
   for (const x of rows) for (let i = 0; i < d; i++) variance[i] += (x[i] - mean[i]) ** 2 / rows.length;
-  const average = variance.reduce((a, b) => a + b, 0) / d;
-  const scale = variance.map((v) => Math.sqrt(v + average) || 1);
+  const median = Float64Array.from(variance).sort()[Math.floor(d / 2)];
+  const scale = variance.map((v) => Math.sqrt(v + median) || 1);
   return { mean, scale };
 }
 

@@ -1,0 +1,286 @@
+// ExplorerSession on real ORT sessions of tiny generated models, checked against full re-runs of
+// the engine and against the independent float64 reference (test/engine/reference.ts).
+import assert from 'node:assert/strict';
+import { argmax, row, softmax, topK } from '../../src/engine/logits';
+import { Gpt2Model } from '../../src/engine/model';
+import { EOS_ID, Gpt2Tokenizer } from '../../src/engine/tokenizer';
+import { ExplorerSession, type SessionOptions } from '../../src/explorer/session';
+import type { DecodingSettings } from '../../src/explorer/views';
+import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel } from '../engine/reference';
+import { maxAbsDiff, testModel, TINY } from '../engine/models';
+import { chiSquare } from './chi-square';
+
+const LESSON = 'The capital of Germany is Berlin. The capital of France is';
+const TOLERANCE = 1e-4;
+
+const options = (text: string, settings: Partial<DecodingSettings> = {}): SessionOptions => ({ sentence: { id: 'test', text, source: 'custom' }, settings });
+const ids = (session: ExplorerSession) => session.view().tokens.map((token) => token.id);
+
+describe('ExplorerSession (tiny model, real ORT)', function () {
+  let model: Gpt2Model;
+  let tokenizer: Gpt2Tokenizer;
+  let reference: ReferenceModel;
+  const open: ExplorerSession[] = [];
+  const session = async (text = LESSON, settings: Partial<DecodingSettings> = {}) => {
+    const created = await ExplorerSession.create(model, tokenizer, options(text, settings));
+    open.push(created);
+    return created;
+  };
+
+  before(async function () {
+    const dir = await testModel(TINY);
+    [model, tokenizer] = await Promise.all([Gpt2Model.load(dir, { threads: 1 }), Gpt2Tokenizer.fromModelDir(dir)]);
+    reference = loadReferenceModel(dir);
+  });
+  afterEach(() => open.splice(0).forEach((s) => s.dispose()));
+  after(async () => model?.dispose());
+
+  it('starts on the bare prompt: its tokens, 0 generated, defaults, the full distribution', async function () {
+    const view = (await session()).view();
+    assert.deepEqual(view.tokens.map((t) => t.text), ['The', ' capital', ' of', ' Germany', ' is', ' Berlin', '.', ' The', ' capital', ' of', ' France', ' is']);
+    assert.equal(view.tokens.map((t) => LESSON.slice(t.start, t.end)).join(''), LESSON);
+    assert.ok(view.tokens.every((t, i) => t.index === i && !t.generated));
+    assert.equal(view.promptLength, 12);
+    assert.equal(view.generated, 0);
+    assert.equal(view.stop, null);
+    assert.equal(view.truncated, 0);
+    assert.deepEqual(view.settings, { temperature: 1, topK: 0, topP: 1, maxNewTokens: 10, seed: 0 });
+    assert.deepEqual(view.defaults, { layer: 1, head: 0 }); // the middle of 2 layers
+    assert.equal(view.next.kept, 50257);
+    assert.equal(view.next.top.length, 10);
+    assert.deepEqual(view.model, { name: 'test model (2 layers, 48 wide)', layers: 2, heads: 4, embd: 48, vocab: 50257, positions: 64 });
+  });
+
+  it('30 KV-cache steps equal full re-runs: the same tokens, probabilities within 1e-4, every per-position output', async function () {
+    const s = await session(LESSON, { maxNewTokens: 30 });
+    for (let n = 1; n <= 30; n++) {
+      const before = ids(s);
+      const full = await model.forward(before);
+      full.cache.dispose();
+      const expected = softmax(row(full.logits, before.length - 1, 50257));
+      const view = await s.step();
+      const chosen = view.tokens.at(-1)!;
+      assert.equal(chosen.id, argmax(expected), `step ${n} picked another token than a full re-run`);
+      assert.ok(chosen.generated && chosen.start === -1);
+      assert.ok(Math.abs(s.generated().at(-1)!.prob - expected[chosen.id]) < TOLERANCE, `step ${n}: prob`);
+    }
+    const all = ids(s);
+    const full = await model.forward(all);
+    full.cache.dispose();
+    const T = all.length;
+    const expected = softmax(row(full.logits, T - 1, 50257));
+    for (const candidate of s.view().next.top) assert.ok(Math.abs(candidate.prob - expected[candidate.id]) < TOLERANCE);
+    assert.deepEqual(s.view().next.top.map((c) => c.id), topK(expected, 10));
+    for (const [layer, head] of [[0, 0], [1, 3]]) {
+      const pattern = full.attention.subarray(((layer * 4 + head) * T) * T, ((layer * 4 + head + 1) * T) * T);
+      assert.ok(maxAbsDiff(s.attention(layer, head).weights, pattern) < TOLERANCE, `attention ${layer}/${head}`);
+      for (const token of [0, 11, 12, T - 1]) {
+        const { q, k, v } = s.qkv(layer, head, token);
+        const at = ((layer * 4 + head) * T + token) * 12;
+        assert.ok(maxAbsDiff(q, full.q.subarray(at, at + 12)) < TOLERANCE, `q ${layer}/${head}/${token}`);
+        assert.ok(maxAbsDiff(k, full.k.subarray(at, at + 12)) < TOLERANCE, `k ${layer}/${head}/${token}`);
+        assert.ok(maxAbsDiff(v, full.v.subarray(at, at + 12)) < TOLERANCE, `v ${layer}/${head}/${token}`);
+      }
+    }
+  });
+
+  it('greedy generation agrees with the independent reference, token by token', async function () {
+    const prompt = 'Zebras dream in greyscale, 42 times';
+    const view = await (await session(prompt, { temperature: 0, maxNewTokens: 12 })).generate();
+    let past = referenceForward(reference, tokenizer.encode(prompt).map((t) => t.id));
+    const expected: number[] = [];
+    for (let n = 0; n < 12; n++) {
+      const logits = past.logits.subarray(past.logits.length - 50257);
+      expected.push(argmax(logits));
+      past = referenceForward(reference, [expected.at(-1)!], past.past);
+    }
+    assert.deepEqual(view.tokens.slice(view.promptLength).map((t) => t.id), expected);
+    assert.equal(view.stop, 'max_tokens');
+  });
+
+  it('2,000 seeded samples pass a chi-square test against the shown probabilities, and not against tempered ones', async function () {
+    const s = await session(LESSON, { temperature: 0.7, seed: 2024 });
+    const shown = new Map(s.view().next.top.map((c) => [c.id, c.prob]));
+    const tally = s.sample(2000);
+    assert.equal(tally.total, 2000);
+    const counts = new Map(Object.entries(tally.counts).map(([id, n]) => [Number(id), n]));
+    const fair = chiSquare(counts, withEnoughDraws(shown, 2000), 2000);
+    assert.ok(fair.statistic < fair.critical, `χ² = ${fair.statistic.toFixed(1)} ≥ ${fair.critical.toFixed(1)}`);
+    s.setDecoding({ temperature: 1 }); // what a sampler that ignored the temperature would be drawing from
+    const tempered = new Map(s.view().next.top.map((c) => [c.id, c.prob]));
+    const wrong = chiSquare(counts, withEnoughDraws(tempered, 2000), 2000);
+    assert.ok(wrong.statistic > wrong.critical, `tempered: χ² = ${wrong.statistic.toFixed(1)} ≤ ${wrong.critical.toFixed(1)}`);
+  });
+
+  it('the same seed gives the same draws; the tally restarts when the distribution changes', async function () {
+    const [a, b] = [await session(LESSON, { seed: 5 }), await session(LESSON, { seed: 5 })];
+    assert.deepEqual(a.sample(50), b.sample(50));
+    const c = await session(LESSON, { seed: 6 });
+    assert.notDeepEqual(c.sample(50).counts, b.sample(50).counts);
+    assert.equal(a.setDecoding({ maxNewTokens: 20 }).tally.total, 50, 'the distribution did not change');
+    assert.equal(a.setDecoding({ topK: 5 }).tally.total, 0);
+    a.sample();
+    assert.equal((await a.step()).tally.total, 0);
+  });
+
+  it('temperature 0 is greedy: every sample and every appended token is the top one', async function () {
+    const s = await session(LESSON, { temperature: 0 });
+    const top = s.view().next.top;
+    assert.equal(top.length, 1);
+    assert.equal(top[0].prob, 1);
+    assert.deepEqual(Object.keys(s.sample(200).counts), [String(top[0].id)]);
+    const sampledAtOne = await (await session(LESSON, { maxNewTokens: 5 })).generate(); // temperature 1: sampled
+    const stepped = await session(LESSON, { maxNewTokens: 5 });
+    for (let i = 0; i < 5; i++) await stepped.step();
+    const sampled = await session(LESSON, { temperature: 0, maxNewTokens: 5 });
+    for (let i = 0; i < 5; i++) await sampled.sampleAppend();
+    assert.deepEqual(ids(sampled), ids(stepped));
+    assert.notDeepEqual(sampledAtOne.tokens.map((t) => t.id), ids(stepped), 'generate() at temperature 1 samples');
+  });
+
+  it('top-k and top-p never return a token outside the kept set, and say how many are kept', async function () {
+    for (const filter of [{ topK: 3 }, { topP: 0.3 }, { topK: 20, topP: 0.5 }]) {
+      const s = await session(LESSON, { ...filter, seed: 9 });
+      const view = s.view();
+      const kept = new Set(view.next.top.map((c) => c.id));
+      assert.ok(view.next.kept === kept.size && kept.size <= 10, `${JSON.stringify(filter)}: kept ${view.next.kept}`);
+      assert.ok(Math.abs(view.next.top.reduce((sum, c) => sum + c.prob, 0) - 1) < 1e-9, 'renormalised');
+      for (const id of Object.keys(s.sample(3000).counts)) assert.ok(kept.has(Number(id)), `${JSON.stringify(filter)}: drew ${id}`);
+      for (let i = 0; i < 3; i++) {
+        const before = new Set(s.view().next.top.map((c) => c.id));
+        assert.ok(before.has((await s.sampleAppend()).tokens.at(-1)!.id));
+      }
+    }
+  });
+
+  it('stops at maxNewTokens, then Step and Sample & append change nothing; a larger limit resumes', async function () {
+    const s = await session(LESSON, { maxNewTokens: 3 });
+    await s.step();
+    await s.sampleAppend();
+    const stopped = await s.step();
+    assert.equal(stopped.generated, 3);
+    assert.equal(stopped.stop, 'max_tokens');
+    assert.deepEqual(await s.step(), stopped);
+    assert.deepEqual(await s.sampleAppend(), stopped);
+    assert.equal(s.setDecoding({ maxNewTokens: 4 }).stop, null);
+    assert.equal((await s.step()).stop, 'max_tokens');
+  });
+
+  it('reset returns to the bare prompt and replays the same draws from the seed', async function () {
+    const s = await session(LESSON, { seed: 77, maxNewTokens: 6 });
+    const bare = s.view();
+    const first = await s.generate();
+    const reset = await s.reset();
+    assert.deepEqual(reset, bare);
+    assert.equal(s.projection().tokens, 12);
+    assert.deepEqual(await s.generate(), first);
+  });
+
+  it('projection: one frame for every layer, deterministic, finite, last token flagged, stable under Step', async function () {
+    const s = await session();
+    const before = s.projection();
+    assert.equal(before.layers, 3);
+    assert.equal(before.tokens, 12);
+    assert.equal(before.last, 11);
+    assert.equal(before.points.length, 3 * 12 * 2);
+    assert.ok(before.points.every(Number.isFinite));
+    assert.deepEqual((await session()).projection(), before);
+    await s.step();
+    const after = s.projection();
+    assert.equal(after.last, 12);
+    for (let l = 0; l < 3; l++) {
+      for (let t = 0; t < 12; t++) {
+        assert.deepEqual(after.points.slice(2 * (l * 13 + t), 2 * (l * 13 + t) + 2), before.points.slice(2 * (l * 12 + t), 2 * (l * 12 + t) + 2));
+      }
+    }
+  });
+
+  it("lens at the last layer equals the model's own next-token distribution, for prompt and generated tokens", async function () {
+    const s = await session(LESSON, { maxNewTokens: 2 });
+    await s.generate();
+    const all = ids(s);
+    const full = await model.forward(all);
+    full.cache.dispose();
+    for (const token of [0, 5, 11, 12, 13]) {
+      const expected = softmax(row(full.logits, token, 50257));
+      const lens = await s.lens(2, token, all[token]);
+      assert.deepEqual(lens.top.map((c) => c.id), topK(expected, 10), `token ${token}`);
+      for (const c of lens.top) assert.ok(Math.abs(c.prob - expected[c.id]) < TOLERANCE);
+      assert.equal(lens.track!.probs.length, 3);
+      assert.ok(Math.abs(lens.track!.probs[2] - expected[all[token]]) < TOLERANCE);
+    }
+  });
+
+  it('lens at an inner layer agrees with the reference, and tracks a token across all layers', async function () {
+    const s = await session();
+    const lensIds = ids(s);
+    const expected = referenceForward(reference, lensIds);
+    const layer1 = await s.lens(1, 4, 3139);
+    const perLayer = [0, 1, 2].map((l) => softmax(referenceLens(reference, expected.hidden.subarray((l * 12 + 4) * 48, (l * 12 + 5) * 48), 1)));
+    assert.deepEqual(layer1.top.map((c) => c.id), topK(perLayer[1], 10));
+    layer1.track!.probs.forEach((p, l) => assert.ok(Math.abs(p - perLayer[l][3139]) < TOLERANCE, `layer ${l}`));
+    assert.equal(layer1.track!.text, ' capital');
+    assert.equal((await s.lens(0, 4, null)).track, null);
+  });
+
+  it('out-of-range layer, head, token and ids throw RangeError with what the range is', async function () {
+    const s = await session();
+    assert.throws(() => s.attention(2, 0), /layer 2 is out of range: expected 0 to 1/);
+    assert.throws(() => s.attention(0, 4), /head 4 is out of range: expected 0 to 3/);
+    assert.throws(() => s.qkv(0, 0, 12), /token 12 is out of range: expected 0 to 11/);
+    assert.throws(() => s.qkv(0, 0, 1.5), RangeError);
+    await assert.rejects(async () => s.lens(3, 0, null), /layer 3 is out of range: expected 0 to 2/);
+    await assert.rejects(async () => s.lens(0, 0, 50257), RangeError);
+    assert.throws(() => s.setDecoding({ temperature: -1 }), /temperature must be/);
+    assert.throws(() => s.setDecoding({ topP: 1.5 }), /topP must be/);
+    assert.equal(s.view().settings.temperature, 1, 'a rejected patch changes nothing');
+    await assert.rejects(ExplorerSession.create(model, tokenizer, options('')), /the prompt is empty/);
+    await assert.rejects(ExplorerSession.create(model, tokenizer, { ...options('Hi'), defaults: { layer: 2, head: 0 } }), RangeError);
+  });
+
+  it('a model that favours <|endoftext|> stops with eos after one token', async function () {
+    const dir = await testModel({ ...TINY, seed: 13, favourToken: EOS_ID });
+    const favouring = await Gpt2Model.load(dir, { threads: 1 });
+    try {
+      const s = await ExplorerSession.create(favouring, tokenizer, options(LESSON));
+      const view = await s.step();
+      assert.equal(view.tokens.at(-1)!.id, EOS_ID);
+      assert.equal(view.stop, 'eos');
+      assert.equal(view.generated, 1);
+      assert.deepEqual(await s.generate(), view);
+      s.dispose();
+    } finally {
+      await favouring.dispose();
+    }
+  });
+
+  it('context_full when the sequence reaches n_positions; a longer prompt keeps its last tokens', async function () {
+    const dir = await testModel({ ...TINY, nPositions: 16 });
+    const short = await Gpt2Model.load(dir, { threads: 1 });
+    try {
+      const s = await ExplorerSession.create(short, tokenizer, options(LESSON, { maxNewTokens: 100, seed: 1 }));
+      const view = await s.generate();
+      assert.equal(view.stop, 'context_full');
+      assert.equal(view.tokens.length, 16);
+      assert.equal(view.generated, 4);
+      assert.equal(s.projection().tokens, 16);
+      s.dispose();
+      const long = LESSON + ' Paris. The capital of Italy is';
+      const t = await ExplorerSession.create(short, tokenizer, options(long));
+      const cut = t.view();
+      assert.equal(cut.truncated, tokenizer.encode(long).length - 16);
+      assert.equal(cut.tokens.length, 16);
+      assert.equal(cut.tokens[0].index, 0);
+      assert.equal(cut.tokens.map((c) => long.slice(c.start, c.end)).join(''), long.slice(cut.tokens[0].start));
+      assert.equal(cut.stop, 'context_full');
+      t.dispose();
+    } finally {
+      await short.dispose();
+    }
+  });
+});
+
+/** The shown candidates expected at least 5 times in n draws (the rest is pooled by chiSquare). */
+function withEnoughDraws(shown: Map<number, number>, n: number): Map<number, number> {
+  return new Map([...shown].filter(([, p]) => p * n >= 5));
+}
