@@ -8,6 +8,7 @@ import { ExplorerSession, type SessionOptions } from '../../src/explorer/session
 import type { DecodingSettings } from '../../src/explorer/views';
 import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel } from '../engine/reference';
 import { maxAbsDiff, testModel, TINY } from '../engine/models';
+import { parseHostMessage, type HostMessage } from '../../src/protocol';
 import { chiSquare } from './chi-square';
 
 const LESSON = 'The capital of Germany is Berlin. The capital of France is';
@@ -221,6 +222,23 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     layer1.track!.probs.forEach((p, l) => assert.ok(Math.abs(p - perLayer[l][3139]) < TOLERANCE, `layer ${l}`));
     assert.equal(layer1.track!.text, ' capital');
     assert.equal((await s.lens(0, 4, null)).track, null);
+  });
+
+  it('every view passes the protocol\'s runtime checks, as the panel receives it', async function () {
+    const s = await session(LESSON, { topK: 40 });
+    await s.step();
+    await s.sampleAppend();
+    const messages: HostMessage[] = [
+      { type: 'session', session: s.view(), projection: s.projection() },
+      { type: 'attention', view: s.attention(1, 2) },
+      { type: 'qkv', view: s.qkv(0, 3, 13) },
+      { type: 'lens', view: await s.lens(2, 13, 50256) },
+      { type: 'tally', tally: s.sample(25) },
+    ];
+    for (const message of messages) {
+      const parsed = parseHostMessage(JSON.parse(JSON.stringify(message)));
+      assert.ok(parsed.ok, `${message.type}: ${JSON.stringify(parsed)}`);
+    }
   });
 
   it('out-of-range layer, head, token and ids throw RangeError with what the range is', async function () {
