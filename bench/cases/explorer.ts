@@ -34,12 +34,20 @@ function sessionMessage(session: ExplorerSession): string {
   return JSON.stringify(message);
 }
 
-/** What the panel asks for once a new session message arrives: the head's pattern, Q/K/V, the lens. */
-async function panelRequests(session: ExplorerSession): Promise<void> {
-  const last = session.view().tokens.length - 1;
+/** The chip the learner clicked (the lesson's: the prompt's last token) and the token tracked in the lens. */
+interface Selection {
+  token: number;
+  trackId: number;
+}
+
+/**
+ * What the panel asks for once a new session message arrives (webview/explorer/app.tsx): the head's
+ * pattern always; the lens and Q/K/V of the clicked chip, which stays where it was.
+ */
+async function panelRequests(session: ExplorerSession, selected: Selection): Promise<void> {
   JSON.stringify(session.attention(DEFAULTS.layer, DEFAULTS.head));
-  JSON.stringify(session.qkv(DEFAULTS.layer, DEFAULTS.head, last));
-  JSON.stringify(await session.lens(DEFAULTS.layer, last, null));
+  JSON.stringify(session.qkv(DEFAULTS.layer, DEFAULTS.head, selected.token));
+  JSON.stringify(await session.lens(DEFAULTS.layer, selected.token, selected.trackId));
 }
 
 export async function timeExplorer(model: Gpt2Model, tokenizer: Gpt2Tokenizer, context: CaseContext, result: CaseResult): Promise<void> {
@@ -59,9 +67,11 @@ export async function timeExplorer(model: Gpt2Model, tokenizer: Gpt2Tokenizer, c
 
 /** Steps from the same prompt (a Reset before each, untimed): the snapshot alone, then with the panel's requests. */
 async function timeSteps(session: ExplorerSession, suffix: string, context: CaseContext, result: CaseResult): Promise<void> {
+  const view = session.view();
+  const selected = { token: view.promptLength - 1, trackId: view.next.top[0].id };
   const options = { repeats: context.repeats * 2, warmup: 2, before: () => session.reset().then(() => undefined) };
   result.timings[`step_snapshot${suffix}`] = await time(async () => (await session.step(), sessionMessage(session)), options);
-  result.timings[`step${suffix}`] = await time(async () => (await session.step(), sessionMessage(session), await panelRequests(session)), options);
+  result.timings[`step${suffix}`] = await time(async () => (await session.step(), sessionMessage(session), await panelRequests(session, selected)), options);
   session.dispose();
 }
 

@@ -1,7 +1,7 @@
 // Why our figures are what they are: our graph on onnxruntime-node with ORT's profiler (kernel time
 // per operator type for a step and a 12-token prompt), and the same passes fetching only what the
 // next token needs (logits and the KV cache), to price the extra outputs the views read.
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { buildGpt2Graph } from '../../src/engine/graph';
@@ -24,6 +24,7 @@ export async function profile(context: CaseContext): Promise<CaseResult> {
 
 /** Runs: [analyze12 × (warmup + n)], [prompt of 12], [step × (warmup + n)]; the warm-ups are left out. */
 async function profilePasses(context: CaseContext, config: Gpt2Config, graph: Uint8Array, result: CaseResult): Promise<void> {
+  for (const old of readdirSync(context.workDir).filter((name) => name.startsWith('profile-'))) rmSync(join(context.workDir, old));
   const prefix = join(context.workDir, `profile-${process.pid}`);
   const session = await ort.InferenceSession.create(graph, { ...engineOptions(context), enableProfiling: true, profileFilePrefix: prefix });
   const [warmup, n] = [2, context.repeats];

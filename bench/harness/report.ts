@@ -25,15 +25,16 @@ interface Row {
 
 const ROWS: Row[] = [
   { label: 'Cold start: weights file → session ready', unit: 'ms', ours: 'cold_start', wasm: 'wasm_cold_start', ts: 'ts_cold_start' },
+  { label: 'First analyze of 12 tokens after the cold start', unit: 'ms', ours: 'first_analyze12' },
   { label: 'Peak RSS of the process', unit: 'MiB', ours: 'peak_rss_mb', wasm: 'wasm_peak_rss_mb', ts: 'plain_ts_peak_rss_mb', floor: 'floor_node_peak_rss_mb' },
   { label: 'Analyze 12 tokens, all outputs (forward)', unit: 'ms', ours: 'analyze12', wasm: 'wasm_analyze12', ts: 'ts_analyze12' },
   { label: 'Analyze 128 tokens, all outputs (forward)', unit: 'ms', ours: 'analyze128', wasm: 'wasm_analyze128' },
   { label: 'Step, past 12: bare forward with KV cache', unit: 'ms', ours: 'forward_step12', wasm: 'wasm_step', ts: 'ts_step', floor: 'floor_step' },
   { label: 'Step, past 200: bare forward with KV cache', unit: 'ms', ours: 'forward_step200', wasm: 'wasm_step200', floor: 'floor_step' },
   { label: 'Step, past 12: session step + its `session` message (view, top-10, positions)', unit: 'ms', ours: 'step_snapshot' },
-  { label: 'Step, past 12: the above + the views the panel then asks for (attention, Q/K/V, lens)', unit: 'ms', ours: 'step', floor: 'floor_step' },
+  { label: 'Step, past 12: the above + what the panel then asks for (attention; lens with a tracked token and Q/K/V of the clicked last prompt token)', unit: 'ms', ours: 'step', floor: 'floor_step' },
   { label: 'Step, past 200: session step + its `session` message', unit: 'ms', ours: 'step_snapshot200' },
-  { label: 'Step, past 200: the above + attention, Q/K/V, lens', unit: 'ms', ours: 'step200' },
+  { label: 'Step, past 200: the above + the same requests', unit: 'ms', ours: 'step200' },
   { label: 'Our graph direct, analyze 12: fetching every output', unit: 'ms', ours: 'graph_analyze12_all_outputs' },
   { label: 'Our graph direct, analyze 12: fetching only logits + KV cache', unit: 'ms', ours: 'graph_analyze12_logits_cache_only' },
   { label: 'Our graph direct, step past 12: fetching every output', unit: 'ms', ours: 'graph_step12_all_outputs' },
