@@ -172,7 +172,7 @@ describe('explorer webview (browser)', () => {
     await page.getByRole('button', { name: 'Sample: roll once without appending' }).click();
     await eventually(() => explorer.host.last('sample'), 'sample');
     await page.getByText('Last draw:', { exact: false }).waitFor();
-    assert.equal(await page.locator('.bars__tally').first().innerText(), '×1 (100%)');
+    assert.equal(await page.locator('.bars .bars__tally').first().innerText(), '×1 (100%)');
     await page.getByRole('button', { name: 'Sample & append' }).click();
     await eventually(() => explorer.host.last('sampleAppend'), 'sampleAppend');
     const temperature = page.getByRole('slider', { name: 'Temperature' });

@@ -74,6 +74,12 @@ function CandidateBars({ session, tally }: { session: SessionView; tally: TallyV
   const top = session.next.top;
   return (
     <div class="candidates">
+      <div class="bars__row bars__head" aria-hidden="true">
+        <span>Next token</span>
+        <span />
+        <span class="bars__prob">chance</span>
+        <span class="bars__tally">{tally.total > 0 ? 'drawn' : ''}</span>
+      </div>
       <ol class="bars" aria-label="Next-token candidates">
         {top.map((candidate, rank) => {
           const draws = tally.counts[String(candidate.id)] ?? 0;
@@ -87,7 +93,7 @@ function CandidateBars({ session, tally }: { session: SessionView; tally: TallyV
               </span>
               <span class="bars__prob">{percent(candidate.prob)}</span>
               <span class="bars__tally" aria-label={`drawn ${draws} times`}>
-                {tally.total > 0 ? `×${draws} (${percent(draws / tally.total)})` : ''}
+                {tally.total === 0 ? '' : draws === 0 ? '×0' : `×${draws} (${percent(draws / tally.total)})`}
               </span>
             </li>
           );
