@@ -1,0 +1,65 @@
+// The explorer webview on real data: the session worker (dist/session-worker.js) runs a small seeded
+// GPT-2-shaped model with the real tokenizer, and the page draws what it computes. Nothing is faked
+// but acquireVsCodeApi; the numbers are random-weight numbers, the shapes and the flow are real.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { writeTestModel } from '../../src/engine/test-model';
+import { PRESETS } from '../../src/explorer/presets';
+import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { unexpectedViolations } from './page-checks';
+import { WorkerBackend } from './worker-backend';
+
+const SHAPE = { nLayer: 3, nHead: 2, nEmbd: 64, seed: 5 }; // small enough to load in a moment; dh = 32
+
+describe('explorer webview on a real session (test model)', () => {
+  let browser: Browser;
+  let server: PageServer;
+  let backend: WorkerBackend;
+  let modelDir: string;
+  let explorer: ExplorerPage;
+
+  before(async () => {
+    modelDir = await mkdtemp(join(tmpdir(), 'explorer-webview-'));
+    await writeTestModel(modelDir, SHAPE);
+    [browser, server, backend] = await Promise.all([launchChromium(), servePages(), WorkerBackend.start(modelDir, [...PRESETS])]);
+  });
+  after(async () => {
+    await explorer?.page.context().close();
+    await Promise.all([browser?.close(), server?.close(), backend?.dispose()]);
+    await rm(modelDir, { recursive: true, force: true });
+  });
+
+  it('draws the worker’s session and follows Step, the slider, a chip, Q/K/V and the lens', async () => {
+    explorer = await openExplorer(browser, server, { backend });
+    const { page } = explorer;
+    await page.locator('.chip').first().waitFor();
+    await page.getByRole('tab', { name: 'Self-Attention' }).click();
+    assert.deepEqual(await page.locator('.chip').allInnerTexts(), ['The', '·capital', '·of', '·Germany', '·is', '·Berlin', '.', '·The', '·capital', '·of', '·France', '·is']);
+    assert.equal(await page.locator('vscode-dropdown[aria-label="Layer"] vscode-option').count(), SHAPE.nLayer);
+    assert.equal(await page.locator('vscode-dropdown[aria-label="Head"] vscode-option').count(), SHAPE.nHead);
+    assert.equal(await page.getByRole('slider', { name: 'Layer', exact: true }).getAttribute('max'), String(SHAPE.nLayer));
+    await page.waitForFunction(() => !document.querySelector('.heatmap')!.classList.contains('stale'));
+
+    await page.getByRole('slider', { name: 'Layer', exact: true }).fill(String(SHAPE.nLayer));
+    await page.waitForSelector(`.scatter[data-shown-layer="${SHAPE.nLayer}"]`);
+
+    await page.getByRole('button', { name: 'Show Q / K / V Vectors' }).click();
+    await page.locator('.chip').nth(11).click();
+    await page.locator('.strip:not(.strip--empty)').nth(2).waitFor();
+    assert.equal(await page.locator('.strip').nth(0).locator('.cell').count(), SHAPE.nEmbd / SHAPE.nHead);
+    await page.locator('.lens__row').nth(9).waitFor();
+
+    await page.getByRole('button', { name: 'Step: append the top token' }).click();
+    await page.getByText('1 / 10 tokens generated').waitFor();
+    assert.equal(await page.locator('.chip--generated').count(), 1);
+    await page.getByRole('button', { name: 'Sample: roll once without appending' }).click();
+    await page.getByText('Last draw:', { exact: false }).waitFor();
+
+    assert.deepEqual(unexpectedViolations(explorer.violations, explorer.loads()), []);
+    assert.deepEqual(explorer.host.malformed, []);
+  });
+});
