@@ -35,12 +35,15 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const kind = promptDocumentKind(document.fileName, document.languageId);
     if (!this.enabled() || !kind) return [];
-    return findPrompts(document.getText(), kind).map((prompt) => {
+    const prompts = findPrompts(document.getText(), kind);
+    const lines = prompts.map((prompt) => document.positionAt(prompt.start).line);
+    return prompts.map((prompt, i) => {
       const at = document.positionAt(prompt.start);
       const place: PromptPlace = { uri: document.uri.toString(), offsets: prompt.offsets };
+      const shared = lines.filter((line) => line === lines[i]).length > 1; // VS Code shows them side by side
       return new vscode.CodeLens(new vscode.Range(at, at), {
-        title: 'Explore with GPT-2',
-        tooltip: 'Open the GPT-2 explorer on this prompt',
+        title: shared ? `Explore with GPT-2: ${quote(prompt.text)}` : 'Explore with GPT-2',
+        tooltip: `Open the GPT-2 explorer on ${quote(prompt.text, 80)}`,
         command: 'gpt2Explorer.analyzeText',
         arguments: [prompt.text, 'codelens', place],
       });
@@ -50,4 +53,10 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+/** "Say hi to " → “Say hi to”, cut to `length` characters. */
+function quote(text: string, length = 24): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return `“${oneLine.length > length ? `${oneLine.slice(0, length - 1)}…` : oneLine}”`;
 }
