@@ -3,34 +3,28 @@
 // but acquireVsCodeApi; the numbers are random-weight numbers, the shapes and the flow are real.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { writeTestModel } from '../../src/engine/test-model';
 import { PRESETS } from '../../src/explorer/presets';
+import { testModel, TINY } from '../engine/models';
 import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
 import { unexpectedViolations } from './page-checks';
 import { WorkerBackend } from './worker-backend';
 
-const SHAPE = { nLayer: 3, nHead: 2, nEmbd: 64, seed: 5 }; // small enough to load in a moment; dh = 32
+const SHAPE = { nLayer: TINY.nLayer!, nHead: TINY.nHead!, nEmbd: TINY.nEmbd! }; // loads in a moment; dh = 12
 
 describe('explorer webview on a real session (test model)', () => {
   let browser: Browser;
   let server: PageServer;
   let backend: WorkerBackend;
-  let modelDir: string;
   let explorer: ExplorerPage;
 
   before(async () => {
-    modelDir = await mkdtemp(join(tmpdir(), 'explorer-webview-'));
-    await writeTestModel(modelDir, SHAPE);
+    const modelDir = await testModel(TINY);
     [browser, server, backend] = await Promise.all([launchChromium(), servePages(), WorkerBackend.start(modelDir, [...PRESETS])]);
   });
   after(async () => {
     await explorer?.page.context().close();
     await Promise.all([browser?.close(), server?.close(), backend?.dispose()]);
-    await rm(modelDir, { recursive: true, force: true });
   });
 
   it('draws the worker’s session and follows Step, the slider, a chip, Q/K/V and the lens', async () => {
