@@ -93,6 +93,15 @@ describe('explorer controller (real worker, tiny model)', () => {
     assert.equal(spawner.started.length, 0, 'no worker was needed');
   });
 
+  it('says how many tokens were cut from a text longer than the context', async () => {
+    const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' '); // ≈ 80 tokens; the tiny model reads 64
+    assert.equal(await controller.analyze(long, 'selection'), true);
+    const session = controller.state.session!;
+    assert.equal(session.tokens.length, 64);
+    assert.ok(session.truncated > 0);
+    assert.deepEqual(ui.notes, [`GPT-2 reads at most 64 tokens: the first ${session.truncated} tokens of the text were cut, the last 64 analyzed.`]);
+  });
+
   it('counts Sample rolls and forwards UI changes once the panel listens', async () => {
     await controller.choosePreset(lesson.presets[0]);
     controller.applyUi({ tab: 'generation' }); // before `ready`: kept
