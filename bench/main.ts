@@ -27,8 +27,11 @@ const PLAN: [string, number][] = [
   ['graph-unpacked', 1],
   ['wasm', 1],
   ['floor-wasm', 1],
+  ['floor-int8', 1],
+  ['floor-int4', 1],
   ['plain-ts', 1],
   ['soak', 1],
+  ['fidelity', 1],
 ];
 
 async function main(): Promise<void> {

@@ -1,16 +1,20 @@
 // Every measured configuration, by the name the orchestrator asks a child process to run.
 import type { CaseRunner } from '../harness/case';
+import { fidelity } from './fidelity';
 import { floorNode, floorWasm } from './floor';
 import { coldStart, ours } from './ours';
 import { plainTs } from './plain-ts';
 import { prepackingCase } from './prepacking';
 import { profile } from './profile';
+import { quantizedFloor } from './quantized-floor';
 import { soak } from './soak';
 import { wasm } from './wasm';
 
 export const CASES: Record<string, CaseRunner> = {
   'floor-node': floorNode,
   'floor-wasm': floorWasm,
+  'floor-int8': quantizedFloor(8),
+  'floor-int4': quantizedFloor(4),
   'cold-start': coldStart,
   ours,
   profile,
@@ -20,4 +24,5 @@ export const CASES: Record<string, CaseRunner> = {
   wasm,
   'plain-ts': plainTs,
   soak,
+  fidelity,
 };

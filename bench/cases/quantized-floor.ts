@@ -1,0 +1,86 @@
+// The floor chain again with weights quantized for com.microsoft MatMulNBits (8 and 4 bits): a
+// step streams 1/4 or 1/8 of the fp32 bytes, so on a memory-bound machine this is the lever that
+// could take a step below the fp32 floor. Built with onnx-proto directly: the engine's GraphBuilder
+// writes only default-domain nodes and float weights.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onnx } from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
+import { time } from '../harness/stats';
+import { quantizeColumns, type QuantizeOptions } from './quantize';
+import { openBenchWeights, WEIGHTS_FILE } from './weights';
+
+const { DataType } = onnx.TensorProto;
+const BLOCK = 32;
+const ACCURACY_LEVEL = 4; // int8 activations: MLAS's fastest CPU path for MatMulNBits
+
+/** Float32 values of one F32 tensor of the safetensors file (copied: the file offsets are not 4-byte aligned). */
+export function tensorReader(file: Buffer, locate: (name: string) => { offset: number; length: number }) {
+  return (name: string): Float32Array => {
+    const { offset, length } = locate(name);
+    return new Float32Array(file.buffer.slice(file.byteOffset + offset, file.byteOffset + offset + length));
+  };
+}
+
+function matMulNBits(nodes: onnx.INodeProto[], inits: onnx.ITensorProto[], x: string, name: string, K: number, N: number, q: ReturnType<typeof quantizeColumns>, options: QuantizeOptions): string {
+  const blocks = K / options.block;
+  inits.push({ name: `${name}.B`, dataType: DataType.UINT8, dims: [N, blocks, (options.block * options.bits) / 8], rawData: q.blob });
+  inits.push({ name: `${name}.scales`, dataType: DataType.FLOAT, dims: [N * blocks], rawData: new Uint8Array(q.scales.buffer) });
+  const ints = (key: string, i: number): onnx.IAttributeProto => ({ name: key, type: onnx.AttributeProto.AttributeType.INT, i });
+  nodes.push({
+    opType: 'MatMulNBits',
+    domain: 'com.microsoft',
+    name,
+    input: [x, `${name}.B`, `${name}.scales`],
+    output: [name],
+    attribute: [ints('K', K), ints('N', N), ints('bits', options.bits), ints('block_size', options.block), ints('accuracy_level', ACCURACY_LEVEL)],
+  });
+  return name;
+}
+
+async function buildQuantizedFloor(context: CaseContext, bits: 4 | 8): Promise<{ model: Uint8Array; weightBytes: number }> {
+  const { config, source } = await openBenchWeights(context.modelDir);
+  const locate = (name: string) => source(name) as { offset: number; length: number };
+  const read = tensorReader(readFileSync(join(context.modelDir, WEIGHTS_FILE)), locate);
+  const options: QuantizeOptions = { bits, block: BLOCK };
+  const nodes: onnx.INodeProto[] = [];
+  const inits: onnx.ITensorProto[] = [];
+  const { nEmbd: d, vocabSize: V } = config;
+  const int64 = (name: string, value: number) => inits.push({ name, dataType: DataType.INT64, dims: [1], int64Data: [value] });
+  int64('zero', 0);
+  int64('width', d);
+  int64('one', 1);
+  const conv1d = (x: string, name: string, K: number, N: number) => {
+    const w = read(`${name}.weight`); // [K, N]
+    return matMulNBits(nodes, inits, x, name, K, N, quantizeColumns((k, n) => w[k * N + n], K, N, options), options);
+  };
+  let x = 'x';
+  for (let layer = 0; layer < config.nLayer; layer++) {
+    const qkv = conv1d(x, `h.${layer}.attn.c_attn`, d, 3 * d);
+    nodes.push({ opType: 'Slice', name: `h.${layer}.q`, input: [qkv, 'zero', 'width', 'one'], output: [`h.${layer}.q`] });
+    const attn = conv1d(`h.${layer}.q`, `h.${layer}.attn.c_proj`, d, d);
+    x = conv1d(conv1d(attn, `h.${layer}.mlp.c_fc`, d, 4 * d), `h.${layer}.mlp.c_proj`, 4 * d, d);
+  }
+  const wte = read('wte.weight'); // [V, d]: already one row per output column
+  const logits = matMulNBits(nodes, inits, x, 'unembed', d, V, quantizeColumns((k, n) => wte[n * d + k], d, V, options), options);
+  const weightBytes = inits.reduce((sum, tensor) => sum + (tensor.rawData?.length ?? 0), 0);
+  const floatInfo = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } } });
+  const graph: onnx.IGraphProto = { name: `floor-int${bits}`, node: nodes, initializer: inits, input: [floatInfo('x', [1, d])], output: [floatInfo(logits, [1, V])] };
+  const opsetImport = [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }];
+  return { model: onnx.ModelProto.encode({ irVersion: 8, opsetImport, producerName: 'gpt2-explorer-bench', graph }).finish(), weightBytes };
+}
+
+export function quantizedFloor(bits: 4 | 8) {
+  return async (context: CaseContext): Promise<CaseResult> => {
+    const result = emptyResult();
+    const graph = await buildQuantizedFloor(context, bits);
+    const session = await ort.InferenceSession.create(graph.model, { intraOpNumThreads: context.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+    const feeds = { x: new ort.Tensor('float32', new Float32Array(768).map((_, i) => Math.sin(i)), [1, 768]) };
+    const name = `floor_int${bits}_step`;
+    result.timings[name] = await time(() => session.run(feeds), { repeats: context.repeats * 4, warmup: 3 });
+    result.values[`floor_int${bits}_weight_bytes`] = graph.weightBytes;
+    await session.release();
+    return result;
+  };
+}
