@@ -4,7 +4,7 @@ import { Gpt2Model } from '../../src/engine/model';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import type { KvCache } from '../../src/engine/types';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
-import { once, time } from '../harness/stats';
+import { once, peakRssMb, time } from '../harness/stats';
 import { timeExplorer } from './explorer';
 import { NEXT_ID, promptIds } from './prompts';
 
@@ -44,7 +44,10 @@ export async function timeForwards(model: Gpt2Model, context: CaseContext, resul
 export async function ours(context: CaseContext): Promise<CaseResult> {
   const result = emptyResult();
   const model = await loadTimed(context, result);
+  result.values.rss_after_load_mb = process.memoryUsage().rss / 2 ** 20; // where the peak comes from, stage by stage
+  result.values.peak_rss_after_load_mb = peakRssMb();
   await timeForwards(model, context, result);
+  result.values.peak_rss_after_forwards_mb = peakRssMb();
   await timeExplorer(model, await Gpt2Tokenizer.fromModelDir(context.modelDir), context, result);
   await model.dispose();
   return result;

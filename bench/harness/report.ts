@@ -26,6 +26,8 @@ interface Row {
 const ROWS: Row[] = [
   { label: 'Cold start: weights file → session ready', unit: 'ms', ours: 'cold_start', wasm: 'wasm_cold_start', ts: 'ts_cold_start' },
   { label: 'First analyze of 12 tokens after the cold start', unit: 'ms', ours: 'first_analyze12' },
+  { label: 'RSS right after the cold start (peak so far)', unit: 'MiB', ours: 'rss_after_load_mb' },
+  { label: 'Peak RSS after the prompt passes (up to 128 tokens) and steps', unit: 'MiB', ours: 'peak_rss_after_forwards_mb' },
   { label: 'Peak RSS of the process', unit: 'MiB', ours: 'peak_rss_mb', wasm: 'wasm_peak_rss_mb', ts: 'plain_ts_peak_rss_mb', floor: 'floor_node_peak_rss_mb' },
   { label: 'Analyze 12 tokens, all outputs (forward)', unit: 'ms', ours: 'analyze12', wasm: 'wasm_analyze12', ts: 'ts_analyze12' },
   { label: 'Analyze 128 tokens, all outputs (forward)', unit: 'ms', ours: 'analyze128', wasm: 'wasm_analyze128' },
@@ -62,6 +64,7 @@ export function renderReport(input: ReportInput): string {
     targetsSection(input.figures),
     profileSection(input.figures),
     prepackingSection(input.figures),
+    quantizationSection(input.figures),
     soakSection(input.figures),
     notesSection(input.notes),
     input.findings,
@@ -237,6 +240,37 @@ function prepackingSection(figures: Figures): string {
     const cells = [ms(`${name}_create`), ms(`${name}_first_analyze12`), ms(`${name}_analyze12`), ms(`${name}_step12`), ms(`${name}_lens`)];
     const rss = `${fixed(figures[`${name}_rss_after_first_mb`])} MiB | ${fixed(figures[`graph_${name}_peak_rss_mb`])} MiB`;
     lines.push(`| ${label} | ${cells.join(' | ')} | ${rss} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** The floor with quantized weights (bench/cases/quantized-floor.ts) and their fidelity cost (fidelity.ts). */
+function quantizationSection(figures: Figures): string {
+  const rows = [
+    ['fp32 (today)', 'floor_weight_bytes', 'floor_step', undefined],
+    ['8-bit, block 32', 'floor_int8_weight_bytes', 'floor_int8_step', 'int8'],
+    ['4-bit, block 32', 'floor_int4_weight_bytes', 'floor_int4_step', 'int4'],
+  ] as const;
+  if (!('floor_int8_step_ms_median' in figures) && !('int8_max_logit_diff' in figures)) return '';
+  const ms = (stem: string) => (`${stem}_ms_median` in figures ? `${fixed(figures[`${stem}_ms_median`])} ms` : '—');
+  const value = (key: string, digits: number) => (key in figures ? figures[key].toPrecision(digits) : '—');
+  const lines = [
+    '## Quantized weights (com.microsoft MatMulNBits): speed and fidelity',
+    '',
+    'The floor chain with its weights stored in 8 or 4 bits (ORT dequantizes block by block inside the kernel,' +
+      ' activations in int8: accuracy_level 4), and the reference pass on weights quantized the same way.' +
+      ` Logit standard deviation at the last position, for scale: ${value('fidelity_logit_std', 3)}.`,
+    '',
+    '| Weights | bytes a step reads | floor step | max \\|Δ logit\\| (12 positions) | max \\|Δ p\\| (next token) | same top-1 |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const [label, bytes, stem, fidelity] of rows) {
+    const size = bytes in figures ? `${(figures[bytes] / 2 ** 20).toFixed(0)} MiB` : '—';
+    const quality = fidelity
+      ? [value(`${fidelity}_max_logit_diff`, 3), value(`${fidelity}_max_prob_diff`, 3), `${fixed((figures[`${fidelity}_top1_agree`] ?? NaN) * 100)}%`]
+      : ['0', '0', '100%'];
+    lines.push(`| ${label} | ${size} | ${ms(stem)} | ${quality.join(' | ')} |`);
   }
   lines.push('');
   return lines.join('\n');
