@@ -17,7 +17,7 @@ const SHOWN = 10; // candidates in the next-token view
 
 export interface SessionOptions {
   sentence: SentenceView;
-  defaults?: { layer: number; head: number }; // a preset's Layer/Head; default: the middle layer, head 0
+  defaults?: { layer: number; head: number }; // a preset's Layer/Head (clamped to the model); default: the middle layer, head 0
   settings?: Partial<DecodingSettings>;
 }
 
@@ -64,9 +64,7 @@ export class ExplorerSession {
   static async create(model: Gpt2Model, tokenizer: Gpt2Tokenizer, options: SessionOptions): Promise<ExplorerSession> {
     const config = model.config;
     const settings = applyDecoding(DEFAULT_DECODING, options.settings ?? {});
-    const defaults = options.defaults ?? { layer: Math.floor(config.nLayer / 2), head: 0 };
-    checkIndex('default layer', defaults.layer, config.nLayer);
-    checkIndex('default head', defaults.head, config.nHead);
+    const defaults = fitDefaults(options.defaults ?? { layer: Math.floor(config.nLayer / 2), head: 0 }, config);
     const tokens = tokenizer.encode(options.sentence.text);
     if (tokens.length === 0) throw new RangeError('the prompt is empty: give GPT-2 some text to read');
     const truncated = Math.max(0, tokens.length - config.nPositions);
@@ -162,12 +160,13 @@ export class ExplorerSession {
   sample(times = 1): TallyView {
     this.checkOpen();
     if (!Number.isInteger(times) || times < 1) throw new RangeError(`sample: times must be an integer ≥ 1, got ${times}`);
+    let id = -1;
     for (let i = 0; i < times; i++) {
-      const id = drawToken(this.distribution, this.random.next());
+      id = drawToken(this.distribution, this.random.next());
       this.tally.counts.set(id, (this.tally.counts.get(id) ?? 0) + 1);
-      this.tally.total++;
-      this.tally.last = this.candidate(id);
     }
+    this.tally.total += times;
+    this.tally.last = this.candidate(id);
     return this.tallyView();
   }
 
@@ -282,6 +281,14 @@ export class ExplorerSession {
   private checkOpen(): void {
     if (this.disposed) throw new Error('ExplorerSession: used after dispose()');
   }
+}
+
+/** A preset's Layer/Head on this model: presets are written for GPT-2 small, smaller models get their last layer/head. */
+function fitDefaults(defaults: { layer: number; head: number }, config: Gpt2Config): { layer: number; head: number } {
+  for (const [what, value] of [['layer', defaults.layer], ['head', defaults.head]] as const) {
+    if (!Number.isInteger(value) || value < 0) throw new RangeError(`default ${what} ${value} must be an integer ≥ 0`);
+  }
+  return { layer: Math.min(defaults.layer, config.nLayer - 1), head: Math.min(defaults.head, config.nHead - 1) };
 }
 
 /** RangeError unless `value` is an integer in 0..count-1. */

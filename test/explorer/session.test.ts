@@ -253,7 +253,10 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     assert.throws(() => s.setDecoding({ topP: 1.5 }), /topP must be/);
     assert.equal(s.view().settings.temperature, 1, 'a rejected patch changes nothing');
     await assert.rejects(ExplorerSession.create(model, tokenizer, options('')), /the prompt is empty/);
-    await assert.rejects(ExplorerSession.create(model, tokenizer, { ...options('Hi'), defaults: { layer: 2, head: 0 } }), RangeError);
+    await assert.rejects(ExplorerSession.create(model, tokenizer, { ...options('Hi'), defaults: { layer: -1, head: 0 } }), /default layer -1/);
+    const preset = await ExplorerSession.create(model, tokenizer, { ...options('Hi'), defaults: { layer: 6, head: 9 } });
+    assert.deepEqual(preset.view().defaults, { layer: 1, head: 3 }, "a GPT-2 small preset's layer/head, clamped to the tiny model");
+    preset.dispose();
   });
 
   it('a model that favours <|endoftext|> stops with eos after one token', async function () {
