@@ -1,0 +1,130 @@
+// A real VS Code for the end-to-end tests: code-server 4.100.3 (VS Code 1.100.3 in a browser), installed
+// offline by /work/shared/tools/install-code-server.sh into .cache/code-server and reused from there.
+// Recipe: /work/shared/tools/README.md. Every process started here runs in its own process group and
+// is stopped by its pid.
+
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const ROOT = resolve(__dirname, '..', '..');
+const INSTALL_DIR = join(ROOT, '.cache', 'code-server');
+const INSTALL_SCRIPT = process.env.CODE_SERVER_INSTALLER ?? '/work/shared/tools/install-code-server.sh';
+export const CODE_SERVER = join(INSTALL_DIR, 'node_modules', '.bin', 'code-server');
+
+/** Installs code-server once (about two minutes); later runs reuse the cache. */
+export async function ensureCodeServer(): Promise<string> {
+  if (existsSync(CODE_SERVER)) return CODE_SERVER;
+  if (!existsSync(INSTALL_SCRIPT)) throw new Error(`code-server is not in ${INSTALL_DIR} and its installer ${INSTALL_SCRIPT} is missing`);
+  await run('bash', [INSTALL_SCRIPT, INSTALL_DIR], { maxBuffer: 16 * 1024 * 1024 });
+  return CODE_SERVER;
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface Profile {
+  userDataDir: string;
+  extensionsDir: string;
+}
+
+/** A fresh user-data and extensions folder under `dir`, with settings.json written. */
+export function makeProfile(dir: string, settings: Record<string, unknown>): Profile {
+  const profile = { userDataDir: join(dir, 'user-data'), extensionsDir: join(dir, 'extensions') };
+  mkdirSync(join(profile.userDataDir, 'User'), { recursive: true });
+  mkdirSync(profile.extensionsDir, { recursive: true });
+  const base = { 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'extensions.autoCheckUpdates': false, 'telemetry.telemetryLevel': 'off' };
+  writeFileSync(join(profile.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...base, ...settings }, null, 2));
+  return profile;
+}
+
+export async function installExtension(profile: Profile, vsix: string): Promise<void> {
+  await run(CODE_SERVER, ['--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir, '--install-extension', vsix], { maxBuffer: 16 * 1024 * 1024 });
+}
+
+export class CodeServer {
+  private log = '';
+  private exited: string | null = null;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    child.stdout?.on('data', (chunk) => (this.log += chunk));
+    child.stderr?.on('data', (chunk) => (this.log += chunk));
+    child.on('exit', (code, signal) => (this.exited = `code-server exited (code ${code}, signal ${signal})`));
+  }
+
+  static async start(profile: Profile, folder: string): Promise<CodeServer> {
+    const port = await freePort();
+    const args = [
+      '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+      '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir,
+      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+      folder,
+    ];
+    const child = spawn(CODE_SERVER, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+    const server = new CodeServer(child, port);
+    await server.waitUntilListening();
+    return server;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The workbench page for `folder`, with an optional payload (extension development and test paths). */
+  url(folder: string, payload?: [string, string][]): string {
+    const query = `folder=${encodeURIComponent(folder)}` + (payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : '');
+    return `${this.origin}/?${query}`;
+  }
+
+  /** A path on this machine as the extension host sees it through the page (the authority must match). */
+  remoteUri(path: string): string {
+    return `vscode-remote://127.0.0.1:${this.port}${path}`;
+  }
+
+  /** The last lines of code-server's own log, for failure messages. */
+  logTail(lines = 40): string {
+    return this.log.split('\n').slice(-lines).join('\n');
+  }
+
+  private async waitUntilListening(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`${this.exited} before it listened:\n${this.logTail()}`);
+      if (this.log.includes('HTTP server listening')) return;
+      await new Promise((wake) => setTimeout(wake, 200));
+    }
+    throw new Error(`code-server did not listen within ${timeoutMs / 1000} s:\n${this.logTail()}`);
+  }
+
+  /** Stops code-server and everything it started (the extension host, the session worker). */
+  async stop(): Promise<void> {
+    if (this.exited || this.child.pid === undefined) return;
+    const gone = new Promise((done) => this.child.once('exit', done));
+    signalGroup(this.child.pid, 'SIGTERM');
+    const killed = await Promise.race([gone.then(() => true), new Promise((wake) => setTimeout(() => wake(false), 5000))]);
+    if (!killed) signalGroup(this.child.pid, 'SIGKILL');
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
