@@ -51,6 +51,7 @@ describe('explorer webview on recorded worker messages', () => {
     const lens = replies('lens')[0] as Extract<HostMessage, { type: 'lens' }>;
     await page.locator('.lens__row').nth(9).waitFor();
     assert.equal(await page.locator('.lens__token').first().innerText(), lens.view.top[0].text.replace(/ /g, '·'));
+    await page.getByText(`Probability of “${lens.view.top[0].text.replace(/ /g, '·')}” after each layer`, { exact: false }).waitFor();
 
     await page.getByRole('button', { name: 'Step: append the top token' }).click();
     await page.getByText('1 / 10 tokens generated').waitFor();

@@ -116,7 +116,11 @@ describe('explorer webview (browser)', () => {
     await page.getByText('Click a token chip to see its Q, K and V vectors.').waitFor();
     assert.equal(await page.locator('.strip--empty').count(), 3, 'the box opens with three empty strips');
     await page.locator('.chip').nth(11).click();
-    assert.deepEqual(await eventually(() => explorer.host.last('requestLens'), 'requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
+    assert.deepEqual(await eventually(() => explorer.host.ofType('requestLens')[0], 'requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
+    const paris = (lesson.lens(12, 11, null) as { view: { top: { id: number }[] } }).view.top[0].id;
+    const tracked = await eventually(() => explorer.host.ofType('requestLens').find((m) => m.trackId !== null), 'requestLens tracking the top token');
+    assert.deepEqual(tracked, { type: 'requestLens', layer: 12, token: 11, trackId: paris }, 'the top token at the last layer is tracked by default');
+    await page.getByText('Probability of “·Paris” after each layer', { exact: false }).waitFor();
     assert.deepEqual(await eventually(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 6, head: 0, token: 11 });
     await page.locator('.strip').nth(2).waitFor();
     assert.equal(await page.locator('.strip').count(), 3);
@@ -212,13 +216,14 @@ describe('explorer webview (browser)', () => {
     await choose(page, 'Layer', '11');
     await page.locator('.chip').nth(3).click();
     await page.getByRole('slider', { name: 'Layer', exact: true }).fill('9');
-    await eventually(() => explorer.host.ofType('uiState').find((m) => m.ui.slider === 9), 'uiState with slider 9');
+    await eventually(() => explorer.host.ofType('uiState').find((m) => m.ui.slider === 9 && m.ui.trackId !== null), 'uiState with slider 9 and a tracked token');
     explorer.host.clear();
     await page.reload();
     await page.locator('.chip').first().waitFor();
     await page.getByText('Layer 9', { exact: true }).waitFor();
     const state = await eventually(() => explorer.host.ofType('uiState')[0], 'uiState after reload');
-    assert.deepEqual(state.ui, { tab: 'attention', layer: 11, head: 0, slider: 9, token: 3, showQkv: false, lensLayer: 12, trackId: null });
+    const paris = (lesson.lens(12, 3, null) as { view: { top: { id: number }[] } }).view.top[0].id;
+    assert.deepEqual(state.ui, { tab: 'attention', layer: 11, head: 0, slider: 9, token: 3, showQkv: false, lensLayer: 12, trackId: paris });
     assert.ok(await page.locator('.chip').nth(3).evaluate((el) => el.classList.contains('chip--selected')));
   });
 
@@ -242,7 +247,7 @@ describe('explorer webview (browser)', () => {
     await explorer.host.send({ type: 'ui', patch: { tab: 'attention', layer: 11, showQkv: true, token: 11 } });
     assert.deepEqual(await eventually(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 11, head: 0, token: 11 });
     assert.deepEqual(explorer.host.last('requestAttention'), { type: 'requestAttention', layer: 11, head: 0 });
-    assert.deepEqual(explorer.host.last('requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
+    assert.deepEqual(explorer.host.ofType('requestLens')[0], { type: 'requestLens', layer: 12, token: 11, trackId: null });
     const echoed = await eventually(() => explorer.host.ofType('uiState').find((m) => m.ui.showQkv), 'uiState echo');
     assert.deepEqual(echoed.ui, { tab: 'attention', layer: 11, head: 0, slider: 0, token: 11, showQkv: true, lensLayer: 12, trackId: null });
     await page.locator('.strip:not(.strip--empty)').nth(2).waitFor();

@@ -36,7 +36,17 @@ async function main() {
   const backend = await WorkerBackend.start(await testModel(FULL_SIZE), [...PRESETS]);
   try {
     const exchanges: Exchange[] = [];
-    for (const sent of WALK) exchanges.push({ sent, replies: await backend.reply(sent) });
+    const record = async (sent: ExplorerMessage) => {
+      const replies = await backend.reply(sent);
+      exchanges.push({ sent, replies });
+      return replies;
+    };
+    for (const sent of WALK) {
+      const replies = await record(sent);
+      // The webview then tracks the top token across layers (webview/explorer/store.ts): record that too.
+      const lens = replies.find((reply) => reply.type === 'lens');
+      if (sent.type === 'requestLens' && sent.trackId === null && lens?.type === 'lens') await record({ ...sent, trackId: lens.view.top[0].id });
+    }
     await writeFile(RECORDING, JSON.stringify({ model: 'test model, GPT-2 small shape, seed 1', exchanges }) + '\n');
     console.log(`wrote ${exchanges.length} exchanges to ${RECORDING}`);
   } finally {

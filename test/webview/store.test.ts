@@ -60,6 +60,20 @@ describe('explorer state', () => {
     assert.deepEqual([state.ui.layer, state.ui.token], [6, null]);
   });
 
+  it('with nothing tracked, the chip’s top token at the last layer becomes the tracked one; another chip resets it', () => {
+    let state = host(initialState(null), lesson.session());
+    state = reduce(state, { kind: 'ui', patch: { token: 11, lensLayer: 4 } });
+    state = host(state, lesson.lens(4, 11, null));
+    assert.equal(state.ui.trackId, null, 'an answer at another layer does not choose');
+    state = host(state, lesson.lens(12, 11, null));
+    const top = (lesson.lens(12, 11, null) as { view: { top: { id: number }[] } }).view.top[0].id;
+    assert.equal(state.ui.trackId, top);
+    state = reduce(state, { kind: 'ui', patch: { token: 5 } });
+    assert.equal(state.ui.trackId, null);
+    state = reduce(state, { kind: 'ui', patch: { token: 6, trackId: top } });
+    assert.equal(state.ui.trackId, top, 'unless the patch names one');
+  });
+
   it('host patches are clamped to the model and the tokens', () => {
     const state = host(host(initialState(null), lesson.session()), { type: 'ui', patch: { layer: 40, head: 20, slider: 30, lensLayer: 50, token: 99 } });
     assert.deepEqual([state.ui.layer, state.ui.head, state.ui.slider, state.ui.lensLayer, state.ui.token], [11, 11, 12, 12, null]);

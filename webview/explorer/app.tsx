@@ -65,8 +65,11 @@ function useHostRequests(data: HostData, ui: UiState) {
   useEffect(() => {
     if (ready) post({ type: 'requestAttention', layer: ui.layer, head: ui.head });
   }, [ready, data.sessions, ui.layer, ui.head]);
+  const lastLayer = data.session?.model.layers ?? 0;
   useEffect(() => {
-    if (ready && ui.token !== null) post({ type: 'requestLens', layer: ui.lensLayer, token: ui.token, trackId: ui.trackId });
+    // Nothing tracked yet: ask at the last layer, whose top token becomes the tracked one (store.ts).
+    const layer = ui.trackId === null ? lastLayer : ui.lensLayer;
+    if (ready && ui.token !== null) post({ type: 'requestLens', layer, token: ui.token, trackId: ui.trackId });
   }, [ready, data.sessions, ui.token, ui.lensLayer, ui.trackId]);
   useEffect(() => {
     if (ready && ui.token !== null && ui.showQkv) post({ type: 'requestQkv', layer: ui.layer, head: ui.head, token: ui.token });

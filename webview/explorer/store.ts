@@ -3,7 +3,7 @@
 import type { HostMessage, UiPatch, UiState } from '../../src/protocol';
 import { emptyHostData, foldHostMessage, HostData } from './host-data';
 import { applyPatch, clampToSession, initialUiState, startSentence } from './ui-state';
-import type { SessionView } from '../../src/explorer/views';
+import type { LensView, SessionView } from '../../src/explorer/views';
 
 export interface ExplorerState {
   data: HostData;
@@ -28,8 +28,20 @@ export function reduce(state: ExplorerState, action: Action): ExplorerState {
     case 'host':
       if (action.message.type === 'ui') return reduce(state, { kind: 'ui', patch: action.message.patch });
       if (action.message.type === 'session') return receiveSession(state, action.message.session, foldHostMessage(state.data, action.message));
+      if (action.message.type === 'lens') return adoptDefaultTrack({ ...state, data: foldHostMessage(state.data, action.message) }, action.message.view);
       return { ...state, data: foldHostMessage(state.data, action.message) };
   }
+}
+
+/**
+ * With no token chosen to track, the lens chart tracks the clicked chip's top guess at the last layer:
+ * the host answers a lens request without a tracked token with `track: null`, so the app asks at the
+ * last layer first (app.tsx) and adopts that answer's top token here, which asks again with it.
+ */
+function adoptDefaultTrack(state: ExplorerState, lens: LensView): ExplorerState {
+  const lastLayer = state.data.session?.model.layers;
+  const answersDefault = state.ui.trackId === null && lens.track === null && lens.token === state.ui.token && lens.layer === lastLayer;
+  return answersDefault && lens.top.length > 0 ? { ...state, ui: { ...state.ui, trackId: lens.top[0].id } } : state;
 }
 
 function receiveSession(state: ExplorerState, session: SessionView, data: HostData): ExplorerState {

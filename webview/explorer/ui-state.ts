@@ -29,6 +29,8 @@ export function applyPatch(ui: UiState, patch: UiPatch): UiState {
   for (const [key, value] of Object.entries(patch)) {
     if (value !== undefined) (next as Record<string, unknown>)[key] = value;
   }
+  // Another chip tracks its own best guess unless the patch names a token to track.
+  if (patch.token !== undefined && patch.token !== ui.token && patch.trackId === undefined) next.trackId = null;
   return next;
 }
 
