@@ -48,7 +48,7 @@ const handlers: Handlers = {
   },
   analyze: async ({ sentence, settings, defaults }) => {
     if (!model || !tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
-    const next = await ExplorerSession.create(model, tokenizer, { sentence, settings, defaults: defaults && fitted(defaults, model) });
+    const next = await ExplorerSession.create(model, tokenizer, { sentence, settings, defaults });
     session?.dispose();
     session = next;
     return snapshot(next);
@@ -76,11 +76,6 @@ function current(): ExplorerSession {
 
 async function snapshot(of: ExplorerSession) {
   return { session: of.view(), projection: await of.projection() };
-}
-
-/** A preset's Layer/Head are GPT-2 small's; a smaller (test) model shows its own last layer/head instead. */
-function fitted(defaults: { layer: number; head: number }, of: Gpt2Model) {
-  return { layer: Math.min(defaults.layer, of.config.nLayer - 1), head: Math.min(defaults.head, of.config.nHead - 1) };
 }
 
 async function release(): Promise<void> {
