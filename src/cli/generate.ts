@@ -66,7 +66,8 @@ export async function generate(session: ExplorerSession, tokenizer: Gpt2Tokenize
 }
 
 function formatGeneration(generation: Generation): string {
-  const lines = [`Prompt (${generation.prompt_tokens.length} tokens), then the ${generation.generated.length} generated:`, ''];
+  const prompt = generation.prompt_tokens.map((token) => token.text).join('');
+  const lines = [`Prompt (${generation.prompt_tokens.length} tokens): ${quote(prompt)}`, '', `Generated (${generation.generated.length}), each with its probability when picked:`];
   generation.generated.forEach((token, i) => {
     lines.push(`  ${String(i + 1).padStart(4)}. ${quote(token.text).padEnd(18)} ${String(token.id).padStart(6)}  ${percent(token.prob)}`);
   });

@@ -18,6 +18,8 @@ Options:
 ${DECODING_USAGE}
 `;
 
+const SHOWN_ROWS = 25; // the readable table's length
+
 export interface Tally {
   counts: Record<string, number>;
   probs: Record<string, number>; // the drawn ids' probabilities under the distribution they were drawn from
@@ -57,9 +59,10 @@ export function roll(session: ExplorerSession, rolls: number): Tally {
 function formatTally(tally: Tally, rolls: number, tokenizer: Gpt2Tokenizer): string {
   const rows = Object.entries(tally.counts).sort(([a, n], [b, m]) => m - n || Number(a) - Number(b));
   const lines = [`${rolls} rolls, ${rows.length} different tokens`, `  ${'text'.padEnd(18)} ${'id'.padStart(6)}  ${'drawn'.padStart(7)}  ${'share'.padStart(7)}  ${'prob'.padStart(7)}`];
-  for (const [id, count] of rows) {
+  for (const [id, count] of rows.slice(0, SHOWN_ROWS)) {
     const text = quote(tokenizer.tokenText(Number(id))).padEnd(18);
     lines.push(`  ${text} ${id.padStart(6)}  ${String(count).padStart(7)}  ${percent(count / rolls)}  ${percent(tally.probs[id])}`);
   }
+  if (rows.length > SHOWN_ROWS) lines.push(`  … and ${rows.length - SHOWN_ROWS} more tokens drawn less often (--json lists them all)`);
   return lines.join('\n') + '\n';
 }
