@@ -22,23 +22,35 @@ export async function profile(context: CaseContext): Promise<CaseResult> {
   return result;
 }
 
-/** Runs: [analyze12 × (warmup + n)], [prompt of 12], [step × (warmup + n)]; the warm-ups are left out. */
+/** The profiled passes, in the order they run; each is run warm-up times untimed, then `runs` times. */
+interface ProfiledPass {
+  name: 'analyze12' | 'analyze128' | 'step';
+  feeds: () => Record<string, ort.Tensor>;
+  runs: number;
+}
+
 async function profilePasses(context: CaseContext, config: Gpt2Config, graph: Uint8Array, result: CaseResult): Promise<void> {
   for (const old of readdirSync(context.workDir).filter((name) => name.startsWith('profile-'))) rmSync(join(context.workDir, old));
   const prefix = join(context.workDir, `profile-${process.pid}`);
   const session = await ort.InferenceSession.create(graph, { ...engineOptions(context), enableProfiling: true, profileFilePrefix: prefix });
-  const [warmup, n] = [2, context.repeats];
-  for (let i = 0; i < warmup + n; i++) await session.run(graphFeeds(config, promptIds(12)));
-  const prompt = await session.run(graphFeeds(config, promptIds(12)));
-  for (let i = 0; i < warmup + n; i++) await session.run(graphFeeds(config, [NEXT_ID], prompt));
+  const warmup = 2;
+  const prompt = await session.run(graphFeeds(config, promptIds(12))); // run 0, left out
+  const passes: ProfiledPass[] = [
+    { name: 'analyze12', feeds: () => graphFeeds(config, promptIds(12)), runs: context.repeats },
+    { name: 'analyze128', feeds: () => graphFeeds(config, promptIds(128)), runs: Math.ceil(context.repeats / 2) },
+    { name: 'step', feeds: () => graphFeeds(config, [NEXT_ID], prompt), runs: context.repeats },
+  ];
+  for (const pass of passes) for (let i = 0; i < warmup + pass.runs; i++) await session.run(pass.feeds());
   await session.release(); // writes the profile
   const file = readdirSync(context.workDir).find((name) => name.startsWith(`profile-${process.pid}`));
   if (!file) throw new Error('ORT wrote no profile');
   const runs = kernelMsPerRun(join(context.workDir, file));
-  const analyze = meanOpMs(runs.slice(warmup, warmup + n));
-  const step = meanOpMs(runs.slice(warmup + n + 1 + warmup));
-  for (const [op, ms] of Object.entries(analyze)) result.values[`profile_analyze12_op_${op}_ms`] = ms;
-  for (const [op, ms] of Object.entries(step)) result.values[`profile_step_op_${op}_ms`] = ms;
+  let next = 1;
+  for (const pass of passes) {
+    const mean = meanOpMs(runs.slice(next + warmup, next + warmup + pass.runs));
+    next += warmup + pass.runs;
+    for (const [op, ms] of Object.entries(mean)) result.values[`profile_${pass.name}_op_${op}_ms`] = ms;
+  }
   result.notes.push(`ORT profile of our graph: bench/.models/${file}`);
 }
 

@@ -24,6 +24,7 @@ function rssMb(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
+
 export async function soak(context: CaseContext): Promise<CaseResult> {
   const result = emptyResult();
   const dir = await soakModel(context.workDir);
