@@ -1,0 +1,6 @@
+// Entry of the walkthrough view's bundle (dist/webview/walkthrough.js + walkthrough.css).
+import './walkthrough.css';
+import { render } from 'preact';
+import { Walkthrough } from './app';
+
+render(<Walkthrough />, document.getElementById('root')!);
