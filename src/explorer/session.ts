@@ -32,7 +32,6 @@ interface Frontier {
 
 export class ExplorerSession {
   private readonly config: Gpt2Config;
-  private readonly trace: Trace;
   private readonly lensReader: LogitLens;
   private readonly generatedTokens: GeneratedToken[] = [];
   private readonly coordinates: Float64Array[]; // per token: [L+1, 2] positions in the projection frame
@@ -47,12 +46,11 @@ export class ExplorerSession {
     private readonly tokenizer: Gpt2Tokenizer,
     private readonly sentence: SentenceView,
     private readonly prompt: { chips: TokenChip[]; truncated: number; frontier: Frontier; frame: ProjectionFrame },
-    trace: Trace,
+    private readonly trace: Trace, // every position so far: the prompt's, then one per generated token
     private readonly defaults: { layer: number; head: number },
     private settings: DecodingSettings,
   ) {
     this.config = model.config;
-    this.trace = trace;
     this.lensReader = new LogitLens(model, tokenizer, trace);
     this.current = prompt.frontier;
     this.coordinates = prompt.chips.map((_, t) => this.place(t));
@@ -85,7 +83,7 @@ export class ExplorerSession {
     const generated = this.generatedTokens.map(({ id, text }, i): TokenChip => ({ index: promptLength + i, id, text, generated: true, start: -1, end: -1 }));
     return {
       sentence: this.sentence,
-      tokens: [...this.prompt.chips, ...generated],
+      tokens: [...this.prompt.chips.map((chip) => ({ ...chip })), ...generated],
       promptLength,
       generated: this.generatedTokens.length,
       stop: this.stop(),
