@@ -1,6 +1,6 @@
-// The explorer webview on real data: the session worker (dist/session-worker.js) runs a small seeded
-// GPT-2-shaped model with the real tokenizer, and the page draws what it computes. Nothing is faked
-// but acquireVsCodeApi; the numbers are random-weight numbers, the shapes and the flow are real.
+// The explorer webview on the real host: the extension's ExplorerController answers the page, running
+// the session worker on a small seeded GPT-2-shaped model with the real tokenizer. Nothing is faked but
+// acquireVsCodeApi and VS Code's notifications; the numbers are random-weight numbers, the flow is real.
 
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
@@ -8,19 +8,19 @@ import { PRESETS } from '../../src/explorer/presets';
 import { testModel, TINY } from '../engine/models';
 import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
 import { unexpectedViolations } from './page-checks';
-import { WorkerBackend } from './worker-backend';
+import { ControllerBackend } from './controller-backend';
 
 const SHAPE = { nLayer: TINY.nLayer!, nHead: TINY.nHead!, nEmbd: TINY.nEmbd! }; // loads in a moment; dh = 12
 
-describe('explorer webview on a real session (test model)', () => {
+describe('explorer webview on the real controller and worker (test model)', () => {
   let browser: Browser;
   let server: PageServer;
-  let backend: WorkerBackend;
+  let backend: ControllerBackend;
   let explorer: ExplorerPage;
 
   before(async () => {
     const modelDir = await testModel(TINY);
-    [browser, server, backend] = await Promise.all([launchChromium(), servePages(), WorkerBackend.start(modelDir, [...PRESETS])]);
+    [browser, server, backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS)]);
   });
   after(async () => {
     await explorer?.page.context().close();
@@ -55,5 +55,6 @@ describe('explorer webview on a real session (test model)', () => {
 
     assert.deepEqual(unexpectedViolations(explorer.violations, explorer.loads()), []);
     assert.deepEqual(explorer.host.malformed, []);
+    assert.deepEqual(backend.ui.problems, [], 'the controller reported no problem');
   });
 });

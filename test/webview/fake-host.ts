@@ -7,6 +7,8 @@ import { ExplorerMessage, HostMessage, parseExplorerMessage } from '../../src/pr
 /** Turns one webview message into the host messages the real extension would post back. */
 export interface Backend {
   reply(message: ExplorerMessage): Promise<HostMessage[]>;
+  /** For a backend that also posts on its own (the real controller): where its messages go. */
+  attach?(post: (message: HostMessage) => Promise<void>): void;
 }
 
 export class FakeHost {
@@ -18,7 +20,9 @@ export class FakeHost {
   constructor(
     private readonly page: Page,
     private readonly backend: Backend | null,
-  ) {}
+  ) {
+    backend?.attach?.((message) => this.send(message).catch(() => undefined)); // the page may be closing
+  }
 
   async send(message: HostMessage | unknown): Promise<void> {
     await this.page.evaluate((data) => window.postMessage(data, '*'), message);

@@ -1,0 +1,51 @@
+// The page talks to the extension's own ExplorerController (src/extension/controller.ts) running a
+// real session worker: every message the webview posts goes to controller.receive, every message the
+// controller posts goes to the page. The only stand-in left is the VS Code surface (notifications).
+
+import { ExplorerController, type ControllerUi } from '../../src/extension/controller';
+import { DEFAULT_DECODING } from '../../src/extension/settings';
+import type { PresetView } from '../../src/explorer/views';
+import type { ExplorerMessage, HostMessage } from '../../src/protocol';
+import { workerBundle, WorkerSpawner } from '../extension/worker-harness';
+import type { Backend } from './fake-host';
+
+/** Keeps what the controller would have shown in VS Code's own UI, for the test to read. */
+class QuietUi implements ControllerUi {
+  readonly problems: string[] = [];
+  log = () => undefined;
+  problem = (message: string) => void this.problems.push(message);
+  note = () => undefined;
+  run = () => undefined;
+  progress = <T>(_title: string, task: () => Promise<T>) => task();
+}
+
+export class ControllerBackend implements Backend {
+  private post: (message: HostMessage) => Promise<void> = async () => undefined;
+  private constructor(
+    readonly controller: ExplorerController,
+    readonly ui: QuietUi,
+  ) {}
+
+  static async start(modelDir: string, presets: readonly PresetView[]): Promise<ControllerBackend> {
+    const spawner = new WorkerSpawner(await workerBundle());
+    const ui = new QuietUi();
+    const settings = { modelPath: modelDir, threads: 1, decoding: DEFAULT_DECODING, codeLensEnabled: true };
+    const controller = new ExplorerController({ spawnWorker: spawner.spawn, presets, settings: () => settings, storageDir: modelDir, ui });
+    const backend = new ControllerBackend(controller, ui);
+    controller.attachPanel((message) => void backend.post(message));
+    return backend;
+  }
+
+  attach(post: (message: HostMessage) => Promise<void>): void {
+    this.post = post;
+  }
+
+  async reply(message: ExplorerMessage): Promise<HostMessage[]> {
+    this.controller.receive(message);
+    return []; // the controller posts its answers itself, through attach
+  }
+
+  dispose(): Promise<void> {
+    return this.controller.dispose();
+  }
+}
