@@ -21,6 +21,7 @@ const PLAN: [string, number][] = [
   ['cold-start', 3],
   ['ours', 1],
   ['floor-node', 1],
+  ['floor-node-gemm', 1],
   ['profile', 1],
   ['graph-prepacked', 1],
   ['graph-hybrid', 1],

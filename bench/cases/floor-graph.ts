@@ -13,7 +13,10 @@ export interface FloorGraph {
   weightBytes: number; // bytes every run must read
 }
 
-export function buildFloorGraph({ config, source, bytes }: BenchWeights): FloorGraph {
+/** The blocks' products as MatMul (the issue's floor) or as Gemm without bias (the operator our graph runs). */
+export type FloorOp = 'MatMul' | 'Gemm';
+
+export function buildFloorGraph({ config, source, bytes }: BenchWeights, op: FloorOp = 'MatMul'): FloorGraph {
   const graph = new GraphBuilder();
   const shapes = gpt2TensorShapes(config);
   let weightBytes = 0;
@@ -26,11 +29,11 @@ export function buildFloorGraph({ config, source, bytes }: BenchWeights): FloorG
   let x = graph.input('x', 'float', [1, d]);
   for (let layer = 0; layer < config.nLayer; layer++) {
     const at = (suffix: string): string => `h.${layer}.${suffix}`;
-    const qkv = graph.op('MatMul', [x, weight(at('attn.c_attn.weight'))], {}, at('qkv')); // [1, 3d]
+    const qkv = graph.op(op, [x, weight(at('attn.c_attn.weight'))], {}, at('qkv')); // [1, 3d]
     const q = graph.op('Slice', [qkv, zero, end, axis], {}, at('q')); // [1, d]
-    const attn = graph.op('MatMul', [q, weight(at('attn.c_proj.weight'))], {}, at('attn')); // [1, d]
-    const fc = graph.op('MatMul', [attn, weight(at('mlp.c_fc.weight'))], {}, at('fc')); // [1, 4d]
-    x = graph.op('MatMul', [fc, weight(at('mlp.c_proj.weight'))], {}, at('mlp')); // [1, d]
+    const attn = graph.op(op, [q, weight(at('attn.c_proj.weight'))], {}, at('attn')); // [1, d]
+    const fc = graph.op(op, [attn, weight(at('mlp.c_fc.weight'))], {}, at('fc')); // [1, 4d]
+    x = graph.op(op, [fc, weight(at('mlp.c_proj.weight'))], {}, at('mlp')); // [1, d]
   }
   const logits = graph.op('Gemm', [x, weight('wte.weight')], { transB: 1 }, 'unembed'); // [1, V]
   graph.output('logits', logits, 'float', [1, V]);

@@ -5,12 +5,12 @@ import { join, resolve } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { time } from '../harness/stats';
-import { buildFloorGraph } from './floor-graph';
+import { buildFloorGraph, type FloorOp } from './floor-graph';
 import { loadOrtWeb } from './ort-web';
 import { openBenchWeights, WEIGHTS_FILE } from './weights';
 
-async function floorGraph(context: CaseContext) {
-  return buildFloorGraph(await openBenchWeights(context.modelDir));
+async function floorGraph(context: CaseContext, op: FloorOp = 'MatMul') {
+  return buildFloorGraph(await openBenchWeights(context.modelDir), op);
 }
 
 function input<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => T, width: number): T {
@@ -18,9 +18,11 @@ function input<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number
   return new Tensor('float32', data, [1, width]);
 }
 
-export async function floorNode(context: CaseContext): Promise<CaseResult> {
+/** The issue's floor (blocks as MatMul), or with `op` Gemm the same chain on our graph's operator. */
+export const floorNode = (op: FloorOp) => async (context: CaseContext): Promise<CaseResult> => {
   const result = emptyResult();
-  const graph = await floorGraph(context);
+  const graph = await floorGraph(context, op);
+  const name = op === 'MatMul' ? 'floor' : 'floor_gemm';
   const session = await ortNode.InferenceSession.create(graph.model, {
     intraOpNumThreads: context.threads,
     interOpNumThreads: 1,
@@ -29,12 +31,12 @@ export async function floorNode(context: CaseContext): Promise<CaseResult> {
     extra: { session: { model_external_initializers_file_folder_path: resolve(context.modelDir) } }, // as the engine does
   });
   const feeds = { x: input(ortNode.Tensor, 768) };
-  result.timings.floor_step = await time(() => session.run(feeds), { repeats: context.repeats * 4, warmup: 3 });
-  result.values.floor_weight_bytes = graph.weightBytes;
-  result.values.floor_bandwidth_gbs = graph.weightBytes / (result.timings.floor_step.median / 1000) / 1e9;
+  result.timings[`${name}_step`] = await time(() => session.run(feeds), { repeats: context.repeats * 4, warmup: 3 });
+  result.values[`${name}_weight_bytes`] = graph.weightBytes;
+  result.values[`${name}_bandwidth_gbs`] = graph.weightBytes / (result.timings[`${name}_step`].median / 1000) / 1e9;
   await session.release();
   return result;
-}
+};
 
 export const WASM_NOTE =
   'onnxruntime-web ran in Node from node_modules/onnxruntime-web/dist (ort-wasm-simd-threaded.wasm, no network),' +

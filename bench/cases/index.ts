@@ -11,7 +11,8 @@ import { soak } from './soak';
 import { wasm } from './wasm';
 
 export const CASES: Record<string, CaseRunner> = {
-  'floor-node': floorNode,
+  'floor-node': floorNode('MatMul'),
+  'floor-node-gemm': floorNode('Gemm'),
   'floor-wasm': floorWasm,
   'floor-int8': quantizedFloor(8),
   'floor-int4': quantizedFloor(4),
