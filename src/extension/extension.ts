@@ -13,8 +13,12 @@ import { ExplorerPanel } from './explorer-panel';
 import { readSettings, type ExtensionSettings } from './settings';
 import { createStatusBar } from './status-bar';
 import { VsCodeUi } from './vscode-ui';
+import { registerWalkthroughView } from './walkthrough-view';
 
 export type { ExplorerState } from './controller';
+
+/** The controller's dispose, set by activate for deactivate. */
+let stopController: (() => Promise<void>) | undefined;
 
 /** What activate returns: the integration tests and the walkthrough reach the controller through it. */
 export interface ExtensionApi {
@@ -23,34 +27,34 @@ export interface ExtensionApi {
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const output = vscode.window.createOutputChannel('GPT-2 Explorer');
-  const log = (line: string) => output.appendLine(`[${new Date().toISOString()}] ${line}`);
-  let settings = loadSettings(log);
-  const storageDir = join(context.globalStorageUri.fsPath, 'gpt2');
-  const commandsToRun = {
+  const ui = new VsCodeUi(output, {
     downloadModel: () => vscode.commands.executeCommand('gpt2Explorer.downloadModel'),
     importModel: () => vscode.commands.executeCommand('gpt2Explorer.importModel'),
     openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'gpt2Explorer'),
     reloadModel: (): Promise<void> => controller.reloadModel(),
-  };
+  });
+  const log = (line: string) => ui.log(line);
+  let settings = loadSettings(log);
+  const storageDir = join(context.globalStorageUri.fsPath, 'gpt2');
   const controller: ExplorerController = new ExplorerController({
     spawnWorker: () => new Worker(join(context.extensionPath, 'dist', 'session-worker.js')),
     presets: PRESETS,
     settings: () => settings,
     storageDir,
-    ui: new VsCodeUi(output, commandsToRun),
+    ui,
   });
   const codeLens = new PromptCodeLensProvider(() => settings.codeLensEnabled);
 
   context.subscriptions.push(
     output,
     codeLens,
-    { dispose: () => void controller.dispose() },
     // Registered at activation so VS Code can restore the panel after a window reload.
     vscode.window.registerWebviewPanelSerializer(ExplorerPanel.viewType, {
       deserializeWebviewPanel: async (panel) => void ExplorerPanel.revive(panel, context.extensionUri, controller),
     }),
     vscode.languages.registerCodeLensProvider(PROMPT_DOCUMENTS, codeLens),
     createStatusBar(controller),
+    registerWalkthroughView(context, controller, log),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('gpt2Explorer')) return;
       settings = loadSettings(log);
@@ -59,11 +63,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
     ...registerCommands({ extensionUri: context.extensionUri, controller, settings: () => settings, storageDir, log }),
   );
+  stopController = () => controller.dispose();
   return { controller };
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions: VS Code disposes it (the controller ends the worker).
+/**
+ * VS Code awaits this (it does not await disposables): the worker finishes the pass it is in and
+ * disposes its model, instead of being torn down mid-inference with the extension host.
+ */
+export function deactivate(): Promise<void> | undefined {
+  return stopController?.();
 }
 
 function loadSettings(log: (line: string) => void): ExtensionSettings {
