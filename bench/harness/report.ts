@@ -9,7 +9,7 @@ export interface ReportInput {
   loadBefore: Load;
   loadAfter: Load;
   notes: string[]; // what the cases said about how they ran
-  findings: string; // Markdown written by hand after looking at a run (bench/FINDINGS.md)
+  findings: string; // Markdown written by hand (bench/FINDINGS.md); {{figure_key}} is replaced by this run's value
   command: string;
 }
 
@@ -69,7 +69,7 @@ export function renderReport(input: ReportInput): string {
     quantizationSection(input.figures),
     soakSection(input.figures),
     notesSection(input.notes),
-    input.findings,
+    fillFigures(input.findings, input.figures),
   ].join('\n');
 }
 
@@ -276,4 +276,10 @@ function quantizationSection(figures: Figures): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** The hand-written findings quote this run's numbers: {{step_ms_median}} becomes e.g. "19.4". */
+function fillFigures(text: string, figures: Figures): string {
+  const format = (value: number) => value.toFixed(Math.abs(value) < 10 ? 2 : Math.abs(value) < 100 ? 1 : 0);
+  return text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => (key in figures ? format(figures[key]) : `(${key} not measured)`));
 }

@@ -59,6 +59,19 @@ export function deriveFigures(figures: Figures): void {
   ratio('wasm_floor_over_floor', 'wasm_floor_step_ms_median', 'floor_step_ms');
   ratio('ts_step_over_ours', 'ts_step_ms_median', 'forward_step12_ms_median');
   ratio('ts_analyze12_over_ours', 'ts_analyze12_ms_median', 'analyze12_ms_median');
+  ratio('floor_int8_speedup', 'floor_step_ms', 'floor_int8_step_ms_median');
+  ratio('floor_int4_speedup', 'floor_step_ms', 'floor_int4_step_ms_median');
+  ratio('wasm_step_over_floor_int8', 'wasm_step_ms_median', 'floor_int8_step_ms_median');
+  const difference = (name: string, minuend: string, subtrahend: string) => {
+    if (minuend in figures && subtrahend in figures) figures[name] = round(figures[minuend] - figures[subtrahend]);
+  };
+  difference('step_panel_requests_ms', 'step_ms_median', 'step_snapshot_ms_median');
+  difference('step_snapshot_over_forward_ms', 'step_snapshot_ms_median', 'forward_step12_ms_median');
+  for (const pass of ['step', 'analyze12', 'analyze128']) {
+    alias(`profile_${pass}_lm_head_ms`, `profile_${pass}_op_Gemm (lm_head)_ms`);
+    const kernels = Object.keys(figures).filter((key) => key.startsWith(`profile_${pass}_op_`));
+    if (kernels.length) figures[`profile_${pass}_kernels_ms`] = round(kernels.reduce((sum, key) => sum + figures[key], 0));
+  }
 }
 
 /** Six significant digits: enough for milliseconds and for probability differences of 1e-6. */
