@@ -40,6 +40,7 @@ export class ExplorerSession {
   private random!: SeededRandom;
   private tally: { counts: Map<number, number>; total: number; last: Candidate | null } = { counts: new Map(), total: 0, last: null };
   private disposed = false;
+  private queue: Promise<void> = Promise.resolve(); // the tail of step / sampleAppend / reset calls
 
   private constructor(
     private readonly model: Gpt2Model,
@@ -145,13 +146,8 @@ export class ExplorerSession {
   }
 
   /** Greedy: appends the most likely token. Once stopped, changes nothing. */
-  async step(): Promise<SessionView> {
-    this.checkOpen();
-    if (this.stop() === null) {
-      const [best] = bestKept(this.distribution, 1);
-      await this.append(best);
-    }
-    return this.view();
+  step(): Promise<SessionView> {
+    return this.advance(() => bestKept(this.distribution, 1)[0]);
   }
 
   /** One roll (or `times` rolls) from the current distribution, counted in the tally, not appended. */
@@ -169,10 +165,8 @@ export class ExplorerSession {
   }
 
   /** Rolls from the current distribution and appends the draw. Once stopped, changes nothing. */
-  async sampleAppend(): Promise<SessionView> {
-    this.checkOpen();
-    if (this.stop() === null) await this.append(drawToken(this.distribution, this.random.next()));
-    return this.view();
+  sampleAppend(): Promise<SessionView> {
+    return this.advance(() => drawToken(this.distribution, this.random.next()));
   }
 
   /** Steps (temperature 0) or samples and appends until a stop condition holds. */
@@ -192,18 +186,20 @@ export class ExplorerSession {
   }
 
   /** Back to the bare prompt, from the prompt pass kept since create; the seed starts over. */
-  async reset(): Promise<SessionView> {
-    this.checkOpen();
-    this.release(this.current);
-    this.current = this.prompt.frontier;
-    const promptLength = this.prompt.chips.length;
-    this.generatedTokens.length = 0;
-    this.coordinates.length = promptLength;
-    this.trace.truncate(promptLength);
-    this.lensReader.forgetFrom(promptLength);
-    this.reseed();
-    this.redraw();
-    return this.view();
+  reset(): Promise<SessionView> {
+    return this.serially(() => {
+      this.checkOpen();
+      this.release(this.current);
+      this.current = this.prompt.frontier;
+      const promptLength = this.prompt.chips.length;
+      this.generatedTokens.length = 0;
+      this.coordinates.length = promptLength;
+      this.trace.truncate(promptLength);
+      this.lensReader.forgetFrom(promptLength);
+      this.reseed();
+      this.redraw();
+      return this.view();
+    });
   }
 
   /** Frees the KV caches. The model is not this session's: it stays open. */
@@ -212,6 +208,25 @@ export class ExplorerSession {
     this.disposed = true;
     this.release(this.current);
     this.prompt.frontier.cache.dispose();
+  }
+
+  /** Picks a token (unless stopped) and appends it, after any append or reset still under way. */
+  private advance(pick: () => number): Promise<SessionView> {
+    return this.serially(async () => {
+      this.checkOpen();
+      if (this.stop() === null) await this.append(pick());
+      return this.view();
+    });
+  }
+
+  /** Runs `work` once everything queued before it has settled: overlapping calls act one after another. */
+  private serially<T>(work: () => Promise<T> | T): Promise<T> {
+    const turn = this.queue.then(work);
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined, // a failed turn does not block the next one; its caller gets the error
+    );
+    return turn;
   }
 
   /** Runs the new token through the model (one position, with the cache) and moves the frontier on. */

@@ -177,6 +177,16 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     assert.deepEqual(await s.generate(), first);
   });
 
+  it('overlapping Step, Sample & append and Reset calls run one after another', async function () {
+    const [a, b] = [await session(LESSON, { seed: 3 }), await session(LESSON, { seed: 3 })];
+    const together = await Promise.all([a.step(), a.sampleAppend(), a.step()]);
+    const apart = [await b.step(), await b.sampleAppend(), await b.step()];
+    assert.deepEqual(together, apart);
+    const [, afterReset] = await Promise.all([a.step(), a.reset()]);
+    assert.equal(afterReset.generated, 0);
+    assert.equal(a.projection().tokens, 12);
+  });
+
   it('projection: one frame for every layer, deterministic, finite, last token flagged, stable under Step', async function () {
     const s = await session();
     const before = s.projection();
