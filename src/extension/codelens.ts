@@ -2,7 +2,7 @@
 // gpt2Explorer.analyzeText on exactly that text, with where it came from so chips can select it.
 
 import * as vscode from 'vscode';
-import { findPrompts, promptDocumentKind } from './prompt-detection';
+import { findPrompts, promptDocumentKind, quotePrompt } from './prompt-detection';
 
 /** Documents that may hold prompts; promptDocumentKind decides for each one. */
 export const PROMPT_DOCUMENTS: vscode.DocumentSelector = [
@@ -42,8 +42,8 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
       const place: PromptPlace = { uri: document.uri.toString(), offsets: prompt.offsets };
       const shared = lines.filter((line) => line === lines[i]).length > 1; // VS Code shows them side by side
       return new vscode.CodeLens(new vscode.Range(at, at), {
-        title: shared ? `Explore with GPT-2: ${quote(prompt.text)}` : 'Explore with GPT-2',
-        tooltip: `Open the GPT-2 explorer on ${quote(prompt.text, 80)}`,
+        title: shared ? `Explore with GPT-2: ${quotePrompt(prompt.text)}` : 'Explore with GPT-2',
+        tooltip: `Open the GPT-2 explorer on ${quotePrompt(prompt.text, 80)}`,
         command: 'gpt2Explorer.analyzeText',
         arguments: [prompt.text, 'codelens', place],
       });
@@ -53,10 +53,4 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
   dispose(): void {
     this.changed.dispose();
   }
-}
-
-/** "Say hi to " → “Say hi to”, cut to `length` characters. */
-function quote(text: string, length = 24): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return `“${oneLine.length > length ? `${oneLine.slice(0, length - 1)}…` : oneLine}”`;
 }

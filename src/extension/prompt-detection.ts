@@ -64,3 +64,9 @@ function assignedName(text: string, start: number): string | undefined {
   const match = ASSIGNED_TO.exec(before);
   return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
 }
+
+/** A prompt on one line between quotes, cut to `length` characters: names a lens among several. */
+export function quotePrompt(text: string, length = 24): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return `“${oneLine.length > length ? `${oneLine.slice(0, length - 1)}…` : oneLine}”`;
+}

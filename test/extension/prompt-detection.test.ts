@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findPrompts, promptDocumentKind, type FoundPrompt } from '../../src/extension/prompt-detection';
+import { findPrompts, promptDocumentKind, quotePrompt, type FoundPrompt } from '../../src/extension/prompt-detection';
 import { findStringLiterals } from '../../src/extension/string-literals';
 
 const fixtures = join(__dirname, 'fixtures', 'prompts');
@@ -94,5 +94,11 @@ describe('CodeLens prompt detection', () => {
     assert.deepEqual(value('x = "line \\\ncontinued"', 'js'), ['line continued']);
     assert.deepEqual(value("x = 'unterminated\ny = 'ok'", 'js'), ['ok']);
     assert.deepEqual(value('bar"x" + rb"y"', 'python'), ['x', 'y']);
+  });
+
+  it('quotes a prompt on one line to name its lens', () => {
+    assert.equal(quotePrompt('Say hi to '), '“Say hi to”');
+    assert.equal(quotePrompt('You are a poet.\nWrite in rhyme.'), '“You are a poet. Write i…”');
+    assert.equal(quotePrompt('You are a poet.\nWrite in rhyme.', 80), '“You are a poet. Write in rhyme.”');
   });
 });
