@@ -83,14 +83,15 @@ function selectIn(uri: vscode.Uri, offsets: number[]): TextOrigin {
   };
 }
 
-/** Step, Sample and Reset act on the analyzed sentence; without one, the explorer opens to pick one. */
+/**
+ * Step, Sample and Reset act on the analyzed sentence. Without one, the explorer opens (a new panel
+ * starts on the lesson sentence by itself); a panel that was already open and empty gets a hint.
+ */
 async function withSession(controller: ExplorerController, open: () => void, act: () => Promise<void>): Promise<void> {
+  const wasOpen = ExplorerPanel.isOpen;
   open();
-  if (!controller.state.session) {
-    void vscode.window.showInformationMessage('Nothing is analyzed yet: pick a sentence in the explorer, or select text and run GPT-2: Analyze Selection.');
-    return;
-  }
-  await act();
+  if (controller.state.session) return act();
+  if (wasOpen) void vscode.window.showInformationMessage('Nothing is analyzed yet: pick a sentence in the explorer, or select text and run GPT-2: Analyze Selection.');
 }
 
 async function setTemperature(controller: ExplorerController, value: unknown): Promise<boolean> {
