@@ -3,6 +3,7 @@
 // generations with their probabilities, tallies, seeds, stops and error exits.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { argmax, softmax, topK } from '../../src/engine/logits';
@@ -13,6 +14,7 @@ import { chiSquare } from './chi-square';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = ['--import', 'tsx', join(ROOT, 'src', 'cli', 'cli.ts')];
+const BUILT = join(ROOT, 'dist', 'cli.js');
 const PROMPT = 'Zebras dream in\tgreyscale, 42 times';
 const V = 50257;
 
@@ -23,8 +25,12 @@ interface Run {
 }
 
 async function cli(...args: string[]): Promise<Run> {
+  return run(CLI, args);
+}
+
+async function run(entry: string[], args: string[]): Promise<Run> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...CLI, ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...entry, ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as Run;
@@ -137,6 +143,15 @@ describe('gpt2-explorer generate and sample', function () {
     const sampled = await cli('sample', '--model', model, '--n', '100', PROMPT);
     assert.equal(sampled.code, 0, sampled.stderr);
     assert.match(sampled.stdout, /^100 rolls, \d+ different tokens/);
+  });
+
+  it('the built bundle (dist/cli.js, when built) answers exactly as the source', async function () {
+    if (!existsSync(BUILT)) this.skip();
+    for (const args of [['generate', '--model', model, '--max-tokens', '4', '--seed', '8', '--json', PROMPT], ['sample', '--model', model, '--n', '300', '--json', PROMPT]]) {
+      const [source, built] = [await cli(...args), await run([BUILT], args)];
+      assert.equal(built.code, 0, built.stderr);
+      assert.equal(built.stdout, source.stdout);
+    }
   });
 
   it('usage mistakes exit 2 and a bad model folder exits 1, with the reason on stderr', async function () {
