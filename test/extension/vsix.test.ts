@@ -21,7 +21,7 @@ describe('VSIX package', () => {
   let files: string[];
 
   before(async function () {
-    for (const bundle of ['extension.js', 'session-worker.js', 'webview/explorer.js']) {
+    for (const bundle of ['extension.js', 'session-worker.js', 'webview/explorer.js', 'webview/walkthrough.js']) {
       assert.ok(existsSync(join(ROOT, 'dist', bundle)), `dist/${bundle} is missing: run npm run build first`);
     }
     dir = await mkdtemp(join(tmpdir(), 'gpt2-vsix-'));
@@ -43,6 +43,7 @@ describe('VSIX package', () => {
       'extension/dist/session-worker.js',
       'extension/dist/webview/explorer.js',
       'extension/dist/webview/explorer.css',
+      'extension/dist/webview/walkthrough.js',
       'extension/models/gpt2/tokenizer.json',
       'extension/models/gpt2/config.json',
       'extension/media/icons/gpt2.svg',
