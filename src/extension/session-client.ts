@@ -111,7 +111,16 @@ export class SessionClient {
     this.running = job;
     this.options.onBusy?.(true);
     const envelope: WorkerEnvelope = { id: job.id, request: job.request };
-    this.ensureWorker().postMessage(envelope);
+    try {
+      this.ensureWorker().postMessage(envelope);
+    } catch (error) {
+      // The thread could not even start (a missing bundle): this request fails, the next one tries again.
+      this.running = null;
+      const reason = `The GPT-2 worker could not start: ${error instanceof Error ? error.message : String(error)}`;
+      job.reject(new WorkerError('crashed', reason));
+      this.options.onCrash?.(reason);
+      this.pump();
+    }
   }
 
   private ensureWorker(): Worker {

@@ -141,6 +141,23 @@ describe('session worker and client (real worker, tiny model)', () => {
     await dying.dispose();
   });
 
+  it('fails a request whose worker cannot start, and tries again for the next one', async () => {
+    let attempts = 0;
+    const broken = new SessionClient({
+      spawn: () => {
+        attempts++;
+        throw new Error('no session-worker.js');
+      },
+    });
+    for (let i = 0; i < 2; i++) {
+      const error = await rejection(broken.request({ kind: 'step' }));
+      assert.equal(error.kind, 'crashed');
+      assert.match(error.message, /could not start: no session-worker\.js/);
+    }
+    assert.equal(attempts, 2);
+    assert.equal(broken.busy, false);
+  });
+
   it('ends the worker on dispose and refuses later requests', async () => {
     await loadAndAnalyze();
     const worker = spawner.last;
