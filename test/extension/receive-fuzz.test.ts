@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ExplorerController, type ControllerUi } from '../../src/extension/controller';
+import { receiveExplorerMessage } from '../../src/extension/explorer-messages';
 import { DEFAULT_DECODING } from '../../src/extension/settings';
 import * as lesson from '../webview/fixtures/lesson';
 import { explorerExamples, mutants } from './messages';
@@ -135,5 +136,18 @@ describe('explorer panel receive path, fuzzed', () => {
     assert.deepEqual(posted, [], 'nothing was answered');
     assert.equal(controller.state.model, 'none');
     await controller.dispose();
+  });
+
+  it('hands valid messages on, and logs a handler that throws or rejects instead of throwing', async () => {
+    const logged: string[] = [];
+    const handled: string[] = [];
+    assert.equal(receiveExplorerMessage({ type: 'step' }, { log: (line) => logged.push(line), handle: (message) => void handled.push(message.type) }), true);
+    assert.equal(receiveExplorerMessage({ type: 'reset' }, { log: (line) => logged.push(line), handle: () => { throw new Error('sync failure'); } }), true);
+    assert.equal(receiveExplorerMessage({ type: 'sample' }, { log: (line) => logged.push(line), handle: () => Promise.reject(new Error('async failure')) }), true);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(handled, ['step']);
+    assert.equal(logged.length, 2);
+    assert.match(logged[0], /Handling "reset" from the explorer view failed: Error: sync failure/);
+    assert.match(logged[1], /Handling "sample" from the explorer view failed: Error: async failure/);
   });
 });
