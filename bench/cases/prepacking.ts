@@ -38,7 +38,8 @@ export function prepackingCase(name: PrepackingVariant) {
     result.timings[`${name}_analyze12`] = await time(() => session.run(graphFeeds(config, promptIds(12))), { repeats, warmup: 2 });
     const prompt = await session.run(graphFeeds(config, promptIds(12)));
     result.timings[`${name}_step12`] = await time(() => session.run(graphFeeds(config, [NEXT_ID], prompt)), { repeats: repeats * 2, warmup: 2 });
-    const residual = new ort.Tensor('float32', new Float32Array(config.nEmbd).fill(0.5), [1, config.nEmbd]);
+    const rows = config.nLayer + 1; // the explorer reads a token at every layer at once
+    const residual = new ort.Tensor('float32', new Float32Array(rows * config.nEmbd).fill(0.5), [rows, config.nEmbd]);
     result.timings[`${name}_lens`] = await time(() => lensHead.run({ residual }), { repeats: repeats * 2, warmup: 2 });
     await Promise.all([session.release(), lensHead.release()]);
     return result;
