@@ -161,6 +161,10 @@ describe('explorer webview (browser)', () => {
     assert.ok(redAfter.pixels > 50, 'the last token is still drawn red');
     assert.ok(Math.hypot(redAfter.x - redBefore.x, redAfter.y - redBefore.y) > 20, `the red dot moved: ${JSON.stringify([redBefore, redAfter])}`);
     assert.ok(redAfter.pixels > (await colourBlob(page, '--vscode-charts-blue')).pixels / 11, 'the red dot is bigger than a blue one');
+    await page.locator('.scatter').scrollIntoViewIfNeeded(); // the mouse only reaches what is on screen
+    const canvas = (await page.locator('.scatter canvas').first().boundingBox())!;
+    await page.mouse.move(canvas.x + redAfter.x, canvas.y + redAfter.y); // the page's pixel ratio is 1
+    assert.equal(await page.locator('.scatter .tooltip').innerText(), '·is (token 12, id 318) at layer 12');
     await slider.focus();
     await page.keyboard.press('ArrowLeft');
     await scatterAt(page, 11);
