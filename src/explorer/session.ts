@@ -40,7 +40,7 @@ export class ExplorerSession {
   private random!: SeededRandom;
   private tally: { counts: Map<number, number>; total: number; last: Candidate | null } = { counts: new Map(), total: 0, last: null };
   private disposed = false;
-  private queue: Promise<void> = Promise.resolve(); // the tail of step / sampleAppend / reset calls
+  private queue: Promise<void> = Promise.resolve(); // the tail of step / sampleAppend / reset / lens calls
 
   private constructor(
     private readonly model: Gpt2Model,
@@ -83,7 +83,7 @@ export class ExplorerSession {
     const promptLength = this.prompt.chips.length;
     const generated = this.generatedTokens.map(({ id, text }, i): TokenChip => ({ index: promptLength + i, id, text, generated: true, start: -1, end: -1 }));
     return {
-      sentence: this.sentence,
+      sentence: { ...this.sentence },
       tokens: [...this.prompt.chips.map((chip) => ({ ...chip })), ...generated],
       promptLength,
       generated: this.generatedTokens.length,
@@ -138,11 +138,14 @@ export class ExplorerSession {
 
   /** The logit lens of `token` at `layer` (0 = embeddings .. L), tracking `trackId` across all layers. */
   lens(layer: number, token: number, trackId: number | null): Promise<LensView> {
-    this.checkOpen();
-    checkIndex('layer', layer, this.config.nLayer + 1);
-    this.checkToken(token);
-    if (trackId !== null) checkIndex('tracked token id', trackId, this.config.vocabSize);
-    return this.lensReader.read(layer, token, trackId);
+    // Queued with the appends and resets, so what it reads and caches belongs to the token still there.
+    return this.serially(() => {
+      this.checkOpen();
+      checkIndex('layer', layer, this.config.nLayer + 1);
+      this.checkToken(token);
+      if (trackId !== null) checkIndex('tracked token id', trackId, this.config.vocabSize);
+      return this.lensReader.read(layer, token, trackId);
+    });
   }
 
   /** Greedy: appends the most likely token. Once stopped, changes nothing. */

@@ -185,6 +185,14 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     const [, afterReset] = await Promise.all([a.step(), a.reset()]);
     assert.equal(afterReset.generated, 0);
     assert.equal(a.projection().tokens, 12);
+    // A lens read of token 12 queued before a reset and a new step reads the old token 12, and the
+    // cache does not hand it out for the new one.
+    await a.step();
+    const [old, , , fresh] = await Promise.all([a.lens(2, 12, null), a.reset(), a.sampleAppend(), a.lens(2, 12, null)]);
+    const full = await model.forward(ids(a));
+    full.cache.dispose();
+    assert.deepEqual(fresh.top.map((c) => c.id), topK(softmax(row(full.logits, 12, 50257)), 10));
+    assert.notDeepEqual(old.top, fresh.top, 'the step and the sampled token differ, so their lens readings do');
   });
 
   it('projection: one frame for every layer, deterministic, finite, last token flagged, stable under Step', async function () {
