@@ -61,6 +61,7 @@ export function deriveFigures(figures: Figures): void {
   ratio('ts_analyze12_over_ours', 'ts_analyze12_ms_median', 'analyze12_ms_median');
   ratio('floor_int8_speedup', 'floor_step_ms', 'floor_int8_step_ms_median');
   ratio('floor_int4_speedup', 'floor_step_ms', 'floor_int4_step_ms_median');
+  ratio('wasm_step_over_floor', 'wasm_step_ms_median', 'floor_step_ms');
   ratio('wasm_step_over_floor_int8', 'wasm_step_ms_median', 'floor_int8_step_ms_median');
   const difference = (name: string, minuend: string, subtrahend: string) => {
     if (minuend in figures && subtrahend in figures) figures[name] = round(figures[minuend] - figures[subtrahend]);
