@@ -32,7 +32,7 @@ export interface DecodingSettings {
 
 /** The next-token distribution at the last position, after temperature and top-k/top-p. */
 export interface NextTokenView {
-  top: Candidate[]; // the 10 most likely, best first; the first one is highlighted
+  top: Candidate[]; // the 10 most likely, best first (fewer when fewer are kept); the first one is highlighted
   kept: number; // how many tokens top-k/top-p left in play (V when both are off; 1 at temperature 0, greedy)
 }
 
