@@ -32,7 +32,7 @@ interface Hover {
 export function PositionsPanel({ projection, tokens, slider, onSlider }: PositionsProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const shown = useRef<Frame>(frameAt(projection, slider)); // what is on screen now, mid-glide included
+  const shown = useRef<Frame>(new Float64Array(0)); // what is on screen now, mid-glide included (set on create)
   const labels = useRef(tokens);
   const layer = useRef(slider); // read by the hover handler, which outlives renders
   const animation = useRef(0);
