@@ -319,6 +319,39 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
   });
 });
 
+describe('ExplorerSession greedy generation on other models and prompts', function () {
+  const shapes = [
+    { seed: 21, nLayer: 3, nHead: 2, nEmbd: 32, nPositions: 40 },
+    { seed: 22, nLayer: 1, nHead: 1, nEmbd: 16, nPositions: 32, dtype: 'f16' as const },
+  ];
+  const prompts = ['<|endoftext|>Once upon a time', 'naïve café — 東京 🚀', 'x'];
+
+  for (const shape of shapes) {
+    it(`agrees with the reference: L ${shape.nLayer}, H ${shape.nHead}, d ${shape.nEmbd}${shape.dtype ? `, ${shape.dtype}` : ''}`, async function () {
+      const dir = await testModel(shape);
+      const [model, tokenizer] = await Promise.all([Gpt2Model.load(dir, { threads: 1 }), Gpt2Tokenizer.fromModelDir(dir)]);
+      const reference = loadReferenceModel(dir);
+      try {
+        for (const prompt of prompts) {
+          const s = await ExplorerSession.create(model, tokenizer, options(prompt, { temperature: 0, maxNewTokens: 8 }));
+          const view = await s.generate();
+          s.dispose();
+          let pass = referenceForward(reference, tokenizer.encode(prompt).map((t) => t.id));
+          const expected: number[] = [];
+          for (let n = 0; n < 8; n++) {
+            expected.push(argmax(pass.logits.subarray(pass.logits.length - 50257)));
+            if (expected.at(-1) === EOS_ID) break;
+            pass = referenceForward(reference, [expected.at(-1)!], pass.past);
+          }
+          assert.deepEqual(view.tokens.slice(view.promptLength).map((t) => t.id), expected, JSON.stringify(prompt));
+        }
+      } finally {
+        await model.dispose();
+      }
+    });
+  }
+});
+
 /** The shown candidates expected at least 5 times in n draws (the rest is pooled by chiSquare). */
 function withEnoughDraws(shown: Map<number, number>, n: number): Map<number, number> {
   return new Map([...shown].filter(([, p]) => p * n >= 5));
