@@ -38,33 +38,47 @@ const PLAN: [string, number][] = [
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, soak: { type: 'boolean' } } });
   const modelDir = await ensureBenchModel(join(BENCH, '.models'));
-  const context: CaseContext = { modelDir, workDir: join(BENCH, '.models'), repeats: values.quick ? 2 : 10, threads: 2, profile: true };
+  const context: CaseContext = { modelDir, workDir: join(BENCH, '.models'), repeats: values.quick ? 2 : 10, threads: 2 };
   const only = values.soak ? ['soak'] : values.only?.split(',');
   const plan = PLAN.filter(([name]) => !only || only.includes(name));
   const machine = describeMachine();
   const loadBefore = currentLoad();
-  const runs = new Map<string, CaseResult[]>();
-  for (const [name, processes] of plan) {
-    for (let i = 0; i < processes; i++) {
-      console.log(`bench: ${name} (${i + 1}/${processes})`);
-      runs.set(name, [...(runs.get(name) ?? []), await runInChild(name, context)]);
-    }
-  }
+  const { runs, failures } = await runPlan(plan, context);
   const figures = foldCases(runs);
   deriveFigures(figures);
-  const notes = [...runs.values()].flat().flatMap((result) => result.notes);
-  writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify({ machine, load: { before: loadBefore, after: currentLoad() }, notes, ...sorted(figures) }, null, 2)}\n`);
+  const notes = [...failures, ...[...runs.values()].flat().flatMap((result) => result.notes)];
+  const loadAfter = currentLoad();
+  writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify({ machine, load: { before: loadBefore, after: loadAfter }, notes, ...sorted(figures) }, null, 2)}\n`);
   const report = renderReport({
     figures,
     machine,
     loadBefore,
-    loadAfter: currentLoad(),
+    loadAfter,
     notes,
     findings: readOptional(join(BENCH, 'FINDINGS.md')),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   });
   writeFileSync(join(BENCH, 'REPORT.md'), report);
   console.log(`bench: wrote bench/results.json and bench/REPORT.md`);
+  if (failures.length > 0) process.exitCode = 1; // the report is written, but the run is not complete
+}
+
+/** Runs each case in its fresh processes; a case that fails is reported, and the others still run. */
+async function runPlan(plan: [string, number][], context: CaseContext): Promise<{ runs: Map<string, CaseResult[]>; failures: string[] }> {
+  const runs = new Map<string, CaseResult[]>();
+  const failures: string[] = [];
+  for (const [name, processes] of plan) {
+    for (let i = 0; i < processes; i++) {
+      console.log(`bench: ${name} (${i + 1}/${processes})`);
+      try {
+        runs.set(name, [...(runs.get(name) ?? []), await runInChild(name, context)]);
+      } catch (error) {
+        console.error(error);
+        failures.push(`**Case ${name} failed**: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      }
+    }
+  }
+  return { runs, failures };
 }
 
 function sorted(figures: Figures): Figures {

@@ -11,7 +11,7 @@ import { NEXT_ID, promptIds } from './prompts';
 const dispose = (result: { cache: KvCache }) => result.cache.dispose();
 
 /** Weights file → session ready, in a fresh process. */
-export async function loadTimed(context: CaseContext, result: CaseResult): Promise<Gpt2Model> {
+async function loadTimed(context: CaseContext, result: CaseResult): Promise<Gpt2Model> {
   const start = performance.now();
   const model = await Gpt2Model.load(context.modelDir, { threads: context.threads, optimization: 'all' });
   result.timings.cold_start = once(performance.now() - start);
@@ -30,7 +30,7 @@ export async function coldStart(context: CaseContext): Promise<CaseResult> {
 }
 
 /** Prompt passes with every output, and single-token steps continuing a cache of 12 and 200. */
-export async function timeForwards(model: Gpt2Model, context: CaseContext, result: CaseResult): Promise<void> {
+async function timeForwards(model: Gpt2Model, context: CaseContext, result: CaseResult): Promise<void> {
   const { repeats } = context;
   result.timings.analyze12 = await time(() => model.forward(promptIds(12)), { repeats, warmup: 2, after: dispose });
   result.timings.analyze128 = await time(() => model.forward(promptIds(128)), { repeats: Math.ceil(repeats / 2), after: dispose });

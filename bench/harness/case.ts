@@ -12,7 +12,6 @@ export interface CaseContext {
   workDir: string; // scratch space for graphs and profiles (gitignored)
   repeats: number; // timed runs of fast operations; slow peers scale this down
   threads: number;
-  profile: boolean; // write ORT profiles where the case supports it
 }
 
 export type CaseRunner = (context: CaseContext) => Promise<CaseResult>;
