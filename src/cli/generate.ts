@@ -1,11 +1,11 @@
 // `generate`: the decoding loop from the command line — pick a token, append it, run the model
 // again, until <|endoftext|>, --max-tokens or the end of the context.
 import type { Gpt2Tokenizer } from '../engine/tokenizer';
-import { ExplorerSession } from '../explorer/session';
+import type { ExplorerSession } from '../explorer/session';
 import type { StopReason } from '../explorer/views';
 import { integer, parse } from './args';
 import type { Command } from './command';
-import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, openModel, percent, promptArgument, quote } from './decoding-options';
+import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, percent, promptArgument, quote, withSession } from './session-command';
 
 const usage = `Usage: gpt2-explorer generate --model DIR [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] PROMPT
 
@@ -38,18 +38,10 @@ export const command: Command = {
     const args = parse(argv, { ...DECODING_OPTIONS, 'max-tokens': { type: 'string' } });
     const settings = { ...decodingSettings(args), maxNewTokens: integer(args, 'max-tokens', 10, 1, 1_000_000) };
     const text = promptArgument(args);
-    const { model, tokenizer } = await openModel(args);
-    try {
-      const session = await ExplorerSession.create(model, tokenizer, { sentence: { id: 'cli', text, source: 'custom' }, settings });
-      try {
-        const generation = await generate(session, tokenizer);
-        return args.values.json === true ? generation : formatGeneration(generation);
-      } finally {
-        session.dispose();
-      }
-    } finally {
-      await model.dispose();
-    }
+    return withSession(args, text, settings, async (session, tokenizer) => {
+      const generation = await generate(session, tokenizer);
+      return args.values.json === true ? generation : formatGeneration(generation);
+    });
   },
 };
 

@@ -1,10 +1,10 @@
 // `sample`: roll the prompt's next token N times without appending (the lesson's Sample button)
 // and count what came up, next to each drawn token's probability.
 import type { Gpt2Tokenizer } from '../engine/tokenizer';
-import { ExplorerSession } from '../explorer/session';
+import type { ExplorerSession } from '../explorer/session';
 import { integer, parse, required } from './args';
 import type { Command } from './command';
-import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, openModel, percent, promptArgument, quote } from './decoding-options';
+import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, percent, promptArgument, quote, withSession } from './session-command';
 
 const usage = `Usage: gpt2-explorer sample --model DIR --n N [--seed S] [--temperature T] [--top-k K] [--top-p P] [--json] PROMPT
 
@@ -34,18 +34,10 @@ export const command: Command = {
     required(args, 'n');
     const rolls = integer(args, 'n', 0, 1, 10_000_000);
     const text = promptArgument(args);
-    const { model, tokenizer } = await openModel(args);
-    try {
-      const session = await ExplorerSession.create(model, tokenizer, { sentence: { id: 'cli', text, source: 'custom' }, settings });
-      try {
-        const tally = roll(session, rolls);
-        return args.values.json === true ? tally : formatTally(tally, rolls, tokenizer);
-      } finally {
-        session.dispose();
-      }
-    } finally {
-      await model.dispose();
-    }
+    return withSession(args, text, settings, (session, tokenizer) => {
+      const tally = roll(session, rolls);
+      return args.values.json === true ? tally : formatTally(tally, rolls, tokenizer);
+    });
   },
 };
 

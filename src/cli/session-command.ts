@@ -1,6 +1,8 @@
-// The options `generate` and `sample` share: the model folder, the prompt and how tokens are picked.
+// What `generate` and `sample` share: the model folder, the prompt, how tokens are picked, and an
+// explorer session on them that is freed whatever happens.
 import { Gpt2Model } from '../engine/model';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
+import { ExplorerSession } from '../explorer/session';
 import type { DecodingSettings } from '../explorer/views';
 import { integer, number, required, UsageError, type Options, type ParsedArgs } from './args';
 
@@ -37,12 +39,22 @@ export function promptArgument(args: ParsedArgs): string {
   return prompt;
 }
 
-/** Loads --model's tokenizer and model; the caller disposes the model. */
-export async function openModel(args: ParsedArgs): Promise<{ model: Gpt2Model; tokenizer: Gpt2Tokenizer }> {
+/** Opens --model, starts a session on `prompt` with `settings`, runs `work`, then frees the session and the model. */
+export async function withSession<T>(args: ParsedArgs, prompt: string, settings: Partial<DecodingSettings>, work: (session: ExplorerSession, tokenizer: Gpt2Tokenizer) => Promise<T> | T): Promise<T> {
   const dir = required(args, 'model');
   const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);
   const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
-  return { model: await Gpt2Model.load(dir, { threads }), tokenizer };
+  const model = await Gpt2Model.load(dir, { threads });
+  try {
+    const session = await ExplorerSession.create(model, tokenizer, { sentence: { id: 'cli', text: prompt, source: 'custom' }, settings });
+    try {
+      return await work(session, tokenizer);
+    } finally {
+      session.dispose();
+    }
+  } finally {
+    await model.dispose();
+  }
 }
 
 /** JSON quoting shows leading spaces, newlines and tabs in token texts. */
