@@ -68,6 +68,7 @@ export async function timeExplorer(model: Gpt2Model, tokenizer: Gpt2Tokenizer, c
 /** Steps from the same prompt (a Reset before each, untimed): the snapshot alone, then with the panel's requests. */
 async function timeSteps(session: ExplorerSession, suffix: string, context: CaseContext, result: CaseResult): Promise<void> {
   const view = session.view();
+  result.values[`analysis_message${suffix}_bytes`] = sessionMessage(session).length;
   const selected = { token: view.promptLength - 1, trackId: view.next.top[0].id };
   const options = { repeats: context.repeats * 2, warmup: 2, before: () => session.reset().then(() => undefined) };
   result.timings[`step_snapshot${suffix}`] = await time(async () => (await session.step(), sessionMessage(session)), options);
@@ -79,7 +80,6 @@ async function timeSteps(session: ExplorerSession, suffix: string, context: Case
 async function timeViews(session: ExplorerSession, context: CaseContext, result: CaseResult): Promise<void> {
   const { repeats } = context;
   const tokens = session.view().tokens.length;
-  result.values.analysis_message_bytes = sessionMessage(session).length;
   let token = 0; // the lens keeps what it read per token: a new token each run reads through the lens head
   result.timings.lens = await time(() => session.lens(DEFAULTS.layer, token++, null), { repeats: tokens - 1, warmup: 1 });
   const trackId = session.view().next.top[0].id;
