@@ -25,6 +25,7 @@ export async function coldStart(context: CaseContext): Promise<CaseResult> {
   const start = performance.now();
   (await model.forward(promptIds(12))).cache.dispose();
   result.timings.first_analyze12 = once(performance.now() - start);
+  result.notes.push('Cold starts ran with model.safetensors in the OS page cache (the bench reads it before): a first start after boot also waits for the disk.');
   await model.dispose();
   return result;
 }
