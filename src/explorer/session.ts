@@ -172,9 +172,9 @@ export class ExplorerSession {
     return this.advance(() => drawToken(this.distribution, this.random.next()));
   }
 
-  /** Steps (temperature 0) or samples and appends until a stop condition holds. */
+  /** Samples and appends until a stop condition holds (greedy at temperature 0, where one token keeps all the mass). */
   async generate(): Promise<SessionView> {
-    while (this.stop() === null) await (this.settings.temperature === 0 ? this.step() : this.sampleAppend());
+    while (this.stop() === null) await this.sampleAppend();
     return this.view();
   }
 
