@@ -4,13 +4,16 @@
 // is stopped by its pid.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ROOT } from '../integration/build';
+import { writeSettings } from '../integration/environment';
+
+export { ROOT };
 
 const run = promisify(execFile);
-export const ROOT = resolve(__dirname, '..', '..');
 const INSTALL_DIR = join(ROOT, '.cache', 'code-server');
 const INSTALL_SCRIPT = process.env.CODE_SERVER_INSTALLER ?? '/work/shared/tools/install-code-server.sh';
 export const CODE_SERVER = join(INSTALL_DIR, 'node_modules', '.bin', 'code-server');
@@ -40,13 +43,11 @@ export interface Profile {
   extensionsDir: string;
 }
 
-/** A fresh user-data and extensions folder under `dir`, with settings.json written. */
-export function makeProfile(dir: string, settings: Record<string, unknown>): Profile {
+/** A fresh user-data and extensions folder under `dir`, its settings pointing at the model in `modelDir`. */
+export function makeProfile(dir: string, modelDir: string): Profile {
   const profile = { userDataDir: join(dir, 'user-data'), extensionsDir: join(dir, 'extensions') };
-  mkdirSync(join(profile.userDataDir, 'User'), { recursive: true });
   mkdirSync(profile.extensionsDir, { recursive: true });
-  const base = { 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'extensions.autoCheckUpdates': false, 'telemetry.telemetryLevel': 'off' };
-  writeFileSync(join(profile.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...base, ...settings }, null, 2));
+  writeSettings(profile.userDataDir, modelDir);
   return profile;
 }
 

@@ -3,7 +3,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { ROOT } from './code-server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,9 +32,20 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** The content frame of the webview whose outer frame carries `title` (a panel's or a view's title). */
-export function webview(page: Page, title: string): FrameLocator {
-  return page.frameLocator(`iframe.webview.ready[title="${title}"]`).frameLocator('iframe#active-frame');
+/**
+ * The content frame of the webview that shows `selector`. A webview is two nested iframes
+ * (iframe.webview → iframe#active-frame); several can be open, so each content frame is asked.
+ */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame.name() !== 'active-frame') continue; // Playwright names a frame by its id when it has no name
+      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview shows ${selector} after ${timeoutMs / 1000} s`);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -1,0 +1,150 @@
+// GPT-2 Explorer in a real VS Code: code-server 4.100.3 with the packaged VSIX installed, driven by
+// Debian's Chromium, on a tiny generated test model. A user selects the lesson sentence, runs Analyze
+// Selection from the editor's context menu, steps, and presses a walkthrough button. Then the integration
+// suite (test/integration) runs inside code-server's extension host, as @vscode/test-electron would run it.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { buildIntegrationSuite } from '../integration/build';
+import { assertBuilt, makeTestModel } from '../integration/environment';
+import { CodeServer, ensureCodeServer, installExtension, makeProfile, ROOT } from './code-server';
+import { launchChromium, openWorkbench, screenshot, webviewFrame } from './workbench';
+
+const run = promisify(execFile);
+const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is';
+
+describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function () {
+  this.timeout(600_000);
+  const scratch = mkdtempSync(join(tmpdir(), 'gpt2-e2e-'));
+  const workspace = join(scratch, 'workspace');
+  let modelDir = '';
+  let browser: Browser | null = null;
+  const servers: CodeServer[] = [];
+
+  before(async function () {
+    this.timeout(900_000); // a first run installs code-server (about two minutes on these machines)
+    assertBuilt();
+    await ensureCodeServer();
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'lesson.txt'), LESSON_SENTENCE);
+    modelDir = await makeTestModel(join(scratch, 'model'));
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await Promise.all(servers.map((server) => server.stop()));
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  /** Runs `body`; on failure the error carries code-server's log tail and a screenshot is kept. */
+  async function withDiagnostics(server: CodeServer, page: Page, name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (error) {
+      const shot = await screenshot(page, `${name}-failure`).catch(() => 'none');
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${message}\n\nScreenshot: ${shot}\ncode-server log (tail):\n${server.logTail()}`);
+    }
+  }
+
+  async function startServer(profileName: string): Promise<CodeServer> {
+    const profile = makeProfile(join(scratch, profileName), modelDir);
+    if (profileName === 'user') {
+      const vsix = join(scratch, 'gpt2-explorer.vsix');
+      await run(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+      await installExtension(profile, vsix);
+    }
+    const server = await CodeServer.start(profile, workspace);
+    servers.push(server);
+    return server;
+  }
+
+  it('analyzes the selected lesson sentence from the context menu, steps, and runs a walkthrough step', async () => {
+    const server = await startServer('user');
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+    await withDiagnostics(server, page, 'vscode', async () => {
+      await openWorkbench(page, server.url(workspace));
+      const explorer = await analyzeFromContextMenu(page);
+      await screenshot(page, 'vscode-analyze');
+      await stepOnce(page, explorer);
+      await screenshot(page, 'vscode-step');
+      await runWalkthroughStep(page, explorer);
+      await screenshot(page, 'vscode-walkthrough');
+      keepScreenshot('vscode-walkthrough');
+    });
+  });
+
+  it('passes the integration suite inside code-server\'s extension host', async () => {
+    const suite = await buildIntegrationSuite();
+    const server = await startServer('development');
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+    const log: string[] = [];
+    const exitCode = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
+    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => void log.push(args.map(String).join(' ')));
+    const payload: [string, string][] = [
+      ['extensionDevelopmentPath', server.remoteUri(ROOT)],
+      ['extensionTestsPath', server.remoteUri(suite)],
+    ];
+    await page.goto(server.url(workspace, payload));
+    const code = await Promise.race([exitCode, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 300_000))]);
+    const report = log.join('\n');
+    assert.notEqual(code, -1, `the suite did not finish within 5 minutes:\n${report}\ncode-server log (tail):\n${server.logTail()}`);
+    assert.match(report, /passing/, `no mocha report came back:\n${report}\n${server.logTail()}`);
+    assert.equal(code, 0, `integration tests failed:\n${report}`);
+  });
+});
+
+/** Opens lesson.txt, selects all of it and picks GPT-2's Analyze Selection from the editor's context menu. */
+async function analyzeFromContextMenu(page: Page): Promise<Frame> {
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'lesson.txt' }).click();
+  const text = page.locator('.monaco-editor .view-lines');
+  await text.waitFor();
+  await text.click();
+  await page.keyboard.press('Control+A');
+  await text.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Analyze Selection' }).click();
+  const explorer = await webviewFrame(page, '.chip');
+  await waitFor(explorer, '.chip', 12, 'the 12 token chips of the lesson sentence');
+  return explorer;
+}
+
+/** Presses Step on the Generation tab: the counter reads 1 / 10 and a 13th, blue chip appears. */
+async function stepOnce(page: Page, explorer: Frame): Promise<void> {
+  await explorer.locator('#tab-generation').click();
+  await explorer.getByRole('button', { name: /^Step/ }).click();
+  await explorer.locator('.counter', { hasText: '1 / 10 tokens generated' }).waitFor();
+  await explorer.locator('#tab-tokens').click();
+  await waitFor(explorer, '.chip', 13, 'a 13th chip after Step');
+  assert.equal(await explorer.locator('.chip--generated').count(), 1, 'exactly one generated (blue) chip');
+  assert.match((await explorer.locator('.chip').nth(12).getAttribute('class')) ?? '', /chip--generated/, 'the new chip is the last one');
+  await page.waitForTimeout(300); // let the bars settle for the screenshot
+}
+
+/** Opens the GPT-2 side panel, goes to "Step three more times" and presses its button. */
+async function runWalkthroughStep(page: Page, explorer: Frame): Promise<void> {
+  await page.locator('.activitybar .action-item a[aria-label^="GPT-2 Explorer"]').click();
+  const lesson = await webviewFrame(page, '.steps');
+  await lesson.getByRole('button', { name: /Step three more times/ }).click();
+  await lesson.locator('button[data-step="loop"]').click();
+  await explorer.locator('.counter', { hasText: '4 / 10 tokens generated' }).waitFor();
+  await lesson.locator('.step--done', { hasText: 'Step three more times' }).waitFor();
+}
+
+async function waitFor(frame: Frame, selector: string, count: number, what: string): Promise<void> {
+  try {
+    await frame.waitForFunction(([css, n]) => document.querySelectorAll(css as string).length === n, [selector, count] as const, { timeout: 60_000 });
+  } catch {
+    throw new Error(`expected ${what} (${count} × ${selector}), found ${await frame.locator(selector).count()}`);
+  }
+}
+
+/** Keeps one good screenshot of the real VS Code for the README (run with UPDATE_SCREENSHOTS=1). */
+function keepScreenshot(name: string): void {
+  if (process.env.UPDATE_SCREENSHOTS) copyFileSync(join(ROOT, 'test-results', `${name}.png`), join(ROOT, 'media', 'screenshots', `${name}.png`));
+}
