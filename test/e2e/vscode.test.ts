@@ -107,8 +107,13 @@ async function analyzeFromContextMenu(page: Page): Promise<Frame> {
   await text.waitFor();
   await text.click();
   await page.keyboard.press('Control+A');
+  // The extension activates on plain text; its status bar item says it is there (and its menus with it).
+  await page.locator('.statusbar-item', { hasText: 'GPT-2' }).first().waitFor({ timeout: 60_000 });
   await text.click({ button: 'right' });
-  await page.getByRole('menuitem', { name: 'Analyze Selection' }).click();
+  // The menu closes while its item is being clicked, which Playwright takes for a detached element and
+  // retries: point at the item and press Enter instead.
+  await page.getByRole('menuitem', { name: 'Analyze Selection' }).hover();
+  await page.keyboard.press('Enter');
   const explorer = await webviewFrame(page, '.chip');
   await waitFor(explorer, '.chip', 12, 'the 12 token chips of the lesson sentence');
   return explorer;

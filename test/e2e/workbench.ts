@@ -34,13 +34,13 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
 
 /**
  * The content frame of the webview that shows `selector`. A webview is two nested iframes
- * (iframe.webview → iframe#active-frame); several can be open, so each content frame is asked.
+ * (iframe.webview → iframe#active-frame); several can be open, so every frame is asked.
  */
 export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      if (frame.name() !== 'active-frame') continue; // Playwright names a frame by its id when it has no name
+      if (frame === page.mainFrame()) continue;
       if (await frame.locator(selector).count().catch(() => 0)) return frame;
     }
     await page.waitForTimeout(250);

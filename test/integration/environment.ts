@@ -32,6 +32,7 @@ export function writeSettings(userDataDir: string, modelDir: string): void {
     'security.workspace.trust.enabled': false,
     'extensions.autoCheckUpdates': false,
     'telemetry.telemetryLevel': 'off',
+    'remote.autoForwardPorts': false, // other processes' ports would raise notifications over the UI
     'gpt2Explorer.modelPath': modelDir,
   };
   for (const scope of ['User', 'Machine']) {
