@@ -102,6 +102,19 @@ describe('explorer controller (real worker, tiny model)', () => {
     assert.deepEqual(ui.notes, [`GPT-2 reads at most 64 tokens: the first ${session.truncated} tokens of the text were cut, the last 64 analyzed.`]);
   });
 
+  it('keeps the last 200,000 characters of a huge text, and still selects the right ones in the editor', async () => {
+    const huge = `${'x'.repeat(10)}${' word'.repeat(40_000)}`; // 200,010 characters
+    const selected: [number, number][] = [];
+    assert.equal(await controller.analyze(huge, 'selection', { select: (start, end) => selected.push([start, end]) }), true);
+    assert.match(ui.notes[0], /The text has 200,010 characters; only its last 200,000 were sent to GPT-2\./);
+    assert.match(ui.notes[1], /the first \d+ tokens of the text were cut, the last 64 analyzed/);
+    const first = controller.state.session!.tokens[0];
+    controller.receive({ type: 'revealToken', index: 0 });
+    await until(() => selected.length === 1);
+    assert.deepEqual(selected, [[first.start + 10, first.end + 10]], 'offsets in the full text');
+    assert.equal(huge.slice(selected[0][0], selected[0][1]), first.text);
+  });
+
   it('counts Sample rolls and forwards UI changes once the panel listens', async () => {
     await controller.choosePreset(lesson.presets[0]);
     controller.applyUi({ tab: 'generation' }); // before `ready`: kept
