@@ -1,19 +1,19 @@
 // The explorer's brain on the host side: it owns the session worker (through SessionClient), the
-// model's state, the current session and the last UI state the webview echoed. Commands and the panel
+// model (through ModelKeeper), the current session and the last UI state the webview echoed. Commands and the panel
 // call it; it answers the panel with protocol messages and tells everyone else through
 // onDidChangeState (the walkthrough marks lesson steps done from it). No `vscode` import at run time:
 // the notifications, progress and editor selections it needs come in through ControllerUi.
 
 import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { DecodingSettings, ModelInfo, PresetView, SentenceView, SessionView } from '../explorer/views';
+import type { DecodingSettings, PresetView, SentenceView, SessionView } from '../explorer/views';
 import type { RequestOf, SessionSnapshot, WorkerRequestKind, WorkerResults } from '../explorer/worker-protocol';
 import type { ExplorerMessage, HostMessage, ModelState, UiPatch, UiState } from '../protocol';
 import { emptyTextProblem, type TextSource } from './command-args';
 import { Emitter } from './emitter';
 import { receiveExplorerMessage } from './explorer-messages';
-import { explainFailure, panelAction, MODEL_ACTIONS, type Failure, type UserAction } from './failures';
-import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './model-location';
+import { explainFailure, panelAction, type Failure, type UserAction } from './failures';
+import { ModelKeeper } from './model-keeper';
 import { SessionClient } from './session-client';
 import { decodingChanges, type ExtensionSettings } from './settings';
 
@@ -69,11 +69,7 @@ export class ExplorerController {
   /** Fires after the model state, the session, the UI echo or the tally changed. */
   readonly onDidChangeState: vscode.Event<ExplorerState> = this.changed.event;
 
-  private model: ModelState = 'none';
-  private detail = ''; // the status line's extra words after the state (the panel shows the model's name and errors itself)
-  private info: ModelInfo | null = null;
-  private loaded: { dir: string; threads: number; file: FileFingerprint } | null = null;
-  private loading: Promise<boolean> | null = null;
+  private readonly model: ModelKeeper;
   private snapshot: SessionSnapshot | null = null;
   private sentence: Sentence | null = null;
   private ui: UiState | null = null;
@@ -91,10 +87,18 @@ export class ExplorerController {
       onBusy: (busy) => this.postStatus(busy),
       onCrash: (reason) => void this.recoverFromCrash(reason),
     });
+    this.model = new ModelKeeper({
+      client: this.client,
+      settings: ports.settings,
+      storageDir: ports.storageDir,
+      ui: ports.ui,
+      changed: () => (this.postStatus(this.client.busy), this.fire()),
+      report: (failure) => this.report(failure),
+    });
   }
 
   get state(): ExplorerState {
-    return { model: this.model, session: this.snapshot?.session ?? null, ui: this.ui, tallyTotal: this.tallyTotal };
+    return { model: this.model.state, session: this.snapshot?.session ?? null, ui: this.ui, tallyTotal: this.tallyTotal };
   }
 
   get presets(): readonly PresetView[] {
@@ -107,7 +111,7 @@ export class ExplorerController {
   }
 
   get modelName(): string | null {
-    return this.info?.name ?? null;
+    return this.model.info?.name ?? null;
   }
 
   // ——— the panel ———
@@ -124,11 +128,10 @@ export class ExplorerController {
     this.panelReadyYet = false;
     this.pendingUi = {};
     await this.client.stop();
-    this.loaded = null;
     this.snapshot = null;
     this.sentence = null;
     this.tallyTotal = 0;
-    this.setModel('none');
+    this.model.forget('none');
   }
 
   /** The panel's receive path: checks, logs and never throws. */
@@ -232,9 +235,9 @@ export class ExplorerController {
 
   /** Loads the model again (after it was replaced, or a failure) and re-analyzes the current sentence. */
   async reloadModel(): Promise<void> {
-    this.loaded = null;
+    this.model.forget();
     const sentence = this.sentence;
-    if (!(await this.ensureModel())) return;
+    if (!(await this.model.ensure())) return;
     if (sentence) await this.start(sentence);
     else if (this.panel && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
   }
@@ -245,7 +248,7 @@ export class ExplorerController {
     const previous = this.applied;
     this.applied = next;
     const modelMoved = next.modelPath !== previous.modelPath || next.threads !== previous.threads;
-    if (modelMoved && (this.loaded || this.panel)) return this.reloadModel();
+    if (modelMoved && (this.model.dir || this.panel)) return this.reloadModel();
     const patch = decodingChanges(previous.decoding, next.decoding);
     if (Object.keys(patch).length > 0) await this.setDecoding(patch);
   }
@@ -294,11 +297,12 @@ export class ExplorerController {
 
   /** Runs one request after making sure the model is there; failures are explained, never thrown. */
   private async request<K extends WorkerRequestKind>(request: RequestOf<K>): Promise<WorkerResults[K] | null> {
-    if (!(await this.ensureModel())) return null;
+    if (!(await this.model.ensure())) return null;
     try {
       return await this.client.request(request);
     } catch (error) {
-      this.fail(explainFailure(error, this.loaded?.dir ?? null));
+      const failure = explainFailure(error, this.model.dir);
+      if (failure) this.report(failure);
       return null;
     }
   }
@@ -309,53 +313,14 @@ export class ExplorerController {
     this.sentence?.origin?.select(chip.start, chip.end);
   }
 
-  // ——— the model ———
-
-  /** True when the model is loaded and its file is still the one that was loaded. */
-  private async ensureModel(): Promise<boolean> {
-    if (this.loaded) {
-      const change = await fingerprintChange(this.loaded.file);
-      if (!change) return true;
-      this.loaded = null;
-      this.fail({ message: `${change}. Reload the model to go on exploring, or download or import it again.`, actions: ['reloadModel', ...MODEL_ACTIONS] }, 'error');
-      return false;
-    }
-    this.loading ??= this.load().finally(() => (this.loading = null));
-    return this.loading;
-  }
-
-  private async load(): Promise<boolean> {
-    const { modelPath, threads } = this.ports.settings();
-    const location = await locateModel(modelPath, this.ports.storageDir);
-    if (location.kind === 'missing') {
-      const actions: UserAction[] = location.fromSetting ? [...MODEL_ACTIONS, 'openSettings'] : MODEL_ACTIONS;
-      this.fail({ message: describeMissing(location), actions }, 'none');
-      return false;
-    }
-    this.setModel('loading', `from ${location.dir}`);
-    try {
-      const file = await fingerprint(location.dir);
-      this.info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
-        this.client.request({ kind: 'load', modelDir: location.dir, threads }),
-      );
-      this.loaded = { dir: location.dir, threads, file };
-      this.setModel('ready');
-      this.ports.ui.log(`Loaded ${this.info.name} from ${location.dir} (${this.info.layers} layers, ${this.info.heads} heads, ${this.info.embd} wide)`);
-      return true;
-    } catch (error) {
-      const failure = explainFailure(error, location.dir);
-      if (failure) this.fail(failure, 'error');
-      else this.setModel('none');
-      return false;
-    }
-  }
+  // ——— a crashed worker ———
 
   private async recoverFromCrash(reason: string): Promise<void> {
     this.ports.ui.log(reason);
-    this.loaded = null;
+    this.model.forget();
     const again = Date.now() - this.lastRestart < RESTART_QUIET_MS;
     if (again || !this.panel) {
-      this.fail({ message: `${reason}. Reload the model to go on.`, actions: ['reloadModel'] }, 'error');
+      this.model.fail({ message: `${reason}. Reload the model to go on.`, actions: ['reloadModel'] }, 'error');
       return;
     }
     this.lastRestart = Date.now();
@@ -365,24 +330,15 @@ export class ExplorerController {
 
   // ——— telling the panel and the listeners ———
 
-  private fail(failure: Failure | null, model?: ModelState): void {
-    if (!failure) return;
-    if (model) this.setModel(model);
+  /** Logs a failure, shows it in the panel and, unless it is quiet, as a notification with its fixes. */
+  private report(failure: Failure): void {
     this.ports.ui.log(failure.message);
     this.post({ type: 'error', message: failure.message.slice(0, 2000), action: panelAction(failure.actions) });
     if (!failure.quiet) this.ports.ui.problem(failure.message, failure.actions);
   }
 
-  private setModel(model: ModelState, detail = ''): void {
-    this.model = model;
-    this.detail = detail;
-    if (model !== 'ready') this.info = model === 'loading' ? this.info : null;
-    this.postStatus(this.client.busy);
-    this.fire();
-  }
-
   private postStatus(busy: boolean): void {
-    this.post({ type: 'status', model: this.model, busy, detail: this.detail.slice(0, 1000) });
+    this.post({ type: 'status', model: this.model.state, busy, detail: this.model.detail.slice(0, 1000) });
   }
 
   private post(message: HostMessage): void {
