@@ -15,7 +15,11 @@ import { ensureBenchModel } from './model';
 
 const BENCH = __dirname;
 
-/** Which case runs in how many fresh processes; the floor runs before and after ours to share the noise. */
+/**
+ * Which case runs in how many fresh processes, per pass. The floor runs before and after ours, and the
+ * whole plan runs PASSES times, so that a burst of load from other processes cannot own one figure.
+ */
+const PASSES = 2;
 const PLAN: [string, number][] = [
   ['floor-node', 1],
   ['cold-start', 3],
@@ -30,6 +34,9 @@ const PLAN: [string, number][] = [
   ['floor-wasm', 1],
   ['floor-int8', 1],
   ['floor-int4', 1],
+];
+/** Slow or load-independent cases, run once after the passes. */
+const ONCE: [string, number][] = [
   ['plain-ts', 1],
   ['soak', 1],
   ['fidelity', 1],
@@ -40,7 +47,8 @@ async function main(): Promise<void> {
   const modelDir = await ensureBenchModel(join(BENCH, '.models'));
   const context: CaseContext = { modelDir, workDir: join(BENCH, '.models'), repeats: values.quick ? 2 : 10, threads: 2 };
   const only = values.soak ? ['soak'] : values.only?.split(',');
-  const plan = PLAN.filter(([name]) => !only || only.includes(name));
+  const passes = values.quick ? 1 : PASSES;
+  const plan = [...Array.from({ length: passes }, () => PLAN).flat(), ...ONCE].filter(([name]) => !only || only.includes(name));
   const machine = describeMachine();
   const loadBefore = currentLoad();
   const { runs, failures } = await runPlan(plan, context);
