@@ -70,7 +70,7 @@ export function deriveFigures(figures: Figures): void {
   difference('step_snapshot_over_forward_ms', 'step_snapshot_ms_median', 'forward_step12_ms_median');
   for (const pass of ['step', 'analyze12', 'analyze128']) {
     alias(`profile_${pass}_lm_head_ms`, `profile_${pass}_op_Gemm (lm_head)_ms`);
-    const kernels = Object.keys(figures).filter((key) => key.startsWith(`profile_${pass}_op_`));
+    const kernels = Object.keys(figures).filter((key) => key.startsWith(`profile_${pass}_op_`) && key.endsWith('_ms'));
     if (kernels.length) figures[`profile_${pass}_kernels_ms`] = round(kernels.reduce((sum, key) => sum + figures[key], 0));
   }
 }
