@@ -1,0 +1,66 @@
+// The explorer controller as the panel and the commands drive it, on a real session worker and a real
+// generated model; only the VS Code surface (notifications, notes, the panel's postMessage) is recorded.
+
+import assert from 'node:assert/strict';
+import { ExplorerController, type ControllerUi } from '../../src/extension/controller';
+import type { UserAction } from '../../src/extension/failures';
+import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/settings';
+import { parseHostMessage, type HostMessage } from '../../src/protocol';
+import type { SessionView } from '../../src/explorer/views';
+import * as lesson from '../webview/fixtures/lesson';
+import { workerBundle, WorkerSpawner } from '../extension/worker-harness';
+
+export class RecordingUi implements ControllerUi {
+  readonly logged: string[] = [];
+  readonly problems: { message: string; actions: UserAction[] }[] = [];
+  readonly notes: string[] = [];
+  readonly ran: UserAction[] = [];
+  log = (line: string) => void this.logged.push(line);
+  problem = (message: string, actions: UserAction[]) => void this.problems.push({ message, actions });
+  note = (message: string) => void this.notes.push(message);
+  run = (action: UserAction) => void this.ran.push(action);
+  progress = <T>(_title: string, task: () => Promise<T>) => task();
+}
+
+export interface Explorer {
+  controller: ExplorerController;
+  ui: RecordingUi;
+  spawner: WorkerSpawner;
+  /** Every message posted to the panel, each already checked by the webview's own parser. */
+  posted: HostMessage[];
+  /** The sessions posted to the panel, in order. */
+  sessions(): SessionView[];
+  /** Replaces the settings the controller reads next. */
+  settings: ExtensionSettings;
+}
+
+/** A controller on a real worker, with its panel attached; greedy decoding unless `decoding` says otherwise. */
+export async function openExplorer(modelDir: string, decoding: Partial<ExtensionSettings['decoding']> = {}): Promise<Explorer> {
+  const spawner = new WorkerSpawner(await workerBundle());
+  const ui = new RecordingUi();
+  const posted: HostMessage[] = [];
+  const explorer: Explorer = {
+    controller: undefined as unknown as ExplorerController,
+    ui,
+    spawner,
+    posted,
+    sessions: () => posted.flatMap((message) => (message.type === 'session' ? [message.session] : [])),
+    settings: { modelPath: modelDir, threads: 1, decoding: { ...DEFAULT_DECODING, temperature: 0, ...decoding }, codeLensEnabled: true },
+  };
+  explorer.controller = new ExplorerController({ spawnWorker: spawner.spawn, presets: lesson.presets, settings: () => explorer.settings, storageDir: '/nonexistent/storage', ui });
+  explorer.controller.attachPanel((message) => {
+    const checked = parseHostMessage(message);
+    assert.ok(checked.ok, `the host sent an invalid message: ${checked.ok ? '' : checked.error}`);
+    posted.push(message);
+  });
+  return explorer;
+}
+
+/** Polls until the condition holds (the panel's messages are handled asynchronously). */
+export async function until(condition: () => boolean, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > 60_000) throw new Error(`${what}: not met within a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
