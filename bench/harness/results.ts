@@ -68,6 +68,7 @@ export function deriveFigures(figures: Figures): void {
   };
   difference('step_panel_requests_ms', 'step_ms_median', 'step_snapshot_ms_median');
   difference('step_snapshot_over_forward_ms', 'step_snapshot_ms_median', 'forward_step12_ms_median');
+  difference('peak_rss_added_by_sessions_mb', 'peak_rss_mb', 'peak_rss_after_forwards_mb');
   for (const pass of ['step', 'analyze12', 'analyze128']) {
     alias(`profile_${pass}_lm_head_ms`, `profile_${pass}_op_Gemm (lm_head)_ms`);
     const kernels = Object.keys(figures).filter((key) => key.startsWith(`profile_${pass}_op_`) && key.endsWith('_ms'));

@@ -211,6 +211,8 @@ describe('bad input through the controller (real worker, generated model)', func
   });
 });
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** The chips cover the analyzed text (its kept end, when too long) to its end, in order, and each whole-character chip is its slice. */
 function assertTiles(session: SessionView, text: string): void {
   const chips = session.tokens;
@@ -221,6 +223,6 @@ function assertTiles(session: SessionView, text: string): void {
   for (const chip of chips) {
     assert.ok(chip.end >= chip.start);
     const slice = text.slice(chip.start, chip.end);
-    if (!/\\x[0-9a-f]{2}|\uFFFD/i.test(chip.text) && slice.isWellFormed()) assert.equal(slice, chip.text, `chip ${chip.index}`);
+    if (!/\\x[0-9a-f]{2}|\uFFFD/i.test(chip.text) && !LONE_SURROGATE.test(slice)) assert.equal(slice, chip.text, `chip ${chip.index}`);
   }
 }
