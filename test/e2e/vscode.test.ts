@@ -8,12 +8,12 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { format, promisify } from 'node:util';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { buildIntegrationSuite } from '../integration/build';
 import { assertBuilt, makeTestModel } from '../integration/environment';
 import { CodeServer, ensureCodeServer, installExtension, makeProfile, ROOT } from './code-server';
-import { launchChromium, openWorkbench, screenshot, webviewFrame } from './workbench';
+import { launchChromium, openWorkbench, runFromPalette, screenshot, webviewFrame } from './workbench';
 
 const run = promisify(execFile);
 const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is';
@@ -77,6 +77,7 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
       await runWalkthroughStep(page, explorer);
       await screenshot(page, 'vscode-walkthrough');
       keepScreenshot('vscode-walkthrough');
+      await progressSurvivesReload(page, server.url(workspace));
     });
   });
 
@@ -86,7 +87,7 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
     const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
     const log: string[] = [];
     const exitCode = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
-    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => void log.push(args.map(String).join(' ')));
+    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => void log.push(format(...args)));
     const payload: [string, string][] = [
       ['extensionDevelopmentPath', server.remoteUri(ROOT)],
       ['extensionTestsPath', server.remoteUri(suite)],
@@ -131,14 +132,30 @@ async function stepOnce(page: Page, explorer: Frame): Promise<void> {
   await page.waitForTimeout(300); // let the bars settle for the screenshot
 }
 
-/** Opens the GPT-2 side panel, goes to "Step three more times" and presses its button. */
+/** Opens the GPT-2 side panel, goes to "Step three more times" and presses its button, by keyboard. */
 async function runWalkthroughStep(page: Page, explorer: Frame): Promise<void> {
-  await page.locator('.activitybar .action-item a[aria-label^="GPT-2 Explorer"]').click();
-  const lesson = await webviewFrame(page, '.steps');
-  await lesson.getByRole('button', { name: /Step three more times/ }).click();
-  await lesson.locator('button[data-step="loop"]').click();
+  const lesson = await openLessonView(page);
+  await lesson.getByRole('button', { name: /Step three more times/ }).focus();
+  await page.keyboard.press('Enter');
+  await lesson.locator('button[data-step="loop"]').focus();
+  await page.keyboard.press('Enter');
   await explorer.locator('.counter', { hasText: '4 / 10 tokens generated' }).waitFor();
   await lesson.locator('.step--done', { hasText: 'Step three more times' }).waitFor();
+}
+
+async function openLessonView(page: Page): Promise<Frame> {
+  await page.locator('.activitybar .action-item a[aria-label^="GPT-2 Explorer"]').click();
+  return webviewFrame(page, '.steps');
+}
+
+/** The lesson's progress is kept in globalState: after a window reload the same steps are ticked. */
+async function progressSurvivesReload(page: Page, url: string): Promise<void> {
+  const before = await (await webviewFrame(page, '.steps')).locator('.step--done').allTextContents();
+  await openWorkbench(page, url);
+  await runFromPalette(page, 'GPT-2: Show Walkthrough');
+  const restored = await webviewFrame(page, '.steps');
+  await restored.locator('.step--done', { hasText: 'Step three more times' }).waitFor();
+  assert.deepEqual(await restored.locator('.step--done').allTextContents(), before);
 }
 
 async function waitFor(frame: Frame, selector: string, count: number, what: string): Promise<void> {

@@ -45,7 +45,8 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_
     }
     await page.waitForTimeout(250);
   }
-  throw new Error(`no webview shows ${selector} after ${timeoutMs / 1000} s`);
+  const seen = await Promise.all(page.frames().map((frame) => frame.locator('body').innerText({ timeout: 1000 }).catch(() => '(unreadable)')));
+  throw new Error(`no webview shows ${selector} after ${timeoutMs / 1000} s; the frames show:\n${seen.map((text) => `- ${JSON.stringify(text.slice(0, 120))}`).join('\n')}`);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
