@@ -18,7 +18,7 @@ export interface Machine {
 
 export interface Load {
   loadavg_1m: number;
-  busiest: string[]; // "42% chromium" — other processes using the CPU at that moment
+  busiest: string[]; // "42% chromium" — other processes by ps %CPU (CPU time over their lifetime)
 }
 
 export function describeMachine(): Machine {

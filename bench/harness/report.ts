@@ -83,7 +83,8 @@ function machineSection({ machine, loadBefore, loadAfter }: ReportInput): string
     `- CPU: ${machine.cpu}, ${machine.cores} cores (${machine.simd}), ${machine.memory_gb} GB RAM`,
     `- Node ${machine.node}, onnxruntime-node ${machine.onnxruntime_node}, onnxruntime-web ${machine.onnxruntime_web}`,
     `- Load: 1-minute load average ${loadBefore.loadavg_1m} at the start, ${loadAfter.loadavg_1m} at the end` +
-      ` (${machine.cores} cores). Other processes at the start: ${busy(loadBefore)}; at the end: ${busy(loadAfter)}.`,
+      ` (${machine.cores} cores). Other processes (ps %CPU, averaged over each one's life) at the start:` +
+      ` ${busy(loadBefore)}; at the end: ${busy(loadAfter)}.`,
     '- Model: a generated GPT-2 small shape (12 layers, 12 heads, 768 wide, vocabulary 50,257, 1,024 positions),' +
       ' seeded random fp32 weights in Hugging Face layout. Speed and memory do not depend on the weight values.',
     '- Every configuration ran in its own fresh Node process (no shared memory, thread pools or allocator),' +
