@@ -51,17 +51,19 @@ async function main(): Promise<void> {
   const plan = [...Array.from({ length: passes }, () => PLAN).flat(), ...ONCE].filter(([name]) => !only || only.includes(name));
   const machine = describeMachine();
   const loadBefore = currentLoad();
-  const { runs, failures } = await runPlan(plan, context);
+  const { runs, failures, highestLoad } = await runPlan(plan, context);
   const figures = foldCases(runs);
   deriveFigures(figures);
   const notes = [...failures, ...[...runs.values()].flat().flatMap((result) => result.notes)];
   const loadAfter = currentLoad();
-  writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify({ machine, load: { before: loadBefore, after: loadAfter }, notes, ...sorted(figures) }, null, 2)}\n`);
+  const load = { before: loadBefore, after: loadAfter, highest_loadavg_1m: highestLoad };
+  writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify({ machine, load, notes, ...sorted(figures) }, null, 2)}\n`);
   const report = renderReport({
     figures,
     machine,
     loadBefore,
     loadAfter,
+    highestLoad,
     notes,
     findings: readOptional(join(BENCH, 'FINDINGS.md')),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -71,12 +73,20 @@ async function main(): Promise<void> {
   if (failures.length > 0) process.exitCode = 1; // the report is written, but the run is not complete
 }
 
+interface PlanOutcome {
+  runs: Map<string, CaseResult[]>;
+  failures: string[];
+  highestLoad: number; // the 1-minute load average, highest seen as a case started
+}
+
 /** Runs each case in its fresh processes; a case that fails is reported, and the others still run. */
-async function runPlan(plan: [string, number][], context: CaseContext): Promise<{ runs: Map<string, CaseResult[]>; failures: string[] }> {
+async function runPlan(plan: [string, number][], context: CaseContext): Promise<PlanOutcome> {
   const runs = new Map<string, CaseResult[]>();
   const failures: string[] = [];
+  let highestLoad = 0;
   for (const [name, processes] of plan) {
     for (let i = 0; i < processes; i++) {
+      highestLoad = Math.max(highestLoad, currentLoad().loadavg_1m);
       console.log(`bench: ${name} (${i + 1}/${processes})`);
       try {
         runs.set(name, [...(runs.get(name) ?? []), await runInChild(name, context)]);
@@ -86,7 +96,7 @@ async function runPlan(plan: [string, number][], context: CaseContext): Promise<
       }
     }
   }
-  return { runs, failures };
+  return { runs, failures, highestLoad };
 }
 
 function sorted(figures: Figures): Figures {

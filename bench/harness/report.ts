@@ -9,6 +9,7 @@ export interface ReportInput {
   machine: Machine;
   loadBefore: Load;
   loadAfter: Load;
+  highestLoad: number; // 1-minute load average, highest seen as a case started
   notes: string[]; // what the cases said about how they ran
   findings: string; // Markdown written by hand (bench/FINDINGS.md); {{figure_key}} is replaced by this run's value
   command: string;
@@ -75,14 +76,15 @@ export function renderReport(input: ReportInput): string {
   ].join('\n');
 }
 
-function machineSection({ machine, loadBefore, loadAfter }: ReportInput): string {
+function machineSection({ machine, loadBefore, loadAfter, highestLoad }: ReportInput): string {
   const busy = (load: Load) => (load.busiest.length ? load.busiest.join(', ') : 'none above 5% CPU');
   return [
     '## Machine',
     '',
     `- CPU: ${machine.cpu}, ${machine.cores} cores (${machine.simd}), ${machine.memory_gb} GB RAM`,
     `- Node ${machine.node}, onnxruntime-node ${machine.onnxruntime_node}, onnxruntime-web ${machine.onnxruntime_web}`,
-    `- Load: 1-minute load average ${loadBefore.loadavg_1m} at the start, ${loadAfter.loadavg_1m} at the end` +
+    `- Load: 1-minute load average ${loadBefore.loadavg_1m} at the start, ${loadAfter.loadavg_1m} at the end,` +
+      ` up to ${highestLoad} as a case started` +
       ` (${machine.cores} cores). Other processes (ps %CPU, averaged over each one's life) at the start:` +
       ` ${busy(loadBefore)}; at the end: ${busy(loadAfter)}.`,
     '- Model: a generated GPT-2 small shape (12 layers, 12 heads, 768 wide, vocabulary 50,257, 1,024 positions),' +
