@@ -76,7 +76,7 @@ const sessionView = object({
 });
 
 const projectionView = object({ layers: layer, tokens: tokenIndex, points: array(anyNumber), last: tokenIndex });
-const attentionView = object({ layer, head, size: tokenIndex, weights: array(probability) });
+const attentionView = object({ layer, head, size: tokenIndex, weights: array(probability, MAX_TOKENS * MAX_TOKENS) });
 const qkvView = object({ layer, head, token: tokenIndex, q: array(anyNumber, 4096), k: array(anyNumber, 4096), v: array(anyNumber, 4096) });
 const lensView = object({
   layer,

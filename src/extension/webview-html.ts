@@ -10,7 +10,7 @@ export interface WebviewPage {
   scriptUri: string; // the app bundle, through asWebviewUri
   styleUris: string[]; // stylesheets, through asWebviewUri
   nonce?: string; // fresh for every load; generated when left out
-  /** Codicon or theme class names the app expects on <body>, e.g. "vscode-dark" (VS Code sets its own). */
+  /** Theme class names for <body> in the browser tests, e.g. "vscode-dark" (inside VS Code, VS Code sets its own). */
   bodyClass?: string;
 }
 
@@ -23,7 +23,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return [
     "default-src 'none'",
     `img-src ${cspSource} data:`,
-    `style-src ${cspSource}`,
+    // The toolkit (FAST) injects one <style> to probe :focus-visible; it takes the nonce from the
+    // csp-nonce meta tag below, so no 'unsafe-inline' is needed.
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
@@ -37,6 +39,7 @@ export function renderWebviewHtml(page: WebviewPage): string {
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(page.cspSource, nonce))}">
+    <meta property="csp-nonce" content="${escapeAttribute(nonce)}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     ${styles}
     <title>${escapeText(page.title)}</title>

@@ -73,7 +73,6 @@ export interface ExplorerPage {
   host: FakeHost;
   violations: string[]; // CSP violations and page errors: every test expects none
   warnings: string[]; // console warnings (malformed messages are reported there)
-  loads(): number; // page loads so far (1 + reloads)
 }
 
 interface OpenOptions {
@@ -97,10 +96,8 @@ export async function openExplorer(browser: Browser, server: PageServer, options
     if (message.type() === 'warning') warnings.push(message.text());
   });
   page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
-  let loads = 0;
-  page.on('domcontentloaded', () => loads++);
   await page.goto(`${server.origin}/?theme=${options.theme ?? 'dark'}`);
-  return { page, host, violations, warnings, loads: () => loads };
+  return { page, host, violations, warnings };
 }
 
 /**

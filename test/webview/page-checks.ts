@@ -1,24 +1,6 @@
-// Reading what the explorer page shows: canvas pixels, CSP reports.
+// Reading what the explorer page shows: canvas pixels.
 
 import type { Page } from 'playwright-core';
-
-/**
- * The one CSP report we cannot avoid from our side: at load, @microsoft/fast-web-utilities
- * (under @vscode/webview-ui-toolkit) probes `:focus-visible` support with an empty inline <style>
- * (microsoft/vscode-webview-ui-toolkit#545). It styles nothing; the shell would need the nonce in
- * style-src plus <meta property="csp-nonce"> for the probe to pass. Every other report is a failure.
- */
-const EMPTY_STYLE_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
-
-export function unexpectedViolations(reports: string[], pageLoads: number): string[] {
-  let consoleProbes = 0; // the probe runs once per page load, and is reported twice: console and event
-  let eventProbes = 0;
-  return reports.filter((report) => {
-    if (consoleProbes < pageLoads && report.includes(EMPTY_STYLE_HASH)) return !++consoleProbes;
-    if (eventProbes < pageLoads && report.trim() === 'CSP style-src-elem: inline') return !++eventProbes;
-    return true;
-  });
-}
 
 export interface Blob {
   pixels: number; // how many pixels have the colour
