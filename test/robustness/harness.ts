@@ -2,6 +2,7 @@
 // generated model; only the VS Code surface (notifications, notes, the panel's postMessage) is recorded.
 
 import assert from 'node:assert/strict';
+import type { Worker } from 'node:worker_threads';
 import { ExplorerController, type ControllerUi } from '../../src/extension/controller';
 import type { UserAction } from '../../src/extension/failures';
 import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/settings';
@@ -32,6 +33,8 @@ export interface Explorer {
   sessions(): SessionView[];
   /** Replaces the settings the controller reads next. */
   settings: ExtensionSettings;
+  /** Called with every worker the controller starts, before its first request (a test may watch it). */
+  onSpawn: (worker: Worker) => void;
 }
 
 /** A controller on a real worker, with its panel attached; greedy decoding unless `decoding` says otherwise. */
@@ -45,9 +48,15 @@ export async function openExplorer(modelDir: string, decoding: Partial<Extension
     spawner,
     posted,
     sessions: () => posted.flatMap((message) => (message.type === 'session' ? [message.session] : [])),
+    onSpawn: () => undefined,
     settings: { modelPath: modelDir, threads: 1, decoding: { ...DEFAULT_DECODING, temperature: 0, ...decoding }, codeLensEnabled: true },
   };
-  explorer.controller = new ExplorerController({ spawnWorker: spawner.spawn, presets: lesson.presets, settings: () => explorer.settings, storageDir: '/nonexistent/storage', ui });
+  const spawnWorker = () => {
+    const worker = spawner.spawn();
+    explorer.onSpawn(worker);
+    return worker;
+  };
+  explorer.controller = new ExplorerController({ spawnWorker, presets: lesson.presets, settings: () => explorer.settings, storageDir: '/nonexistent/storage', ui });
   explorer.controller.attachPanel((message) => {
     const checked = parseHostMessage(message);
     assert.ok(checked.ok, `the host sent an invalid message: ${checked.ok ? '' : checked.error}`);
