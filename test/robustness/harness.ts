@@ -38,7 +38,11 @@ export interface Explorer {
 }
 
 /** A controller on a real worker, with its panel attached; greedy decoding unless `decoding` says otherwise. */
-export async function openExplorer(modelDir: string, decoding: Partial<ExtensionSettings['decoding']> = {}): Promise<Explorer> {
+export async function openExplorer(
+  modelDir: string,
+  decoding: Partial<ExtensionSettings['decoding']> = {},
+  startWorker?: () => Worker, // another way to start the session worker (a test that observes it)
+): Promise<Explorer> {
   const spawner = new WorkerSpawner(await workerBundle());
   const ui = new RecordingUi();
   const posted: HostMessage[] = [];
@@ -52,7 +56,7 @@ export async function openExplorer(modelDir: string, decoding: Partial<Extension
     settings: { modelPath: modelDir, threads: 1, decoding: { ...DEFAULT_DECODING, temperature: 0, ...decoding }, codeLensEnabled: true },
   };
   const spawnWorker = () => {
-    const worker = spawner.spawn();
+    const worker = startWorker ? startWorker() : spawner.spawn();
     explorer.onSpawn(worker);
     return worker;
   };
