@@ -150,11 +150,18 @@ function observeHostNetwork(): { calls: () => number; restore: () => void } {
 }
 
 describe('no network use in an explorer session', function () {
-  it('the counting preamble sees a worker that does open a connection (so a zero below means something)', async () => {
+  it('the observers count a worker and a host that do open connections (so a zero below means something)', async () => {
     const spawner = observedSpawner('');
     const probe = spawner.spawn(join(__dirname, 'fixtures', 'calls-network.js'));
     await exited(probe);
     assert.ok(spawner.calls() >= 3, `https.request, net.connect and fetch were counted (${spawner.calls()} calls: https also connects through tls)`);
+    const host = observeHostNetwork();
+    try {
+      createRequire(__filename)('node:https').request({ host: '127.0.0.1', port: 1 }).on('error', () => undefined).end();
+    } finally {
+      host.restore();
+    }
+    assert.ok(host.calls() >= 1, 'and the host-side observer counts a request too');
   });
 
   it('load, analyze, every view, Step, Sample, Sample & append and Reset open no connection in the host or the worker', async () => {
