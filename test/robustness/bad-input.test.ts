@@ -72,6 +72,17 @@ describe('bad input through the controller (real worker, generated model)', func
       assert.equal(explorer.controller.state.session!.generated, room, 'Step and Sample & append change nothing once full');
       assert.deepEqual(explorer.ui.problems, []);
     });
+
+    it('cuts a long emoji text inside a character and still tiles the kept end with its chips', async () => {
+      explorer = await openExplorer(await tinyModel());
+      const text = '😀'.repeat(100); // 3 tokens per emoji: the cut falls inside one
+      assert.equal(await explorer.controller.analyze(text, 'selection'), true);
+      const session = explorer.controller.state.session!;
+      assert.equal(session.tokens.length, 64);
+      assert.match(session.tokens[0].text, /^(\\x[0-9a-f]{2})+$/, 'the first kept token is part of an emoji, shown as bytes');
+      assertTiles(session, text);
+      assert.match(explorer.ui.notes[0], new RegExp(`the first ${session.truncated} tokens of the text were cut, the last 64 analyzed`));
+    });
   });
 
   describe('unusual characters', () => {
