@@ -22,10 +22,12 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
 }
 
-/** Runs a command by its title from the command palette, as a user would. */
+/** Runs a command by its title from the command palette (">" in the quick input), as a user would. */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
+  // F1 goes wherever the focus is, and a focused webview (another document) may not hand it back:
+  // the command center in the title bar opens the same quick input from anywhere.
+  await page.locator('.command-center .command-center-center').click();
   await input.waitFor();
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
