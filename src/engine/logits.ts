@@ -25,6 +25,15 @@ export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Arra
   return probs;
 }
 
+/** log Σ exp(values), in float64 and shifted by the max so it never overflows: softmax(v)[i] = exp(v[i] − lse). */
+export function logSumExp(values: ArrayLike<number>): number {
+  if (values.length === 0) return -Infinity;
+  const max = values[argmax(values)];
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.exp(values[i] - max);
+  return max + Math.log(sum);
+}
+
 /** Index of the largest value; the first one on ties. -1 for an empty row. */
 export function argmax(values: ArrayLike<number>): number {
   let best = -1;

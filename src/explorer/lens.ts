@@ -1,7 +1,8 @@
 // The logit lens: a token's residual vector at any layer read as if it were the last layer
 // (ln_f, then the tied unembedding, then softmax at temperature 1). One lens call reads all L+1
-// layers of a token at once, and is kept, so moving the layer or changing the tracked token is free.
-import { row, softmax, topK } from '../engine/logits';
+// layers of a token at once, and is kept with each layer's log-sum-exp, so moving the layer or changing
+// the tracked token costs a top-10 scan and a few exp() — no softmax over the 50,257 logits again.
+import { logSumExp, row, topK } from '../engine/logits';
 import type { Gpt2Model } from '../engine/model';
 import type { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { Trace } from './trace';
@@ -10,8 +11,14 @@ import type { Candidate, LensView } from './views';
 const TOP = 10;
 const CACHED_TOKENS = 8; // each holds [L+1, V] logits: 2.6 MB for GPT-2 small
 
+/** One token read at every layer. */
+interface LensRead {
+  logits: Float32Array; // [L+1, V]
+  lse: Float64Array; // [L+1]: log Σ exp of each layer's logits, so p(id at l) = exp(logit − lse[l])
+}
+
 export class LogitLens {
-  private readonly cache = new Map<number, Float32Array>(); // token → logits [L+1, V]; oldest first
+  private readonly cache = new Map<number, LensRead>(); // token → its read; oldest first
 
   constructor(
     private readonly model: Gpt2Model,
@@ -22,11 +29,11 @@ export class LogitLens {
   /** Top 10 of `token` at `layer`, and `trackId`'s probability at every layer 0..L. */
   async read(layer: number, token: number, trackId: number | null): Promise<LensView> {
     const { nLayer: L, vocabSize: V } = this.model.config;
-    const logits = await this.logits(token);
-    const probs = softmax(row(logits, layer, V));
-    const top: Candidate[] = topK(probs, TOP).map((id) => this.candidate(id, probs[id]));
+    const { logits, lse } = await this.readToken(token);
+    const probability = (l: number, id: number): number => Math.exp(logits[l * V + id] - lse[l]);
+    const top: Candidate[] = topK(row(logits, layer, V), TOP).map((id) => this.candidate(id, probability(layer, id)));
     if (trackId === null) return { layer, token, top, track: null };
-    const trackProbs = Array.from({ length: L + 1 }, (_, l) => (l === layer ? probs : softmax(row(logits, l, V)))[trackId]);
+    const trackProbs = Array.from({ length: L + 1 }, (_, l) => probability(l, trackId));
     return { layer, token, top, track: { id: trackId, text: this.tokenizer.tokenText(trackId), probs: trackProbs } };
   }
 
@@ -35,17 +42,20 @@ export class LogitLens {
     for (const token of [...this.cache.keys()]) if (token >= index) this.cache.delete(token);
   }
 
-  private async logits(token: number): Promise<Float32Array> {
+  private async readToken(token: number): Promise<LensRead> {
     const cached = this.cache.get(token);
     if (cached) {
       this.cache.delete(token); // re-inserted: most recently used last
       this.cache.set(token, cached);
       return cached;
     }
-    const logits = await this.model.lens(this.trace.hiddenLayers(token), this.model.config.nLayer + 1);
-    this.cache.set(token, logits);
+    const { nLayer: L, vocabSize: V } = this.model.config;
+    const logits = await this.model.lens(this.trace.hiddenLayers(token), L + 1);
+    const lse = Float64Array.from({ length: L + 1 }, (_, l) => logSumExp(row(logits, l, V)));
+    const read = { logits, lse };
+    this.cache.set(token, read);
     if (this.cache.size > CACHED_TOKENS) this.cache.delete(this.cache.keys().next().value!);
-    return logits;
+    return read;
   }
 
   private candidate(id: number, prob: number): Candidate {
