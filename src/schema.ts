@@ -114,7 +114,7 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
     check(value, path) {
       if (!isPlainObject(value)) return fail(path, 'an object', value);
       for (const key of Object.keys(value)) {
-        if (!(key in shape)) return { ok: false, error: `${path || 'message'}: unexpected field "${key}"` };
+        if (!Object.prototype.hasOwnProperty.call(shape, key)) return { ok: false, error: `${path || 'message'}: unexpected field "${key}"` };
       }
       for (const [key, schema] of Object.entries(shape)) {
         const result = schema.check(value[key], path ? `${path}.${key}` : key);

@@ -200,4 +200,22 @@ describe('the webview boundary (real worker, tiny model)', function () {
     assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
     assert.equal(explorer.controller.state.session!.generated, 1, 'the session still works');
   });
+
+  it('rejects messages that carry __proto__, constructor or another Object.prototype name as an extra field', () => {
+    const payloads = [
+      '{"type": "step", "__proto__": {"polluted": "yes"}}',
+      '{"type": "step", "constructor": {"prototype": {"polluted": "yes"}}}',
+      '{"type": "revealToken", "index": 1, "hasOwnProperty": 1}',
+      '{"type": "setDecoding", "patch": {"temperature": 0.5, "__proto__": {"maxNewTokens": 0}}}',
+      '{"type": "setDecoding", "patch": {"temperature": 0.5, "toString": "x"}}',
+    ];
+    for (const payload of payloads) assert.equal(parseExplorerMessage(JSON.parse(payload)).ok, false, payload);
+  });
+
+  it('keeps webview-chosen fields out of the session the worker holds and the host posts back', async () => {
+    await explorer.controller.analyze(LESSON_SENTENCE, 'selection');
+    explorer.controller.receive(JSON.parse('{"type": "setDecoding", "patch": {"temperature": 0.5, "__proto__": {"x": 1}, "constructor": "x"}}'));
+    await explorer.controller.step();
+    assert.deepEqual(Object.keys(explorer.controller.state.session!.settings).sort(), ['maxNewTokens', 'seed', 'temperature', 'topK', 'topP']);
+  });
 });
