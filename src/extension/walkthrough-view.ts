@@ -20,6 +20,7 @@ export function registerWalkthroughView(context: vscode.ExtensionContext, contro
 class WalkthroughViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | null = null;
   private progress: LessonProgress;
+  private running: string | null = null; // the step whose actions are running: a second press waits for it
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -73,9 +74,16 @@ class WalkthroughViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   /** Runs the step's actions in order; the commands resolve when their work is done. */
   private async run(step: LessonStep): Promise<void> {
-    const presetId = lessonPresetId(this.controller.presets);
-    if (needsSentence(step, this.controller.state)) await vscode.commands.executeCommand('gpt2Explorer.choosePreset', presetId);
-    for (const action of step.actions(this.controller.state, presetId)) await this.perform(action);
+    if (this.running) return this.log(`Walkthrough: "${step.id}" ignored while "${this.running}" is running`);
+    this.running = step.id;
+    try {
+      const presetId = lessonPresetId(this.controller.presets);
+      if (needsSentence(step, this.controller.state)) await vscode.commands.executeCommand('gpt2Explorer.choosePreset', presetId);
+      // Computed after the sentence is there: the slider stops and the last token depend on it.
+      for (const action of step.actions(this.controller.state, presetId)) await this.perform(action);
+    } finally {
+      this.running = null;
+    }
   }
 
   private async perform(action: LessonAction): Promise<void> {
