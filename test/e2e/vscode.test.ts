@@ -78,6 +78,8 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
       await screenshot(page, 'vscode-walkthrough');
       keepScreenshot('vscode-walkthrough');
       await progressSurvivesReload(page, server.url(workspace));
+      await openGetStartedWalkthrough(page);
+      await screenshot(page, 'vscode-get-started');
     });
   });
 
@@ -160,6 +162,14 @@ async function progressSurvivesReload(page: Page, url: string): Promise<void> {
   const restored = await webviewFrame(page, '.steps');
   await restored.locator('.step--done', { hasText: 'Step three more times' }).waitFor();
   assert.deepEqual(await restored.locator('.step--done').allTextContents(), before);
+}
+
+/** The Get Started page lists our walkthrough; its steps show their markdown media. */
+async function openGetStartedWalkthrough(page: Page): Promise<void> {
+  await runFromPalette(page, 'Welcome: Open Walkthrough...');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Layers, Logits, Decoding' }).click();
+  await page.locator('.getting-started-step', { hasText: 'Analyze the lesson sentence' }).click();
+  await webviewFrame(page, 'text=Twelve tokens, not one string');
 }
 
 async function waitFor(frame: Frame, selector: string, count: number, what: string): Promise<void> {
