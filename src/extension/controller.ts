@@ -76,6 +76,7 @@ export class ExplorerController {
   private tallyTotal = 0;
   private panel: ((message: HostMessage) => void) | null = null;
   private panelReadyYet = false; // the webview has sent `ready`: it hears what is posted
+  private panelEpoch = 0; // counts closed panels: an answer asked for under an older one is dropped
   private pendingUi: UiPatch = {}; // UI changes asked for before it was ready
   private applied: ExtensionSettings;
   private lastRestart = -Infinity;
@@ -125,13 +126,15 @@ export class ExplorerController {
   /** The panel closed: the worker ends, even mid-inference, and the model's memory is freed. */
   async detachPanel(): Promise<void> {
     this.panel = null;
+    this.panelEpoch++;
     this.panelReadyYet = false;
     this.pendingUi = {};
-    await this.client.stop();
+    // Forgotten before the worker stops: a panel opened meanwhile must not be shown this session.
     this.snapshot = null;
     this.sentence = null;
     this.tallyTotal = 0;
     this.model.forget('none');
+    await this.client.stop();
   }
 
   /** The panel's receive path: checks, logs and never throws. */
@@ -297,9 +300,11 @@ export class ExplorerController {
 
   /** Runs one request after making sure the model is there; failures are explained, never thrown. */
   private async request<K extends WorkerRequestKind>(request: RequestOf<K>): Promise<WorkerResults[K] | null> {
-    if (!(await this.model.ensure())) return null;
+    const epoch = this.panelEpoch;
+    if (!(await this.model.ensure()) || epoch !== this.panelEpoch) return null;
     try {
-      return await this.client.request(request);
+      const result = await this.client.request(request);
+      return epoch === this.panelEpoch ? result : null; // asked for under a panel that has closed since
     } catch (error) {
       const failure = explainFailure(error, this.model.dir);
       if (failure) this.report(failure);

@@ -27,6 +27,7 @@ export class ModelKeeper {
   private loadedInfo: ModelInfo | null = null;
   private loaded: { dir: string; file: FileFingerprint } | null = null;
   private loading: Promise<boolean> | null = null;
+  private generation = 0; // bumped by forget(): a load started before it no longer counts
 
   constructor(private readonly ports: ModelKeeperPorts) {}
 
@@ -55,13 +56,20 @@ export class ModelKeeper {
       this.fail({ message: `${change}. Reload the model to go on exploring, or download or import it again.`, actions: ['reloadModel', ...MODEL_ACTIONS] }, 'error');
       return false;
     }
-    this.loading ??= this.load().finally(() => (this.loading = null));
+    if (!this.loading) {
+      const loading = this.load().finally(() => {
+        if (this.loading === loading) this.loading = null;
+      });
+      this.loading = loading;
+    }
     return this.loading;
   }
 
   /** The worker no longer holds the model (closed, crashed, or about to load another). */
   forget(state?: ModelState): void {
     this.loaded = null;
+    this.loading = null; // a load under way is for a worker that is going away
+    this.generation++;
     if (state) this.set(state);
   }
 
@@ -72,6 +80,7 @@ export class ModelKeeper {
   }
 
   private async load(): Promise<boolean> {
+    const generation = this.generation;
     const { modelPath, threads } = this.ports.settings();
     const location = await locateModel(modelPath, this.ports.storageDir);
     if (location.kind === 'missing') {
@@ -85,12 +94,14 @@ export class ModelKeeper {
       const info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
         this.ports.client.request({ kind: 'load', modelDir: location.dir, threads }),
       );
+      if (generation !== this.generation) return false; // forgotten while loading (the panel closed)
       this.loaded = { dir: location.dir, file };
       this.loadedInfo = info;
       this.set('ready');
       this.ports.ui.log(`Loaded ${info.name} from ${location.dir} (${info.layers} layers, ${info.heads} heads, ${info.embd} wide)`);
       return true;
     } catch (error) {
+      if (generation !== this.generation) return false;
       const failure = explainFailure(error, location.dir);
       if (failure) this.fail(failure, 'error');
       else this.set('none'); // given up on purpose (the panel closed): nothing to tell

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readSettings } from '../../src/extension/settings';
 import type { SessionView } from '../../src/explorer/views';
+import type { HostMessage } from '../../src/protocol';
 import { testModel, TINY } from '../engine/models';
 import { LESSON_SENTENCE, tinyModel } from '../extension/worker-harness';
 import { openExplorer, until, type Explorer } from './harness';
@@ -218,6 +219,40 @@ describe('bad input through the controller (real worker, generated model)', func
       assert.equal(explorer.controller.state.model, 'error');
       assert.match(explorer.ui.problems[0]?.message ?? '', /was replaced or changed after it was loaded\. Reload the model/);
       assert.equal(explorer.controller.state.session?.generated ?? 0, 0, 'no token came from the changed weights');
+    });
+  });
+
+  describe('a panel closed and reopened while work is under way', () => {
+    beforeEach(async () => {
+      explorer = await openExplorer(await tinyModel());
+    });
+
+    it('a panel reopened while the closed one’s worker is still stopping starts fresh and can Step', async () => {
+      await explorer.controller.analyze(LESSON_SENTENCE, 'selection');
+      const step = explorer.controller.step();
+      const closing = explorer.controller.detachPanel();
+      const posted: HostMessage[] = [];
+      explorer.controller.attachPanel((message) => posted.push(message));
+      explorer.controller.receive({ type: 'ready' });
+      await closing;
+      await step;
+      await until(() => explorer.controller.state.session !== null, 'the reopened panel got a session');
+      assert.equal(explorer.controller.state.session!.sentence.id, 'capitals');
+      await explorer.controller.step();
+      assert.equal(explorer.controller.state.session!.generated, 1);
+      assert.ok(!posted.some((message) => message.type === 'error'), 'no error reaches the new panel');
+    });
+
+    it('a panel reopened while the closed one was still loading the model starts on the lesson sentence', async () => {
+      const first = explorer.controller.analyze(LESSON_SENTENCE, 'selection');
+      await until(() => explorer.controller.state.model === 'loading', 'loading');
+      const closing = explorer.controller.detachPanel();
+      explorer.controller.attachPanel(() => undefined);
+      explorer.controller.receive({ type: 'ready' });
+      await closing;
+      assert.equal(await first, false);
+      await until(() => explorer.controller.state.session !== null, 'the reopened panel got a session');
+      assert.equal(explorer.controller.state.model, 'ready');
     });
   });
 });
