@@ -1,5 +1,6 @@
 // The readable form of `analyze` (without --json): three small tables.
 import type { Analysis, Ranked } from './analyze';
+import { percent, quote } from './format';
 
 const LENS_TOP = 3; // the lens table shows this many per layer, to stay one line wide
 
@@ -23,13 +24,4 @@ export function formatAnalysis(analysis: Analysis, temperature: number): string 
 
 function cell(candidate: Ranked): string {
   return `${quote(candidate.text).padEnd(16)}${percent(candidate.prob)}`;
-}
-
-/** JSON quoting shows leading spaces, newlines and tabs in token texts. */
-function quote(text: string): string {
-  return JSON.stringify(text);
-}
-
-function percent(prob: number): string {
-  return `${(prob * 100).toFixed(prob >= 0.1 ? 1 : 2)}%`.padStart(7);
 }

@@ -5,7 +5,8 @@ import type { ExplorerSession } from '../explorer/session';
 import type { StopReason } from '../explorer/views';
 import { integer, parse } from './args';
 import type { Command } from './command';
-import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, percent, promptArgument, quote, withSession } from './session-command';
+import { percent, quote } from './format';
+import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, promptArgument, withSession } from './session-command';
 
 const usage = `Usage: gpt2-explorer generate --model DIR [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] PROMPT
 

@@ -4,7 +4,8 @@ import type { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { ExplorerSession } from '../explorer/session';
 import { integer, parse, required } from './args';
 import type { Command } from './command';
-import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, percent, promptArgument, quote, withSession } from './session-command';
+import { percent, quote } from './format';
+import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, promptArgument, withSession } from './session-command';
 
 const usage = `Usage: gpt2-explorer sample --model DIR --n N [--seed S] [--temperature T] [--top-k K] [--top-p P] [--json] PROMPT
 

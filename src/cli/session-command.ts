@@ -56,12 +56,3 @@ export async function withSession<T>(args: ParsedArgs, prompt: string, settings:
     await model.dispose();
   }
 }
-
-/** JSON quoting shows leading spaces, newlines and tabs in token texts. */
-export function quote(text: string): string {
-  return JSON.stringify(text);
-}
-
-export function percent(prob: number): string {
-  return `${(prob * 100).toFixed(prob >= 0.1 ? 1 : 2)}%`.padStart(7);
-}
