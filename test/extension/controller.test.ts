@@ -5,24 +5,11 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExplorerController, type ControllerUi, type ExplorerState } from '../../src/extension/controller';
-import type { UserAction } from '../../src/extension/failures';
+import { ExplorerController, type ExplorerState } from '../../src/extension/controller';
 import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/settings';
 import { parseHostMessage, type HostMessage } from '../../src/protocol';
 import * as lesson from '../webview/fixtures/lesson';
-import { LESSON_SENTENCE, tinyModel, workerBundle, WorkerSpawner } from './worker-harness';
-
-class RecordingUi implements ControllerUi {
-  readonly logged: string[] = [];
-  readonly problems: { message: string; actions: UserAction[] }[] = [];
-  readonly notes: string[] = [];
-  readonly ran: UserAction[] = [];
-  log = (line: string) => void this.logged.push(line);
-  problem = (message: string, actions: UserAction[]) => void this.problems.push({ message, actions });
-  note = (message: string) => void this.notes.push(message);
-  run = (action: UserAction) => void this.ran.push(action);
-  progress = <T>(_title: string, task: () => Promise<T>) => task();
-}
+import { LESSON_SENTENCE, RecordingUi, tinyModel, workerBundle, WorkerSpawner } from './worker-harness';
 
 describe('explorer controller (real worker, tiny model)', () => {
   let modelDir: string;

@@ -6,6 +6,8 @@ import * as esbuild from 'esbuild';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { testModel, TINY } from '../engine/models';
+import type { ControllerUi } from '../../src/extension/controller';
+import type { UserAction } from '../../src/extension/failures';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BUNDLE = join(ROOT, 'out', 'test-extension', 'session-worker.js');
@@ -59,4 +61,17 @@ export function exited(worker: Worker): Promise<number> {
     if (worker.threadId === -1) resolve(0);
     else worker.once('exit', resolve);
   });
+}
+
+/** The controller's view of VS Code, recording what it would show instead of showing it. */
+export class RecordingUi implements ControllerUi {
+  readonly logged: string[] = [];
+  readonly problems: { message: string; actions: UserAction[] }[] = [];
+  readonly notes: string[] = [];
+  readonly ran: UserAction[] = [];
+  log = (line: string) => void this.logged.push(line);
+  problem = (message: string, actions: UserAction[]) => void this.problems.push({ message, actions });
+  note = (message: string) => void this.notes.push(message);
+  run = (action: UserAction) => void this.ran.push(action);
+  progress = <T>(_title: string, task: () => Promise<T>) => task();
 }

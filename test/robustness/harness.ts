@@ -3,25 +3,12 @@
 
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
-import { ExplorerController, type ControllerUi } from '../../src/extension/controller';
-import type { UserAction } from '../../src/extension/failures';
+import { ExplorerController } from '../../src/extension/controller';
 import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/settings';
 import { parseHostMessage, type HostMessage } from '../../src/protocol';
 import type { SessionView } from '../../src/explorer/views';
 import * as lesson from '../webview/fixtures/lesson';
-import { workerBundle, WorkerSpawner } from '../extension/worker-harness';
-
-export class RecordingUi implements ControllerUi {
-  readonly logged: string[] = [];
-  readonly problems: { message: string; actions: UserAction[] }[] = [];
-  readonly notes: string[] = [];
-  readonly ran: UserAction[] = [];
-  log = (line: string) => void this.logged.push(line);
-  problem = (message: string, actions: UserAction[]) => void this.problems.push({ message, actions });
-  note = (message: string) => void this.notes.push(message);
-  run = (action: UserAction) => void this.ran.push(action);
-  progress = <T>(_title: string, task: () => Promise<T>) => task();
-}
+import { RecordingUi, workerBundle, WorkerSpawner } from '../extension/worker-harness';
 
 export interface Explorer {
   controller: ExplorerController;
