@@ -29,24 +29,20 @@ export class Gpt2Model {
     const { config, weights } = await checkGpt2Folder(dir);
     const weightsInMemory = await weightsInMemoryIfNeeded(weights);
     const source = weightSource(weights, weightsInMemory);
-    const folder = { model_external_initializers_file_folder_path: resolve(dir) };
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: options.threads ?? availableParallelism(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: options.optimization ?? 'all',
       // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
-      extra: { session: folder },
+      extra: { session: { model_external_initializers_file_folder_path: resolve(dir) } },
       externalData: [...weightsInMemory].map(([name, values]) => memoryFile(name, values)),
     };
     const guard = weightsInMemory.size === 0 ? new WeightsGuard(weights.file) : undefined;
     const sessions: ort.InferenceSession[] = [];
     try {
       sessions.push(await ort.InferenceSession.create(buildGpt2Graph(config, source), sessionOptions));
-      // The lens head is not prepacked: its Gemm then reads wte's mapped pages, which the embedding
-      // Gather keeps anyway, instead of holding a third copy (−146 MiB; a lens read ≈ 6 ms slower, bench).
-      const lensOptions = { ...sessionOptions, extra: { session: { ...folder, disable_prepacking: '1' } } };
-      sessions.push(await ort.InferenceSession.create(buildLensHead(config, source), lensOptions));
+      sessions.push(await ort.InferenceSession.create(buildLensHead(config, source), sessionOptions));
       return new Gpt2Model(config, sessions[0], sessions[1], guard, weightsInMemory);
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
