@@ -75,9 +75,24 @@ export function deactivate(): Promise<void> | undefined {
   return stopController?.();
 }
 
+/** Settings problems already shown: each is told once per window, not on every settings change. */
+const toldProblems = new Set<string>();
+
 function loadSettings(log: (line: string) => void): ExtensionSettings {
   const config = vscode.workspace.getConfiguration('gpt2Explorer');
   const { settings, problems } = readSettings((key) => config.get(key));
-  for (const problem of problems) log(`Setting ignored: ${problem}`);
+  for (const problem of problems) {
+    log(`Setting ignored: ${problem}`);
+    if (!toldProblems.has(problem)) showSettingProblem(problem);
+    toldProblems.add(problem);
+  }
   return settings;
+}
+
+/** A warning with a button that opens the Settings editor at the offending key. */
+function showSettingProblem(problem: string): void {
+  const key = /^gpt2Explorer\.[\w.]+?(?= |$)/.exec(problem)?.[0] ?? 'gpt2Explorer';
+  void vscode.window.showWarningMessage(`Setting ignored: ${problem}`, 'Open Settings').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', key);
+  });
 }
