@@ -9,18 +9,14 @@ import { receiveExplorerMessage } from '../../src/extension/explorer-messages';
 import { DEFAULT_DECODING } from '../../src/extension/settings';
 import * as lesson from '../webview/fixtures/lesson';
 import { explorerExamples, mutants } from './messages';
+import { SeededRandom } from '../../src/explorer/sampling';
 
 const TYPES = explorerExamples.map((message) => message.type);
 
-/** mulberry32: the same seed gives the same fuzz run, so a failure can be replayed. */
+/** The sampler's own seeded mulberry32, so a run can be replayed from its seed. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new SeededRandom(seed);
+  return () => generator.next();
 }
 
 class Fuzzer {
