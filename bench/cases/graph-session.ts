@@ -14,7 +14,7 @@ export function engineOptions(context: CaseContext, config: Record<string, strin
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-    extra: { session: { model_external_initializers_file_folder_path: resolve(context.modelDir), ...config } },
+    extra: { session: { model_external_initializers_file_folder_path: resolve(context.modelDir), 'intra_op.allow_spinning': '0', ...config } },
   };
 }
 

@@ -4,7 +4,7 @@
 // case runs the engine's two sessions (model graph + lens head) with prepacking on or off in each,
 // so the engine can weigh memory and cold start against pass times.
 import * as ort from 'onnxruntime-node';
-import { buildGpt2Graph, buildLensHead } from '../../src/engine/graph';
+import { buildLmHead, buildTransformer } from '../../src/engine/graph';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { once, time } from '../harness/stats';
 import { engineOptions, graphFeeds } from './graph-session';
@@ -27,8 +27,8 @@ export function prepackingCase(name: PrepackingVariant) {
     const result = emptyResult();
     const { config, source } = await openBenchWeights(context.modelDir);
     const start = performance.now();
-    const session = await ort.InferenceSession.create(buildGpt2Graph(config, source), options(context, prepack.model));
-    const lensHead = await ort.InferenceSession.create(buildLensHead(config, source), options(context, prepack.lens));
+    const session = await ort.InferenceSession.create(buildTransformer(config, source), options(context, prepack.model));
+    const lensHead = await ort.InferenceSession.create(buildLmHead(config, source), options(context, prepack.lens));
     result.timings[`${name}_create`] = once(performance.now() - start);
     const first = performance.now();
     await session.run(graphFeeds(config, promptIds(12))); // pages the mapped weights in, when unpacked

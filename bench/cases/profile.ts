@@ -4,7 +4,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildGpt2Graph } from '../../src/engine/graph';
+import { buildTransformer } from '../../src/engine/graph';
 import type { Gpt2Config } from '../../src/engine/types';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { kernelMsPerRun, meanOpMs } from '../harness/ort-profile';
@@ -16,7 +16,7 @@ import { openBenchWeights } from './weights';
 export async function profile(context: CaseContext): Promise<CaseResult> {
   const result = emptyResult();
   const { config, source } = await openBenchWeights(context.modelDir);
-  const graph = buildGpt2Graph(config, source);
+  const graph = buildTransformer(config, source);
   await profilePasses(context, config, graph, result);
   await timeFetchSubsets(context, config, graph, result);
   return result;

@@ -1,9 +1,10 @@
-// The peer: the very graph our engine runs (buildGpt2Graph), on onnxruntime-web's wasm backend
-// in Node, with the same passes timed the same way. Weights go in as in-memory external data.
+// The peer: the very graphs our engine runs (the transformer, then the lm_head on the last
+// position), on onnxruntime-web's wasm backend in Node, with the same passes timed the same way.
+// Weights go in as in-memory external data.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as OrtWeb from 'onnxruntime-web';
-import { buildGpt2Graph } from '../../src/engine/graph';
+import { buildLmHead, buildTransformer } from '../../src/engine/graph';
 import type { Gpt2Config } from '../../src/engine/types';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { once, time } from '../harness/stats';
@@ -19,15 +20,23 @@ export async function wasm(context: CaseContext): Promise<CaseResult> {
   const ort = await loadOrtWeb(context.threads);
   const { config, source } = await openBenchWeights(context.modelDir);
   const start = performance.now();
-  const graph = buildGpt2Graph(config, source);
   const weights = readFileSync(join(context.modelDir, WEIGHTS_FILE)); // wasm has no file mapping: the bytes are copied in
-  const session = await ort.InferenceSession.create(graph, {
+  const options: OrtWeb.InferenceSession.SessionOptions = {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
     externalData: [{ path: WEIGHTS_FILE, data: weights }],
-  });
+  };
+  const session = await ort.InferenceSession.create(buildTransformer(config, source), options);
+  const lmHead = await ort.InferenceSession.create(buildLmHead(config, source), options);
   result.timings.wasm_cold_start = once(performance.now() - start);
-  const run = (ids: number[], past?: Outputs) => session.run(feeds(ort, config, ids, past));
+  const d = config.nEmbd;
+  /** As Gpt2Model.forward: the transformer, then the lm_head on the last position's residual. */
+  const run = async (ids: number[], past?: Outputs): Promise<Outputs> => {
+    const out = await session.run(feeds(ort, config, ids, past));
+    const hidden = out.hidden.data as Float32Array;
+    await lmHead.run({ residual: new ort.Tensor('float32', hidden.slice(hidden.length - d), [1, d]) });
+    return out;
+  };
   const { repeats } = context;
   result.timings.wasm_analyze12 = await time(() => run(promptIds(12)), { repeats, warmup: 2 });
   result.timings.wasm_analyze128 = await time(() => run(promptIds(128)), { repeats: Math.ceil(repeats / 2) });
@@ -37,7 +46,7 @@ export async function wasm(context: CaseContext): Promise<CaseResult> {
     result.timings[name] = await time(() => run([NEXT_ID], prompt), { repeats: repeats * 2, warmup: 2 });
   }
   result.notes.push(WASM_NOTE);
-  await session.release();
+  await Promise.all([session.release(), lmHead.release()]);
   return result;
 }
 

@@ -90,7 +90,7 @@ export async function analyze(model: Gpt2Model, tokenizer: Gpt2Tokenizer, prompt
   const lensLogits = await model.lens(lastPositionPerLayer(result, L + 1, d), L + 1); // [L+1, V]
   const analysis: Analysis = {
     tokens,
-    next: rank(row(result.logits, T - 1, V)),
+    next: rank(result.logits),
     lens: Array.from({ length: L + 1 }, (_, layer) => ({ layer, top: rank(row(lensLogits, layer, V)) })),
   };
   if (!full) return analysis;

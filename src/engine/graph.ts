@@ -1,10 +1,12 @@
-// GPT-2 as an ONNX graph, block by block as in the paper and nanoGPT's model.py, with every
-// internal exposed as an output.
+// GPT-2 as two ONNX graphs, block by block as in the paper and nanoGPT's model.py: the transformer
+// (embeddings and the blocks, every internal exposed as an output) and the lm_head (ln_f and the
+// tied unembedding). The lm_head is its own graph because two things need it: the model's next-token
+// logits (the last position's residual after the last block) and the logit lens (any position's
+// residual after any block). One session holding it means wte is packed for the matrix product once.
 //
-// "analyze" and "step" are the same graph: at P = 0 (past tensors [1, H, 0, dh]) it reads a whole
-// prompt; at P > 0 it continues from the keys/values of P earlier positions. One session serves
-// both (a second one would double the memory and fight for the threads). Position ids come from
-// the graph itself: P = Shape(past_key.0)[2], positions = Range(P, P + T).
+// "analyze" and "step" are the same transformer graph: at P = 0 (past tensors [1, H, 0, dh]) it reads
+// a whole prompt; at P > 0 it continues from the keys/values of P earlier positions. Position ids come
+// from the graph itself: P = Shape(past_key.0)[2], positions = Range(P, P + T).
 //
 // Shapes: T new positions, P past positions, S = P + T, d = n_embd, H heads, dh = d / H, V vocab.
 // Weights keep their Hugging Face names; Conv1D weights are [in, out], so x @ W needs no transpose.
@@ -24,11 +26,15 @@ interface Model {
   weight: (name: string) => string;
 }
 
-/** The model graph. Inputs: input_ids [1, T] int64, past_key.i / past_value.i [1, H, P, dh]. */
-export function buildGpt2Graph(config: Gpt2Config, source: WeightSource): Uint8Array {
+/**
+ * The transformer: input_ids [1, T] int64 and past_key.i / past_value.i [1, H, P, dh] → the residual
+ * stream at every layer (hidden; its last layer is what the lm_head reads), attention, q/k/v and the
+ * keys/values to continue from.
+ */
+export function buildTransformer(config: Gpt2Config, source: WeightSource): Uint8Array {
   const m = model(config, source);
   const { g } = m;
-  const { nLayer: L, nHead: H, nEmbd: d, vocabSize: V } = config;
+  const { nLayer: L, nHead: H, nEmbd: d } = config;
   const dh = d / H;
   const ids = g.op('Reshape', [g.input('input_ids', 'int64', [1, 'T']), g.int64s([-1])], {}, 'ids'); // [T]
   const past = Array.from({ length: L }, (_, i) => ({
@@ -46,27 +52,25 @@ export function buildGpt2Graph(config: Gpt2Config, source: WeightSource): Uint8A
     hidden.push(x);
     layers.push(out.attn);
   }
-  const logits = unembedding(m, layerNorm(m, x, 'ln_f')); // [T, V]
 
   g.output('hidden', stack(m, hidden), 'float', [L + 1, 'T', d]);
   g.output('attention', g.op('Concat', layers.map((a) => a.att), { axis: 0 }), 'float', [L, H, 'T', 'S']);
   for (const part of ['q', 'k', 'v'] as const) {
     g.output(part, g.op('Concat', layers.map((a) => a[part]), { axis: 0 }), 'float', [L, H, 'T', dh]);
   }
-  g.output('logits', logits, 'float', ['T', V]);
   layers.forEach((a, i) => {
     g.output(`present_key.${i}`, a.presentKey, 'float', [1, H, 'S', dh]);
     g.output(`present_value.${i}`, a.presentValue, 'float', [1, H, 'S', dh]);
   });
-  return g.toBytes('gpt2', OPSET);
+  return g.toBytes('gpt2-transformer', OPSET);
 }
 
-/** The logit-lens head: residual [N, d] → ln_f → tied unembedding → logits [N, V]. */
-export function buildLensHead(config: Gpt2Config, source: WeightSource): Uint8Array {
+/** The lm_head: residual [N, d] (any positions, after any block) → ln_f → tied unembedding → logits [N, V]. */
+export function buildLmHead(config: Gpt2Config, source: WeightSource): Uint8Array {
   const m = model(config, source);
   const residual = m.g.input('residual', 'float', ['N', config.nEmbd]);
   m.g.output('logits', unembedding(m, layerNorm(m, residual, 'ln_f')), 'float', ['N', config.vocabSize]);
-  return m.g.toBytes('gpt2-lens-head', OPSET);
+  return m.g.toBytes('gpt2-lm-head', OPSET);
 }
 
 function model(config: Gpt2Config, source: WeightSource): Model {

@@ -1,11 +1,15 @@
-// GPT-2 on onnxruntime-node. One session runs the model graph for prompts (P = 0) and KV-cache
-// steps (P > 0) alike; a second, small one runs the logit-lens head (ln_f + unembedding).
+// GPT-2 on onnxruntime-node, as two sessions (see graph.ts): the transformer, for prompts (P = 0)
+// and KV-cache steps (P > 0) alike, and the lm_head (ln_f + tied unembedding), which turns the last
+// position into the next-token logits and any residual into a logit-lens row. wte is then held
+// once, packed for the lm_head's product; the transformer's embedding lookup reads only the rows it
+// needs from the mapped file. (One graph computing logits for every position held wte twice over,
+// and a lens head a third time.)
 // F32 weights are read by ORT straight out of model.safetensors as external data; F16/BF16 ones
 // are widened to float32 and handed over as in-memory external data.
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { buildGpt2Graph, buildLensHead, type WeightSource } from './graph';
+import { buildLmHead, buildTransformer, type WeightSource } from './graph';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { readTensorAsFloat32 } from './safetensors';
@@ -18,8 +22,8 @@ export class Gpt2Model {
 
   private constructor(
     readonly config: Gpt2Config,
-    private readonly session: ort.InferenceSession,
-    private readonly lensHead: ort.InferenceSession,
+    private readonly transformer: ort.InferenceSession,
+    private readonly lmHead: ort.InferenceSession,
     private readonly guard: WeightsGuard | undefined, // only when ORT maps weights from the file
     private readonly weightsInMemory: Map<string, Float32Array>, // ORT may read these in place: kept alive until dispose()
   ) {}
@@ -34,15 +38,22 @@ export class Gpt2Model {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: options.optimization ?? 'all',
-      // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
-      extra: { session: { model_external_initializers_file_folder_path: resolve(dir) } },
+      extra: {
+        session: {
+          // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
+          model_external_initializers_file_folder_path: resolve(dir),
+          // Each session has its own thread pool. Spinning idle threads of one session take the cores from
+          // the other, which runs right after it on every step: measured, a step took twice as long.
+          'intra_op.allow_spinning': '0',
+        },
+      },
       externalData: [...weightsInMemory].map(([name, values]) => memoryFile(name, values)),
     };
     const guard = weightsInMemory.size === 0 ? new WeightsGuard(weights.file) : undefined;
     const sessions: ort.InferenceSession[] = [];
     try {
-      sessions.push(await ort.InferenceSession.create(buildGpt2Graph(config, source), sessionOptions));
-      sessions.push(await ort.InferenceSession.create(buildLensHead(config, source), sessionOptions));
+      sessions.push(await ort.InferenceSession.create(buildTransformer(config, source), sessionOptions));
+      sessions.push(await ort.InferenceSession.create(buildLmHead(config, source), sessionOptions));
       return new Gpt2Model(config, sessions[0], sessions[1], guard, weightsInMemory);
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
@@ -57,38 +68,43 @@ export class Gpt2Model {
    */
   async forward(ids: number[], past?: KvCache): Promise<ForwardResult> {
     this.checkOpen();
-    const { nLayer: L, nHead: H, nEmbd: d, vocabSize: V } = this.config;
-    const pastLength = past?.length ?? 0;
-    this.checkIds(ids, pastLength);
+    this.checkIds(ids, past?.length ?? 0);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
       ...this.pastFeeds(past),
     };
-    const out = await this.track(this.session.run(feeds));
+    return this.track(this.pass(feeds, ids.length, past?.length ?? 0)); // both runs, so dispose() waits for the lm_head too
+  }
+
+  /** The transformer on T new positions, then the lm_head on the last one. */
+  private async pass(feeds: Record<string, ort.Tensor>, T: number, pastLength: number): Promise<ForwardResult> {
+    const { nLayer: L, nHead: H, nEmbd: d } = this.config;
+    const out = await this.transformer.run(feeds);
     const present = (kind: 'key' | 'value') => Array.from({ length: L }, (_, i) => out[`present_${kind}.${i}`]);
+    const hidden = floats(out.hidden, [L + 1, T, d]);
+    const last = hidden.slice(hidden.length - d); // [d]: the last position after the last block
     return {
       pastLength,
-      length: ids.length,
-      hidden: floats(out.hidden, [L + 1, ids.length, d]),
-      attention: floats(out.attention, [L, H, ids.length, pastLength + ids.length]),
-      q: floats(out.q, [L, H, ids.length, d / H]),
-      k: floats(out.k, [L, H, ids.length, d / H]),
-      v: floats(out.v, [L, H, ids.length, d / H]),
-      logits: floats(out.logits, [ids.length, V]),
-      cache: new OrtKvCache(this, pastLength + ids.length, present('key'), present('value')),
+      length: T,
+      hidden,
+      attention: floats(out.attention, [L, H, T, pastLength + T]),
+      q: floats(out.q, [L, H, T, d / H]),
+      k: floats(out.k, [L, H, T, d / H]),
+      v: floats(out.v, [L, H, T, d / H]),
+      logits: await this.head(last, 1), // [1, V] = [V]
+      cache: new OrtKvCache(this, pastLength + T, present('key'), present('value')),
     };
   }
 
   /** Logit lens: ln_f + tied unembedding of n residual vectors. residuals [n, d] → logits [n, V]. */
   async lens(residuals: Float32Array, n: number): Promise<Float32Array> {
     this.checkOpen();
-    const { nEmbd: d, vocabSize: V } = this.config;
+    const d = this.config.nEmbd;
     if (!Number.isInteger(n) || n < 0 || residuals.length !== n * d) {
       throw new RangeError(`lens: expected ${n} rows of ${d} values (${n * d}), got ${residuals.length}`);
     }
     if (n === 0) return new Float32Array(0);
-    const out = await this.track(this.lensHead.run({ residual: new ort.Tensor('float32', residuals, [n, d]) }));
-    return floats(out.logits, [n, V]);
+    return this.track(this.head(residuals, n));
   }
 
   /** Releases both sessions once the passes already started have finished; no new ones start. Safe to call twice. */
@@ -96,7 +112,7 @@ export class Gpt2Model {
     if (this.disposed) return;
     this.disposed = true;
     await Promise.allSettled(this.running);
-    await Promise.all([this.session.release(), this.lensHead.release()]);
+    await Promise.all([this.transformer.release(), this.lmHead.release()]);
     this.weightsInMemory.clear();
     this.guard?.close();
   }
@@ -113,6 +129,13 @@ export class Gpt2Model {
       feeds[`past_value.${i}`] = past?.values(i) ?? new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
     }
     return feeds;
+  }
+
+  /** The lm_head on n ≥ 1 residual rows: [n, d] → [n, V]. */
+  private async head(residuals: Float32Array, n: number): Promise<Float32Array> {
+    const { nEmbd: d, vocabSize: V } = this.config;
+    const out = await this.lmHead.run({ residual: new ort.Tensor('float32', residuals, [n, d]) });
+    return floats(out.logits, [n, V]);
   }
 
   private track<T>(run: Promise<T>): Promise<T> {

@@ -21,7 +21,7 @@ export interface ForwardResult {
   q: Float32Array; // [L, H, T, dh]
   k: Float32Array; // [L, H, T, dh]
   v: Float32Array; // [L, H, T, dh]
-  logits: Float32Array; // [T, V] after ln_f and the tied unembedding
+  logits: Float32Array; // [V] at the last new position, after ln_f and the tied unembedding (other positions: Gpt2Model.lens)
   cache: KvCache; // keys/values of all P+T positions, to continue from
 }
 

@@ -1,7 +1,6 @@
 // One prompt and the tokens generated after it: the decoding loop of the lesson (score every token,
 // pick one, glue it on, repeat) and the answers to every question the explorer's views ask.
 // Pure TypeScript on the engine: no `vscode`. Methods that run the model are async; the rest are not.
-import { row } from '../engine/logits';
 import type { Gpt2Model } from '../engine/model';
 import { EOS_ID, type Gpt2Tokenizer } from '../engine/tokenizer';
 import type { Gpt2Config, KvCache } from '../engine/types';
@@ -73,7 +72,7 @@ export class ExplorerSession {
     trace.append(result);
     const rows = Array.from({ length: (config.nLayer + 1) * chips.length }, (_, i) => trace.hidden(Math.floor(i / chips.length), i % chips.length));
     const frame = ProjectionFrame.fit(rows, config.nEmbd);
-    const frontier = { logits: row(result.logits, chips.length - 1, config.vocabSize).slice(), cache: result.cache };
+    const frontier = { logits: result.logits, cache: result.cache };
     return new ExplorerSession(model, tokenizer, options.sentence, { chips, truncated, frontier, frame }, trace, defaults, settings);
   }
 
@@ -238,7 +237,7 @@ export class ExplorerSession {
     const result = await this.model.forward([id], this.current.cache);
     this.trace.append(result);
     this.release(this.current);
-    this.current = { logits: row(result.logits, 0, this.config.vocabSize).slice(), cache: result.cache };
+    this.current = { logits: result.logits, cache: result.cache };
     this.generatedTokens.push({ id, text: this.tokenizer.tokenText(id), prob });
     this.coordinates.push(this.place(this.trace.length - 1));
     this.redraw();
