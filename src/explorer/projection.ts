@@ -4,7 +4,10 @@
 // dots already drawn. A new prompt gets a new fit.
 import { dot, principalDirections } from './pca';
 
-const MAX_FIT_ROWS = 1024; // beyond this the fit uses evenly spaced rows (a 1,024-token prompt has 13,312)
+// Beyond this many rows the fit uses evenly spaced ones (a 1,024-token prompt has 13,312). The fit's
+// cost grows with rows² · d; on a full-size model 256 rows gave axes whose coordinates correlate
+// ≥ 0.995 with a 1,024-row fit's, in 60–90 ms instead of 0.35–1 s for prompts of 40–300 tokens.
+const MAX_FIT_ROWS = 256;
 
 export class ProjectionFrame {
   private constructor(

@@ -107,4 +107,12 @@ describe('ProjectionFrame', function () {
     const frame = ProjectionFrame.fit(many, 16);
     for (const row of many.slice(0, 50)) assert.ok(frame.project(row).every(Number.isFinite));
   });
+
+  it('fits on at most 256 of them: the same frame as a fit on every ⌈n / 256⌉-th row', function () {
+    const many = randomRows(3000, 16, 2, () => 1);
+    const every12th = many.filter((_, i) => i % 12 === 0); // 250 rows
+    const [a, b] = [ProjectionFrame.fit(many, 16), ProjectionFrame.fit(every12th, 16)];
+    for (const row of many.slice(0, 20)) assert.deepEqual(a.project(row), b.project(row));
+    assert.notDeepEqual(ProjectionFrame.fit(many.slice(0, 256), 16).project(many[0]), ProjectionFrame.fit(many.slice(0, 257), 16).project(many[0]));
+  });
 });
