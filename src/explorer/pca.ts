@@ -6,7 +6,7 @@ import { SeededRandom } from './sampling';
 const GUARD = 2; // extra directions iterated alongside, so the wanted ones converge faster
 const POWER_STEPS = 4; // multiplications between two Rayleigh–Ritz rotations
 const MAX_ROUNDS = 150;
-const TOLERANCE = 1e-10; // on 1 - cos² of the angle between a direction and the previous round's span
+const TOLERANCE = 1e-8; // on 1 - cos² of the angle between a direction and the previous round's span: ≈ 1e-4 rad, far below a pixel
 
 /** `count` unit directions [d] of largest variance of `rows` (n rows of width d, already centred). */
 export function principalDirections(rows: Float64Array[], d: number, count: number): Float64Array[] {
@@ -168,9 +168,15 @@ function fixSign(v: Float64Array): Float64Array {
   return v;
 }
 
-/** a·b with four running sums: independent additions pipeline, ≈ 1.8× faster than one sum in V8. */
+/**
+ * a·b with four running sums: independent additions pipeline, ≈ 1.8× faster than one sum in V8.
+ * Four plain `let`s, not `let [s0, …] = [0, …]`: the destructured form ran ≈ 3× slower (measured).
+ */
 export function dot(a: Float64Array, b: Float64Array): number {
-  let [s0, s1, s2, s3] = [0, 0, 0, 0];
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
   const n = a.length;
   let i = 0;
   for (; i + 3 < n; i += 4) {

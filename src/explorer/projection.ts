@@ -44,7 +44,9 @@ function normalise(vector: ArrayLike<number>): Float64Array {
   let square = 0;
   for (let i = 0; i < d; i++) square += (vector[i] - mean) ** 2;
   const rms = Math.sqrt(square / d) || 1;
-  return Float64Array.from({ length: d }, (_, i) => (vector[i] - mean) / rms);
+  const out = new Float64Array(d); // plain loops here and below: Float64Array.from/map with a callback cost ≈ 5× more
+  for (let i = 0; i < d; i++) out[i] = (vector[i] - mean) / rms;
+  return out;
 }
 
 /**
@@ -64,7 +66,9 @@ function dimensionStats(rows: Float64Array[], d: number): { mean: Float64Array; 
 }
 
 function standardise(x: Float64Array, mean: Float64Array, scale: Float64Array): Float64Array {
-  return x.map((value, i) => (value - mean[i]) / scale[i]);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = (x[i] - mean[i]) / scale[i];
+  return out;
 }
 
 function everyNth<T>(items: T[], step: number): T[] {
