@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GPT2_SMALL_CONFIG, toConfigJson } from './config';
 import { gpt2TensorShapes } from './gpt2-weights';
+import { SeededRandom } from './random';
 import { floatToBfloat16, floatToHalf } from './safetensors';
 import { bundledModelDir } from './tokenizer';
 import type { Gpt2Config } from './types';
@@ -145,16 +146,12 @@ function causalMask(n: number): TensorPlan['fill'] {
   };
 }
 
-/** mulberry32 seeded with a string hash (FNV-1a): a small, fast, reproducible stream in [0, 1). */
+/** SeededRandom (mulberry32) seeded with a string hash (FNV-1a): a small, fast, reproducible stream in [0, 1). */
 function prng(key: string): () => number {
-  let state = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) state = Math.imul(state ^ key.charCodeAt(i), 0x01000193);
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  const random = new SeededRandom(hash >>> 0);
+  return () => random.next();
 }
 
 /** Header first (every offset is known from the shapes), then each tensor in chunks. */
