@@ -8,6 +8,7 @@ export class WeightsGuard {
   private fd: number | undefined;
   private readonly size: number;
   private readonly mtimeMs: number;
+  private readonly ctimeMs: number; // changes with every write, even when the mtime is set back (cp -p, utimes)
 
   /** Starts watching `file` as it is now; call before the sessions map it. */
   constructor(private readonly file: string) {
@@ -15,13 +16,15 @@ export class WeightsGuard {
     const stats = fstatSync(this.fd);
     this.size = stats.size;
     this.mtimeMs = stats.mtimeMs;
+    this.ctimeMs = stats.ctimeMs;
   }
 
   /** Throws if the file the sessions mapped has been truncated or written to since. */
   check(): void {
     if (this.fd === undefined) return;
     const now = fstatSync(this.fd);
-    if (now.size !== this.size || now.mtimeMs !== this.mtimeMs) {
+    const unlinked = now.nlink === 0; // deleted or renamed over: harmless, the mapping keeps the old bytes (and unlinking sets the ctime)
+    if (now.size !== this.size || now.mtimeMs !== this.mtimeMs || (!unlinked && now.ctimeMs !== this.ctimeMs)) {
       throw new Error(
         `${this.file} was changed on disk while the model was loaded (size ${this.size} → ${now.size} bytes); ` +
           'load the model again. (Replace weights by writing a new file and renaming it over the old one.)',

@@ -34,19 +34,22 @@ export interface FileFingerprint {
   path: string;
   size: number;
   mtimeMs: number;
+  ino: number; // a file renamed over it is another inode
+  ctimeMs: number; // any write changes it, even one that sets the mtime back (cp -p)
 }
 
 export async function fingerprint(dir: string): Promise<FileFingerprint> {
   const path = join(dir, 'model.safetensors');
   const info = await stat(path);
-  return { path, size: info.size, mtimeMs: info.mtimeMs };
+  return { path, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, ctimeMs: info.ctimeMs };
 }
 
 /** Undefined while the file is the one that was loaded; otherwise what happened to it, for the user. */
 export async function fingerprintChange(loaded: FileFingerprint): Promise<string | undefined> {
   const now = await stat(loaded.path).catch(() => null);
   if (!now) return `The model file ${loaded.path} was deleted after it was loaded`;
-  if (now.size !== loaded.size || now.mtimeMs !== loaded.mtimeMs) return `The model file ${loaded.path} was replaced or changed after it was loaded`;
+  const same = now.size === loaded.size && now.mtimeMs === loaded.mtimeMs && now.ino === loaded.ino && now.ctimeMs === loaded.ctimeMs;
+  if (!same) return `The model file ${loaded.path} was replaced or changed after it was loaded`;
   return undefined;
 }
 

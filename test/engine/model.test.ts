@@ -261,7 +261,7 @@ describe('Gpt2Model when model.safetensors changes while loaded', function () {
     }
   }
 
-  for (const change of ['truncate', 'overwrite']) {
+  for (const change of ['truncate', 'overwrite', 'overwrite-keep-mtime']) {
     it(`refuses to run after the file is changed in place (${change}) instead of crashing`, async function () {
       const report = await changeWhileLoaded(change);
       assert.match(String(report.error), /model\.safetensors was changed on disk while the model was loaded.*load the model again/);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeMissing, fingerprint, fingerprintChange, locateModel } from '../../src/extension/model-location';
@@ -38,6 +38,19 @@ describe('model location', () => {
     await writeFile(weights, 'weights');
     await utimes(weights, new Date(), new Date(loaded.mtimeMs + 5000));
     assert.match((await fingerprintChange(loaded))!, /was replaced or changed/, 'same size, newer file');
+    const time = 1_700_000_000; // whole seconds, so setting it back gives exactly the same mtime
+    await utimes(weights, time, time);
+    const again = await fingerprint(dir);
+    await writeFile(weights, 'WEIGHTS'); // same size, then the old times copied back (as cp -p does)
+    await utimes(weights, time, time);
+    assert.equal((await stat(weights)).mtimeMs, again.mtimeMs);
+    assert.match((await fingerprintChange(again))!, /was replaced or changed/, 'same size, same mtime, other bytes');
+    const copy = join(dir, 'copy.safetensors');
+    await writeFile(copy, 'WEIGHTS');
+    await utimes(copy, time, time);
+    const beforeRename = await fingerprint(dir);
+    await rename(copy, weights); // renamed over it: another file with the same size and mtime
+    assert.match((await fingerprintChange(beforeRename))!, /was replaced or changed/, 'renamed over, same size and mtime');
     await rm(weights);
     assert.match((await fingerprintChange(loaded))!, /was deleted after it was loaded/);
   });
