@@ -6,7 +6,7 @@
 import { loadReferenceModel, referenceForward, type ReferenceModel } from '../../test/engine/reference';
 import { argmax, softmax } from '../../src/engine/logits';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
-import { dequantizeColumns, quantizeColumns, type QuantizeOptions } from './quantize';
+import { dequantize, quantize, type MatrixLayout, type QuantizeOptions } from '../../src/engine/quantize';
 import { promptIds } from './prompts';
 
 const MATRICES = /^(h\.\d+\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight)$/;
@@ -19,19 +19,16 @@ function quantizedModel(model: ReferenceModel, options: QuantizeOptions): Refere
     if (MATRICES.test(name)) {
       const N = name.includes('c_attn') ? 3 * d : name.includes('c_fc') ? 4 * d : d;
       const K = w.length / N;
-      tensors.set(name, roundTrip((k, n) => w[k * N + n], K, N, options, (k, n) => k * N + n));
+      tensors.set(name, roundTrip(w, K, N, 'kn', options));
     }
   }
   const wte = model.tensors.get('wte.weight')!;
-  tensors.set('wte.weight', roundTrip((k, n) => wte[n * d + k], d, V, options, (k, n) => n * d + k));
+  tensors.set('wte.weight', roundTrip(wte, d, V, 'nk', options));
   return { config: model.config, tensors };
 }
 
-function roundTrip(weightAt: (k: number, n: number) => number, K: number, N: number, options: QuantizeOptions, index: (k: number, n: number) => number): Float32Array {
-  const decoded = dequantizeColumns(quantizeColumns(weightAt, K, N, options), K, options);
-  const out = new Float32Array(K * N);
-  for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) out[index(k, n)] = decoded(k, n);
-  return out;
+function roundTrip(w: Float32Array, K: number, N: number, layout: MatrixLayout, options: QuantizeOptions): Float32Array {
+  return dequantize(quantize(w, K, N, layout, options), K, N, layout, options);
 }
 
 export async function fidelity(context: CaseContext): Promise<CaseResult> {

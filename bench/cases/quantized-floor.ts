@@ -8,7 +8,7 @@ import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { time } from '../harness/stats';
-import { quantizeColumns, type QuantizeOptions } from './quantize';
+import { quantize, type QuantizeOptions, type Quantized } from '../../src/engine/quantize';
 import { openBenchWeights, WEIGHTS_FILE } from './weights';
 
 const { DataType } = onnx.TensorProto;
@@ -23,7 +23,7 @@ export function tensorReader(file: Buffer, locate: (name: string) => { offset: n
   };
 }
 
-function matMulNBits(nodes: onnx.INodeProto[], inits: onnx.ITensorProto[], x: string, name: string, K: number, N: number, q: ReturnType<typeof quantizeColumns>, options: QuantizeOptions): string {
+function matMulNBits(nodes: onnx.INodeProto[], inits: onnx.ITensorProto[], x: string, name: string, K: number, N: number, q: Quantized, options: QuantizeOptions): string {
   const blocks = K / options.block;
   inits.push({ name: `${name}.B`, dataType: DataType.UINT8, dims: [N, blocks, (options.block * options.bits) / 8], rawData: q.blob });
   inits.push({ name: `${name}.scales`, dataType: DataType.FLOAT, dims: [N * blocks], rawData: new Uint8Array(q.scales.buffer) });
@@ -53,7 +53,7 @@ async function buildQuantizedFloor(context: CaseContext, bits: 4 | 8): Promise<{
   int64('one', 1);
   const conv1d = (x: string, name: string, K: number, N: number) => {
     const w = read(`${name}.weight`); // [K, N]
-    return matMulNBits(nodes, inits, x, name, K, N, quantizeColumns((k, n) => w[k * N + n], K, N, options), options);
+    return matMulNBits(nodes, inits, x, name, K, N, quantize(w, K, N, 'kn', options), options);
   };
   let x = 'x';
   for (let layer = 0; layer < config.nLayer; layer++) {
@@ -63,7 +63,7 @@ async function buildQuantizedFloor(context: CaseContext, bits: 4 | 8): Promise<{
     x = conv1d(conv1d(attn, `h.${layer}.mlp.c_fc`, d, 4 * d), `h.${layer}.mlp.c_proj`, 4 * d, d);
   }
   const wte = read('wte.weight'); // [V, d]: already one row per output column
-  const logits = matMulNBits(nodes, inits, x, 'unembed', d, V, quantizeColumns((k, n) => wte[n * d + k], d, V, options), options);
+  const logits = matMulNBits(nodes, inits, x, 'unembed', d, V, quantize(wte, d, V, 'nk', options), options);
   const weightBytes = inits.reduce((sum, tensor) => sum + (tensor.rawData?.length ?? 0), 0);
   const floatInfo = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } } });
   const graph: onnx.IGraphProto = { name: `floor-int${bits}`, node: nodes, initializer: inits, input: [floatInfo('x', [1, d])], output: [floatInfo(logits, [1, V])] };
