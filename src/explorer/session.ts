@@ -58,14 +58,18 @@ export class ExplorerSession {
     this.redraw();
   }
 
-  /** Tokenises the sentence (keeping the last nPositions tokens), runs the prompt pass and fits the projection. */
+  /**
+   * Tokenises the sentence, runs the prompt pass and fits the projection. A text longer than the
+   * context keeps its last tokens, leaving room for maxNewTokens new ones (at most a quarter of the
+   * context), so it can still be stepped.
+   */
   static async create(model: Gpt2Model, tokenizer: Gpt2Tokenizer, options: SessionOptions): Promise<ExplorerSession> {
     const config = model.config;
     const settings = applyDecoding(DEFAULT_DECODING, options.settings ?? {});
     const defaults = fitDefaults(options.defaults ?? { layer: Math.floor(config.nLayer / 2), head: 0 }, config);
     const tokens = tokenizer.encode(options.sentence.text);
     if (tokens.length === 0) throw new RangeError('the prompt is empty: give GPT-2 some text to read');
-    const truncated = Math.max(0, tokens.length - config.nPositions);
+    const truncated = tokens.length > config.nPositions ? tokens.length - config.nPositions + roomToGenerate(config, settings) : 0;
     const chips = tokens.slice(truncated).map((token, index): TokenChip => ({ index, ...token, generated: false }));
     const result = await model.forward(chips.map((chip) => chip.id));
     const trace = new Trace(config);
@@ -296,6 +300,11 @@ export class ExplorerSession {
   private checkOpen(): void {
     if (this.disposed) throw new Error('ExplorerSession: used after dispose()');
   }
+}
+
+/** Positions kept free for generated tokens when a prompt has to be cut anyway. */
+function roomToGenerate(config: Gpt2Config, settings: DecodingSettings): number {
+  return Math.min(settings.maxNewTokens, Math.floor(config.nPositions / 4));
 }
 
 /** A preset's Layer/Head on this model: presets are written for GPT-2 small, smaller models get their last layer/head. */

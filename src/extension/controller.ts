@@ -277,7 +277,8 @@ export class ExplorerController {
     const result = await this.session({ kind: 'analyze', sentence: sentence.view, settings, ...(sentence.defaults ? { defaults: sentence.defaults } : {}) });
     if (result && result.session.truncated > 0) {
       const { truncated, tokens, model } = result.session;
-      this.ports.ui.note(`GPT-2 reads at most ${model.positions} tokens: the first ${truncated} tokens of the text were cut, the last ${tokens.length} analyzed.`);
+      const room = model.positions - tokens.length;
+      this.ports.ui.note(`GPT-2 reads at most ${model.positions} tokens: the first ${truncated} tokens of the text were cut, the last ${tokens.length} analyzed, leaving room for ${room} new ones.`);
     }
     return result !== null;
   }

@@ -293,7 +293,7 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     }
   });
 
-  it('context_full when the sequence reaches n_positions; a longer prompt keeps its last tokens', async function () {
+  it('context_full when the sequence reaches n_positions; a longer prompt keeps its last tokens and room to generate', async function () {
     const dir = await testModel({ ...TINY, nPositions: 16 });
     const short = await Gpt2Model.load(dir, { threads: 1 });
     try {
@@ -305,13 +305,16 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
       assert.equal(s.projection().tokens, 16);
       s.dispose();
       const long = LESSON + ' Paris. The capital of Italy is';
-      const t = await ExplorerSession.create(short, tokenizer, options(long));
+      const t = await ExplorerSession.create(short, tokenizer, options(long, { maxNewTokens: 10 }));
       const cut = t.view();
-      assert.equal(cut.truncated, tokenizer.encode(long).length - 16);
-      assert.equal(cut.tokens.length, 16);
+      assert.equal(cut.truncated, tokenizer.encode(long).length - 12, 'room for min(10, 16 / 4) = 4 new tokens');
+      assert.equal(cut.tokens.length, 12);
       assert.equal(cut.tokens[0].index, 0);
       assert.equal(cut.tokens.map((c) => long.slice(c.start, c.end)).join(''), long.slice(cut.tokens[0].start));
-      assert.equal(cut.stop, 'context_full');
+      assert.equal(cut.stop, null);
+      const after = await t.generate();
+      assert.equal(after.generated, 4);
+      assert.equal(after.stop, 'context_full');
       t.dispose();
     } finally {
       await short.dispose();

@@ -84,9 +84,9 @@ describe('explorer controller (real worker, tiny model)', () => {
     const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' '); // ≈ 80 tokens; the tiny model reads 64
     assert.equal(await controller.analyze(long, 'selection'), true);
     const session = controller.state.session!;
-    assert.equal(session.tokens.length, 64);
+    assert.equal(session.tokens.length, 64 - session.settings.maxNewTokens);
     assert.ok(session.truncated > 0);
-    assert.deepEqual(ui.notes, [`GPT-2 reads at most 64 tokens: the first ${session.truncated} tokens of the text were cut, the last 64 analyzed.`]);
+    assert.deepEqual(ui.notes, [`GPT-2 reads at most 64 tokens: the first ${session.truncated} tokens of the text were cut, the last ${session.tokens.length} analyzed, leaving room for ${session.settings.maxNewTokens} new ones.`]);
   });
 
   it('keeps the last 200,000 characters of a huge text, and still selects the right ones in the editor', async () => {
@@ -94,7 +94,7 @@ describe('explorer controller (real worker, tiny model)', () => {
     const selected: [number, number][] = [];
     assert.equal(await controller.analyze(huge, 'selection', { select: (start, end) => selected.push([start, end]) }), true);
     assert.match(ui.notes[0], /The text has 200,010 characters; only its last 200,000 were sent to GPT-2\./);
-    assert.match(ui.notes[1], /the first \d+ tokens of the text were cut, the last 64 analyzed/);
+    assert.match(ui.notes[1], /the first \d+ tokens of the text were cut, the last 54 analyzed, leaving room for 10 new ones/);
     const first = controller.state.session!.tokens[0];
     controller.receive({ type: 'revealToken', index: 0 });
     await until(() => selected.length === 1);
