@@ -2,7 +2,7 @@
 // pick one, glue it on, repeat) and the answers to every question the explorer's views ask.
 // Pure TypeScript on the engine: no `vscode`. Methods that run the model are async; the rest are not.
 import type { Gpt2Model } from '../engine/model';
-import { EOS_ID, type Gpt2Tokenizer } from '../engine/tokenizer';
+import { EOS_ID, type Gpt2Tokenizer, type Token } from '../engine/tokenizer';
 import type { Gpt2Config, KvCache } from '../engine/types';
 import { applyDecoding, changesDistribution, DEFAULT_DECODING } from './decoding';
 import { LogitLens } from './lens';
@@ -16,6 +16,7 @@ const SHOWN = 10; // candidates in the next-token view
 
 export interface SessionOptions {
   sentence: SentenceView;
+  ids?: number[]; // the prompt as token ids instead of the sentence's text, which then only names it (chips have no source range)
   defaults?: { layer: number; head: number }; // a preset's Layer/Head (clamped to the model); default: the middle layer, head 0
   settings?: Partial<DecodingSettings>;
 }
@@ -67,7 +68,7 @@ export class ExplorerSession {
     const config = model.config;
     const settings = applyDecoding(DEFAULT_DECODING, options.settings ?? {});
     const defaults = fitDefaults(options.defaults ?? { layer: Math.floor(config.nLayer / 2), head: 0 }, config);
-    const tokens = tokenizer.encode(options.sentence.text);
+    const tokens = options.ids ? tokensOf(options.ids, tokenizer, config) : tokenizer.encode(options.sentence.text);
     if (tokens.length === 0) throw new RangeError('the prompt is empty: give GPT-2 some text to read');
     const truncated = tokens.length > config.nPositions ? tokens.length - config.nPositions + roomToGenerate(config, settings) : 0;
     const chips = tokens.slice(truncated).map((token, index): TokenChip => ({ index, ...token, generated: false }));
@@ -300,6 +301,12 @@ export class ExplorerSession {
   private checkOpen(): void {
     if (this.disposed) throw new Error('ExplorerSession: used after dispose()');
   }
+}
+
+/** A prompt given as ids, as chips without a place in any source text (start = end = -1, as generated ones). */
+function tokensOf(ids: number[], tokenizer: Gpt2Tokenizer, config: Gpt2Config): Token[] {
+  for (const id of ids) checkIndex('prompt token id', id, config.vocabSize);
+  return ids.map((id) => ({ id, text: tokenizer.tokenText(id), start: -1, end: -1 }));
 }
 
 /** Positions kept free for generated tokens when a prompt has to be cut anyway. */

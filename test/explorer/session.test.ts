@@ -52,6 +52,21 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     assert.deepEqual(view.model, { name: 'test model (2 layers, 48 wide)', layers: 2, heads: 4, embd: 48, vocab: 50257, positions: 64 });
   });
 
+  it('starts from token ids as from text: the same chips and distribution, no source ranges; bad ids are refused', async function () {
+    const lessonIds = [464, 3139, 286, 4486, 318, 11307, 13, 383, 3139, 286, 4881, 318];
+    const fromText = await session();
+    const fromIds = await ExplorerSession.create(model, tokenizer, { ...options('the lesson, as ids'), ids: lessonIds });
+    open.push(fromIds);
+    const [a, b] = [fromText.view(), fromIds.view()];
+    assert.deepEqual(b.tokens.map((t) => [t.id, t.text]), a.tokens.map((t) => [t.id, t.text]));
+    assert.ok(b.tokens.every((t) => t.start === -1 && t.end === -1 && !t.generated));
+    assert.deepEqual(b.next, a.next);
+    assert.deepEqual((await fromIds.step()).tokens.at(-1), { ...(await fromText.step()).tokens.at(-1)! });
+    for (const bad of [[], [50257], [1.5], [-1]]) {
+      await assert.rejects(ExplorerSession.create(model, tokenizer, { ...options('x'), ids: bad }), bad.length === 0 ? /the prompt is empty/ : /prompt token id .* is out of range/);
+    }
+  });
+
   it('30 KV-cache steps equal full re-runs: the same tokens, probabilities within 1e-4, every per-position output', async function () {
     const s = await session(LESSON, { maxNewTokens: 30 });
     for (let n = 1; n <= 30; n++) {
