@@ -24,6 +24,7 @@ const PLAN: [string, number][] = [
   ['floor-node', 1],
   ['cold-start', 3],
   ['ours', 1],
+  ['paired', 1],
   ['floor-node', 1],
   ['floor-node-gemm', 1],
   ['profile', 1],

@@ -3,13 +3,14 @@
 // call, then the snapshot it posts (view + token positions), then the views the panel asks for.
 import type { Gpt2Model } from '../../src/engine/model';
 import type { Gpt2Tokenizer } from '../../src/engine/tokenizer';
+import type { ForwardResult, KvCache } from '../../src/engine/types';
 import { ProjectionFrame } from '../../src/explorer/projection';
 import { ExplorerSession } from '../../src/explorer/session';
 import type { DecodingSettings, SentenceView } from '../../src/explorer/views';
 import type { HostMessage } from '../../src/protocol';
 import type { CaseContext, CaseResult } from '../harness/case';
-import { time } from '../harness/stats';
-import { promptIds } from './prompts';
+import { interleave, time, type Contender } from '../harness/stats';
+import { NEXT_ID, promptIds } from './prompts';
 
 const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is'; // 12 tokens
 const LONG_TEXT = `${LESSON_SENTENCE} Paris. `.repeat(40);
@@ -60,27 +61,56 @@ export async function timeExplorer(model: Gpt2Model, tokenizer: Gpt2Tokenizer, c
     },
     { repeats, warmup: 2, after: (session) => session.dispose() },
   );
-  for (const past of [12, 200]) await timeSteps(await open(model, tokenizer, past), past === 12 ? '' : String(past), context, result);
+  for (const past of [12, 200]) await timeSteps(model, await stepSetup(model, tokenizer, past), context, result);
   await timeViews(await open(model, tokenizer, 12), context, result);
   await timeProjectionFit(model, context, result);
 }
 
-/** Steps from the same prompt (a Reset before each, untimed): the snapshot alone, then with the panel's requests. */
-async function timeSteps(session: ExplorerSession, suffix: string, context: CaseContext, result: CaseResult): Promise<void> {
+/** A session on a `past`-token prompt, ready to Step, and a bare KV cache of the same length. */
+export interface StepSetup {
+  session: ExplorerSession;
+  prompt: KvCache; // from model.forward on as many tokens: the bare step continues it
+}
+
+export async function stepSetup(model: Gpt2Model, tokenizer: Gpt2Tokenizer, past: number): Promise<StepSetup> {
+  return { session: await open(model, tokenizer, past), prompt: (await model.forward(promptIds(past))).cache };
+}
+
+/**
+ * One step three ways, each from the same prompt (a Reset before each session step, untimed): the
+ * bare forward, the session's Step with the `session` message it posts, and that plus what the panel
+ * then asks for — the step with every per-step view.
+ */
+export function stepContenders(model: Gpt2Model, { session, prompt }: StepSetup): { forward: Contender; snapshot: Contender; views: Contender } {
   const view = session.view();
-  result.values[`analysis_message${suffix}_bytes`] = sessionMessage(session).length;
   const selected = { token: view.promptLength - 1, trackId: view.next.top[0].id };
-  const options = { repeats: context.repeats * 2, warmup: 2, before: () => session.reset().then(() => undefined) };
-  result.timings[`step_snapshot${suffix}`] = await time(async () => (await session.step(), sessionMessage(session)), options);
-  result.timings[`step${suffix}`] = await time(async () => (await session.step(), sessionMessage(session), await panelRequests(session, selected)), options);
-  session.dispose();
+  const before = () => session.reset().then(() => undefined);
+  return {
+    forward: { name: 'forward', run: () => model.forward([NEXT_ID], prompt), after: (out) => (out as ForwardResult).cache.dispose() },
+    snapshot: { name: 'snapshot', before, run: async () => (await session.step(), sessionMessage(session)) },
+    views: { name: 'views', before, run: async () => (await session.step(), sessionMessage(session), await panelRequests(session, selected)) },
+  };
+}
+
+/** The three kinds of step interleaved round by round, so their rows compare like with like. */
+async function timeSteps(model: Gpt2Model, setup: StepSetup, context: CaseContext, result: CaseResult): Promise<void> {
+  const past = setup.session.view().promptLength;
+  const suffix = past === 12 ? '' : String(past);
+  result.values[`analysis_message${suffix}_bytes`] = sessionMessage(setup.session).length;
+  const { forward, snapshot, views } = stepContenders(model, setup);
+  const timings = await interleave([forward, snapshot, views], { rounds: context.repeats * 2, warmup: 2 });
+  result.timings[`forward_step${past}`] = timings.forward;
+  result.timings[`step_snapshot${suffix}`] = timings.snapshot;
+  result.timings[`step_views${suffix}`] = timings.views;
+  setup.prompt.dispose();
+  setup.session.dispose();
 }
 
 /** The views one at a time, on the lesson's 12-token prompt. */
 async function timeViews(session: ExplorerSession, context: CaseContext, result: CaseResult): Promise<void> {
   const { repeats } = context;
   const tokens = session.view().tokens.length;
-  let token = 0; // the lens keeps what it read per token: a new token each run reads through the lens head
+  let token = 0; // the lens keeps what it read per token: a new token each run reads through the lm_head
   result.timings.lens = await time(() => session.lens(DEFAULTS.layer, token++, null), { repeats: tokens - 1, warmup: 1 });
   const trackId = session.view().next.top[0].id;
   result.timings.lens_cached = await time(() => session.lens(DEFAULTS.layer, tokens - 1, trackId), { repeats: repeats * 2, warmup: 2 });

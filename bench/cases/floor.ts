@@ -13,27 +13,35 @@ async function floorGraph(context: CaseContext, op: FloorOp = 'MatMul') {
   return buildFloorGraph(await openBenchWeights(context.modelDir), op);
 }
 
-function input<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => T, width: number): T {
-  const data = new Float32Array(width).map((_, i) => Math.sin(i)); // not all-equal: no shortcut for the CPU
-  return new Tensor('float32', data, [1, width]);
-}
-
-/** The issue's floor (blocks as MatMul), or with `op` Gemm the same chain on our graph's operator. */
-export const floorNode = (op: FloorOp) => async (context: CaseContext): Promise<CaseResult> => {
-  const result = emptyResult();
+/** The floor chain on onnxruntime-node, with the engine's threading and the given ORT session config entries. */
+export async function openNodeFloor(context: CaseContext, op: FloorOp, config: Record<string, string> = {}) {
   const graph = await floorGraph(context, op);
-  const name = op === 'MatMul' ? 'floor' : 'floor_gemm';
   const session = await ortNode.InferenceSession.create(graph.model, {
     intraOpNumThreads: context.threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
-    extra: { session: { model_external_initializers_file_folder_path: resolve(context.modelDir) } }, // as the engine does
+    extra: { session: { model_external_initializers_file_folder_path: resolve(context.modelDir), ...config } }, // as the engine does
   });
-  const feeds = { x: input(ortNode.Tensor, 768) };
+  return { session, weightBytes: graph.weightBytes, feeds: { x: input(ortNode.Tensor, 768) } };
+}
+
+function input<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => T, width: number): T {
+  const data = new Float32Array(width).map((_, i) => Math.sin(i)); // not all-equal: no shortcut for the CPU
+  return new Tensor('float32', data, [1, width]);
+}
+
+/**
+ * The issue's floor (blocks as MatMul), or with `op` Gemm the same chain on our graph's operator:
+ * alone in its process, with ORT's default thread spinning (nothing else runs to take the cores).
+ */
+export const floorNode = (op: FloorOp) => async (context: CaseContext): Promise<CaseResult> => {
+  const result = emptyResult();
+  const name = op === 'MatMul' ? 'floor' : 'floor_gemm';
+  const { session, weightBytes, feeds } = await openNodeFloor(context, op);
   result.timings[`${name}_step`] = await time(() => session.run(feeds), { repeats: context.repeats * 4, warmup: 3 });
-  result.values[`${name}_weight_bytes`] = graph.weightBytes;
-  result.values[`${name}_bandwidth_gbs`] = graph.weightBytes / (result.timings[`${name}_step`].median / 1000) / 1e9;
+  result.values[`${name}_weight_bytes`] = weightBytes;
+  result.values[`${name}_bandwidth_gbs`] = weightBytes / (result.timings[`${name}_step`].median / 1000) / 1e9;
   await session.release();
   return result;
 };

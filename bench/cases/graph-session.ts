@@ -1,5 +1,6 @@
-// Our graph on onnxruntime-node without the Gpt2Model wrapper, for the cases that must change what
-// the engine fixes: profiling, which outputs are fetched, ORT session settings.
+// Our two graphs (the transformer and the lm_head, src/engine/graph.ts) on onnxruntime-node without
+// the Gpt2Model wrapper, for the cases that must change what the engine fixes: profiling, timing
+// each session on its own, ORT session settings.
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Gpt2Config } from '../../src/engine/types';
@@ -28,4 +29,23 @@ export function graphFeeds(config: Gpt2Config, ids: number[], past?: Outputs): R
     feeds[`past_value.${i}`] = past?.[`present_value.${i}`] ?? empty();
   }
   return feeds;
+}
+
+/** The engine's two sessions, as Gpt2Model holds them. */
+export interface GraphSessions {
+  transformer: ort.InferenceSession;
+  lmHead: ort.InferenceSession;
+}
+
+/** The last position's residual after the last block: the last d values of hidden [L+1, T, d]. */
+export function lastResidual(config: Gpt2Config, out: Outputs): ort.Tensor {
+  const hidden = out.hidden.data as Float32Array;
+  return new ort.Tensor('float32', hidden.slice(hidden.length - config.nEmbd), [1, config.nEmbd]);
+}
+
+/** One pass as Gpt2Model.forward runs it: the transformer, then the lm_head on the last position. */
+export async function graphPass(sessions: GraphSessions, config: Gpt2Config, ids: number[], past?: Outputs): Promise<Outputs> {
+  const out = await sessions.transformer.run(graphFeeds(config, ids, past));
+  await sessions.lmHead.run({ residual: lastResidual(config, out) });
+  return out;
 }

@@ -3,6 +3,7 @@ import type { CaseRunner } from '../harness/case';
 import { fidelity } from './fidelity';
 import { floorNode, floorWasm } from './floor';
 import { coldStart, ours } from './ours';
+import { paired } from './paired';
 import { plainTs } from './plain-ts';
 import { prepackingCase } from './prepacking';
 import { profile } from './profile';
@@ -18,6 +19,7 @@ export const CASES: Record<string, CaseRunner> = {
   'floor-int4': quantizedFloor(4),
   'cold-start': coldStart,
   ours,
+  paired,
   profile,
   'graph-prepacked': prepackingCase('prepacked'),
   'graph-hybrid': prepackingCase('hybrid'),

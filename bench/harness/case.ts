@@ -4,6 +4,7 @@ import type { Timing } from './stats';
 export interface CaseResult {
   timings: Record<string, Timing>; // ms, e.g. "step12" → median/min/max
   values: Record<string, number>; // single figures, e.g. "cold_start_ms", "peak_rss_mb"
+  ratios?: Record<string, Timing>; // per-round ratios of interleaved timings (unitless), e.g. "paired_step_over_floor"
   notes: string[]; // what the reader must know about how this case ran
 }
 
@@ -17,5 +18,5 @@ export interface CaseContext {
 export type CaseRunner = (context: CaseContext) => Promise<CaseResult>;
 
 export function emptyResult(): CaseResult {
-  return { timings: {}, values: {}, notes: [] };
+  return { timings: {}, values: {}, ratios: {}, notes: [] };
 }

@@ -44,6 +44,42 @@ export async function time<T>(run: () => T | Promise<T>, options: TimeOptions<T>
   return summarize(samples);
 }
 
+/** One of the operations `interleave` times against the others. */
+export interface Contender {
+  name: string;
+  before?: () => void | Promise<void>; // untimed set-up before each run
+  run: () => unknown;
+  after?: (value: unknown) => void | Promise<void>; // untimed clean-up of what the run returned
+}
+
+/**
+ * Times several operations round by round (every one once per round, the order rotating), so a burst
+ * of load from elsewhere hits them all alike: samples[i] of each timing come from the same round i,
+ * and can be divided round by round (see ratios).
+ */
+export async function interleave(contenders: Contender[], options: { rounds: number; warmup?: number }): Promise<Record<string, Timing>> {
+  const { rounds, warmup = 1 } = options;
+  const samples = new Map(contenders.map((contender) => [contender.name, [] as number[]]));
+  for (let round = 0; round < warmup + rounds; round++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const { name, before, run, after } = contenders[(round + i) % contenders.length];
+      if (before) await before();
+      const start = performance.now();
+      const value = await run();
+      const elapsed = performance.now() - start;
+      if (after) await after(value);
+      collectGarbage();
+      if (round >= warmup) samples.get(name)!.push(elapsed);
+    }
+  }
+  return Object.fromEntries([...samples].map(([name, values]) => [name, summarize(values)]));
+}
+
+/** numerator ÷ denominator round by round, for two timings from the same `interleave`. */
+export function ratios(numerator: Timing, denominator: Timing): Timing {
+  return summarize(numerator.samples.map((value, i) => value / denominator.samples[i]));
+}
+
 /**
  * Between timed runs, untimed: the product does one 128-token pass per Analyze, not ten in a row, so the
  * garbage of back-to-back runs (ORT output buffers) must not pile up into the peak RSS or into a later
