@@ -16,9 +16,11 @@ export function profileSection(figures: Figures): string {
   const total = (pass: string) => [...ops].reduce((sum, op) => sum + (figures[`profile_${pass}_op_${op}_ms`] ?? 0), 0);
   const byStep = [...ops].sort((a, b) => (figures[`profile_step_op_${b}_ms`] ?? 0) - (figures[`profile_step_op_${a}_ms`] ?? 0));
   const lines = [
-    '## Where the time goes (ORT profiler, our graph)',
+    '## Where the time goes (ORT profiler, our two sessions)',
     '',
-    'Kernel time per operator type: summed over the nodes of a run, averaged over the profiled runs (the profiler itself adds a little).',
+    'Kernel time per operator type: summed over the nodes of a pass — the transformer, then the lm_head on the last' +
+      ' position, as forward runs them; the lm_head session\'s operators are marked (lm_head) — and averaged over the' +
+      ' profiled passes (the profiler itself adds a little). Time between kernels and between the two runs is not in it.',
     '',
     '| Operator | step, past 12 | analyze 12 | analyze 128 |',
     '|---|---|---|---|',
@@ -54,8 +56,8 @@ export function soakSection(figures: Figures): string {
 /** The engine's two sessions with ORT's weight prepacking on or off (bench/cases/prepacking.ts). */
 export function prepackingSection(figures: Figures): string {
   const variants: [string, string][] = [
-    ['prepacked', 'both sessions prepacked (the engine today)'],
-    ['hybrid', 'model prepacked, lens head not'],
+    ['prepacked', 'both prepacked (the engine)'],
+    ['hybrid', 'transformer prepacked, lm_head not'],
     ['unpacked', 'neither prepacked'],
   ];
   const present = variants.filter(([name]) => `graph_${name}_peak_rss_mb` in figures);
@@ -64,9 +66,12 @@ export function prepackingSection(figures: Figures): string {
   const lines = [
     '## Weight prepacking (ORT session config `session.disable_prepacking`)',
     '',
-    'Our graph and lens head as the engine opens them, each variant in its own process.',
+    'The engine\'s two sessions — the transformer, and the lm_head (ln_f + tied unembedding) that gives the' +
+      ' next-token logits and the logit lens — opened as Gpt2Model opens them, each variant in its own process.' +
+      ' A pass is the transformer then the lm_head on the last position, as forward runs it; the lens column' +
+      ' is the lm_head on 13 rows (one token at every layer, a first lens read).',
     '',
-    '| Variant | create both sessions | first analyze 12 | analyze 12 | step, past 12 | lens head, 13 rows | RSS after first pass | peak RSS |',
+    '| Variant | create both sessions | first analyze 12 | analyze 12 | step, past 12 | lm_head, 13 rows (lens) | RSS after first pass | peak RSS |',
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const [name, label] of present) {
@@ -81,7 +86,7 @@ export function prepackingSection(figures: Figures): string {
 /** The floor with quantized weights (bench/cases/quantized-floor.ts) and their fidelity cost (fidelity.ts). */
 export function quantizationSection(figures: Figures): string {
   const rows = [
-    ['fp32 (today)', 'floor_weight_bytes', 'floor_step', undefined],
+    ['fp32 (the default)', 'floor_weight_bytes', 'floor_step', undefined],
     ['8-bit, block 32', 'floor_int8_weight_bytes', 'floor_int8_step', 'int8'],
     ['4-bit, block 32', 'floor_int4_weight_bytes', 'floor_int4_step', 'int4'],
   ] as const;

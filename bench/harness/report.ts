@@ -1,8 +1,11 @@
 // Writes bench/REPORT.md from the figures: every measurement side by side with the peers and the
-// floor, then the issue's targets marked met or missed, then the profile and the findings.
+// floor, then the issue's targets marked met or missed, then the profile, the experiments and the findings.
 import type { Figures } from './results';
 import type { Load, Machine } from './machine';
-import { fillFigures, fixed, notesSection, prepackingSection, profileSection, quantizationSection, soakSection } from './report-sections';
+import { int8Section } from './report-int8';
+import { cell, ROWS } from './report-rows';
+import { fillFigures, notesSection, prepackingSection, profileSection, quantizationSection, soakSection } from './report-sections';
+import { ratiosLine, targetsSection } from './report-targets';
 
 export interface ReportInput {
   figures: Figures;
@@ -14,49 +17,6 @@ export interface ReportInput {
   findings: string; // Markdown written by hand (bench/FINDINGS.md); {{figure_key}} is replaced by this run's value
   command: string;
 }
-
-/** One row: the figure's key stem in each column (ours, wasm peer, plain TypeScript, floor). */
-interface Row {
-  label: string;
-  unit: 'ms' | 'MiB' | 'bytes' | 'GB/s';
-  ours?: string;
-  wasm?: string;
-  ts?: string;
-  floor?: string;
-}
-
-const ROWS: Row[] = [
-  { label: 'Cold start: weights file → session ready', unit: 'ms', ours: 'cold_start', wasm: 'wasm_cold_start', ts: 'ts_cold_start' },
-  { label: 'First analyze of 12 tokens after the cold start', unit: 'ms', ours: 'first_analyze12' },
-  { label: 'RSS right after the cold start', unit: 'MiB', ours: 'rss_after_load_mb' },
-  { label: 'Peak RSS during the cold start', unit: 'MiB', ours: 'peak_rss_after_load_mb' },
-  { label: 'Peak RSS after the prompt passes (up to 128 tokens) and steps', unit: 'MiB', ours: 'peak_rss_after_forwards_mb' },
-  { label: 'Peak RSS of the process', unit: 'MiB', ours: 'peak_rss_mb', wasm: 'wasm_peak_rss_mb', ts: 'plain_ts_peak_rss_mb', floor: 'floor_node_peak_rss_mb' },
-  { label: 'Analyze 12 tokens, all outputs (forward)', unit: 'ms', ours: 'analyze12', wasm: 'wasm_analyze12', ts: 'ts_analyze12' },
-  { label: 'Analyze 128 tokens, all outputs (forward)', unit: 'ms', ours: 'analyze128', wasm: 'wasm_analyze128' },
-  { label: 'Step, past 12: bare forward with KV cache', unit: 'ms', ours: 'forward_step12', wasm: 'wasm_step', ts: 'ts_step', floor: 'floor_step' },
-  { label: 'Step, past 200: bare forward with KV cache', unit: 'ms', ours: 'forward_step200', wasm: 'wasm_step200', floor: 'floor_step' },
-  { label: 'Step, past 12: session step + its `session` message (view, top-10, positions)', unit: 'ms', ours: 'step_snapshot' },
-  { label: 'Step, past 12: the above + what the panel then asks for (attention; lens with a tracked token and Q/K/V of the clicked last prompt token)', unit: 'ms', ours: 'step', floor: 'floor_step' },
-  { label: 'Step, past 200: session step + its `session` message', unit: 'ms', ours: 'step_snapshot200' },
-  { label: 'Step, past 200: the above + the same requests', unit: 'ms', ours: 'step200' },
-  { label: 'Our graph direct, analyze 12: fetching every output', unit: 'ms', ours: 'graph_analyze12_all_outputs' },
-  { label: 'Our graph direct, analyze 12: fetching only logits + KV cache', unit: 'ms', ours: 'graph_analyze12_logits_cache_only' },
-  { label: 'Our graph direct, step past 12: fetching every output', unit: 'ms', ours: 'graph_step12_all_outputs' },
-  { label: 'Our graph direct, step past 12: fetching only logits + KV cache', unit: 'ms', ours: 'graph_step12_logits_cache_only' },
-  { label: 'Session analyze, 12 tokens (session + its `session` message)', unit: 'ms', ours: 'session_analyze12' },
-  { label: 'One Sample roll (temperature 1)', unit: 'ms', ours: 'sample' },
-  { label: 'Logit lens, one (layer, token), first read of that token (13 rows through the lens head)', unit: 'ms', ours: 'lens' },
-  { label: 'Logit lens again for a token already read, with a tracked token', unit: 'ms', ours: 'lens_cached' },
-  { label: 'Attention view, one head', unit: 'ms', ours: 'attention' },
-  { label: 'Q/K/V view, one token', unit: 'ms', ours: 'qkv' },
-  { label: 'Projection: PCA fit on 13 layers × 12 tokens (once per prompt)', unit: 'ms', ours: 'projection' },
-  { label: 'Full analysis message (`session`), JSON length, 12-token prompt', unit: 'bytes', ours: 'analysis_message_bytes' },
-  { label: 'Full analysis message (`session`), JSON length, 200-token prompt', unit: 'bytes', ours: 'analysis_message200_bytes' },
-  { label: 'Floor chain (bare matmuls of a step)', unit: 'ms', wasm: 'wasm_floor_step', floor: 'floor_step' },
-  { label: 'Floor chain with the blocks as Gemm (our graph\'s operator)', unit: 'ms', floor: 'floor_gemm_step' },
-  { label: 'Achieved weight bandwidth of the floor chain', unit: 'GB/s', wasm: 'wasm_floor_bandwidth_gbs', floor: 'floor_bandwidth_gbs' },
-];
 
 export function renderReport(input: ReportInput): string {
   return [
@@ -70,6 +30,7 @@ export function renderReport(input: ReportInput): string {
     profileSection(input.figures),
     prepackingSection(input.figures),
     quantizationSection(input.figures),
+    int8Section(input.figures),
     soakSection(input.figures),
     notesSection(input.notes),
     fillFigures(input.findings, input.figures),
@@ -90,7 +51,8 @@ function machineSection({ machine, loadBefore, loadAfter, highestLoad }: ReportI
     '- Model: a generated GPT-2 small shape (12 layers, 12 heads, 768 wide, vocabulary 50,257, 1,024 positions),' +
       ' seeded random fp32 weights in Hugging Face layout. Speed and memory do not depend on the weight values.',
     '- Every configuration ran in its own fresh Node process (no shared memory, thread pools or allocator),' +
-      ' with 2 intra-op threads (ORT node) or 2 wasm threads (ORT web).',
+      ' with 2 intra-op threads (ORT node) or 2 wasm threads (ORT web). Our sessions run with ORT idle-thread' +
+      ' spinning off, as the engine opens them; the floor alone in its process keeps ORT\'s default.',
     '',
   ].join('\n');
 }
@@ -112,68 +74,4 @@ function figuresSection(figures: Figures): string {
   }
   lines.push('', ratiosLine(figures), '');
   return lines.join('\n');
-}
-
-function cell(figures: Figures, stem: string | undefined, unit: Row['unit']): string {
-  if (!stem) return '—';
-  if (unit === 'ms' && `${stem}_ms_median` in figures) {
-    const [median, min, max, runs] = ['median', 'min', 'max'].map((part) => figures[`${stem}_ms_${part}`]).concat(figures[`${stem}_runs`]);
-    return `${fixed(median)} ms [${fixed(min)}–${fixed(max)}] (${runs})`;
-  }
-  if (!(stem in figures)) return '—';
-  const value = figures[stem];
-  const spread = `${stem}_min` in figures ? ` [${fixed(figures[`${stem}_min`])}–${fixed(figures[`${stem}_max`])}] (${figures[`${stem}_runs`]})` : '';
-  if (unit === 'bytes') return `${value.toLocaleString('en-US')} B (${(value / 2 ** 20).toFixed(2)} MiB)`;
-  return `${fixed(value)} ${unit}${spread}`;
-}
-
-
-function ratiosLine(figures: Figures): string {
-  const names: [string, string][] = [
-    ['step_over_floor', 'session step ÷ floor'],
-    ['forward_step_over_floor', 'bare step ÷ floor'],
-    ['wasm_step_over_ours', 'wasm step ÷ ours'],
-    ['wasm_analyze12_over_ours', 'wasm analyze 12 ÷ ours'],
-    ['wasm_floor_over_floor', 'wasm floor ÷ node floor'],
-    ['ts_step_over_ours', 'plain TS step ÷ ours'],
-    ['ts_analyze12_over_ours', 'plain TS analyze 12 ÷ ours'],
-  ];
-  const parts = names.filter(([key]) => key in figures).map(([key, label]) => `${label} = ${figures[key].toFixed(2)}×`);
-  return parts.length ? `Ratios: ${parts.join('; ')}.` : '';
-}
-
-interface Target {
-  label: string;
-  value: string; // figure key
-  limit: number;
-  better: 'lower' | 'higher';
-  unit: string;
-}
-
-const TARGETS: Target[] = [
-  { label: 'Step with every per-step view ≤ 1.3× floor', value: 'step_over_floor', limit: 1.3, better: 'lower', unit: '×' },
-  { label: 'Analyze 12 tokens with all outputs ≤ 50 ms', value: 'analyze12_ms_median', limit: 50, better: 'lower', unit: ' ms' },
-  { label: 'Cold start ≤ 3 s', value: 'cold_start_ms', limit: 3000, better: 'lower', unit: ' ms' },
-  { label: 'Peak RSS ≤ 1.2 GB (1,144 MiB)', value: 'peak_rss_mb', limit: 1.2e9 / 2 ** 20, better: 'lower', unit: ' MiB' },
-  { label: 'Step ≥ 1.3× faster than wasm', value: 'wasm_step_over_ours', limit: 1.3, better: 'higher', unit: '×' },
-  { label: 'Analyze ≥ 3× faster than wasm', value: 'wasm_analyze12_over_ours', limit: 3, better: 'higher', unit: '×' },
-];
-
-function targetsSection(figures: Figures): string {
-  const lines = ['## Targets', '', '| Target | Measured | Verdict |', '|---|---|---|'];
-  for (const target of TARGETS) lines.push(`| ${target.label} | ${measured(figures, target)} | ${verdict(figures, target)} |`);
-  lines.push('');
-  return lines.join('\n');
-}
-
-function measured(figures: Figures, target: Target): string {
-  return target.value in figures ? `${fixed(figures[target.value])}${target.unit}` : 'not measured';
-}
-
-function verdict(figures: Figures, target: Target): string {
-  if (!(target.value in figures)) return 'not measured';
-  const value = figures[target.value];
-  const met = target.better === 'lower' ? value <= target.limit : value >= target.limit;
-  const off = Math.abs(value / target.limit - 1) * 100;
-  return met ? `met (${off.toFixed(0)}% to spare)` : `**missed** by ${off.toFixed(0)}%`;
 }
