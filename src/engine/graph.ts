@@ -10,8 +10,13 @@
 //
 // Shapes: T new positions, P past positions, S = P + T, d = n_embd, H heads, dh = d / H, V vocab.
 // Weights keep their Hugging Face names; Conv1D weights are [in, out], so x @ W needs no transpose.
+//
+// With 8-bit weights (LoadOptions.weights 'int8'), every block's four matrix products and the
+// unembedding are com.microsoft MatMulNBits on weights quantized at load (quantize.ts); biases,
+// layer norms, attention and the embedding lookup (wte's fp32 rows) stay float32.
 import { GraphBuilder, type WeightData } from './onnx-builder';
 import { gpt2TensorShapes } from './gpt2-weights';
+import type { MatrixLayout, Quantized, QuantizeOptions } from './quantize';
 import type { Gpt2Config } from './types';
 
 export const OPSET = 17;
@@ -19,11 +24,40 @@ export const OPSET = 17;
 /** Where each weight's values come from, by name without the "transformer." prefix. */
 export type WeightSource = (name: string) => WeightData;
 
+/** The 8-bit weights of the matrices int8Matrices() lists, by name: MatMulNBits' B and scales. */
+export type QuantizedSource = (name: string) => Quantized;
+
+/** An 8-bit graph: its quantized matrices, and how MatMulNBits computes with them. */
+export interface Int8Weights {
+  matrix: QuantizedSource;
+  accuracyLevel: AccuracyLevel;
+}
+
+export const INT8: QuantizeOptions = { bits: 8, block: 32 };
+
+/**
+ * MatMulNBits' accuracy_level: the type its CPU kernel computes in. 4 quantizes the activations to
+ * int8 too (blockwise, per row) and runs integer dot products; 0/1 dequantize the weights and multiply
+ * in float32. Measured on the full-size model, 2 threads (bench: ours-int8): level 4 steps in
+ * MEASURE ms, level 0/1 MEASURE ms; max logit difference to float32 MEASURE (level 4) vs MEASURE (level 0).
+ */
+export const INT8_ACCURACY_LEVEL = 4;
+export type AccuracyLevel = 0 | 1 | 4;
+
+/** A matrix of a product: W is K × N (x [T, K] · W → [T, N]), stored as `layout`. */
+export interface Matrix {
+  name: string;
+  K: number;
+  N: number;
+  layout: MatrixLayout;
+}
+
 /** What the graph functions share: the builder, the config, and the weights. */
 interface Model {
   g: GraphBuilder;
   config: Gpt2Config;
   weight: (name: string) => string;
+  int8?: Int8Weights; // the matrix products run on 8-bit weights
 }
 
 /**
@@ -31,8 +65,8 @@ interface Model {
  * stream at every layer (hidden; its last layer is what the lm_head reads), attention, q/k/v and the
  * keys/values to continue from.
  */
-export function buildTransformer(config: Gpt2Config, source: WeightSource): Uint8Array {
-  const m = model(config, source);
+export function buildTransformer(config: Gpt2Config, source: WeightSource, int8?: Int8Weights): Uint8Array {
+  const m = model(config, source, int8);
   const { g } = m;
   const { nLayer: L, nHead: H, nEmbd: d } = config;
   const dh = d / H;
@@ -66,14 +100,26 @@ export function buildTransformer(config: Gpt2Config, source: WeightSource): Uint
 }
 
 /** The lm_head: residual [N, d] (any positions, after any block) → ln_f → tied unembedding → logits [N, V]. */
-export function buildLmHead(config: Gpt2Config, source: WeightSource): Uint8Array {
-  const m = model(config, source);
+export function buildLmHead(config: Gpt2Config, source: WeightSource, int8?: Int8Weights): Uint8Array {
+  const m = model(config, source, int8);
   const residual = m.g.input('residual', 'float', ['N', config.nEmbd]);
   m.g.output('logits', unembedding(m, layerNorm(m, residual, 'ln_f')), 'float', ['N', config.vocabSize]);
   return m.g.toBytes('gpt2-lm-head', OPSET);
 }
 
-function model(config: Gpt2Config, source: WeightSource): Model {
+/** The matrices an 8-bit graph reads quantized: each block's four Conv1D weights ([K, N]), or the lm_head's wte ([V, d]). */
+export function int8Matrices(config: Gpt2Config, graph: 'transformer' | 'lmHead'): Matrix[] {
+  if (graph === 'lmHead') return [matrix(config, 'wte.weight')];
+  const products = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'];
+  return Array.from({ length: config.nLayer }, (_, i) => products.map((p) => matrix(config, `h.${i}.${p}.weight`))).flat();
+}
+
+function matrix(config: Gpt2Config, name: string): Matrix {
+  const [rows, columns] = gpt2TensorShapes(config).get(name) ?? [];
+  return name === 'wte.weight' ? { name, K: columns, N: rows, layout: 'nk' } : { name, K: rows, N: columns, layout: 'kn' };
+}
+
+function model(config: Gpt2Config, source: WeightSource, int8?: Int8Weights): Model {
   const g = new GraphBuilder();
   const shapes = gpt2TensorShapes(config);
   const added = new Set<string>();
@@ -84,7 +130,7 @@ function model(config: Gpt2Config, source: WeightSource): Model {
     added.add(name);
     return name;
   };
-  return { g, config, weight };
+  return { g, config, weight, int8 };
 }
 
 /** Positions P..S-1 of the new tokens, and which keys each may see (key j ≤ its own position). */
@@ -117,7 +163,19 @@ function layerNorm(m: Model, x: string, prefix: string): string {
 
 /** Hugging Face's Conv1D is a linear layer with the weight stored [in, out]: x @ W + b. */
 function conv1d(m: Model, x: string, prefix: string): string {
-  return m.g.op('Gemm', [x, m.weight(`${prefix}.weight`), m.weight(`${prefix}.bias`)], {}, prefix);
+  if (!m.int8) return m.g.op('Gemm', [x, m.weight(`${prefix}.weight`), m.weight(`${prefix}.bias`)], {}, prefix);
+  return m.g.op('Add', [matMulNBits(m, x, `${prefix}.weight`, prefix), m.weight(`${prefix}.bias`)], {}, `${prefix}.bias_add`);
+}
+
+/** x [T, K] · W' [K, N] with W' the 8-bit weights `name` decode to. */
+function matMulNBits(m: Model, x: string, name: string, hint: string): string {
+  const { K, N } = matrix(m.config, name);
+  const { matrix: quantized, accuracyLevel } = m.int8!;
+  const { blob, scales } = quantized(name);
+  const B = m.g.tensor(`${name}.B`, [N, K / INT8.block, (INT8.block * INT8.bits) / 8], blob);
+  const S = m.g.tensor(`${name}.scales`, [N * (K / INT8.block)], scales);
+  const attributes = { K, N, bits: INT8.bits, block_size: INT8.block, accuracy_level: accuracyLevel };
+  return m.g.op('MatMulNBits', [x, B, S], attributes, hint, 'com.microsoft');
 }
 
 interface AttentionOutputs {
@@ -184,8 +242,9 @@ function block(m: Model, x: string, layer: number, causal: string, pastKey: stri
   return { x: out, attn: a };
 }
 
-/** The output layer shares wte: logits = x · wteᵀ (Gemm transB, no transposed copy). */
+/** The output layer shares wte: logits = x · wteᵀ (Gemm transB, no transposed copy; MatMulNBits reads wte's rows as its columns). */
 function unembedding(m: Model, x: string): string {
+  if (m.int8) return matMulNBits(m, x, 'wte.weight', 'lm_head'); // [T, V]
   return m.g.op('Gemm', [x, m.weight('wte.weight')], { transB: 1 }, 'lm_head'); // [T, V]
 }
 

@@ -6,14 +6,17 @@
 // and a lens head a third time.)
 // F32 weights are read by ORT straight out of model.safetensors as external data; F16/BF16 ones
 // are widened to float32 and handed over as in-memory external data.
+// With weights 'int8' the matrices of the products are read one at a time, quantized to 8 bits
+// and written into the graphs themselves (see graph.ts); everything else is read as above.
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { buildLmHead, buildTransformer, type WeightSource } from './graph';
+import { buildLmHead, buildTransformer, INT8, INT8_ACCURACY_LEVEL, int8Matrices, type QuantizedSource, type WeightSource } from './graph';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
+import { quantize, type Quantized } from './quantize';
 import { readTensorAsFloat32 } from './safetensors';
-import type { ForwardResult, Gpt2Config, KvCache, LoadOptions } from './types';
+import type { ForwardResult, Gpt2Config, KvCache, LoadOptions, WeightsMode } from './types';
 import { WeightsGuard } from './weights-guard';
 
 export class Gpt2Model {
@@ -22,6 +25,7 @@ export class Gpt2Model {
 
   private constructor(
     readonly config: Gpt2Config,
+    readonly weights: WeightsMode, // what the matrix products run on: every number shown comes from these
     private readonly transformer: ort.InferenceSession,
     private readonly lmHead: ort.InferenceSession,
     private readonly guard: WeightsGuard | undefined, // only when ORT maps weights from the file
@@ -31,7 +35,12 @@ export class Gpt2Model {
   /** Reads dir/config.json and dir/model.safetensors (checked tensor by tensor), builds the graphs, opens both sessions. */
   static async load(dir: string, options: LoadOptions = {}): Promise<Gpt2Model> {
     const { config, weights } = await checkGpt2Folder(dir);
-    const weightsInMemory = await weightsInMemoryIfNeeded(weights);
+    const mode = options.weights ?? 'float32';
+    const accuracyLevel = options.int8AccuracyLevel ?? INT8_ACCURACY_LEVEL;
+    if (mode === 'int8' && config.nEmbd % INT8.block !== 0) {
+      throw new Error(`8-bit weights need n_embd to be a multiple of ${INT8.block}; this model's is ${config.nEmbd}`);
+    }
+    const weightsInMemory = await weightsInMemoryIfNeeded(weights, mode === 'int8' ? quantizedNames(config) : new Set());
     const source = weightSource(weights, weightsInMemory);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: options.threads ?? availableParallelism(),
@@ -52,9 +61,12 @@ export class Gpt2Model {
     const guard = weightsInMemory.size === 0 ? new WeightsGuard(weights.file) : undefined;
     const sessions: ort.InferenceSession[] = [];
     try {
-      sessions.push(await ort.InferenceSession.create(buildTransformer(config, source), sessionOptions));
-      sessions.push(await ort.InferenceSession.create(buildLmHead(config, source), sessionOptions));
-      return new Gpt2Model(config, sessions[0], sessions[1], guard, weightsInMemory);
+      for (const graph of ['transformer', 'lmHead'] as const) {
+        const int8 = mode === 'int8' ? { matrix: await quantizeMatrices(weights, config, graph), accuracyLevel } : undefined;
+        const build = graph === 'transformer' ? buildTransformer : buildLmHead;
+        sessions.push(await ort.InferenceSession.create(build(config, source, int8), sessionOptions));
+      }
+      return new Gpt2Model(config, mode, sessions[0], sessions[1], guard, weightsInMemory);
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
       guard?.close();
@@ -195,11 +207,33 @@ class OrtKvCache implements KvCache {
  * All of them, F32 ones too: once a session is given in-memory external data, ORT looks every
  * external weight up there and no longer in files. An all-F32 file gives an empty map.
  */
-async function weightsInMemoryIfNeeded(weights: Gpt2Weights): Promise<Map<string, Float32Array>> {
+async function weightsInMemoryIfNeeded(weights: Gpt2Weights, quantized: Set<string>): Promise<Map<string, Float32Array>> {
   const inMemory = new Map<string, Float32Array>();
   if ([...weights.tensors.values()].every((entry) => entry.dtype === 'F32')) return inMemory;
-  for (const [name, entry] of weights.tensors) inMemory.set(name, await readTensorAsFloat32(weights.file, entry));
+  for (const [name, entry] of weights.tensors) {
+    if (!quantized.has(name)) inMemory.set(name, await readTensorAsFloat32(weights.file, entry));
+  }
   return inMemory;
+}
+
+/** The weights int8 mode reads only quantized: every block's matrices (wte stays: the embedding lookup reads it). */
+function quantizedNames(config: Gpt2Config): Set<string> {
+  return new Set(int8Matrices(config, 'transformer').map((matrix) => matrix.name));
+}
+
+/** One graph's matrices, read and quantized one at a time (a float32 copy of one matrix at most is held). */
+async function quantizeMatrices(weights: Gpt2Weights, config: Gpt2Config, graph: 'transformer' | 'lmHead'): Promise<QuantizedSource> {
+  const quantized = new Map<string, Quantized>();
+  for (const { name, K, N, layout } of int8Matrices(config, graph)) {
+    const entry = weights.tensors.get(name);
+    if (entry === undefined) throw new Error(`${weights.file}: missing tensor ${name}`);
+    quantized.set(name, quantize(await readTensorAsFloat32(weights.file, entry), K, N, layout, INT8));
+  }
+  return (name) => {
+    const matrix = quantized.get(name);
+    if (matrix === undefined) throw new Error(`graph: ${name} was not quantized`);
+    return matrix;
+  };
 }
 
 /** Weights from memory when they are there, else as external data straight out of the safetensors file. */

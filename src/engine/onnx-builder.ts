@@ -28,6 +28,7 @@ export class GraphBuilder {
   private readonly inputs: onnx.IValueInfoProto[] = [];
   private readonly outputs: onnx.IValueInfoProto[] = [];
   private readonly used = new Map<string, number>();
+  private readonly domains = new Set<string>(); // operator sets other than the default one (e.g. com.microsoft)
 
   /** Declares a graph input and returns its name. */
   input(name: string, type: ElemType, dims: Dim[]): string {
@@ -41,17 +42,21 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, type, dims));
   }
 
-  /** Adds one node with a single output, named after `hint` (made unique), and returns that name. */
-  op(opType: string, inputs: string[], attributes: Record<string, Attribute> = {}, hint = opType): string {
-    return this.opMulti(opType, inputs, 1, attributes, hint)[0];
+  /**
+   * Adds one node with a single output, named after `hint` (made unique), and returns that name.
+   * `domain` names a non-default operator set ("com.microsoft" for ORT's contrib ops); the model imports it.
+   */
+  op(opType: string, inputs: string[], attributes: Record<string, Attribute> = {}, hint = opType, domain = ''): string {
+    return this.opMulti(opType, inputs, 1, attributes, hint, domain)[0];
   }
 
   /** Adds one node with `outputCount` outputs and returns their names. */
-  opMulti(opType: string, inputs: string[], outputCount: number, attributes: Record<string, Attribute> = {}, hint = opType): string[] {
+  opMulti(opType: string, inputs: string[], outputCount: number, attributes: Record<string, Attribute> = {}, hint = opType, domain = ''): string[] {
     const name = this.unique(hint);
     const output = outputCount === 1 ? [name] : Array.from({ length: outputCount }, (_, i) => `${name}_${i}`);
     const attribute = Object.entries(attributes).map(([key, value]) => toAttribute(key, value));
-    this.nodes.push({ opType, input: inputs, output, name, attribute });
+    this.nodes.push({ opType, input: inputs, output, name, attribute, ...(domain === '' ? {} : { domain }) });
+    if (domain !== '') this.domains.add(domain);
     return output;
   }
 
@@ -87,7 +92,19 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Serialises the graph as an ONNX model (IR 8, default domain at `opset`). */
+  /**
+   * A constant tensor of uint8 or float32 values stored in the model itself (raw data), e.g. quantized
+   * weights computed at load. The model bytes then hold a copy of them.
+   */
+  tensor(name: string, dims: number[], values: Uint8Array | Float32Array): string {
+    const dataType = values instanceof Uint8Array ? DataType.UINT8 : DataType.FLOAT;
+    const rawData = new Uint8Array(values.buffer, values.byteOffset, values.byteLength); // float32 is little-endian on every ORT platform
+    this.initializers.push({ name, dataType, dims, rawData });
+    this.used.set(name, 1);
+    return name;
+  }
+
+  /** Serialises the graph as an ONNX model (IR 8, default domain at `opset`, any other domain its nodes use at version 1). */
   toBytes(graphName: string, opset: number): Uint8Array {
     const graph: onnx.IGraphProto = {
       name: graphName,
@@ -99,7 +116,7 @@ export class GraphBuilder {
     const model: onnx.IModelProto = {
       irVersion: 8,
       producerName: 'gpt2-explorer',
-      opsetImport: [{ domain: '', version: opset }],
+      opsetImport: [{ domain: '', version: opset }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       graph,
     };
     return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();

@@ -60,7 +60,10 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsHe
 
 /** The tensor's values as float32: F32 read as is, F16 and BF16 widened. */
 export async function readTensorAsFloat32(file: string, entry: TensorEntry): Promise<Float32Array> {
-  const bytes = Buffer.alloc(entry.end - entry.begin);
+  const length = entry.end - entry.begin;
+  // F32 straight into an aligned array (no second copy); F16/BF16 into bytes that toFloat32 widens
+  const f32 = entry.dtype === 'F32' && length % 4 === 0 ? new Float32Array(length / 4) : undefined;
+  const bytes = f32 ? new Uint8Array(f32.buffer) : Buffer.alloc(length);
   const handle = await open(file, 'r');
   try {
     const { bytesRead } = await handle.read(bytes, 0, bytes.length, entry.begin);
@@ -68,7 +71,7 @@ export async function readTensorAsFloat32(file: string, entry: TensorEntry): Pro
   } finally {
     await handle.close();
   }
-  return toFloat32(bytes, entry, file);
+  return f32 ?? toFloat32(bytes, entry, file);
 }
 
 /** Decodes little-endian F32, F16 or BF16 bytes. */

@@ -33,7 +33,12 @@ export interface KvCache {
 
 export type OptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
+/** The weights the matrix products run on: GPT-2's own float32 ones, or 8-bit ones quantized at load (opt-in). */
+export type WeightsMode = 'float32' | 'int8';
+
 export interface LoadOptions {
   threads?: number; // intra-op threads; default: all cores
   optimization?: OptimizationLevel; // default 'all'
+  weights?: WeightsMode; // default 'float32'
+  int8AccuracyLevel?: 0 | 1 | 4; // MatMulNBits' accuracy_level with int8 weights; default graph.ts's INT8_ACCURACY_LEVEL (0/1: tests and bench only, ~25× slower)
 }

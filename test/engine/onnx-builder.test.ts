@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder, inMemory } from '../../src/engine/onnx-builder';
+import { dequantize, quantize } from '../../src/engine/quantize';
 
 async function run(model: Uint8Array, options: ort.InferenceSession.SessionOptions, x: ort.Tensor): Promise<ort.Tensor> {
   const session = await ort.InferenceSession.create(model, options);
@@ -38,6 +39,25 @@ describe('GraphBuilder', function () {
     fromMemory.output('y', fromMemory.op('Mul', [fromMemory.input('x', 'float', ['N', 3]), fromMemory.weight('s', [3], { kind: 'memory', values: s })]), 'float', ['N', 3]);
     const memoryOptions = { externalData: [inMemory('s', s)] };
     assert.deepEqual(Array.from((await run(fromMemory.toBytes('memory', 17), memoryOptions, x)).data as Float32Array), [10, 100, 1000, 0, 100, 0]);
+  });
+
+  it('writes com.microsoft nodes with their opset import, and uint8/float tensors in the model (MatMulNBits)', async function () {
+    // y = x · W' with W [K = 32, N = 2] quantized to 8 bits and decoded by ORT.
+    const [K, N] = [32, 2];
+    const w = Float32Array.from({ length: K * N }, (_, i) => Math.sin(i));
+    const q = quantize(w, K, N, 'kn', { bits: 8, block: 32 });
+    const g = new GraphBuilder();
+    const B = g.tensor('w.B', [N, 1, 32], q.blob);
+    const scales = g.tensor('w.scales', [N], q.scales);
+    const attributes = { K, N, bits: 8, block_size: 32, accuracy_level: 0 };
+    g.output('y', g.op('MatMulNBits', [g.input('x', 'float', [1, K]), B, scales], attributes, 'w', 'com.microsoft'), 'float', [1, N]);
+    const x = Float32Array.from({ length: K }, (_, k) => k / K);
+    const y = (await run(g.toBytes('nbits', 17), {}, new ort.Tensor('float32', x, [1, K]))).data as Float32Array;
+    const decoded = dequantize(q, K, N, 'kn', { bits: 8, block: 32 });
+    for (let n = 0; n < N; n++) {
+      const expected = x.reduce((sum, xk, k) => sum + xk * decoded[k * N + n], 0);
+      assert.ok(Math.abs(y[n] - expected) < 1e-5, `y[${n}] = ${y[n]}, expected ${expected}`);
+    }
   });
 
   it('refuses a non-integer plain attribute and an output name already taken', function () {

@@ -143,11 +143,11 @@ export function referenceForward(model: ReferenceModel, ids: number[], past?: Re
   return { hidden, attention, q, k, v, logits: referenceLens(model, x, T), past: next };
 }
 
-/** ln_f and the tied unembedding of n residual vectors [n, d] → logits [n, V]. */
+/** ln_f and the tied unembedding of n residual vectors [n, d] → logits [n, V] (untied when the model has lm_head.weight). */
 export function referenceLens(model: ReferenceModel, residuals: ArrayLike<number>, n: number): Float64Array {
   const { nEmbd: d, vocabSize: V, layerNormEpsilon } = model.config;
   const normed = layerNorm(Float64Array.from(residuals), tensor(model, 'ln_f.weight'), tensor(model, 'ln_f.bias'), d, layerNormEpsilon);
-  const wte = tensor(model, 'wte.weight'); // [V, d]: logits = x · wteᵀ
+  const wte = model.tensors.get('lm_head.weight') ?? tensor(model, 'wte.weight'); // [V, d]: logits = x · wteᵀ (an untied lm_head.weight if given)
   const logits = new Float64Array(n * V);
   for (let r = 0; r < n; r++) {
     for (let token = 0; token < V; token++) {
