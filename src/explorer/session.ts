@@ -95,7 +95,7 @@ export class ExplorerSession {
       next: { top: bestKept(this.distribution, SHOWN).map((id) => this.candidate(id)), kept: this.distribution.kept.length },
       tally: this.tallyView(),
       settings: { ...this.settings },
-      model: describeModel(this.config),
+      model: describeModel(this.config, this.model.weights),
       defaults: { ...this.defaults },
       truncated: this.prompt.truncated,
     };

@@ -3,11 +3,12 @@
 // plain view data of views.ts. Both sides are our own code in one bundle set, so these are typed, not
 // schema-checked (the webview's messages, which are not ours to trust, go through src/protocol.ts).
 
+import type { WeightsMode } from '../engine/types';
 import type { AttentionView, DecodingSettings, LensView, ModelInfo, ProjectionView, QkvView, SentenceView, SessionView, TallyView } from './views';
 
 /** What the worker can be asked to do; `kind` names the ExplorerSession method it calls. */
 export type WorkerRequest =
-  | { kind: 'load'; modelDir: string; threads: number } // threads 0: the engine's default
+  | { kind: 'load'; modelDir: string; threads: number; weights: WeightsMode } // threads 0: the engine's default
   | { kind: 'analyze'; sentence: SentenceView; settings: DecodingSettings; defaults?: { layer: number; head: number } } // defaults: a preset's Layer/Head
   | { kind: 'step' }
   | { kind: 'sample' }

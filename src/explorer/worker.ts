@@ -36,15 +36,15 @@ async function answer({ id, request }: WorkerEnvelope): Promise<void> {
 type Handlers = { [K in WorkerRequest['kind']]: (request: RequestOf<K>) => Promise<WorkerResults[K]> | WorkerResults[K] };
 
 const handlers: Handlers = {
-  load: async ({ modelDir, threads }) => {
+  load: async ({ modelDir, threads, weights }) => {
     await release();
     const [loaded, loadedTokenizer] = await Promise.all([
-      Gpt2Model.load(modelDir, threads > 0 ? { threads } : {}),
+      Gpt2Model.load(modelDir, threads > 0 ? { threads, weights } : { weights }),
       Gpt2Tokenizer.fromModelDir(modelDir),
     ]);
     model = loaded;
     tokenizer = loadedTokenizer;
-    return describeModel(loaded.config);
+    return describeModel(loaded.config, loaded.weights);
   },
   analyze: async ({ sentence, settings, defaults }) => {
     if (!model || !tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');

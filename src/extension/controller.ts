@@ -245,12 +245,12 @@ export class ExplorerController {
     else if (this.panel && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
   }
 
-  /** gpt2Explorer.* changed: a new model folder or thread count reloads; decoding changes apply live. */
+  /** gpt2Explorer.* changed: a new model folder, thread count or weights mode reloads; decoding changes apply live. */
   async settingsChanged(): Promise<void> {
     const next = this.ports.settings();
     const previous = this.applied;
     this.applied = next;
-    const modelMoved = next.modelPath !== previous.modelPath || next.threads !== previous.threads;
+    const modelMoved = next.modelPath !== previous.modelPath || next.threads !== previous.threads || next.weights !== previous.weights;
     if (modelMoved && (this.model.dir || this.panel)) return this.reloadModel();
     const patch = decodingChanges(previous.decoding, next.decoding);
     if (Object.keys(patch).length > 0) await this.setDecoding(patch);

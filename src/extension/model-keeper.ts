@@ -81,7 +81,7 @@ export class ModelKeeper {
 
   private async load(): Promise<boolean> {
     const generation = this.generation;
-    const { modelPath, threads } = this.ports.settings();
+    const { modelPath, threads, weights } = this.ports.settings();
     const location = await locateModel(modelPath, this.ports.storageDir);
     if (location.kind === 'missing') {
       const actions: UserAction[] = location.fromSetting ? [...MODEL_ACTIONS, 'openSettings'] : MODEL_ACTIONS;
@@ -92,7 +92,7 @@ export class ModelKeeper {
     try {
       const file = await fingerprint(location.dir);
       const info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
-        this.ports.client.request({ kind: 'load', modelDir: location.dir, threads }),
+        this.ports.client.request({ kind: 'load', modelDir: location.dir, threads, weights }),
       );
       if (generation !== this.generation) return false; // forgotten while loading (the panel closed)
       this.loaded = { dir: location.dir, file };

@@ -2,6 +2,7 @@
 // settings.json, so every value is checked against the same limits the protocol uses; a bad one falls
 // back to its default and is reported (the caller logs it). Pure: extension.ts reads the raw values.
 
+import type { WeightsMode } from '../engine/types';
 import type { DecodingSettings } from '../explorer/views';
 import { DECODING_LIMITS } from '../protocol';
 import type { NumberRange } from '../schema';
@@ -9,6 +10,7 @@ import type { NumberRange } from '../schema';
 export interface ExtensionSettings {
   modelPath: string; // '' = the extension's own storage
   threads: number; // 0 = the engine's default
+  weights: WeightsMode; // 'int8': the opt-in 8-bit weights (faster steps, another model's numbers)
   decoding: DecodingSettings;
   codeLensEnabled: boolean;
 }
@@ -35,10 +37,15 @@ export function readSettings(raw: RawSettings): { settings: ExtensionSettings; p
   const modelPath = raw('modelPath');
   if (modelPath !== undefined && typeof modelPath !== 'string') problems.push('gpt2Explorer.modelPath is not a folder path (a string); using the extension\'s storage');
   const codeLens = raw('codeLens.enabled');
+  const weights = raw('weights');
+  if (weights !== undefined && weights !== null && weights !== 'float32' && weights !== 'int8') {
+    problems.push(`gpt2Explorer.weights = ${JSON.stringify(weights)} is not "float32" or "int8"; using "float32"`);
+  }
   return {
     settings: {
       modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
       threads: numberSetting('threads', THREADS, 0),
+      weights: weights === 'int8' ? 'int8' : 'float32',
       decoding,
       codeLensEnabled: codeLens !== false,
     },

@@ -9,7 +9,7 @@ import { ExplorerController, type ExplorerState } from '../../src/extension/cont
 import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/settings';
 import { parseHostMessage, type HostMessage } from '../../src/protocol';
 import * as lesson from '../webview/fixtures/lesson';
-import { LESSON_SENTENCE, RecordingUi, tinyModel, workerBundle, WorkerSpawner } from './worker-harness';
+import { LESSON_SENTENCE, RecordingUi, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from './worker-harness';
 
 describe('explorer controller (real worker, tiny model)', () => {
   let modelDir: string;
@@ -27,7 +27,7 @@ describe('explorer controller (real worker, tiny model)', () => {
   beforeEach(async () => {
     spawner = new WorkerSpawner(await workerBundle());
     ui = new RecordingUi();
-    settings = { modelPath: modelDir, threads: 1, decoding: { ...DEFAULT_DECODING, temperature: 0 }, codeLensEnabled: true };
+    settings = { modelPath: modelDir, threads: 1, weights: 'float32', decoding: { ...DEFAULT_DECODING, temperature: 0 }, codeLensEnabled: true };
     controller = new ExplorerController({ spawnWorker: spawner.spawn, presets: lesson.presets, settings: () => settings, storageDir: '/nonexistent/storage', ui });
     posted = [];
     states = [];
@@ -123,6 +123,22 @@ describe('explorer controller (real worker, tiny model)', () => {
     assert.equal(controller.state.session?.settings.temperature, 1.5);
     assert.equal(controller.state.session?.settings.maxNewTokens, 3);
     assert.equal(controller.temperature, 1.5);
+  });
+
+  it('reloads the model when gpt2Explorer.weights changes, and the panel\'s model line then says 8-bit weights', async () => {
+    settings = { ...settings, modelPath: await tinyInt8Model(), decoding: DEFAULT_DECODING }; // temperature 1: the model's own probabilities
+    await controller.settingsChanged(); // another folder: reloads, and the panel gets the first preset
+    const exact = sessions().at(-1)!;
+    assert.equal(exact.model.name, 'test model (2 layers, 64 wide)');
+    settings = { ...settings, weights: 'int8' };
+    await controller.settingsChanged();
+    const quantized = sessions().at(-1)!;
+    assert.equal(quantized.model.name, 'test model (2 layers, 64 wide), 8-bit weights');
+    assert.equal(quantized.sentence.text, exact.sentence.text, 'the same sentence, analyzed again');
+    assert.notEqual(quantized.next.top[0].prob, exact.next.top[0].prob, 'by the 8-bit model');
+    settings = { ...settings, weights: 'float32' };
+    await controller.settingsChanged();
+    assert.equal(sessions().at(-1)!.model.name, 'test model (2 layers, 64 wide)');
   });
 
   it('offers Download and Import when there is no model, naming the missing file', async () => {

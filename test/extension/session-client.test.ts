@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { SessionClient } from '../../src/extension/session-client';
 import { DEFAULT_DECODING } from '../../src/extension/settings';
 import { WorkerError, type SessionSnapshot } from '../../src/explorer/worker-protocol';
-import { exited, LESSON_SENTENCE, tinyModel, workerBundle, WorkerSpawner } from './worker-harness';
+import { exited, LESSON_SENTENCE, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from './worker-harness';
 
 const sentence = { id: 'selection', text: LESSON_SENTENCE, source: 'selection' as const };
 const greedy = { ...DEFAULT_DECODING, temperature: 0, maxNewTokens: 50 };
@@ -40,10 +40,22 @@ describe('session worker and client (real worker, tiny model)', () => {
   afterEach(() => client.dispose());
 
   async function loadAndAnalyze(): Promise<SessionSnapshot> {
-    const info = await client.request({ kind: 'load', modelDir, threads: 1 });
+    const info = await client.request({ kind: 'load', modelDir, threads: 1, weights: 'float32' });
     assert.equal(info.layers, 2);
     return client.request({ kind: 'analyze', sentence, settings: greedy });
   }
+
+  it('loads the opt-in 8-bit weights when asked, and the model line says so', async () => {
+    const dir = await tinyInt8Model();
+    const float32 = await client.request({ kind: 'load', modelDir: dir, threads: 1, weights: 'float32' });
+    assert.equal(float32.name, 'test model (2 layers, 64 wide)');
+    const exact = (await client.request({ kind: 'analyze', sentence, settings: DEFAULT_DECODING })).session.next.top; // temperature 1: the model's own probabilities
+    const int8 = await client.request({ kind: 'load', modelDir: dir, threads: 1, weights: 'int8' });
+    assert.equal(int8.name, 'test model (2 layers, 64 wide), 8-bit weights');
+    const analyzed = await client.request({ kind: 'analyze', sentence, settings: DEFAULT_DECODING });
+    assert.equal(analyzed.session.model.name, 'test model (2 layers, 64 wide), 8-bit weights');
+    assert.notEqual(analyzed.session.next.top[0].prob, exact[0].prob, 'other weights, other probabilities');
+  });
 
   it('analyzes the lesson sentence into 12 chips, and Step makes the counter 1', async () => {
     const analyzed = await loadAndAnalyze();
@@ -100,7 +112,7 @@ describe('session worker and client (real worker, tiny model)', () => {
   it('answers errors with their kind instead of failing the worker', async () => {
     assert.equal((await rejection(client.request({ kind: 'step' }))).kind, 'no-session');
     assert.equal((await rejection(client.request({ kind: 'analyze', sentence, settings: greedy }))).kind, 'no-model');
-    const missing = await rejection(client.request({ kind: 'load', modelDir: '/nonexistent/gpt2', threads: 1 }));
+    const missing = await rejection(client.request({ kind: 'load', modelDir: '/nonexistent/gpt2', threads: 1, weights: 'float32' }));
     assert.equal(missing.kind, 'model-files');
     assert.match(missing.message, /nonexistent/);
     await loadAndAnalyze();
@@ -134,7 +146,7 @@ describe('session worker and client (real worker, tiny model)', () => {
 
   it('fails every waiting request with "crashed" when its worker dies', async () => {
     const dying = new SessionClient({ spawn: () => new Worker('throw new Error("boom")', { eval: true }), onCrash: (reason) => crashes.push(reason) });
-    const outcomes = await Promise.allSettled([dying.request({ kind: 'load', modelDir, threads: 1 }), dying.request({ kind: 'step' })]);
+    const outcomes = await Promise.allSettled([dying.request({ kind: 'load', modelDir, threads: 1, weights: 'float32' }), dying.request({ kind: 'step' })]);
     assert.deepEqual(outcomes.map((outcome) => outcome.status === 'rejected' && (outcome.reason as WorkerError).kind), ['crashed', 'crashed']);
     assert.equal(crashes.length, 1, 'one crash, told once');
     assert.match(crashes[0], /boom/);

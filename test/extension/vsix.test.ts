@@ -75,7 +75,7 @@ describe('VSIX package', () => {
     await run('unzip', ['-q', vsix, '-d', unpacked]);
     const client = SessionClient.forBundle(join(unpacked, 'extension', 'dist', 'session-worker.js'));
     try {
-      await client.request({ kind: 'load', modelDir: await tinyModel(), threads: 1 });
+      await client.request({ kind: 'load', modelDir: await tinyModel(), threads: 1, weights: 'float32' });
       const analyzed = await client.request({ kind: 'analyze', sentence: { id: 'selection', text: LESSON_SENTENCE, source: 'selection' }, settings: DEFAULT_DECODING });
       assert.equal(analyzed.session.tokens.length, 12);
     } finally {

@@ -53,6 +53,9 @@ export class WorkerSpawner {
 /** 2 layers, 4 heads, 48 wide, 64 positions: loads in well under a second. */
 export const tinyModel = (): Promise<string> => testModel(TINY);
 
+/** The same 64 wide: 8-bit weights need widths that are multiples of their block of 32. */
+export const tinyInt8Model = (): Promise<string> => testModel({ ...TINY, nEmbd: 64 });
+
 export const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is';
 
 /** Resolves when the worker thread has ended. */

@@ -70,6 +70,19 @@ describe('explorer webview (browser)', () => {
     await page.getByText('Loading the model… · reading weights · working…').waitFor();
   });
 
+  it('names the model in the status line, with "8-bit weights" when the opt-in weights are on', async () => {
+    const page = await open({ backend: null });
+    await explorer.host.send(lesson.init);
+    await explorer.host.send(lesson.ready);
+    const message = lesson.session('capitals', 0);
+    assert.ok(message.type === 'session');
+    await explorer.host.send(message);
+    await page.getByRole('status').getByText('— GPT-2 124M', { exact: false }).waitFor();
+    assert.doesNotMatch(await page.getByRole('status').innerText(), /8-bit/);
+    await explorer.host.send({ ...message, session: { ...message.session, model: { ...message.session.model, name: 'GPT-2 124M, 8-bit weights' } } });
+    await page.getByRole('status').getByText('— GPT-2 124M, 8-bit weights', { exact: false }).waitFor();
+  });
+
   it('renders one chip per token of the lesson sentence, spaces visible, ids on hover', async () => {
     const page = await openOn('Self-Attention');
     const chips = page.locator('.chip');

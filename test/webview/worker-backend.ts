@@ -20,7 +20,7 @@ export class WorkerBackend implements Backend {
 
   static async start(modelDir: string, presets: PresetView[]): Promise<WorkerBackend> {
     const client = SessionClient.forBundle(WORKER_BUNDLE);
-    await client.request({ kind: 'load', modelDir, threads: 1 });
+    await client.request({ kind: 'load', modelDir, threads: 1, weights: 'float32' });
     return new WorkerBackend(client, presets);
   }
 
