@@ -8,7 +8,7 @@ import type { Command } from './command';
 import { percent, quote } from './format';
 import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, promptArgument, withSession } from './session-command';
 
-const usage = `Usage: gpt2-explorer generate --model DIR [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] PROMPT
+const usage = `Usage: gpt2-explorer generate --model DIR [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--int8] PROMPT
 
 Continues PROMPT one token at a time: each token is drawn from the model's next-token
 distribution, appended, and the model runs again on the longer text (with its KV cache).

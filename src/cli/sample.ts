@@ -7,7 +7,7 @@ import type { Command } from './command';
 import { percent, quote } from './format';
 import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, promptArgument, withSession } from './session-command';
 
-const usage = `Usage: gpt2-explorer sample --model DIR --n N [--seed S] [--temperature T] [--top-k K] [--top-p P] [--json] PROMPT
+const usage = `Usage: gpt2-explorer sample --model DIR --n N [--seed S] [--temperature T] [--top-k K] [--top-p P] [--json] [--int8] PROMPT
 
 Draws the token after PROMPT N times from the model's next-token distribution (nothing is
 appended) and counts the draws: over many rolls the shares approach the probabilities.

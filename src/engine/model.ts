@@ -221,8 +221,8 @@ function quantizedNames(config: Gpt2Config): Set<string> {
   return new Set(int8Matrices(config, 'transformer').map((matrix) => matrix.name));
 }
 
-/** One graph's matrices, read and quantized one at a time (a float32 copy of one matrix at most is held). */
-async function quantizeMatrices(weights: Gpt2Weights, config: Gpt2Config, graph: 'transformer' | 'lmHead'): Promise<QuantizedSource> {
+/** One graph's matrices, read and quantized one at a time (a float32 copy of one matrix at most is held). Exported for the bench. */
+export async function quantizeMatrices(weights: Gpt2Weights, config: Gpt2Config, graph: 'transformer' | 'lmHead'): Promise<QuantizedSource> {
   const quantized = new Map<string, Quantized>();
   for (const { name, K, N, layout } of int8Matrices(config, graph)) {
     const entry = weights.tensors.get(name);

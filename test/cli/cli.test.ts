@@ -101,6 +101,25 @@ describe('gpt2-explorer CLI', function () {
     assert.match(run.stdout, /Tokens \(2\)[\s\S]*"Hello"[\s\S]*" world"[\s\S]*Next token \(temperature 1\)[\s\S]*layer  2/);
   });
 
+  it('--int8 runs analyze, generate and sample on 8-bit weights: other probabilities, the same favoured top token', async function () {
+    const wide = join(dir, 'model-64');
+    const made = await cli(['make-test-model', '--out', wide, '--layers', '2', '--heads', '4', '--embd', '64', '--positions', '48', '--seed', '4', '--favour-token', '13']);
+    assert.equal(made.code, 0, made.stderr);
+    const runs = await Promise.all([[], ['--int8']].map((flag) => cli(['analyze', '--model', wide, '--json', ...flag, PROMPT])));
+    for (const run of runs) assert.equal(run.code, 0, run.stderr);
+    const [float32, int8] = runs.map((run) => JSON.parse(run.stdout));
+    assert.equal(int8.next[0].id, 13);
+    assert.equal(float32.next[0].id, 13);
+    assert.notEqual(int8.next[0].prob, float32.next[0].prob, '--int8 changed nothing: did it run the fp32 weights?');
+    for (const command of [['generate', '--max-tokens', '2', '--temperature', '0'], ['sample', '--n', '3']]) {
+      const run = await cli([...command, '--model', wide, '--json', '--int8', PROMPT]);
+      assert.equal(run.code, 0, run.stderr);
+    }
+    const narrow = await cli(['analyze', '--model', model, '--int8', PROMPT]);
+    assert.notEqual(narrow.code, 0);
+    assert.match(narrow.stderr, /8-bit weights need n_embd to be a multiple of 32; this model's is 24/);
+  });
+
   it('make-test-model --favour-token makes that token the top next token', async function () {
     const favoured = join(dir, 'favoured');
     const made = await cli(['make-test-model', '--out', favoured, '--layers', '1', '--heads', '2', '--embd', '16', '--positions', '16', '--favour-token', '50256']);
