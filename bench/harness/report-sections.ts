@@ -59,17 +59,18 @@ export function prepackingSection(figures: Figures): string {
     ['prepacked', 'both prepacked (the engine)'],
     ['hybrid', 'transformer prepacked, lm_head not'],
     ['unpacked', 'neither prepacked'],
+    ['spinning', 'both prepacked, idle-thread spinning on (ORT\'s default)'],
   ];
   const present = variants.filter(([name]) => `graph_${name}_peak_rss_mb` in figures);
   if (present.length === 0) return '';
   const ms = (key: string) => (`${key}_ms_median` in figures ? `${fixed(figures[`${key}_ms_median`])} ms` : '—');
   const lines = [
-    '## Weight prepacking (ORT session config `session.disable_prepacking`)',
+    '## Weight prepacking and thread spinning (ORT session config `session.disable_prepacking`, `session.intra_op.allow_spinning`)',
     '',
     'The engine\'s two sessions — the transformer, and the lm_head (ln_f + tied unembedding) that gives the' +
       ' next-token logits and the logit lens — opened as Gpt2Model opens them, each variant in its own process.' +
       ' A pass is the transformer then the lm_head on the last position, as forward runs it; the lens column' +
-      ' is the lm_head on 13 rows (one token at every layer, a first lens read).',
+      ' is the lm_head on 13 rows (one token at every layer, a first lens read). Spinning is off unless the row says otherwise.',
     '',
     '| Variant | create both sessions | first analyze 12 | analyze 12 | step, past 12 | lm_head, 13 rows (lens) | RSS after first pass | peak RSS |',
     '|---|---|---|---|---|---|---|---|',
@@ -116,6 +117,6 @@ export function quantizationSection(figures: Figures): string {
 
 /** The hand-written findings quote this run's numbers: {{step_ms_median}} becomes e.g. "19.4". */
 export function fillFigures(text: string, figures: Figures): string {
-  const format = (value: number) => value.toFixed(Math.abs(value) < 10 ? 2 : Math.abs(value) < 100 ? 1 : 0);
+  const format = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(Math.abs(value) < 10 ? 2 : Math.abs(value) < 100 ? 1 : 0));
   return text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => (key in figures ? format(figures[key]) : `(${key} not measured)`));
 }

@@ -56,14 +56,18 @@ function verdict(figures: Figures, target: Target): string {
 /** How the step verdict was measured, with the unpaired figures beside it. */
 function stepNote(figures: Figures): string {
   const ratio = (key: string) => (key in figures ? `${figures[key].toFixed(2)}×` : 'not measured');
+  const paired = (name: string) => `${ratio(`${name}_median`)} ${spread(figures, name)}`.trim();
   return (
     'The step verdict divides, round by round, the step with every per-step view by the floor chain run in the same' +
-    ' process just before or after it (bench/cases/paired.ts; every session there with idle-thread spinning off, as the' +
-    ' engine runs), and takes the median of those ratios; `step_ms_median` in results.json is that paired step.' +
-    ` Bare step ÷ floor in the same rounds: ${ratio('paired_forward_step_over_floor_median')} ${spread(figures, 'paired_forward_step_over_floor')}.` +
-    ` Unpaired, for comparison (medians from different processes, minutes apart): step with every view ÷ floor` +
-    ` ${ratio('step_views_over_floor')}, bare step ÷ floor ${ratio('forward_step_over_floor')}; the floor in the paired` +
-    ` process ran at ${ratio('paired_floor_over_floor')} of the floor alone in its process (\`floor_step_ms\`).`
+    " process in the same round (bench/cases/paired.ts; the floor with ORT's default thread spinning, as the floor is" +
+    ' measured alone, followed by an untimed pause so its spinning threads take no cores from the next run; our sessions with' +
+    ' spinning off, as the engine runs), and takes the median of those ratios; `step_ms_median` in results.json is that paired step.' +
+    ` Same rounds: bare step ÷ floor ${paired('paired_forward_step_over_floor')}; step with every view ÷ the floor with` +
+    ` spinning off ${paired('paired_step_over_floor_no_spin')}; the floor with spinning off ÷ the floor` +
+    ` ${paired('paired_floor_no_spin_over_floor')}.` +
+    ' Unpaired, for comparison (medians from different processes, minutes apart): step with every view ÷ floor' +
+    ` ${ratio('step_views_over_floor')}, bare step ÷ floor ${ratio('forward_step_over_floor')}; the paired floor ran at` +
+    ` ${ratio('paired_floor_over_floor')} of the floor alone in its process (\`floor_step_ms\`).`
   );
 }
 
