@@ -31,6 +31,7 @@ const PLAN: [string, number][] = [
   ['graph-prepacked', 1],
   ['graph-hybrid', 1],
   ['graph-unpacked', 1],
+  ['graph-spinning', 1],
   ['wasm', 1],
   ['floor-wasm', 1],
   ['floor-int8', 1],

@@ -24,6 +24,7 @@ export const CASES: Record<string, CaseRunner> = {
   'graph-prepacked': prepackingCase('prepacked'),
   'graph-hybrid': prepackingCase('hybrid'),
   'graph-unpacked': prepackingCase('unpacked'),
+  'graph-spinning': prepackingCase('spinning'),
   wasm,
   'plain-ts': plainTs,
   soak,

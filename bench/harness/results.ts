@@ -67,11 +67,15 @@ export function deriveFigures(figures: Figures): void {
   const difference = (name: string, minuend: string, subtrahend: string) => {
     if (minuend in figures && subtrahend in figures) figures[name] = round(figures[minuend] - figures[subtrahend]);
   };
+  const share = (name: string, key: string, divisor: number) => key in figures && (figures[name] = round(figures[key] / divisor));
+  share('wasm_step_for_target_ms', 'wasm_step_ms_median', 1.3); // what the peer targets ask of us
+  share('wasm_analyze12_for_target_ms', 'wasm_analyze12_ms_median', 3);
   for (const [name, numerator, denominator] of RATIOS) ratio(name, numerator, denominator);
   difference('step_panel_requests_ms', 'step_views_ms_median', 'step_snapshot_ms_median');
   difference('step_snapshot_over_forward_ms', 'step_snapshot_ms_median', 'forward_step12_ms_median');
   difference('peak_rss_added_by_sessions_mb', 'peak_rss_mb', 'peak_rss_after_prompts_mb');
   difference('graph_step12_split_ms', 'graph_step12_pass_ms_median', 'graph_step12_transformer_ms_median');
+  difference('graph_step12_split_overhead_ms', 'graph_step12_split_ms', 'graph_step12_lm_head_ms_median'); // beyond the lm_head's own run
   for (const pass of ['step', 'analyze12', 'analyze128']) {
     alias(`profile_${pass}_lm_head_ms`, `profile_${pass}_op_Gemm (lm_head)_ms`);
     const kernels = Object.keys(figures).filter((key) => key.startsWith(`profile_${pass}_op_`) && key.endsWith('_ms'));
@@ -93,6 +97,8 @@ const RATIOS: [string, string, string][] = [
   ['floor_int4_speedup', 'floor_step_ms', 'floor_int4_step_ms_median'],
   ['wasm_step_over_floor', 'wasm_step_ms_median', 'floor_step_ms'],
   ['wasm_step_over_floor_int8', 'wasm_step_ms_median', 'floor_int8_step_ms_median'],
+  ['spinning_step_over_engine', 'spinning_step12_ms_median', 'prepacked_step12_ms_median'],
+  ['wasm_analyze12_for_target_over_floor', 'wasm_analyze12_for_target_ms', 'floor_step_ms'],
   // the opt-in 8-bit weights mode (bench/cases/int8.ts), against the fp32 floor and the fp32 wasm peer
   ['int8_step_over_floor', 'int8_step_ms_median', 'floor_step_ms'],
   ['int8_step_views_over_floor', 'int8_step_views_ms_median', 'floor_step_ms'],
