@@ -205,7 +205,8 @@ class OrtKvCache implements KvCache {
 /**
  * With F16/BF16 weights, every weight as float32 in memory (ORT's CPU kernels here run in float32).
  * All of them, F32 ones too: once a session is given in-memory external data, ORT looks every
- * external weight up there and no longer in files. An all-F32 file gives an empty map.
+ * external weight up there and no longer in files. An all-F32 file gives an empty map. With 8-bit
+ * weights the blocks' matrices are left out: the graphs hold them quantized, not as external data.
  */
 async function weightsInMemoryIfNeeded(weights: Gpt2Weights, quantized: Set<string>): Promise<Map<string, Float32Array>> {
   const inMemory = new Map<string, Float32Array>();

@@ -105,6 +105,17 @@ describe('Gpt2Model with 8-bit weights', function () {
     assert.deepEqual(row(lastLayer, PROMPT.length - 1, V), result.logits);
   });
 
+  it('quantizes F16 checkpoints too (the other weights then come from memory)', async function () {
+    const f16 = await testModel({ ...TINY_INT8, seed: 11, dtype: 'f16' });
+    const exact = await Gpt2Model.load(f16, { threads: 1, weights: 'int8', int8AccuracyLevel: 0 });
+    try {
+      const diff = worstDiff(await exact.forward(PROMPT), referenceForward(quantizedReference(loadReferenceModel(f16)), PROMPT));
+      assert.ok(diff <= 1e-4, `differs from the reference on the decoded weights by ${diff}`);
+    } finally {
+      await exact.dispose();
+    }
+  });
+
   it('refuses a model whose width is not a multiple of the block', async function () {
     await assert.rejects(Gpt2Model.load(await testModel(TINY), { weights: 'int8' }), /8-bit weights need n_embd to be a multiple of 32; this model's is 48/);
   });
