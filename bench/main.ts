@@ -25,6 +25,7 @@ const PLAN: [string, number][] = [
   ['cold-start', 3],
   ['ours', 1],
   ['paired', 1],
+  ['ours-int8', 1], // the opt-in 8-bit weights mode
   ['floor-node', 1],
   ['floor-node-gemm', 1],
   ['profile', 1],
@@ -42,6 +43,7 @@ const ONCE: [string, number][] = [
   ['plain-ts', 1],
   ['soak', 1],
   ['fidelity', 1],
+  ['wasm-int8', 1], // the wasm peer on the 8-bit graphs: many times slower than on fp32, so once
 ];
 
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@
 import type { CaseRunner } from '../harness/case';
 import { fidelity } from './fidelity';
 import { floorNode, floorWasm } from './floor';
+import { int8Cases } from './int8';
 import { coldStart, ours } from './ours';
 import { paired } from './paired';
 import { plainTs } from './plain-ts';
@@ -29,4 +30,5 @@ export const CASES: Record<string, CaseRunner> = {
   'plain-ts': plainTs,
   soak,
   fidelity,
+  ...int8Cases, // the opt-in 8-bit weights mode: 'ours-int8', 'wasm-int8'
 };
