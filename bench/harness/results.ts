@@ -70,6 +70,7 @@ export function deriveFigures(figures: Figures): void {
   const share = (name: string, key: string, divisor: number) => key in figures && (figures[name] = round(figures[key] / divisor));
   share('wasm_step_for_target_ms', 'wasm_step_ms_median', 1.3); // what the peer targets ask of us
   share('wasm_analyze12_for_target_ms', 'wasm_analyze12_ms_median', 3);
+  share('int8_top1_agreement_pct', 'int8_top1_agreement', 0.01);
   for (const [name, numerator, denominator] of RATIOS) ratio(name, numerator, denominator);
   difference('step_panel_requests_ms', 'step_views_ms_median', 'step_snapshot_ms_median');
   difference('step_snapshot_over_forward_ms', 'step_snapshot_ms_median', 'forward_step12_ms_median');
