@@ -7,7 +7,11 @@
 // F32 weights are read by ORT straight out of model.safetensors as external data; F16/BF16 ones
 // are widened to float32 and handed over as in-memory external data.
 // With weights 'int8' the matrices of the products are read one at a time, quantized to 8 bits
-// and written into the graphs themselves (see graph.ts); everything else is read as above.
+// and written into the graphs themselves (see graph.ts); everything else is read as above. ORT
+// then holds each quantized matrix once, packed for MatMulNBits (measured, full size: 414 MiB RSS
+// after load and GC against 587 MiB in fp32, of which 147 MiB is the fp32 wte the embedding lookup
+// reads). Prepacking stays on: without it (session option disable_prepacking) the process held
+// 75 MiB less, but a step took 380 ms instead of 11.
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
