@@ -60,12 +60,12 @@ function stepNote(figures: Figures): string {
   const paired = (name: string) => `${ratio(`${name}_median`)} ${spread(figures, name)}`.trim();
   return (
     'The step verdict divides, round by round, the step with every per-step view by the floor chain run in the same' +
-    " process in the same round (bench/cases/paired.ts; the floor with ORT's default thread spinning, as the floor is" +
-    ' measured alone, followed by an untimed pause so its spinning threads take no cores from the next run; our sessions with' +
-    ' spinning off, as the engine runs), and takes the median of those ratios; `step_ms_median` in results.json is that paired step.' +
-    ` Same rounds: bare step ÷ floor ${paired('paired_forward_step_over_floor')}; step with every view ÷ the floor with` +
-    ` spinning off ${paired('paired_step_over_floor_no_spin')}; the floor with spinning off ÷ the floor` +
-    ` ${paired('paired_floor_no_spin_over_floor')}.` +
+    ' process in the same round, and takes the median of those ratios (bench/cases/paired.ts); `step_ms_median` in' +
+    ' results.json is that paired step. Our sessions run with idle-thread spinning off, as the engine opens them. The floor' +
+    " runs twice a round — with ORT's default spinning (then an untimed pause, so its spinning threads take no cores from" +
+    ' the next run) and with spinning off — and the floor of the round is the faster of the two: which one wins depends on' +
+    ` how busy the machine is (spinning off ÷ default, same rounds: ${paired('paired_floor_no_spin_over_floor_default')}).` +
+    ` Same rounds: bare step ÷ floor ${paired('paired_forward_step_over_floor')}.` +
     ' Unpaired, for comparison (medians from different processes, minutes apart): step with every view ÷ floor' +
     ` ${ratio('step_views_over_floor')}, bare step ÷ floor ${ratio('forward_step_over_floor')}; the paired floor ran at` +
     ` ${ratio('paired_floor_over_floor')} of the floor alone in its process (\`floor_step_ms\`).`

@@ -80,6 +80,11 @@ export function ratios(numerator: Timing, denominator: Timing): Timing {
   return summarize(numerator.samples.map((value, i) => value / denominator.samples[i]));
 }
 
+/** Round by round, the faster of two timings from the same `interleave`. */
+export function fastest(a: Timing, b: Timing): Timing {
+  return summarize(a.samples.map((value, i) => Math.min(value, b.samples[i])));
+}
+
 /**
  * Between timed runs, untimed: the product does one 128-token pass per Analyze, not ten in a row, so the
  * garbage of back-to-back runs (ORT output buffers) must not pile up into the peak RSS or into a later
