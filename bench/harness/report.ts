@@ -61,7 +61,7 @@ function figuresSection(figures: Figures): string {
   const lines = [
     '## Figures',
     '',
-    'Times are medians with [min–max] over the runs in parentheses. Peers run the same ONNX graph as ours' +
+    'Times are medians with [min–max] over the runs in parentheses. Peers run the same two ONNX graphs as ours' +
       ' (onnxruntime-web) or the independent plain-TypeScript forward pass of the tests.',
     '',
     '| Figure | ours (onnxruntime-node) | peer: onnxruntime-web (wasm) | peer: plain TypeScript | floor |',
