@@ -8,11 +8,11 @@ import type { Command } from './command';
 import { percent, quote } from './format';
 import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, promptArgument, withSession } from './session-command';
 
-const usage = `Usage: gpt2-explorer generate --model DIR [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--int8] PROMPT
+const usage = `Usage: gpt2-explorer generate --model DIR [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--int8] (PROMPT | --ids I,J,...)
 
 Continues PROMPT one token at a time: each token is drawn from the model's next-token
 distribution, appended, and the model runs again on the longer text (with its KV cache).
-A prompt longer than the model's context keeps its last tokens.
+A prompt longer than the model's context keeps its last tokens, leaving room for --max-tokens new ones.
 
 Options:
   --model DIR        folder with config.json and model.safetensors (and tokenizer.json)
@@ -38,8 +38,8 @@ export const command: Command = {
   async run(argv) {
     const args = parse(argv, { ...DECODING_OPTIONS, 'max-tokens': { type: 'string' } });
     const settings = { ...decodingSettings(args), maxNewTokens: integer(args, 'max-tokens', 10, 1, 1_000_000) };
-    const text = promptArgument(args);
-    return withSession(args, text, settings, async (session, tokenizer) => {
+    const prompt = promptArgument(args);
+    return withSession(args, prompt, settings, async (session, tokenizer) => {
       const generation = await generate(session, tokenizer);
       return args.values.json === true ? generation : formatGeneration(generation);
     });

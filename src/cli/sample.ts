@@ -7,7 +7,7 @@ import type { Command } from './command';
 import { percent, quote } from './format';
 import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, promptArgument, withSession } from './session-command';
 
-const usage = `Usage: gpt2-explorer sample --model DIR --n N [--seed S] [--temperature T] [--top-k K] [--top-p P] [--json] [--int8] PROMPT
+const usage = `Usage: gpt2-explorer sample --model DIR --n N [--seed S] [--temperature T] [--top-k K] [--top-p P] [--json] [--int8] (PROMPT | --ids I,J,...)
 
 Draws the token after PROMPT N times from the model's next-token distribution (nothing is
 appended) and counts the draws: over many rolls the shares approach the probabilities.
@@ -34,8 +34,8 @@ export const command: Command = {
     const settings = decodingSettings(args);
     required(args, 'n');
     const rolls = integer(args, 'n', 0, 1, 10_000_000);
-    const text = promptArgument(args);
-    return withSession(args, text, settings, (session, tokenizer) => {
+    const prompt = promptArgument(args);
+    return withSession(args, prompt, settings, (session, tokenizer) => {
       const tally = roll(session, rolls);
       return args.values.json === true ? tally : formatTally(tally, rolls, tokenizer);
     });

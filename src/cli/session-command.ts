@@ -15,6 +15,7 @@ export const DECODING_OPTIONS = {
   seed: { type: 'string' },
   threads: { type: 'string' },
   int8: { type: 'boolean' },
+  ids: { type: 'string' },
 } as const satisfies Options;
 
 export const DECODING_USAGE = `  --temperature T    softmax(logits / T); default 1, 0 = greedy (always the most likely token)
@@ -22,7 +23,8 @@ export const DECODING_USAGE = `  --temperature T    softmax(logits / T); default
   --top-p P          draw only from the fewest tokens holding P of the mass; default 1 = off
   --seed S           seeds the sampler: the same seed gives the same draws (default 0)
   --threads N        onnxruntime intra-op threads (default: all cores)
-  --int8             opt-in 8-bit weights, quantized at load: faster steps, but every number is the 8-bit model's`;
+  --int8             opt-in 8-bit weights, quantized at load: faster steps, but every number is the 8-bit model's
+  --ids I,J,...      the prompt as GPT-2 token ids instead of a PROMPT text (e.g. --ids 464,3139,286)`;
 
 /** The decoding settings given on the command line (absent ones keep the session's defaults). */
 export function decodingSettings(args: ParsedArgs): Partial<DecodingSettings> {
@@ -33,22 +35,40 @@ export function decodingSettings(args: ParsedArgs): Partial<DecodingSettings> {
   return { temperature, topK: integer(args, 'top-k', 0, 0), topP, seed: integer(args, 'seed', 0, 0, 0xffffffff) };
 }
 
-/** The one PROMPT argument, which must hold some text. */
-export function promptArgument(args: ParsedArgs): string {
+/** The prompt: the one PROMPT argument, which must hold some text, or --ids (then no PROMPT). */
+export interface Prompt {
+  text: string;
+  ids?: number[];
+}
+
+export function promptArgument(args: ParsedArgs): Prompt {
+  if (typeof args.values.ids === 'string') {
+    if (args.positionals.length !== 0) throw new UsageError('give either PROMPT or --ids, not both');
+    return { text: args.values.ids, ids: tokenIds(args.values.ids) };
+  }
   if (args.positionals.length !== 1) throw new UsageError(`expected one PROMPT argument, got ${args.positionals.length}`);
-  const prompt = args.positionals[0];
-  if (prompt.trim() === '') throw new UsageError('the prompt is empty: give GPT-2 some text to read');
-  return prompt;
+  const text = args.positionals[0];
+  if (text.trim() === '') throw new UsageError('the prompt is empty: give GPT-2 some text to read');
+  return { text };
+}
+
+/** "464,3139, 286" → [464, 3139, 286]; the range is checked against the model's vocabulary later. */
+function tokenIds(list: string): number[] {
+  const parts = list.split(',').map((part) => part.trim());
+  const bad = parts.find((part) => !/^\d+$/.test(part));
+  if (bad !== undefined) throw new UsageError(`--ids must be comma-separated token ids (integers ≥ 0), got "${bad}"`);
+  return parts.map(Number);
 }
 
 /** Opens --model, starts a session on `prompt` with `settings`, runs `work`, then frees the session and the model. */
-export async function withSession<T>(args: ParsedArgs, prompt: string, settings: Partial<DecodingSettings>, work: (session: ExplorerSession, tokenizer: Gpt2Tokenizer) => Promise<T> | T): Promise<T> {
+export async function withSession<T>(args: ParsedArgs, prompt: Prompt, settings: Partial<DecodingSettings>, work: (session: ExplorerSession, tokenizer: Gpt2Tokenizer) => Promise<T> | T): Promise<T> {
   const dir = required(args, 'model');
   const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);
   const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
   const model = await Gpt2Model.load(dir, { threads, weights: args.values.int8 === true ? 'int8' : 'float32' });
   try {
-    const session = await ExplorerSession.create(model, tokenizer, { sentence: { id: 'cli', text: prompt, source: 'custom' }, settings });
+    const sentence = { id: 'cli', text: prompt.text, source: 'custom' } as const;
+    const session = await ExplorerSession.create(model, tokenizer, { sentence, settings, ...(prompt.ids ? { ids: prompt.ids } : {}) });
     try {
       return await work(session, tokenizer);
     } finally {

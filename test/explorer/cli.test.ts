@@ -80,6 +80,12 @@ describe('gpt2-explorer generate and sample', function () {
     assert.equal(out.stop, 'max_tokens');
   });
 
+  it('generate --ids: the prompt as token ids gives what its text gives', async function () {
+    const ids = tokenizer.encode(PROMPT).map((token) => token.id);
+    const [fromIds, fromText] = [await json('generate', '--model', model, '--max-tokens', '4', '--ids', ids.join(',')), await json('generate', '--model', model, '--max-tokens', '4', PROMPT)];
+    assert.deepEqual(fromIds, fromText);
+  });
+
   it('generate with a seed: reproducible, another seed differs, each prob is the reference\'s', async function () {
     const args = ['generate', '--model', model, '--max-tokens', '6', '--seed', '11', PROMPT];
     const [a, b] = [await json(...args), await json(...args)];
@@ -162,6 +168,9 @@ describe('gpt2-explorer generate and sample', function () {
       [['generate', '--model', model, '--max-tokens', '0', PROMPT], 2, /--max-tokens must be an integer/],
       [['generate', '--model', model, '  '], 2, /the prompt is empty/],
       [['generate', PROMPT], 2, /--model is required/],
+      [['generate', '--model', model, '--ids', '464,x'], 2, /--ids must be comma-separated token ids/],
+      [['generate', '--model', model, '--ids', '464', PROMPT], 2, /either PROMPT or --ids/],
+      [['generate', '--model', model, '--ids', '464,50257'], 1, /prompt token id 50257 is out of range/],
       [['generate', '--model', join(ROOT, 'no-such-folder'), PROMPT], 1, /config\.json/],
     ];
     for (const [args, code, message] of cases) {
