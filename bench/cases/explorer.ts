@@ -6,6 +6,7 @@ import type { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import type { ForwardResult, KvCache } from '../../src/engine/types';
 import { ProjectionFrame } from '../../src/explorer/projection';
 import { ExplorerSession } from '../../src/explorer/session';
+import { DEFAULT_DECODING } from '../../src/explorer/decoding';
 import type { DecodingSettings, SentenceView } from '../../src/explorer/views';
 import type { HostMessage } from '../../src/protocol';
 import type { CaseContext, CaseResult } from '../harness/case';
@@ -14,7 +15,9 @@ import { NEXT_ID, promptIds } from './prompts';
 
 const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is'; // 12 tokens
 const LONG_TEXT = `${LESSON_SENTENCE} Paris. `.repeat(40);
-const GREEDY: DecodingSettings = { temperature: 0, topK: 0, topP: 1, maxNewTokens: 1024, seed: 1 };
+// The product's defaults (temperature 1: after every Step the full 50,257-token distribution is
+// recomputed, as a learner's Step does; Step itself is greedy), with room for many Steps.
+const SETTINGS: DecodingSettings = { ...DEFAULT_DECODING, maxNewTokens: 1024 };
 const DEFAULTS = { layer: 6, head: 0 }; // the lesson's Layer/Head for its sentence
 
 /** A sentence of exactly `length` tokens: the lesson's, then more of it. */
@@ -26,7 +29,7 @@ function sentence(tokenizer: Gpt2Tokenizer, length: number): SentenceView {
 }
 
 function open(model: Gpt2Model, tokenizer: Gpt2Tokenizer, length: number): Promise<ExplorerSession> {
-  return ExplorerSession.create(model, tokenizer, { sentence: sentence(tokenizer, length), settings: GREEDY, defaults: DEFAULTS });
+  return ExplorerSession.create(model, tokenizer, { sentence: sentence(tokenizer, length), settings: SETTINGS, defaults: DEFAULTS });
 }
 
 /** The `session` message the webview receives after Analyze or Step, as it is posted. */

@@ -14,6 +14,7 @@ import { emptyResult, type CaseContext, type CaseResult, type CaseRunner } from 
 import { interleave, once, peakRssMb, time } from '../harness/stats';
 import { stepContenders, stepSetup } from './explorer';
 import { loadOrtWeb } from './ort-web';
+import { wasmForward } from './wasm';
 import { NEXT_ID, promptIds } from './prompts';
 import { openBenchWeights, WEIGHTS_FILE } from './weights';
 
@@ -102,19 +103,7 @@ async function wasmInt8(context: CaseContext): Promise<CaseResult> {
     result.notes.push(`wasm-int8: onnxruntime-web could not open the 8-bit graphs: ${String(error).split('\n')[0]}`);
     return result;
   }
-  const { nLayer: L, nHead: H, nEmbd: d } = config;
-  type Outputs = Awaited<ReturnType<typeof sessions.transformer.run>>;
-  const run = async (ids: number[], past?: Outputs): Promise<Outputs> => {
-    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]) };
-    for (let i = 0; i < L; i++) {
-      feeds[`past_key.${i}`] = past?.[`present_key.${i}`] ?? new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
-      feeds[`past_value.${i}`] = past?.[`present_value.${i}`] ?? new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
-    }
-    const out = await sessions.transformer.run(feeds);
-    const hidden = out.hidden.data as Float32Array;
-    await sessions.lmHead.run({ residual: new ort.Tensor('float32', hidden.slice(hidden.length - d), [1, d]) });
-    return out;
-  };
+  const run = wasmForward(ort, config, sessions);
   const { repeats } = context;
   result.timings.wasm_int8_analyze12 = await time(() => run(promptIds(12)), { repeats, warmup: 2 });
   const prompt = await run(promptIds(12));

@@ -1,7 +1,6 @@
 // The floor chain again with weights quantized for com.microsoft MatMulNBits (8 and 4 bits): a
 // step streams 1/4 or 1/8 of the fp32 bytes, so on a memory-bound machine this is the lever that
-// could take a step below the fp32 floor. Built with onnx-proto directly: the engine's GraphBuilder
-// writes only default-domain nodes and float weights.
+// could take a step below the fp32 floor. Built with onnx-proto directly, as a bare chain of products.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';

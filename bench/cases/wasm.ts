@@ -29,14 +29,7 @@ export async function wasm(context: CaseContext): Promise<CaseResult> {
   const session = await ort.InferenceSession.create(buildTransformer(config, source), options);
   const lmHead = await ort.InferenceSession.create(buildLmHead(config, source), options);
   result.timings.wasm_cold_start = once(performance.now() - start);
-  const d = config.nEmbd;
-  /** As Gpt2Model.forward: the transformer, then the lm_head on the last position's residual. */
-  const run = async (ids: number[], past?: Outputs): Promise<Outputs> => {
-    const out = await session.run(feeds(ort, config, ids, past));
-    const hidden = out.hidden.data as Float32Array;
-    await lmHead.run({ residual: new ort.Tensor('float32', hidden.slice(hidden.length - d), [1, d]) });
-    return out;
-  };
+  const run = wasmForward(ort, config, { transformer: session, lmHead });
   const { repeats } = context;
   result.timings.wasm_analyze12 = await time(() => run(promptIds(12)), { repeats, warmup: 2 });
   result.timings.wasm_analyze128 = await time(() => run(promptIds(128)), { repeats: Math.ceil(repeats / 2) });
@@ -48,6 +41,16 @@ export async function wasm(context: CaseContext): Promise<CaseResult> {
   result.notes.push(WASM_NOTE);
   await Promise.all([session.release(), lmHead.release()]);
   return result;
+}
+
+/** As Gpt2Model.forward: the transformer, then the lm_head on the last position's residual. */
+export function wasmForward(ort: typeof OrtWeb, config: Gpt2Config, sessions: { transformer: OrtWeb.InferenceSession; lmHead: OrtWeb.InferenceSession }) {
+  return async (ids: number[], past?: Outputs): Promise<Outputs> => {
+    const out = await sessions.transformer.run(feeds(ort, config, ids, past));
+    const hidden = out.hidden.data as Float32Array;
+    await sessions.lmHead.run({ residual: new ort.Tensor('float32', hidden.slice(hidden.length - config.nEmbd), [1, config.nEmbd]) });
+    return out;
+  };
 }
 
 /** input_ids plus the past keys/values: a previous run's present_* outputs, or empty [1, H, 0, dh]. */
