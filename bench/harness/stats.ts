@@ -33,15 +33,21 @@ export async function time<T>(run: () => T | Promise<T>, options: TimeOptions<T>
   const { repeats, warmup = 1, before, after } = options;
   const samples: number[] = [];
   for (let i = 0; i < warmup + repeats; i++) {
-    if (before) await before();
-    const start = performance.now();
-    const value = await run();
-    const elapsed = performance.now() - start;
-    if (after) await after(value);
-    collectGarbage();
+    const elapsed = await timedRun({ before, run, after });
     if (i >= warmup) samples.push(elapsed);
   }
   return summarize(samples);
+}
+
+/** One run between its untimed set-up and clean-up, then a garbage collection: its milliseconds. */
+async function timedRun<T>({ before, run, after }: { before?: () => unknown; run: () => T | Promise<T>; after?: (value: T) => unknown }): Promise<number> {
+  if (before) await before();
+  const start = performance.now();
+  const value = await run();
+  const elapsed = performance.now() - start;
+  if (after) await after(value);
+  collectGarbage();
+  return elapsed;
 }
 
 /** One of the operations `interleave` times against the others. */
@@ -62,14 +68,9 @@ export async function interleave(contenders: Contender[], options: { rounds: num
   const samples = new Map(contenders.map((contender) => [contender.name, [] as number[]]));
   for (let round = 0; round < warmup + rounds; round++) {
     for (let i = 0; i < contenders.length; i++) {
-      const { name, before, run, after } = contenders[(round + i) % contenders.length];
-      if (before) await before();
-      const start = performance.now();
-      const value = await run();
-      const elapsed = performance.now() - start;
-      if (after) await after(value);
-      collectGarbage();
-      if (round >= warmup) samples.get(name)!.push(elapsed);
+      const contender = contenders[(round + i) % contenders.length];
+      const elapsed = await timedRun(contender);
+      if (round >= warmup) samples.get(contender.name)!.push(elapsed);
     }
   }
   return Object.fromEntries([...samples].map(([name, values]) => [name, summarize(values)]));
