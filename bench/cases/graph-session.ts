@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Gpt2Config } from '../../src/engine/types';
 import type { CaseContext } from '../harness/case';
+import { lastResidual as lastResidualOf, transformerFeeds } from './feeds';
 
 type Outputs = ort.InferenceSession.ReturnType;
 
@@ -19,16 +20,9 @@ export function engineOptions(context: CaseContext, config: Record<string, strin
   };
 }
 
-/** input_ids plus the past keys/values: a previous run's present_* outputs, or empty [1, H, 0, dh]. */
+/** input_ids plus the past keys/values (see feeds.ts), as onnxruntime-node tensors. */
 export function graphFeeds(config: Gpt2Config, ids: number[], past?: Outputs): Record<string, ort.Tensor> {
-  const { nLayer: L, nHead: H, nEmbd: d } = config;
-  const empty = () => new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
-  const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]) };
-  for (let i = 0; i < L; i++) {
-    feeds[`past_key.${i}`] = past?.[`present_key.${i}`] ?? empty();
-    feeds[`past_value.${i}`] = past?.[`present_value.${i}`] ?? empty();
-  }
-  return feeds;
+  return transformerFeeds(ort.Tensor, config, ids, past) as Record<string, ort.Tensor>;
 }
 
 /** The engine's two sessions, as Gpt2Model holds them. */
@@ -37,10 +31,9 @@ export interface GraphSessions {
   lmHead: ort.InferenceSession;
 }
 
-/** The last position's residual after the last block: the last d values of hidden [L+1, T, d]. */
+/** The last position's residual after the last block (see feeds.ts), as an onnxruntime-node tensor. */
 export function lastResidual(config: Gpt2Config, out: Outputs): ort.Tensor {
-  const hidden = out.hidden.data as Float32Array;
-  return new ort.Tensor('float32', hidden.slice(hidden.length - config.nEmbd), [1, config.nEmbd]);
+  return lastResidualOf(ort.Tensor, config, out) as ort.Tensor;
 }
 
 /** One pass as Gpt2Model.forward runs it: the transformer, then the lm_head on the last position. */

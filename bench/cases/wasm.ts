@@ -8,6 +8,7 @@ import { buildLmHead, buildTransformer } from '../../src/engine/graph';
 import type { Gpt2Config } from '../../src/engine/types';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { once, time } from '../harness/stats';
+import { lastResidual, transformerFeeds } from './feeds';
 import { WASM_NOTE } from './floor';
 import { loadOrtWeb } from './ort-web';
 import { NEXT_ID, promptIds } from './prompts';
@@ -46,21 +47,8 @@ export async function wasm(context: CaseContext): Promise<CaseResult> {
 /** As Gpt2Model.forward: the transformer, then the lm_head on the last position's residual. */
 export function wasmForward(ort: typeof OrtWeb, config: Gpt2Config, sessions: { transformer: OrtWeb.InferenceSession; lmHead: OrtWeb.InferenceSession }) {
   return async (ids: number[], past?: Outputs): Promise<Outputs> => {
-    const out = await sessions.transformer.run(feeds(ort, config, ids, past));
-    const hidden = out.hidden.data as Float32Array;
-    await sessions.lmHead.run({ residual: new ort.Tensor('float32', hidden.slice(hidden.length - config.nEmbd), [1, config.nEmbd]) });
+    const out = await sessions.transformer.run(transformerFeeds(ort.Tensor, config, ids, past));
+    await sessions.lmHead.run({ residual: lastResidual(ort.Tensor, config, out) });
     return out;
   };
-}
-
-/** input_ids plus the past keys/values: a previous run's present_* outputs, or empty [1, H, 0, dh]. */
-function feeds(ort: typeof OrtWeb, config: Gpt2Config, ids: number[], past?: Outputs): Record<string, OrtWeb.Tensor> {
-  const { nLayer: L, nHead: H, nEmbd: d } = config;
-  const empty = () => new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
-  const result: Record<string, OrtWeb.Tensor> = { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]) };
-  for (let i = 0; i < L; i++) {
-    result[`past_key.${i}`] = past?.[`present_key.${i}`] ?? empty();
-    result[`past_value.${i}`] = past?.[`present_value.${i}`] ?? empty();
-  }
-  return result;
 }
