@@ -7,7 +7,7 @@ import { argmax, row } from '../../src/engine/logits';
 import type { ForwardResult } from '../../src/engine/types';
 import { quantizedReference } from './quantized-reference';
 import { loadReferenceModel, referenceForward, type ReferenceModel, type ReferenceResult } from './reference';
-import { maxAbsDiff, testModel, TINY } from './models';
+import { assertStepMatchesFullPass, maxAbsDiff, testModel, TINY } from './models';
 
 const TINY_INT8 = { ...TINY, nEmbd: 64 };
 const PROMPT = [464, 3139, 286, 4486, 318, 11307, 13, 50256, 0];
@@ -88,14 +88,7 @@ describe('Gpt2Model with 8-bit weights', function () {
   });
 
   it('gives a KV-cache step the numbers the full pass has at that position', async function () {
-    const full = await int8.forward(PROMPT);
-    const prefix = await int8.forward(PROMPT.slice(0, -1));
-    const step = await int8.forward(PROMPT.slice(-1), prefix.cache);
-    const { nLayer: L, nEmbd: d } = int8.config;
-    const last = PROMPT.length - 1;
-    const stepDiff = maxAbsDiff(step.logits, full.logits);
-    assert.ok(stepDiff <= 1e-4, `step logits differ from the full pass by ${stepDiff}`);
-    assert.ok(maxAbsDiff(step.hidden.subarray(L * d), full.hidden.subarray((L * PROMPT.length + last) * d, (L * PROMPT.length + last + 1) * d)) <= 1e-4);
+    await assertStepMatchesFullPass(int8, PROMPT, 1e-4);
   });
 
   it("lens() at the last layer is the model's logits (the same 8-bit lm_head)", async function () {

@@ -11,7 +11,7 @@ import { argmax, row, softmax } from '../../src/engine/logits';
 import { halfToFloat } from '../../src/engine/safetensors';
 import type { ForwardResult } from '../../src/engine/types';
 import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel, type ReferenceResult } from './reference';
-import { maxAbsDiff, testModel, TINY } from './models';
+import { assertStepMatchesFullPass, maxAbsDiff, testModel, TINY } from './models';
 
 const TOLERANCE = 1e-4;
 const PROMPT = [464, 3139, 286, 4486, 318, 11307, 13, 50256, 0]; // lesson words, the special token, id 0
@@ -78,13 +78,7 @@ describe('Gpt2Model against the reference', function () {
   });
 
   it('gives a step the same numbers as the full pass has at that position', async function () {
-    const full = await model.forward(PROMPT);
-    const prefix = await model.forward(PROMPT.slice(0, -1));
-    const step = await model.forward(PROMPT.slice(-1), prefix.cache);
-    const { nLayer: L, nEmbd: d } = model.config;
-    const last = PROMPT.length - 1;
-    assert.ok(maxAbsDiff(step.logits, full.logits) <= TOLERANCE);
-    assert.ok(maxAbsDiff(step.hidden.subarray(L * d), full.hidden.subarray((L * PROMPT.length + last) * d, (L * PROMPT.length + last + 1) * d)) <= TOLERANCE);
+    await assertStepMatchesFullPass(model, PROMPT, TOLERANCE);
   });
 
   it('lets a cache be continued twice (branching), unchanged by the first continuation', async function () {

@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
+import type { Gpt2Model } from '../../src/engine/model';
 import { TEST_MODEL_VERSION, writeTestModel, type TestModelOptions } from '../../src/engine/test-model';
 
 export const TEST_MODELS_DIR = resolve(__dirname, '..', '..', '.test-models');
@@ -39,4 +41,17 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
     if (!(diff <= max)) max = Number.isNaN(diff) ? Infinity : diff;
   }
   return max;
+}
+
+/** A KV-cache step onto `prompt` minus its last token gives the full pass's logits and last hidden states, within `tolerance`. */
+export async function assertStepMatchesFullPass(model: Gpt2Model, prompt: number[], tolerance: number): Promise<void> {
+  const full = await model.forward(prompt);
+  const prefix = await model.forward(prompt.slice(0, -1));
+  const step = await model.forward(prompt.slice(-1), prefix.cache);
+  const { nLayer: L, nEmbd: d } = model.config;
+  const T = prompt.length;
+  const logitsDiff = maxAbsDiff(step.logits, full.logits);
+  assert.ok(logitsDiff <= tolerance, `step logits differ from the full pass by ${logitsDiff}`);
+  const hiddenDiff = maxAbsDiff(step.hidden.subarray(L * d), full.hidden.subarray((L * T + T - 1) * d, (L * T + T) * d));
+  assert.ok(hiddenDiff <= tolerance, `the step's last hidden state differs from the full pass by ${hiddenDiff}`);
 }
