@@ -104,7 +104,7 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Serialises the graph as an ONNX model (IR 8, default domain at `opset`, any other domain its nodes use at version 1). */
+  /** Serialises the graph as an ONNX model (IR 11, that of opset 23; default domain at `opset`, any other domain its nodes use at version 1). */
   toBytes(graphName: string, opset: number): Uint8Array {
     const graph: onnx.IGraphProto = {
       name: graphName,
@@ -114,7 +114,7 @@ export class GraphBuilder {
       output: this.outputs,
     };
     const model: onnx.IModelProto = {
-      irVersion: 8,
+      irVersion: 11,
       producerName: 'gpt2-explorer',
       opsetImport: [{ domain: '', version: opset }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       graph,
