@@ -1,7 +1,9 @@
 // The step target measured in pairs: the floor chain and our model in one process, timed round by
 // round — floor, bare step, step with every per-step view — so each round gives its own ratio and a
 // burst of load from elsewhere hits numerator and denominator alike. (Timed in separate processes
-// minutes apart, the ratio swung between 1.26× and 1.55× on this 2-core machine.)
+// minutes apart, the ratio swung between 1.26× and 1.55× on this 2-core machine.) The case runs in
+// several processes and their rounds are pooled: the same graphs streamed their weights 10–20%
+// faster in one process than in the next (scratch runs of the lead), floor and model alike.
 //
 // Spinning: our sessions run as the engine opens them, idle-thread spinning off, so one session's
 // idle threads do not take the cores from the next. The floor runs twice per round: with spinning
@@ -25,7 +27,7 @@ export const PAIRED_NOTE =
   ` in one process, timed round by round in rotating order: the floor with ORT's default spinning (then an untimed ${SETTLE_MS} ms pause,` +
   ' so its spinning threads take no cores from the next run), the floor with spinning off, the bare step, and the session step +' +
   " its message + the panel's requests; the floor of a round is the faster of its two floor runs, and the verdict is the median" +
-  ' of the per-round ratios to it.';
+  ' of the per-round ratios to it, pooled over the processes the case ran in (four in a full run).';
 
 export async function paired(context: CaseContext): Promise<CaseResult> {
   const result = emptyResult();
