@@ -6,9 +6,7 @@
  * still add up to 1. Temperature 0 means greedy: all the mass on the first largest logit.
  */
 export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Array {
-  if (!(temperature >= 0) || !Number.isFinite(temperature)) {
-    throw new RangeError(`temperature must be a finite number ≥ 0, got ${temperature}`);
-  }
+  checkTemperature(temperature);
   const probs = new Float64Array(logits.length);
   if (logits.length === 0) return probs;
   if (temperature === 0) {
@@ -23,6 +21,13 @@ export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Arra
   }
   for (let i = 0; i < probs.length; i++) probs[i] /= sum;
   return probs;
+}
+
+/** RangeError unless `temperature` is a finite number ≥ 0 (0 = greedy). */
+export function checkTemperature(temperature: number): void {
+  if (!(temperature >= 0) || !Number.isFinite(temperature)) {
+    throw new RangeError(`temperature must be a finite number ≥ 0, got ${temperature}`);
+  }
 }
 
 /** log Σ exp(values), in float64 and shifted by the max so it never overflows: softmax(v)[i] = exp(v[i] − lse). */

@@ -1,6 +1,6 @@
 // How the next token is picked: temperature, then top-k, then top-p (nucleus), then a seeded
 // inverse-CDF draw over what is left. Pure: no model, no I/O.
-import { argmax, softmax, topK } from '../engine/logits';
+import { argmax, checkTemperature, softmax, topK } from '../engine/logits';
 
 export interface DecodingFilter {
   temperature: number; // 0 = greedy
@@ -8,22 +8,189 @@ export interface DecodingFilter {
   topP: number; // 1 = off
 }
 
-/** The distribution the next token is drawn from. */
+/**
+ * The distribution the next token is drawn from. After a Step the view asks only for the top 10 and
+ * their probabilities, so with nothing filtered the [V] arrays are built only when a draw needs them.
+ */
 export interface Distribution {
-  probs: Float64Array; // [V] renormalised over the kept tokens, 0 elsewhere
-  kept: Int32Array; // token ids left in play (greedy: the top one only)
-  cdf: Float64Array; // [kept.length] running sum of probs over `kept`, in that order; the last is 1
+  readonly probs: Float64Array; // [V] renormalised over the kept tokens, 0 elsewhere
+  readonly kept: Int32Array; // token ids left in play: every id in id order when nothing is filtered, else best first
+  readonly cdf: Float64Array; // [kept.length] running sum of probs over `kept`, in that order; the last is 1
+  readonly keptCount: number; // kept.length, without building `kept`
+  probability(id: number): number; // probs[id], without building `probs`
+  best(count: number): number[]; // the kept tokens best first (ties: lower id first), at most `count` of them
+  draw(u: number): number; // the kept token whose CDF interval holds u ∈ [0, 1)
 }
 
 /** softmax(logits / temperature) restricted to the top-k, then to the smallest set holding top-p of the mass. */
 export function decodingDistribution(logits: ArrayLike<number>, filter: DecodingFilter): Distribution {
-  const full = softmax(logits, filter.temperature);
-  const kept = filter.temperature === 0 ? Int32Array.of(argmax(logits)) : keptIds(full, filter);
+  checkTemperature(filter.temperature);
+  if (filter.temperature === 0) return new GreedyDistribution(logits.length, argmax(logits));
+  if (filtersNothing(filter, logits.length)) return new SoftmaxDistribution(logits, filter.temperature);
+  return filteredDistribution(softmax(logits, filter.temperature), filter);
+}
+
+/** The kept token whose CDF interval holds u ∈ [0, 1): the first with cdf > u. */
+export function drawToken(distribution: Distribution, u: number): number {
+  return distribution.draw(u);
+}
+
+/** The kept tokens best first, at most `count` of them (fewer when fewer are in play). */
+export function bestKept(distribution: Distribution, count: number): number[] {
+  return distribution.best(count);
+}
+
+/** Temperature 0: all the mass on the first largest logit. */
+class GreedyDistribution implements Distribution {
+  readonly kept: Int32Array;
+  readonly cdf = Float64Array.of(1);
+  readonly keptCount = 1;
+  private oneHot?: Float64Array;
+
+  constructor(
+    private readonly vocabSize: number,
+    private readonly top: number,
+  ) {
+    this.kept = Int32Array.of(top);
+  }
+
+  get probs(): Float64Array {
+    if (!this.oneHot) {
+      this.oneHot = new Float64Array(this.vocabSize);
+      this.oneHot[this.top] = 1;
+    }
+    return this.oneHot;
+  }
+
+  probability(id: number): number {
+    return id === this.top ? 1 : 0;
+  }
+
+  best(count: number): number[] {
+    return count >= 1 ? [this.top] : [];
+  }
+
+  draw(): number {
+    return this.top;
+  }
+}
+
+/**
+ * Nothing filtered: softmax(logits / temperature) over every id, from one pass for the max and one
+ * for the normaliser. Each probability is computed from its logit when asked for; the first draw
+ * sums them only as far as it has to, and a second one builds probs and cdf ([V] each). (They are
+ * not renormalised over the kept ids as filtered ones are: with every id kept that changes only
+ * the last bits, ≤ 1e-12 relative, and would cost one more pass.)
+ */
+class SoftmaxDistribution implements Distribution {
+  private readonly max: number; // the largest logit: every exp() below is ≤ 1, never overflowing
+  private readonly normaliser: number; // Σ exp((logit − max) / temperature), in id order
+  private ranked: number[] = []; // the longest best-first list asked for so far
+  private drawn = false; // a first draw scans; later ones search the cdf, built for them
+  private arrays?: { probs: Float64Array; cdf: Float64Array };
+  private ids?: Int32Array;
+
+  constructor(
+    private readonly logits: ArrayLike<number>,
+    private readonly temperature: number,
+  ) {
+    this.max = logits[argmax(logits)];
+    this.normaliser = sumOfExp(logits, this.max, temperature);
+  }
+
+  get keptCount(): number {
+    return this.logits.length;
+  }
+
+  get kept(): Int32Array {
+    return (this.ids ??= allIds(this.logits.length));
+  }
+
+  get probs(): Float64Array {
+    return this.built().probs;
+  }
+
+  get cdf(): Float64Array {
+    return this.built().cdf;
+  }
+
+  probability(id: number): number {
+    return Math.exp((this.logits[id] - this.max) / this.temperature) / this.normaliser;
+  }
+
+  best(count: number): number[] {
+    const wanted = Math.max(0, Math.min(Math.floor(count), this.logits.length));
+    if (this.ranked.length < wanted) this.ranked = this.rank(wanted);
+    return this.ranked.slice(0, wanted);
+  }
+
+  draw(u: number): number {
+    if (this.arrays || this.drawn) return firstAbove(this.cdf, u); // every id is kept, in id order: the index is the id
+    this.drawn = true;
+    return this.scan(u);
+  }
+
+  /** softmax keeps the logits' order, so the leaders by logit are the leaders by probability. */
+  private rank(count: number): number[] {
+    const probability = (id: number) => this.probability(id);
+    return leaders(topK(this.logits, count + 1), count, probability) ?? topK(this.probs, count);
+  }
+
+  /** firstAbove(cdf, u) without building cdf: the same running sum, only up to the first id past u. */
+  private scan(u: number): number {
+    const last = this.logits.length - 1;
+    let running = 0;
+    for (let id = 0; id < last; id++) {
+      running += this.probability(id);
+      if (running > u) return id;
+    }
+    return last; // cdf[last] is 1, above every u
+  }
+
+  private built(): { probs: Float64Array; cdf: Float64Array } {
+    if (!this.arrays) {
+      const probs = new Float64Array(this.logits.length);
+      for (let id = 0; id < probs.length; id++) probs[id] = this.probability(id);
+      this.arrays = { probs, cdf: runningSum(probs) };
+    }
+    return this.arrays;
+  }
+}
+
+/** Top-k and/or top-p on: every array built at once (the kept ids have to be ranked anyway). */
+class FilteredDistribution implements Distribution {
+  constructor(
+    readonly probs: Float64Array,
+    readonly kept: Int32Array, // best first
+    readonly cdf: Float64Array,
+  ) {}
+
+  get keptCount(): number {
+    return this.kept.length;
+  }
+
+  probability(id: number): number {
+    return this.probs[id];
+  }
+
+  best(count: number): number[] {
+    const wanted = Math.max(0, Math.floor(count));
+    const probability = (id: number) => this.probs[id];
+    return leaders(Array.from(this.kept.subarray(0, wanted + 1)), wanted, probability) ?? topK(this.probs, wanted);
+  }
+
+  draw(u: number): number {
+    return this.kept[firstAbove(this.cdf, u)];
+  }
+}
+
+/** Top-k then top-p over the full softmax `full`, renormalised over what they keep. */
+function filteredDistribution(full: Float64Array, filter: DecodingFilter): Distribution {
+  const kept = keptIds(full, filter);
   let mass = 0;
   for (let i = 0; i < kept.length; i++) mass += full[kept[i]];
-  // Typed arrays and plain loops: this runs after every Step over all 50,257 ids (a JS array of
-  // ids and forEach cost ≈ 4 ms a step; these loops well under 1 ms).
-  const probs = kept.length === full.length ? full : new Float64Array(full.length); // nothing filtered: renormalise in place
+  // Typed arrays and plain loops: a JS array of ids and forEach cost ≈ 4 ms a step over 50,257 ids.
+  const probs = kept.length === full.length ? full : new Float64Array(full.length); // everything kept: renormalise in place
   const cdf = new Float64Array(kept.length);
   let running = 0;
   for (let i = 0; i < kept.length; i++) {
@@ -33,15 +200,16 @@ export function decodingDistribution(logits: ArrayLike<number>, filter: Decoding
     cdf[i] = running;
   }
   cdf[cdf.length - 1] = 1; // rounding must never leave a draw past the end
-  return { probs, kept, cdf };
+  return new FilteredDistribution(probs, kept, cdf);
 }
 
-/** The ids top-k and top-p leave: all of them, in id order, when both are off; otherwise best first. */
+function filtersNothing({ topK: k, topP: p }: DecodingFilter, V: number): boolean {
+  return !(k > 0 && k < V) && p >= 1;
+}
+
+/** The ids top-k and top-p leave, best first; at least one of them is on. */
 function keptIds(probs: Float64Array, { topK: k, topP: p }: DecodingFilter): Int32Array {
-  const V = probs.length;
-  const kOn = k > 0 && k < V;
-  if (!kOn && p >= 1) return allIds(V);
-  const ranked = kOn ? topK(probs, k) : rankAll(probs);
+  const ranked = k > 0 && k < probs.length ? topK(probs, k) : rankAll(probs);
   if (p >= 1) return Int32Array.from(ranked);
   let mass = 0;
   for (let i = 0; i < ranked.length; i++) {
@@ -49,6 +217,50 @@ function keptIds(probs: Float64Array, { topK: k, topP: p }: DecodingFilter): Int
     if (mass >= p) return Int32Array.from(ranked.slice(0, i + 1)); // always at least the top token, even for p = 0
   }
   return Int32Array.from(ranked);
+}
+
+/**
+ * The first `count` candidates sorted by probability (ties: lower id first), given candidates listed
+ * in an order that never puts a less probable id before a more probable one, and one more than
+ * `count` of them when there are. null when that one more is as probable as the least of the first
+ * `count`: then an id not listed may tie with them too, and the caller ranks every id instead.
+ */
+function leaders(candidates: number[], count: number, probability: (id: number) => number): number[] | null {
+  const first = candidates.slice(0, count);
+  const least = first.reduce((low, id) => Math.min(low, probability(id)), Infinity);
+  if (candidates.length > count && !(probability(candidates[count]) < least)) return null;
+  return first.sort((a, b) => probability(b) - probability(a) || a - b);
+}
+
+/** Σ exp((logit − max) / temperature) over every id, in id order and in float64. */
+function sumOfExp(logits: ArrayLike<number>, max: number, temperature: number): number {
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp((logits[i] - max) / temperature);
+  return sum;
+}
+
+/** [n] running sums of probs, the last set to 1: rounding must never leave a draw past the end. */
+function runningSum(probs: Float64Array): Float64Array {
+  const cdf = new Float64Array(probs.length);
+  let running = 0;
+  for (let i = 0; i < probs.length; i++) {
+    running += probs[i];
+    cdf[i] = running;
+  }
+  cdf[cdf.length - 1] = 1;
+  return cdf;
+}
+
+/** The first index whose cdf is above u (binary search); the last one when none before it is. */
+function firstAbove(cdf: Float64Array, u: number): number {
+  let low = 0;
+  let high = cdf.length - 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (cdf[mid] > u) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 function allIds(V: number): Int32Array {
@@ -60,26 +272,6 @@ function allIds(V: number): Int32Array {
 /** Every id, most likely first (ties: lower id first). */
 function rankAll(probs: Float64Array): number[] {
   return Array.from({ length: probs.length }, (_, id) => id).sort((a, b) => probs[b] - probs[a] || a - b);
-}
-
-/** The kept token whose CDF interval holds u ∈ [0, 1): the first with cdf > u (binary search). */
-export function drawToken(distribution: Distribution, u: number): number {
-  const { cdf, kept } = distribution;
-  let low = 0;
-  let high = cdf.length - 1;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (cdf[mid] > u) high = mid;
-    else low = mid + 1;
-  }
-  return kept[low];
-}
-
-/** The kept tokens best first, at most `count` of them (fewer when fewer are in play). */
-export function bestKept(distribution: Distribution, count: number): number[] {
-  const { probs, kept } = distribution;
-  if (kept.length <= count) return Array.from(kept).sort((a, b) => probs[b] - probs[a] || a - b);
-  return topK(probs, count);
 }
 
 export { SeededRandom } from '../engine/random'; // the explorer's seeded draws and the test models share one generator

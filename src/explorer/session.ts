@@ -92,7 +92,7 @@ export class ExplorerSession {
       promptLength,
       generated: this.generatedTokens.length,
       stop: this.stop(),
-      next: { top: bestKept(this.distribution, SHOWN).map((id) => this.candidate(id)), kept: this.distribution.kept.length },
+      next: { top: bestKept(this.distribution, SHOWN).map((id) => this.candidate(id)), kept: this.distribution.keptCount },
       tally: this.tallyView(),
       settings: { ...this.settings },
       model: describeModel(this.config, this.model.weights),
@@ -110,7 +110,7 @@ export class ExplorerSession {
   probability(id: number): number {
     this.checkOpen();
     checkIndex('token id', id, this.config.vocabSize);
-    return this.distribution.probs[id];
+    return this.distribution.probability(id);
   }
 
   /** Every token at every layer in the prompt's frame. */
@@ -238,7 +238,7 @@ export class ExplorerSession {
 
   /** Runs the new token through the model (one position, with the cache) and moves the frontier on. */
   private async append(id: number): Promise<void> {
-    const prob = this.distribution.probs[id];
+    const prob = this.distribution.probability(id);
     const result = await this.model.forward([id], this.current.cache);
     this.trace.append(result);
     this.release(this.current);
@@ -280,7 +280,7 @@ export class ExplorerSession {
   }
 
   private candidate(id: number): Candidate {
-    return { id, text: this.tokenizer.tokenText(id), prob: this.distribution.probs[id] };
+    return { id, text: this.tokenizer.tokenText(id), prob: this.distribution.probability(id) };
   }
 
   /** Disposes a frontier's cache unless it is the prompt's, which reset needs. */

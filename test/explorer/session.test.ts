@@ -139,6 +139,17 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     assert.equal((await a.step()).tally.total, 0);
   });
 
+  it('the shown candidates and probability(id) are the same before and after the first rolls', async function () {
+    const s = await session(LESSON, { seed: 11 });
+    const before = s.view();
+    const probabilities = before.next.top.map((c) => s.probability(c.id));
+    assert.deepEqual(probabilities, before.next.top.map((c) => c.prob));
+    s.sample(); // the first roll sums probabilities up to the one drawn
+    s.sample(500); // the next ones build the cdf
+    assert.deepEqual(s.view().next, before.next);
+    assert.deepEqual(before.next.top.map((c) => s.probability(c.id)), probabilities);
+  });
+
   it('temperature 0 is greedy: every sample and every appended token is the top one', async function () {
     const s = await session(LESSON, { temperature: 0 });
     const top = s.view().next.top;
