@@ -22,6 +22,8 @@ export interface Distribution {
   draw(u: number): number; // the kept token whose CDF interval holds u ∈ [0, 1)
 }
 
+const LEADERS = 16; // logits ranked with the max: more than the view's 10 and the one that tells where they end
+
 /** softmax(logits / temperature) restricted to the top-k, then to the smallest set holding top-p of the mass. */
 export function decodingDistribution(logits: ArrayLike<number>, filter: DecodingFilter): Distribution {
   checkTemperature(filter.temperature);
@@ -76,13 +78,14 @@ class GreedyDistribution implements Distribution {
 }
 
 /**
- * Nothing filtered: softmax(logits / temperature) over every id, from one pass for the max and one
- * for the normaliser. Each probability is computed from its logit when asked for; the first draw
+ * Nothing filtered: softmax(logits / temperature) over every id, from one pass for the largest logits
+ * (the max, and the view's top 10) and one for the normaliser. Each probability is computed from its logit when asked for; the first draw
  * sums them only as far as it has to, and a second one builds probs and cdf ([V] each). (They are
  * not renormalised over the kept ids as filtered ones are: with every id kept that changes only
  * the last bits, ≤ 1e-12 relative, and would cost one more pass.)
  */
 class SoftmaxDistribution implements Distribution {
+  private readonly byLogit: number[]; // the LEADERS largest logits' ids, largest first: the max and the view's top 10 in one pass
   private readonly max: number; // the largest logit: every exp() below is ≤ 1, never overflowing
   private readonly normaliser: number; // Σ exp((logit − max) / temperature), in id order
   private ranked: number[] = []; // the longest best-first list asked for so far
@@ -94,7 +97,8 @@ class SoftmaxDistribution implements Distribution {
     private readonly logits: ArrayLike<number>,
     private readonly temperature: number,
   ) {
-    this.max = logits[argmax(logits)];
+    this.byLogit = topK(logits, LEADERS);
+    this.max = logits[this.byLogit[0]];
     this.normaliser = sumOfExp(logits, this.max, temperature);
   }
 
@@ -133,7 +137,8 @@ class SoftmaxDistribution implements Distribution {
   /** softmax keeps the logits' order, so the leaders by logit are the leaders by probability. */
   private rank(count: number): number[] {
     const probability = (id: number) => this.probability(id);
-    return leaders(topK(this.logits, count + 1), count, probability) ?? topK(this.probs, count);
+    const byLogit = count < this.byLogit.length ? this.byLogit.slice(0, count + 1) : topK(this.logits, count + 1);
+    return leaders(byLogit, count, probability) ?? topK(this.probs, count);
   }
 
   /** firstAbove(cdf, u) without building cdf: the same running sum, only up to the first id past u. */
