@@ -67,13 +67,20 @@ export class Trace {
     const S = result.pastLength + T; // keys seen by this pass's queries
     const dh = d / H;
     const keys = result.pastLength + t + 1; // causal: the rest of the row is zero
-    const hidden = new Float32Array((L + 1) * d);
-    for (let l = 0; l <= L; l++) hidden.set(result.hidden.subarray((l * T + t) * d, (l * T + t + 1) * d), l * d);
-    const perHead = (source: Float32Array, width: number, stride: number) => {
-      const out = new Float32Array(L * H * width);
-      for (let lh = 0; lh < L * H; lh++) out.set(source.subarray((lh * T + t) * stride, (lh * T + t) * stride + width), lh * width);
+    // Position t's first `width` values of each of `rows` rows of a [rows, T, stride] array; with T = 1
+    // (a Step) and whole rows, that is one block: one copy instead of one per row (13 or 144 in GPT-2 small).
+    const gather = (source: Float32Array, rows: number, width: number, stride: number) => {
+      if (T === 1 && width === stride) return source.slice(0, rows * width);
+      const out = new Float32Array(rows * width);
+      for (let r = 0; r < rows; r++) out.set(source.subarray((r * T + t) * stride, (r * T + t) * stride + width), r * width);
       return out;
     };
-    return { hidden, attention: perHead(result.attention, keys, S), q: perHead(result.q, dh, dh), k: perHead(result.k, dh, dh), v: perHead(result.v, dh, dh) };
+    return {
+      hidden: gather(result.hidden, L + 1, d, d),
+      attention: gather(result.attention, L * H, keys, S),
+      q: gather(result.q, L * H, dh, dh),
+      k: gather(result.k, L * H, dh, dh),
+      v: gather(result.v, L * H, dh, dh),
+    };
   }
 }
