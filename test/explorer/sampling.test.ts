@@ -140,6 +140,9 @@ describe('decodingDistribution against the eager computation it replaced', funct
     { topK: 1, topP: 1 },
     { topK: 40, topP: 1 },
     { topK: 0, topP: 0.5 },
+    { topK: 0, topP: 0.9 },
+    { topK: 0, topP: 0.99 },
+    { topK: 0, topP: 1 - 2 ** -53 }, // the mass may never get there: every id is kept
     { topK: 0, topP: 0 },
     { topK: 50, topP: 0.9 },
     { topK: 50257, topP: 0.999999 },
@@ -155,6 +158,17 @@ describe('decodingDistribution against the eager computation it replaced', funct
       assert.deepEqual(lazy.cdf, eager.cdf, what);
       assert.deepEqual(lazy.probs, eager.probs, what);
       for (const u of testPoints(eager.cdf, 1, 200)) assert.equal(drawToken(lazy, u), eager.kept[firstAbove(eager.cdf, u)], `${what}: u = ${u}`);
+    }
+  });
+
+  it('top-p keeps what the full ranking kept, however far down the nucleus reaches', function () {
+    const random = new SeededRandom(7);
+    const flat = Float32Array.from({ length: 50257 }, () => 20 * random.next()); // nuclei of 11k, 17k and 46k ids
+    for (const topP of [0.99, 0.999, 1 - 1e-8]) {
+      const filter = { temperature: 1, topK: 0, topP };
+      const [lazy, eager] = [decodingDistribution(flat, filter), eagerDistribution(flat, filter)];
+      assert.deepEqual(lazy.kept, eager.kept, `top-p ${topP}`);
+      assert.deepEqual(lazy.cdf, eager.cdf, `top-p ${topP}`);
     }
   });
 
