@@ -34,6 +34,7 @@ const PLAN: [string, number][] = [
   ['graph-unpacked', 1],
   ['graph-spinning', 1],
   ['wasm', 1],
+  ['paired-peer', 2], // the peer verdicts: ours and wasm in the same rounds of one process
   ['floor-wasm', 1],
   ['floor-int8', 1],
   ['floor-int4', 1],

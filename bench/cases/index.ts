@@ -5,6 +5,7 @@ import { floorNode, floorWasm } from './floor';
 import { int8Cases } from './int8';
 import { coldStart, ours } from './ours';
 import { paired } from './paired';
+import { pairedPeer } from './paired-peer';
 import { plainTs } from './plain-ts';
 import { prepackingCase } from './prepacking';
 import { profile } from './profile';
@@ -21,6 +22,7 @@ export const CASES: Record<string, CaseRunner> = {
   'cold-start': coldStart,
   ours,
   paired,
+  'paired-peer': pairedPeer,
   profile,
   'graph-prepacked': prepackingCase('prepacked'),
   'graph-hybrid': prepackingCase('hybrid'),

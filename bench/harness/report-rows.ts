@@ -36,6 +36,9 @@ export const ROWS: Row[] = [
   { label: 'Paired, past 12: step with every per-step view (`step_ms_median`)', unit: 'ms', ours: 'step', floor: 'paired_floor_step' },
   { label: "Paired: the floor chain with ORT's default idle-thread spinning", unit: 'ms', floor: 'paired_floor_default_step' },
   { label: 'Paired: the floor chain with spinning off (as our sessions run)', unit: 'ms', floor: 'paired_floor_no_spin_step' },
+  // The paired peer case (paired-peer.ts): ours, the wasm peer and the floor (spinning off) in one process, rotating rounds.
+  { label: 'Paired with the peer, past 12: bare forward step, round by round', unit: 'ms', ours: 'paired_peer_step', wasm: 'paired_peer_wasm_step', floor: 'paired_peer_floor_step' },
+  { label: 'Paired with the peer: analyze 12 tokens, round by round', unit: 'ms', ours: 'paired_peer_analyze12', wasm: 'paired_peer_wasm_analyze12' },
   // The two sessions timed apart (profile.ts), interleaved round by round.
   { label: 'Our sessions apart, analyze 12: transformer alone', unit: 'ms', ours: 'graph_analyze12_transformer' },
   { label: 'Our sessions apart, analyze 12: both, as forward runs them', unit: 'ms', ours: 'graph_analyze12_pass' },

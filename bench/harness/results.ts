@@ -68,8 +68,7 @@ export function deriveFigures(figures: Figures): void {
     if (minuend in figures && subtrahend in figures) figures[name] = round(figures[minuend] - figures[subtrahend]);
   };
   const share = (name: string, key: string, divisor: number) => key in figures && (figures[name] = round(figures[key] / divisor));
-  share('wasm_step_for_target_ms', 'wasm_step_ms_median', 1.3); // what the peer targets ask of us
-  share('wasm_analyze12_for_target_ms', 'wasm_analyze12_ms_median', 3);
+  share('wasm_analyze12_for_target_ms', 'paired_peer_wasm_analyze12_ms_median', 3); // what the analyze peer target asks of us
   share('int8_top1_agreement_pct', 'int8_top1_agreement', 0.01);
   for (const [name, numerator, denominator] of RATIOS) ratio(name, numerator, denominator);
   difference('step_panel_requests_ms', 'step_views_ms_median', 'step_snapshot_ms_median');
@@ -81,6 +80,10 @@ export function deriveFigures(figures: Figures): void {
     alias(`profile_${pass}_lm_head_ms`, `profile_${pass}_op_Gemm (lm_head)_ms`);
     const kernels = Object.keys(figures).filter((key) => key.startsWith(`profile_${pass}_op_`) && key.endsWith('_ms'));
     if (kernels.length) figures[`profile_${pass}_kernels_ms`] = round(kernels.reduce((sum, key) => sum + figures[key], 0));
+    const products = [`profile_${pass}_op_Gemm_ms`, `profile_${pass}_op_Gemm (lm_head)_ms`];
+    if (kernels.length && products.every((key) => key in figures)) {
+      figures[`profile_${pass}_small_ops_ms`] = round(figures[`profile_${pass}_kernels_ms`] - figures[products[0]] - figures[products[1]]); // all but the weight products
+    }
   }
 }
 
@@ -99,7 +102,7 @@ const RATIOS: [string, string, string][] = [
   ['wasm_step_over_floor', 'wasm_step_ms_median', 'floor_step_ms'],
   ['wasm_step_over_floor_int8', 'wasm_step_ms_median', 'floor_int8_step_ms_median'],
   ['spinning_step_over_engine', 'spinning_step12_ms_median', 'prepacked_step12_ms_median'],
-  ['wasm_analyze12_for_target_over_floor', 'wasm_analyze12_for_target_ms', 'floor_step_ms'],
+  ['wasm_analyze12_for_target_over_floor', 'wasm_analyze12_for_target_ms', 'paired_peer_floor_step_ms_median'], // same rounds
   // the opt-in 8-bit weights mode (bench/cases/int8.ts), against the fp32 floor and the fp32 wasm peer
   ['int8_step_over_floor', 'int8_step_ms_median', 'floor_step_ms'],
   ['int8_step_views_over_floor', 'int8_step_views_ms_median', 'floor_step_ms'],
