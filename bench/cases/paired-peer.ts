@@ -8,10 +8,9 @@ import type { ForwardResult } from '../../src/engine/types';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { interleave, ratios } from '../harness/stats';
 import { openNodeFloor } from './floor';
+import { SETTLE_MS } from './paired';
 import { NEXT_ID, promptIds } from './prompts';
 import { openWasmPeer } from './wasm';
-
-const SETTLE_MS = 20; // after each wasm run: its worker threads may spin a while, and must not take the cores from the next run
 
 export const PAIRED_PEER_NOTE =
   'Paired peer case: our model (as the engine runs it), the wasm peer (onnxruntime-web, 2 threads, the same two graphs) and the' +
@@ -27,7 +26,7 @@ export async function pairedPeer(context: CaseContext): Promise<CaseResult> {
   const ours = (await model.forward(promptIds(12))).cache;
   const theirs = await peer.run(promptIds(12));
   const dispose = (out: unknown) => (out as ForwardResult).cache.dispose();
-  const settle = () => sleep(SETTLE_MS);
+  const settle = () => sleep(SETTLE_MS); // wasm's worker threads may spin a while after a run, as ORT's do
   const t = await interleave(
     [
       { name: 'floor', run: () => floor.session.run(floor.feeds) },

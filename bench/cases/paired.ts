@@ -20,7 +20,7 @@ import { fastest, interleave, ratios } from '../harness/stats';
 import { stepContenders, stepSetup } from './explorer';
 import { openNodeFloor } from './floor';
 
-const SETTLE_MS = 20; // after the spinning floor: its idle threads stop spinning well within this (scratch run: 5 ms sufficed)
+export const SETTLE_MS = 20; // after the spinning floor: its idle threads stop spinning well within this (scratch run: 5 ms sufficed)
 
 export const PAIRED_NOTE =
   'Paired step case: our model (both sessions, idle-thread spinning off as the engine runs) and the floor chain (blocks as MatMul)' +

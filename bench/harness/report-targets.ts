@@ -10,17 +10,18 @@ interface Target {
   limit: number;
   better: 'lower' | 'higher';
   unit: string;
+  rounds?: string; // the per-round ratio a paired verdict is the median of: its spread is shown beside it
 }
 
 const OPT_IN = '8-bit weights, opt-in (not the default):';
 
 const TARGETS: Target[] = [
-  { label: 'Step with every per-step view ≤ 1.3× floor (paired: median of per-round ratios)', value: 'step_over_floor', limit: 1.3, better: 'lower', unit: '×' },
+  { label: 'Step with every per-step view ≤ 1.3× floor (paired: median of per-round ratios)', value: 'step_over_floor', limit: 1.3, better: 'lower', unit: '×', rounds: 'paired_step_over_floor' },
   { label: 'Analyze 12 tokens with all outputs ≤ 50 ms', value: 'analyze12_ms_median', limit: 50, better: 'lower', unit: ' ms' },
   { label: 'Cold start ≤ 3 s', value: 'cold_start_ms', limit: 3000, better: 'lower', unit: ' ms' },
   { label: 'Peak RSS ≤ 1.2 GB (1,144 MiB)', value: 'peak_rss_mb', limit: 1.2e9 / 2 ** 20, better: 'lower', unit: ' MiB' },
-  { label: 'Step ≥ 1.3× faster than wasm (paired: median of per-round ratios)', value: 'paired_wasm_step_over_ours_median', limit: 1.3, better: 'higher', unit: '×' },
-  { label: 'Analyze 12 ≥ 3× faster than wasm (paired: median of per-round ratios)', value: 'paired_wasm_analyze12_over_ours_median', limit: 3, better: 'higher', unit: '×' },
+  { label: 'Step ≥ 1.3× faster than wasm (paired: median of per-round ratios)', value: 'paired_wasm_step_over_ours_median', limit: 1.3, better: 'higher', unit: '×', rounds: 'paired_wasm_step_over_ours' },
+  { label: 'Analyze 12 ≥ 3× faster than wasm (paired: median of per-round ratios)', value: 'paired_wasm_analyze12_over_ours_median', limit: 3, better: 'higher', unit: '×', rounds: 'paired_wasm_analyze12_over_ours' },
   { label: `${OPT_IN} step with every view ≤ 1.3× the fp32 floor (unpaired)`, value: 'int8_step_views_over_floor', limit: 1.3, better: 'lower', unit: '×' },
   { label: `${OPT_IN} step ≥ 1.3× faster than wasm (fp32)`, value: 'wasm_step_over_int8', limit: 1.3, better: 'higher', unit: '×' },
   { label: `${OPT_IN} analyze 12 ≥ 3× faster than wasm (fp32)`, value: 'wasm_analyze12_over_int8', limit: 3, better: 'higher', unit: '×' },
@@ -38,8 +39,7 @@ function measured(figures: Figures, target: Target): string {
   if (!(target.value in figures)) return 'not measured';
   const number = figures[target.value];
   const value = `${target.unit === '×' ? number.toFixed(2) : fixed(number)}${target.unit}`;
-  if (target.value === 'step_over_floor') return `${value} ${spread(figures, 'paired_step_over_floor')}`;
-  return target.value.startsWith('paired_') ? `${value} ${spread(figures, target.value.replace(/_median$/, ''))}` : value;
+  return target.rounds ? `${value} ${spread(figures, target.rounds)}` : value;
 }
 
 /** [min–max] (n rounds) of a per-round ratio. */

@@ -99,7 +99,6 @@ const RATIOS: [string, string, string][] = [
   ['ts_analyze12_over_ours', 'ts_analyze12_ms_median', 'analyze12_ms_median'],
   ['floor_int8_speedup', 'floor_step_ms', 'floor_int8_step_ms_median'],
   ['floor_int4_speedup', 'floor_step_ms', 'floor_int4_step_ms_median'],
-  ['wasm_step_over_floor', 'wasm_step_ms_median', 'floor_step_ms'],
   ['wasm_step_over_floor_int8', 'wasm_step_ms_median', 'floor_int8_step_ms_median'],
   ['spinning_step_over_engine', 'spinning_step12_ms_median', 'prepacked_step12_ms_median'],
   ['wasm_analyze12_for_target_over_floor', 'wasm_analyze12_for_target_ms', 'paired_peer_floor_step_ms_median'], // same rounds
