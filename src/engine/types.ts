@@ -34,7 +34,8 @@ export interface KvCache {
 export type OptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
 /** The weights the matrix products run on: GPT-2's own float32 ones, or 8-bit ones quantized at load (opt-in). */
-export type WeightsMode = 'float32' | 'int8';
+export const WEIGHTS_MODES = ['float32', 'int8'] as const;
+export type WeightsMode = (typeof WEIGHTS_MODES)[number];
 
 export interface LoadOptions {
   threads?: number; // intra-op threads; default: all cores

@@ -14,7 +14,7 @@ const post = (message: WalkthroughMessage) => postToHost(message);
 export function Walkthrough() {
   const [progress, setProgress] = useState<Progress | null>(null);
   useEffect(() => {
-    const stop = listenToHost(parseWalkthroughHostMessage, ({ type: _type, ...next }) => setProgress(next));
+    const stop = listenToHost(parseWalkthroughHostMessage, ({ type, ...next }) => type === 'progress' && setProgress(next as Progress));
     post({ type: 'ready' });
     return stop;
   }, []);

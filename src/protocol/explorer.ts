@@ -1,0 +1,100 @@
+// The messages between the extension host and the explorer webview. Every message is described once,
+// as a runtime schema; its TypeScript type is inferred from it. Both sides check every message they
+// receive with parseHostMessage / parseExplorerMessage and drop (and log) anything malformed.
+//
+// Host → explorer webview: HostMessage.   Explorer webview → host: ExplorerMessage.
+
+import { decodingPatch } from './decoding';
+import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
+import { attentionView, head, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
+
+/** A tab of the explorer panel. */
+export const tab = oneOf(['tokens', 'attention', 'generation'] as const);
+
+/** What the explorer webview shows and remembers across reloads (kept with setState; echoed to the host). */
+export const uiState = object({
+  tab,
+  layer, // Layer dropdown
+  head, // Head dropdown
+  slider: layer, // Token Positions Across Layers slider, 0..L
+  token: nullable(tokenIndex), // the clicked chip
+  showQkv: boolean, // the Q/K/V box is open
+  lensLayer: layer, // layer the logit lens reads
+  trackId: nullable(tokenId), // token whose probability is plotted across layers
+});
+
+/** Some of the UI state: what the walkthrough or a command asks the panel to change. */
+export const uiPatch = object({
+  tab: optional(tab),
+  layer: optional(layer),
+  head: optional(head),
+  slider: optional(layer),
+  token: optional(nullable(tokenIndex)),
+  showQkv: optional(boolean),
+  lensLayer: optional(layer),
+  trackId: optional(nullable(tokenId)),
+});
+
+/** Where the model is: the status line, and whether Step/Sample can run. */
+export const modelState = oneOf(['none', 'loading', 'ready', 'error'] as const);
+
+/** Commands the webview may ask the host to run (its error line offers them as a button). */
+export const commandAction = oneOf(['downloadModel', 'importModel', 'openSettings'] as const);
+
+// ——— host → explorer webview ———
+
+export const hostMessage = union({
+  /** First message after `ready`: the Sentence dropdown's presets. */
+  init: object({ type: literal('init'), presets: array(presetView, 100) }),
+  /** Model state for the status line; `busy` disables Step/Sample while inference runs. */
+  status: object({ type: literal('status'), model: modelState, busy: boolean, detail: string(1000) }),
+  /** A new or changed session: after Analyze, Step, Sample-and-append, Reset or a decoding change. */
+  session: object({ type: literal('session'), session: sessionView, projection: projectionView }),
+  attention: object({ type: literal('attention'), view: attentionView }),
+  qkv: object({ type: literal('qkv'), view: qkvView }),
+  lens: object({ type: literal('lens'), view: lensView }),
+  /** A Sample roll that was not appended (lesson, Generation step 5). */
+  tally: object({ type: literal('tally'), tally: tallyView }),
+  /** The host (walkthrough, commands) changes what the panel shows. */
+  ui: object({ type: literal('ui'), patch: uiPatch }),
+  /** Something failed; `action` names a command the webview offers as a button. */
+  error: object({ type: literal('error'), message: string(2000), action: nullable(commandAction) }),
+});
+
+// ——— explorer webview → host ———
+
+export const explorerMessage = union({
+  ready: object({ type: literal('ready') }),
+  selectSentence: object({ type: literal('selectSentence'), id: string(200) }),
+  step: object({ type: literal('step') }),
+  sample: object({ type: literal('sample') }),
+  sampleAppend: object({ type: literal('sampleAppend') }),
+  reset: object({ type: literal('reset') }),
+  /** The learner moved a decoding control: the one writer of decoding settings takes it. */
+  setDecoding: object({ type: literal('setDecoding'), patch: decodingPatch }),
+  requestAttention: object({ type: literal('requestAttention'), layer, head }),
+  requestQkv: object({ type: literal('requestQkv'), layer, head, token: tokenIndex }),
+  requestLens: object({ type: literal('requestLens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
+  /** Select the token's characters in the editor it came from. */
+  revealToken: object({ type: literal('revealToken'), index: tokenIndex }),
+  /** The webview's UI state changed (the walkthrough follows progress through it). */
+  uiState: object({ type: literal('uiState'), ui: uiState }),
+  runCommand: object({ type: literal('runCommand'), command: commandAction }),
+});
+
+export type Tab = Infer<typeof tab>;
+export type UiState = Infer<typeof uiState>;
+export type UiPatch = Infer<typeof uiPatch>;
+export type ModelState = Infer<typeof modelState>;
+export type CommandAction = Infer<typeof commandAction>;
+export type HostMessage = Infer<typeof hostMessage>;
+export type ExplorerMessage = Infer<typeof explorerMessage>;
+
+/** Checks a message from the explorer webview, in the host; never throws. */
+export const parseExplorerMessage = (raw: unknown): Result<ExplorerMessage> => parseWith(explorerMessage, raw);
+/** Checks a message from the host, in the webview; never throws. */
+export const parseHostMessage = (raw: unknown): Result<HostMessage> => parseWith(hostMessage, raw);
+/** Checks a saved or echoed UI state; never throws. */
+export const parseUiState = (raw: unknown): Result<UiState> => parseWith(uiState, raw);
+/** Checks a UI patch (the applyUi command's argument); never throws. */
+export const parseUiPatch = (raw: unknown): Result<UiPatch> => parseWith(uiPatch, raw);

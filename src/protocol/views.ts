@@ -1,0 +1,155 @@
+// What the views show, as plain data: the explorer computes these, the worker and the host carry them,
+// the webview draws them. Each payload is one schema; its TypeScript type is inferred from it, so the
+// type and its runtime check cannot drift. Arrays are plain number[] so they survive postMessage and JSON.
+// Shapes: L layers, H heads, T tokens (prompt + generated), dh = head width (64 in GPT-2 small).
+
+import { decodingSettings } from './decoding';
+import { array, boolean, type Infer, nullable, number, object, oneOf, record, string } from './schema';
+
+/** Upper bounds that no real GPT-2 exceeds; the explorer checks the model's own limits after this. */
+export const MAX_LAYERS = 96;
+export const MAX_HEADS = 128;
+export const MAX_TOKENS = 4096;
+export const MAX_VOCAB = 1_000_000;
+export const MAX_EMBD = 65_536;
+export const MAX_HEAD_WIDTH = 4096;
+/** The longest text a sentence carries; longer texts keep their end (GPT-2 keeps the end too). */
+export const MAX_TEXT = 200_000;
+
+export const layer = number({ min: 0, max: MAX_LAYERS, integer: true });
+export const head = number({ min: 0, max: MAX_HEADS, integer: true });
+export const tokenIndex = number({ min: 0, max: MAX_TOKENS, integer: true });
+export const tokenId = number({ min: 0, max: MAX_VOCAB, integer: true });
+export const probability = number({ min: 0, max: 1 });
+const anyNumber = number();
+const count = number({ min: 0, integer: true });
+const tokenText = string(1000);
+
+/** A vocabulary entry with its probability under some distribution (0..1). */
+export const candidate = object({ id: tokenId, text: tokenText, prob: probability });
+
+/** One token chip. */
+export const tokenChip = object({
+  index: tokenIndex, // position in the sequence, 0-based
+  id: tokenId, // vocabulary id
+  text: tokenText, // the token's own text, leading space included (the webview makes it visible)
+  generated: boolean, // appended by Step/Sample: painted blue
+  start: number({ min: -1, max: MAX_TEXT, integer: true }), // UTF-16 offset of the token in the source text; -1 for generated tokens
+  end: number({ min: -1, max: MAX_TEXT, integer: true }),
+});
+
+/** Why generation ended. */
+export const stopReason = oneOf(['eos', 'max_tokens', 'context_full'] as const);
+
+/** The next-token distribution at the last position, after temperature and top-k/top-p. */
+export const nextTokenView = object({
+  top: array(candidate, 100), // the 10 most likely, best first (fewer when fewer are kept); the first one is highlighted
+  kept: tokenId, // how many tokens top-k/top-p left in play (V when both are off; 1 at temperature 0, greedy)
+});
+
+/** Every roll of Sample since the distribution last changed. */
+export const tallyView = object({
+  counts: record(count), // token id -> times drawn
+  total: count,
+  last: nullable(candidate), // the latest draw
+});
+
+/** The loaded model, as the Generation panel names it. */
+export const modelInfo = object({
+  name: string(200), // "GPT-2 124M", or "test model (2 layers, 64 wide)"
+  layers: layer,
+  heads: head,
+  embd: number({ min: 1, max: MAX_EMBD, integer: true }),
+  vocab: tokenId,
+  positions: tokenIndex,
+});
+
+/** Where the current prompt came from. */
+export const sentenceSource = oneOf(['preset', 'selection', 'codelens', 'custom'] as const);
+
+export const sentenceView = object({
+  id: string(200), // a preset id, or the source ("selection")
+  text: string(MAX_TEXT),
+  source: sentenceSource,
+});
+
+/** A Layer/Head pair: a preset's or a sentence's default dropdown values. */
+export const layerHead = object({ layer, head });
+
+/** The decoding session as the Generation panel and the token chips see it. */
+export const sessionView = object({
+  sentence: sentenceView,
+  tokens: array(tokenChip, MAX_TOKENS), // prompt then generated
+  promptLength: tokenIndex,
+  generated: tokenIndex, // the counter's n in "n / maxNewTokens"
+  stop: nullable(stopReason), // why generation ended, null while it can go on
+  next: nextTokenView,
+  tally: tallyView,
+  settings: decodingSettings,
+  model: modelInfo,
+  defaults: layerHead, // the sentence's default Layer/Head dropdown values
+  truncated: count, // prompt tokens cut from the front to fit the context (0 when none)
+});
+
+/** 2D positions of every token at every layer, in one shared frame. */
+export const projectionView = object({
+  layers: layer, // L+1 (embeddings, then after each block)
+  tokens: tokenIndex, // T
+  points: array(anyNumber), // [(L+1), T, 2] flat: x, y of token t at layer l at 2*(l*T + t)
+  last: tokenIndex, // index of the last token (drawn red and bigger)
+});
+
+/** A session as the panel draws it: the view and the token positions that go with it. */
+export const sessionSnapshot = object({ session: sessionView, projection: projectionView });
+
+/** One head's attention pattern. */
+export const attentionView = object({
+  layer,
+  head,
+  size: tokenIndex, // T
+  weights: array(probability, MAX_TOKENS * MAX_TOKENS), // [T, T] row-major: row = query, column = key (causal: zero above the diagonal)
+});
+
+/** One token's query, key and value in one head, [dh] each. */
+export const qkvView = object({
+  layer,
+  head,
+  token: tokenIndex,
+  q: array(anyNumber, MAX_HEAD_WIDTH),
+  k: array(anyNumber, MAX_HEAD_WIDTH),
+  v: array(anyNumber, MAX_HEAD_WIDTH),
+});
+
+/** The logit lens: one token's residual at one layer read through ln_f and the unembedding. */
+export const lensView = object({
+  layer,
+  token: tokenIndex,
+  top: array(candidate, 100), // 10 best at this layer
+  track: nullable(object({ id: tokenId, text: tokenText, probs: array(probability, MAX_LAYERS + 1) })), // the tracked token's probability at layers 0..L
+});
+
+/** A preset prompt from the Sentence dropdown. */
+export const presetView = object({
+  id: string(200),
+  text: string(MAX_TEXT),
+  layer, // default Layer dropdown value
+  head, // default Head dropdown value
+  note: string(1000), // one line on what to look at
+});
+
+export type Candidate = Infer<typeof candidate>;
+export type TokenChip = Infer<typeof tokenChip>;
+export type StopReason = Infer<typeof stopReason>;
+export type NextTokenView = Infer<typeof nextTokenView>;
+export type TallyView = Infer<typeof tallyView>;
+export type ModelInfo = Infer<typeof modelInfo>;
+export type SentenceSource = Infer<typeof sentenceSource>;
+export type SentenceView = Infer<typeof sentenceView>;
+export type LayerHead = Infer<typeof layerHead>;
+export type SessionView = Infer<typeof sessionView>;
+export type ProjectionView = Infer<typeof projectionView>;
+export type SessionSnapshot = Infer<typeof sessionSnapshot>;
+export type AttentionView = Infer<typeof attentionView>;
+export type QkvView = Infer<typeof qkvView>;
+export type LensView = Infer<typeof lensView>;
+export type PresetView = Infer<typeof presetView>;

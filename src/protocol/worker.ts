@@ -1,0 +1,104 @@
+// The messages between the extension host and the session worker (src/explorer/worker.ts). The worker
+// owns the model and the one ExplorerSession; the host asks, one request at a time, and gets back the
+// view data of views.ts. Both directions are checked at run time like the webview's: the worker checks
+// each request before it acts, the host checks each reply against the schema of what it asked.
+
+import { WEIGHTS_MODES } from '../engine/types';
+import { decodingPatch, decodingSettings } from './decoding';
+import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
+import { attentionView, head, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
+
+/** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
+export const workerRequest = union({
+  /** threads 0: the engine's default. */
+  load: object({ type: literal('load'), modelDir: string(4096), threads: number({ min: 0, max: 256, integer: true }), weights: oneOf(WEIGHTS_MODES) }),
+  /** defaults: a preset's Layer/Head. */
+  analyze: object({ type: literal('analyze'), sentence: sentenceView, settings: decodingSettings, defaults: optional(layerHead) }),
+  step: object({ type: literal('step') }),
+  sample: object({ type: literal('sample') }),
+  sampleAppend: object({ type: literal('sampleAppend') }),
+  setDecoding: object({ type: literal('setDecoding'), patch: decodingPatch }),
+  reset: object({ type: literal('reset') }),
+  attention: object({ type: literal('attention'), layer, head }),
+  qkv: object({ type: literal('qkv'), layer, head, token: tokenIndex }),
+  lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
+  dispose: object({ type: literal('dispose') }),
+});
+
+export type WorkerRequest = Infer<typeof workerRequest>;
+export type WorkerRequestType = WorkerRequest['type'];
+export type RequestOf<K extends WorkerRequestType> = Extract<WorkerRequest, { type: K }>;
+
+/** What each request answers with. */
+export const workerResults = {
+  load: modelInfo,
+  analyze: sessionSnapshot,
+  step: sessionSnapshot,
+  sample: tallyView, // a roll that is not appended: only the tally changes
+  sampleAppend: sessionSnapshot,
+  setDecoding: sessionSnapshot,
+  reset: sessionSnapshot,
+  attention: attentionView,
+  qkv: qkvView,
+  lens: lensView,
+  dispose: literal(null),
+} satisfies { [K in WorkerRequestType]: Schema<unknown> };
+
+export type WorkerResults = { [K in WorkerRequestType]: Infer<(typeof workerResults)[K]> };
+
+/**
+ * Why a request failed, so the host can say what to do next:
+ * - model-files: the model folder lacks a file or holds a bad one (download or import again);
+ * - no-model: a session request before `load` succeeded;
+ * - no-session: a step/view request before `analyze`;
+ * - invalid: the request itself is out of range (a layer the model does not have …) or malformed;
+ * - crashed: the worker died (the client restarts it); superseded: a newer request of the same view
+ *   replaced this one before it ran; disposed: the client was closed before it ran;
+ * - internal: anything else (a bug: the message is logged).
+ */
+export const workerErrorKind = oneOf(['model-files', 'no-model', 'no-session', 'invalid', 'crashed', 'superseded', 'disposed', 'internal'] as const);
+export type WorkerErrorKind = Infer<typeof workerErrorKind>;
+
+export const workerErrorInfo = object({ kind: workerErrorKind, message: string(100_000) });
+export type WorkerErrorInfo = Infer<typeof workerErrorInfo>;
+
+/** host → worker */
+export const workerEnvelope = object({ id: number({ min: 0, integer: true }), request: workerRequest });
+export type WorkerEnvelope = Infer<typeof workerEnvelope>;
+
+/** worker → host: the answer to request `id`; `result` is checked against workerResults[request.type]. */
+export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WorkerErrorInfo };
+const workerReplyHead = object({ id: number({ min: 0, integer: true }), ok: boolean, result: optional(unknownValue()), error: optional(workerErrorInfo) });
+
+/** Checks a request, in the worker; never throws. */
+export const parseWorkerEnvelope = (raw: unknown): Result<WorkerEnvelope> => parseWith(workerEnvelope, raw);
+
+/** Checks a reply's frame (id, ok, error), in the host; the result is checked by parseWorkerResult. */
+export function parseWorkerReply(raw: unknown): Result<WorkerReply> {
+  const parsed = parseWith(workerReplyHead, raw);
+  if (!parsed.ok) return parsed;
+  const { id, ok, result, error } = parsed.value;
+  if (ok) return { ok: true, value: { id, ok: true, result } };
+  return error ? { ok: true, value: { id, ok: false, error } } : { ok: false, error: 'a failed reply without its error' };
+}
+
+/** Checks what request `type` answered with, in the host; never throws. */
+export function parseWorkerResult<K extends WorkerRequestType>(type: K, raw: unknown): Result<WorkerResults[K]> {
+  return parseWith(workerResults[type] as Schema<WorkerResults[K]>, raw);
+}
+
+/** An error carrying its kind across the thread boundary. */
+export class WorkerError extends Error {
+  constructor(
+    readonly kind: WorkerErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkerError';
+  }
+}
+
+/** Any value: the frame of a reply is checked here, its result by the schema of the request. */
+function unknownValue(): Schema<unknown> {
+  return { check: (value) => ({ ok: true, value }) };
+}
