@@ -3,9 +3,9 @@
 // controller posts goes to the page. The only stand-in left is the VS Code surface (notifications).
 
 import { ExplorerController, type ControllerUi } from '../../src/extension/controller';
-import { DEFAULT_DECODING } from '../../src/extension/settings';
-import type { PresetView } from '../../src/explorer/views';
-import type { ExplorerMessage, HostMessage } from '../../src/protocol';
+import { DEFAULT_DECODING } from '../../src/protocol/decoding';
+import type { PresetView } from '../../src/protocol/views';
+import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
 import { workerBundle, WorkerSpawner } from '../extension/worker-harness';
 import type { Backend } from './fake-host';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { HostMessage, parseHostMessage } from '../../src/protocol';
+import { HostMessage, parseHostMessage } from '../../src/protocol/explorer';
 import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
 import { RecordedBackend } from './recorded-backend';
 import { Exchange, RECORDING } from './record-fixtures';

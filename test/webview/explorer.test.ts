@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { parseHostMessage } from '../../src/protocol';
+import { parseHostMessage } from '../../src/protocol/explorer';
 import * as lesson from './fixtures/lesson';
 import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
 import { colourBlob, scatterAt } from './page-checks';

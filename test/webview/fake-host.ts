@@ -2,7 +2,7 @@
 // the protocol's own parser) and, given a Backend, answers the way the real panel does.
 
 import type { Page } from 'playwright-core';
-import { ExplorerMessage, HostMessage, parseExplorerMessage } from '../../src/protocol';
+import { ExplorerMessage, HostMessage, parseExplorerMessage } from '../../src/protocol/explorer';
 
 /** Turns one webview message into the host messages the real extension would post back. */
 export interface Backend {

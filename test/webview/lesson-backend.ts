@@ -1,8 +1,8 @@
 // Answers the webview the way the real host does, from the hand-made lesson fixtures: each request
 // gets the message the extension would post back.
 
-import type { SessionView } from '../../src/explorer/views';
-import type { ExplorerMessage, HostMessage } from '../../src/protocol';
+import type { SessionView } from '../../src/protocol/views';
+import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
 import type { Backend } from './fake-host';
 import * as lesson from './fixtures/lesson';
 

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PRESETS } from '../../src/explorer/presets';
-import type { ExplorerMessage, HostMessage } from '../../src/protocol';
+import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
 import { FULL_SIZE, testModel } from '../engine/models';
 import { WorkerBackend } from './worker-backend';
 

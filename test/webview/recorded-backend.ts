@@ -3,7 +3,7 @@
 // order and then keep the last; anything unrecorded gets no answer.
 
 import { isDeepStrictEqual } from 'node:util';
-import type { ExplorerMessage, HostMessage } from '../../src/protocol';
+import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
 import type { Backend } from './fake-host';
 import type { Exchange } from './record-fixtures';
 

@@ -2,7 +2,7 @@
 // keeps, and when an answer from the host is stale.
 
 import assert from 'node:assert/strict';
-import type { HostMessage } from '../../src/protocol';
+import type { HostMessage } from '../../src/protocol/explorer';
 import { shown } from '../../webview/explorer/host-data';
 import { ExplorerState, initialState, reduce } from '../../webview/explorer/store';
 import { initialUiState, parseUiState } from '../../webview/explorer/ui-state';

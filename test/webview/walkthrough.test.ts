@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { LESSON_STEPS } from '../../src/explorer/lesson';
 import { renderWebviewHtml } from '../../src/extension/webview-html';
-import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol';
+import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol/walkthrough';
 import { launchChromium } from './harness';
 
 const BUNDLE = join(__dirname, '..', '..', 'dist', 'webview');

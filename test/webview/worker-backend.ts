@@ -3,10 +3,10 @@
 // request the panel makes, and each answer the host message the panel posts.
 
 import { join } from 'node:path';
-import type { PresetView } from '../../src/explorer/views';
+import type { PresetView } from '../../src/protocol/views';
 import { WorkerError, type WorkerResults } from '../../src/explorer/worker-protocol';
 import { SessionClient } from '../../src/extension/session-client';
-import type { ExplorerMessage, HostMessage } from '../../src/protocol';
+import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
 import type { Backend } from './fake-host';
 
 const WORKER_BUNDLE = join(__dirname, '..', '..', 'dist', 'session-worker.js');

@@ -1,7 +1,7 @@
 // The Layer and Head dropdowns and the chosen head's attention heatmap (hover: "query → key: weight").
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AttentionView, TokenChip } from '../../src/explorer/views';
+import type { AttentionView, TokenChip } from '../../src/protocol/views';
 import type { Shown } from './host-data';
 import { prepareCanvas, useWidth } from '../ui/canvas';
 import { Choice, Dropdown } from '../ui/toolkit';

@@ -1,7 +1,7 @@
 // One clickable chip per token: the lesson's row of chips. Chips are buttons, so Tab reaches them
 // and Enter/Space click them.
 
-import type { TokenChip } from '../../src/explorer/views';
+import type { TokenChip } from '../../src/protocol/views';
 import { spokenToken, TokenText } from './token-text';
 
 interface ChipsProps {

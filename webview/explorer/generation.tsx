@@ -2,8 +2,9 @@
 // the Sample tally beside them, the decoding controls and why generation stopped.
 
 import { useState } from 'preact/hooks';
-import type { DecodingSettings, SessionView, StopReason, TallyView } from '../../src/explorer/views';
-import type { ExplorerMessage } from '../../src/protocol';
+import type { DecodingSettings } from '../../src/protocol/decoding';
+import type { SessionView, StopReason, TallyView } from '../../src/protocol/views';
+import type { ExplorerMessage } from '../../src/protocol/explorer';
 import { Slider } from '../ui/slider';
 import { Button, TextField } from '../ui/toolkit';
 import { percent } from './lens';

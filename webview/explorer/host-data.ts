@@ -1,7 +1,7 @@
 // Everything the host has told the explorer, folded from validated host messages (pure).
 
-import type { CommandAction, HostMessage, ModelState } from '../../src/protocol';
-import type { AttentionView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/explorer/views';
+import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
+import type { AttentionView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
 export interface Stamped<View> {

@@ -3,7 +3,7 @@
 
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
-import type { LensView, TokenChip } from '../../src/explorer/views';
+import type { LensView, TokenChip } from '../../src/protocol/views';
 import { useWidth } from '../ui/canvas';
 import type { Shown } from './host-data';
 import { Slider } from '../ui/slider';

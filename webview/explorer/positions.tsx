@@ -4,7 +4,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import type { ProjectionView, TokenChip } from '../../src/explorer/views';
+import type { ProjectionView, TokenChip } from '../../src/protocol/views';
 import { useWidth } from '../ui/canvas';
 import { Slider } from '../ui/slider';
 import { fixedRanges, Frame, frameAt, lerpFrames, scatterData, scatterOptions } from './scatter';

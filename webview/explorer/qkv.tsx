@@ -3,7 +3,7 @@
 // strip (full colour = that strip's largest |value|), because q, k and v differ in overall size.
 // The box opens with three empty strips; clicking a chip fills them (lesson, Self-Attention step 5).
 
-import type { QkvView, TokenChip } from '../../src/explorer/views';
+import type { QkvView, TokenChip } from '../../src/protocol/views';
 import type { Shown } from './host-data';
 import { spokenToken } from './token-text';
 

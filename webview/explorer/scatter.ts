@@ -3,7 +3,7 @@
 // red and bigger. Axis ranges are fixed over all layers so the frame stays put while dots glide.
 
 import uPlot from 'uplot';
-import type { ProjectionView } from '../../src/explorer/views';
+import type { ProjectionView } from '../../src/protocol/views';
 import type { Palette } from './theme';
 
 export type Frame = Float64Array; // [T, 2] flat: x, y of each token

@@ -1,7 +1,7 @@
 // The Sentence dropdown: the presets, plus the prompt from an editor selection or CodeLens when that
 // is what the session shows.
 
-import type { PresetView, SessionView } from '../../src/explorer/views';
+import type { PresetView, SessionView } from '../../src/protocol/views';
 import { Choice, Dropdown } from '../ui/toolkit';
 
 interface SentenceProps {

@@ -1,6 +1,6 @@
 // The status line: is a model loaded, is it busy, and what went wrong (with a button that fixes it).
 
-import type { CommandAction, ModelState } from '../../src/protocol';
+import type { CommandAction, ModelState } from '../../src/protocol/explorer';
 import { Button } from '../ui/toolkit';
 import type { HostData } from './host-data';
 

@@ -1,9 +1,9 @@
 // The explorer's whole state and how host messages and clicks change it (a pure reducer).
 
-import type { HostMessage, UiPatch, UiState } from '../../src/protocol';
+import type { HostMessage, UiPatch, UiState } from '../../src/protocol/explorer';
 import { emptyHostData, foldHostMessage, HostData } from './host-data';
 import { applyPatch, clampToSession, initialUiState, startSentence } from './ui-state';
-import type { LensView, SessionView } from '../../src/explorer/views';
+import type { LensView, SessionView } from '../../src/protocol/views';
 
 export interface ExplorerState {
   data: HostData;

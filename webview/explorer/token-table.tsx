@@ -1,7 +1,7 @@
 // The Tokens tab's table: each token's text, id and the characters it covers in the source text.
 // "Show in editor" selects those characters in the editor the prompt came from.
 
-import type { TokenChip } from '../../src/explorer/views';
+import type { TokenChip } from '../../src/protocol/views';
 import { spokenToken, TokenText } from './token-text';
 
 interface TableProps {

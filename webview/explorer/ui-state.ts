@@ -1,9 +1,9 @@
 // The explorer's UiState rules, pure: defaults, limits from the model, host patches, and what a
 // new session does to the dropdowns (lesson, Self-Attention step 1).
 
-import { parseExplorerMessage, UiPatch, UiState } from '../../src/protocol';
-import type { Result } from '../../src/schema';
-import type { SessionView } from '../../src/explorer/views';
+import { parseExplorerMessage, UiPatch, UiState } from '../../src/protocol/explorer';
+import type { Result } from '../../src/protocol/schema';
+import type { SessionView } from '../../src/protocol/views';
 
 export const GPT2_LAYERS = 12;
 

@@ -1,7 +1,7 @@
 // The webview's link to its host: typed posting, validated receiving and the state VS Code keeps
 // across reloads. Shared by the explorer and walkthrough apps.
 
-import type { Result } from '../../src/schema';
+import type { Result } from '../../src/protocol/schema';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -4,7 +4,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { LESSON_STEPS, type LessonStep } from '../../src/explorer/lesson';
-import { parseWalkthroughHostMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol';
+import { parseWalkthroughHostMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol/walkthrough';
 import { listenToHost, postToHost } from '../shared/vscode-api';
 
 type Progress = Omit<Extract<WalkthroughHostMessage, { type: 'progress' }>, 'type'>;
