@@ -2,10 +2,10 @@
 // keeps, and when an answer from the host is stale.
 
 import assert from 'node:assert/strict';
-import type { HostMessage } from '../../src/protocol/explorer';
+import { type HostMessage, parseUiState } from '../../src/protocol/explorer';
 import { shown } from '../../webview/explorer/host-data';
 import { ExplorerState, initialState, reduce } from '../../webview/explorer/store';
-import { initialUiState, parseUiState } from '../../webview/explorer/ui-state';
+import { initialUiState } from '../../webview/explorer/ui-state';
 import * as lesson from './fixtures/lesson';
 
 const host = (state: ExplorerState, message: HostMessage) => reduce(state, { kind: 'host', message });

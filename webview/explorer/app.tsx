@@ -4,7 +4,7 @@
 // webview CSP allows; style="" attributes in markup and <style> elements would be blocked.
 
 import { useEffect, useReducer } from 'preact/hooks';
-import { ExplorerMessage, parseHostMessage, UiPatch, UiState } from '../../src/protocol/explorer';
+import { ExplorerMessage, parseHostMessage, parseUiState, UiPatch, UiState } from '../../src/protocol/explorer';
 import { listenToHost, postToHost, restoreState, saveState } from '../shared/vscode-api';
 import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AttentionHeatmap, LayerHeadPickers } from './attention';
@@ -18,7 +18,6 @@ import { SentencePicker } from './sentence';
 import { StatusLine } from './status';
 import { initialState, reduce } from './store';
 import { TokenTable } from './token-table';
-import { parseUiState } from './ui-state';
 
 const post = (message: ExplorerMessage) => postToHost(message);
 

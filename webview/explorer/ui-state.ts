@@ -1,8 +1,7 @@
 // The explorer's UiState rules, pure: defaults, limits from the model, host patches, and what a
 // new session does to the dropdowns (lesson, Self-Attention step 1).
 
-import { parseExplorerMessage, UiPatch, UiState } from '../../src/protocol/explorer';
-import type { Result } from '../../src/protocol/schema';
+import type { UiPatch, UiState } from '../../src/protocol/explorer';
 import type { SessionView } from '../../src/protocol/views';
 
 export const GPT2_LAYERS = 12;
@@ -17,12 +16,6 @@ export const initialUiState: UiState = {
   lensLayer: GPT2_LAYERS,
   trackId: null,
 };
-
-/** Checks a saved state with the protocol's own UiState schema (it is the `ui` field of `uiState`). */
-export function parseUiState(raw: unknown): Result<UiState> {
-  const result = parseExplorerMessage({ type: 'uiState', ui: raw });
-  return result.ok && result.value.type === 'uiState' ? { ok: true, value: result.value.ui } : { ok: false, error: result.ok ? 'not a UiState' : result.error };
-}
 
 export function applyPatch(ui: UiState, patch: UiPatch): UiState {
   const next = { ...ui };
