@@ -4,8 +4,8 @@
 // webview CSP allows; style="" attributes in markup and <style> elements would be blocked.
 
 import { useEffect, useReducer } from 'preact/hooks';
-import { ExplorerMessage, parseHostMessage, parseUiState, UiPatch, UiState } from '../../src/protocol/explorer';
-import { listenToHost, postToHost, restoreState, saveState } from '../shared/vscode-api';
+import { type ExplorerMessage, type HostMessage, parseHostMessage, parseUiState, type UiPatch, type UiState } from '../../src/protocol/explorer';
+import { linkToHost, restoreState, saveState } from '../shared/vscode-api';
 import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AttentionHeatmap, LayerHeadPickers } from './attention';
 import { TokenChips } from './chips';
@@ -19,7 +19,8 @@ import { StatusLine } from './status';
 import { initialState, reduce } from './store';
 import { TokenTable } from './token-table';
 
-const post = (message: ExplorerMessage) => postToHost(message);
+const host = linkToHost<ExplorerMessage, HostMessage>(parseHostMessage);
+const post = host.post;
 
 const TABS: TabSpec<UiState['tab']>[] = [
   { id: 'tokens', title: 'Tokens' },
@@ -33,7 +34,7 @@ export function App() {
   const change = (patch: UiPatch) => dispatch({ kind: 'ui', patch });
 
   useEffect(() => {
-    const stop = listenToHost(parseHostMessage, (message) => dispatch({ kind: 'host', message }));
+    const stop = host.listen((message) => dispatch({ kind: 'host', message }));
     post({ type: 'ready' });
     return stop;
   }, []);

@@ -1,5 +1,5 @@
 // The webview's link to its host: typed posting, validated receiving and the state VS Code keeps
-// across reloads. Shared by the explorer and walkthrough apps.
+// across reloads. Shared by the explorer and walkthrough apps; each makes one link typed to its protocol.
 
 import type { Result } from '../../src/protocol/schema';
 
@@ -18,22 +18,29 @@ function vscode(): VsCodeApi {
   return api;
 }
 
-export function postToHost<Message>(message: Message): void {
-  vscode().postMessage(message);
+/**
+ * One app's line to its host, typed to that app's protocol: it posts only `Outgoing` (anything else is a
+ * compile error) and hears only the `Incoming` messages that pass `parse`.
+ */
+export interface HostLink<Outgoing, Incoming> {
+  post: (message: Outgoing) => void;
+  /** Calls `handler` with every valid host message; malformed ones are dropped with a warning, never thrown. Returns the unsubscribe function. */
+  listen: (handler: (message: Incoming) => void) => () => void;
 }
 
-/**
- * Calls `handler` with every host message that passes `parse`; malformed ones are dropped with a warning,
- * never thrown. Returns the unsubscribe function.
- */
-export function listenToHost<Message>(parse: (raw: unknown) => Result<Message>, handler: (message: Message) => void): () => void {
-  const receive = (event: MessageEvent) => {
-    const result = parse(event.data);
-    if (result.ok) handler(result.value);
-    else console.warn(`dropped a malformed host message: ${result.error}`);
+export function linkToHost<Outgoing, Incoming>(parse: (raw: unknown) => Result<Incoming>): HostLink<Outgoing, Incoming> {
+  return {
+    post: (message) => vscode().postMessage(message),
+    listen: (handler) => {
+      const receive = (event: MessageEvent) => {
+        const result = parse(event.data);
+        if (result.ok) handler(result.value);
+        else console.warn(`dropped a malformed host message: ${result.error}`);
+      };
+      window.addEventListener('message', receive);
+      return () => window.removeEventListener('message', receive);
+    },
   };
-  window.addEventListener('message', receive);
-  return () => window.removeEventListener('message', receive);
 }
 
 /** The state saved before the last reload, if it still passes `parse` (an older version's state may not). */

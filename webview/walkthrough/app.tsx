@@ -5,16 +5,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LESSON_STEPS, type LessonStep } from '../../src/explorer/lesson';
 import { parseWalkthroughHostMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol/walkthrough';
-import { listenToHost, postToHost } from '../shared/vscode-api';
+import { linkToHost } from '../shared/vscode-api';
 
 type Progress = Omit<Extract<WalkthroughHostMessage, { type: 'progress' }>, 'type'>;
 
-const post = (message: WalkthroughMessage) => postToHost(message);
+const host = linkToHost<WalkthroughMessage, WalkthroughHostMessage>(parseWalkthroughHostMessage);
+const post = host.post;
 
 export function Walkthrough() {
   const [progress, setProgress] = useState<Progress | null>(null);
   useEffect(() => {
-    const stop = listenToHost(parseWalkthroughHostMessage, ({ type, ...next }) => type === 'progress' && setProgress(next as Progress));
+    const stop = host.listen(({ type, ...next }) => type === 'progress' && setProgress(next as Progress));
     post({ type: 'ready' });
     return stop;
   }, []);
