@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import { GPT2_VOCAB } from '../../src/protocol/decoding';
 import { parseHostMessage } from '../../src/protocol/explorer';
 import * as lesson from './fixtures/lesson';
 import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
@@ -207,6 +208,27 @@ describe('explorer webview (browser)', () => {
     await page.getByRole('button', { name: 'Reset generation to the prompt' }).click();
     await eventually(() => explorer.host.last('reset'), 'reset');
     await page.getByText('0 / 10 tokens generated').waitFor();
+  });
+
+  it('top-k and top-p take what the decoding contract takes: top-p 0 is sent, a top-k past the vocabulary or a fraction is marked', async () => {
+    const page = await openOn('Generation');
+    const type = async (label: string, text: string) => {
+      const input = page.locator(`vscode-text-field[aria-label="${label}"] input`);
+      await input.fill(text);
+      await input.press('Enter');
+    };
+    const sent = (field: 'topK' | 'topP') => explorer.host.ofType('setDecoding').filter((message) => message.patch[field] !== undefined);
+    const topKInvalid = () => page.locator('vscode-text-field[aria-label="Top-k"]').getAttribute('aria-invalid');
+    await type('Top-p', '0');
+    assert.deepEqual(await eventually(() => sent('topP')[0], 'setDecoding topP'), { type: 'setDecoding', patch: { topP: 0 } });
+    for (const text of [String(GPT2_VOCAB + 1), '2.5', '-1', 'ten']) {
+      await type('Top-k', text);
+      assert.equal(await topKInvalid(), 'true', `top-k ${text} is marked invalid`);
+    }
+    await type('Top-k', String(GPT2_VOCAB));
+    assert.deepEqual(await eventually(() => sent('topK')[0], 'setDecoding topK'), { type: 'setDecoding', patch: { topK: GPT2_VOCAB } });
+    assert.equal(await topKInvalid(), null);
+    assert.equal(sent('topK').length, 1, 'only the valid top-k was sent');
   });
 
   it('a session with generated tokens paints them blue and counts them; busy disables Step', async () => {

@@ -2,7 +2,7 @@
 // the Sample tally beside them, the decoding controls and why generation stopped.
 
 import { useState } from 'preact/hooks';
-import type { DecodingSettings } from '../../src/protocol/decoding';
+import { DECODING_LIMITS, type DecodingPatch, type DecodingSettings, parseDecodingPatch } from '../../src/protocol/decoding';
 import type { SessionView, StopReason, TallyView } from '../../src/protocol/views';
 import type { ExplorerMessage } from '../../src/protocol/explorer';
 import { Slider } from '../ui/slider';
@@ -113,27 +113,35 @@ function CandidateBars({ session, tally }: { session: SessionView; tally: TallyV
   );
 }
 
+type TypedField = 'topK' | 'topP';
+
+/** The patch a typed value asks for, if the contract accepts it; null for anything else. */
+function typedPatch(field: TypedField, text: string): DecodingPatch | null {
+  if (text.trim() === '') return null; // Number('') is 0, yet an emptied field asks for nothing
+  const result = parseDecodingPatch({ [field]: Number(text) });
+  return result.ok ? result.value : null;
+}
+
 function DecodingControls({ settings, kept, post }: { settings: DecodingSettings; kept: number; post: Post }) {
   // While dragging, show the value under the thumb; tell the host once, on release.
   const [dragging, setDragging] = useState<number | null>(null);
   const temperature = dragging ?? settings.temperature;
-  const [invalid, setInvalid] = useState<'topK' | 'topP' | null>(null);
+  const [invalid, setInvalid] = useState<TypedField | null>(null);
   const commitTemperature = (value: number) => {
     setDragging(null);
     post({ type: 'setDecoding', patch: { temperature: value } });
   };
-  const commitNumber = (field: 'topK' | 'topP', text: string) => {
-    const value = Number(text);
-    const good = text !== '' && Number.isFinite(value) && (field === 'topK' ? Number.isInteger(value) && value >= 0 : value > 0 && value <= 1);
-    setInvalid(good ? null : field);
-    if (good && value !== settings[field]) post({ type: 'setDecoding', patch: { [field]: value } });
+  const commitNumber = (field: TypedField, text: string) => {
+    const patch = typedPatch(field, text);
+    setInvalid(patch ? null : field);
+    if (patch && patch[field] !== settings[field]) post({ type: 'setDecoding', patch });
   };
   return (
     <div class="decoding">
       <Slider
         label="Temperature"
-        min={0}
-        max={2}
+        min={DECODING_LIMITS.temperature.min}
+        max={DECODING_LIMITS.temperature.max}
         step={0.05}
         value={temperature}
         valueText={temperature === 0 ? '0 (greedy)' : temperature.toFixed(2)}
