@@ -3,9 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import { HostMessage, parseHostMessage } from '../../src/protocol/explorer';
-import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { openExplorer, suitePages } from './harness';
 import { RecordedBackend } from './recorded-backend';
 import { Exchange, RECORDING } from './record-fixtures';
 
@@ -13,17 +12,7 @@ const exchanges: Exchange[] = JSON.parse(readFileSync(RECORDING, 'utf8')).exchan
 const replies = (type: string): HostMessage[] => exchanges.flatMap((exchange) => exchange.replies).filter((message) => message.type === type);
 
 describe('explorer webview on recorded worker messages', () => {
-  let browser: Browser;
-  let server: PageServer;
-  let explorer: ExplorerPage;
-
-  before(async () => {
-    [browser, server] = await Promise.all([launchChromium(), servePages()]);
-  });
-  after(async () => {
-    await explorer?.page.context().close();
-    await Promise.all([browser?.close(), server?.close()]);
-  });
+  const pages = suitePages();
 
   it('holds only messages the protocol accepts', () => {
     const all = exchanges.flatMap((exchange) => exchange.replies);
@@ -32,7 +21,7 @@ describe('explorer webview on recorded worker messages', () => {
   });
 
   it('draws the lesson walk: 12 chips, layer 11 attention, Q/K/V of 64, the lens, Step', async () => {
-    explorer = await openExplorer(browser, server, { backend: new RecordedBackend(exchanges) });
+    const explorer = await openExplorer(pages.browser, pages.server, { backend: new RecordedBackend(exchanges) });
     const { page } = explorer;
     await page.locator('.chip').nth(11).waitFor();
     await page.getByRole('tab', { name: 'Self-Attention' }).click();

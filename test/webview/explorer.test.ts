@@ -2,11 +2,11 @@
 // a fake host answering like the real one, and the lesson's steps done by clicking and typing.
 
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { GPT2_VOCAB } from '../../src/protocol/decoding';
 import { parseHostMessage } from '../../src/protocol/explorer';
 import * as lesson from './fixtures/lesson';
-import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { ExplorerPage, openExplorer, suitePages } from './harness';
 import { colourBlob, scatterAt } from './page-checks';
 
 describe('explorer webview fixtures', () => {
@@ -17,17 +17,9 @@ describe('explorer webview fixtures', () => {
 });
 
 describe('explorer webview (browser)', () => {
-  let browser: Browser;
-  let server: PageServer;
+  const pages = suitePages();
   let explorer: ExplorerPage;
 
-  before(async () => {
-    [browser, server] = await Promise.all([launchChromium(), servePages()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   afterEach(async () => {
     const violations = explorer.violations;
     const malformed = explorer.host.malformed;
@@ -37,7 +29,7 @@ describe('explorer webview (browser)', () => {
   });
 
   async function open(options: Parameters<typeof openExplorer>[2] = {}): Promise<Page> {
-    explorer = await openExplorer(browser, server, options);
+    explorer = await openExplorer(pages.browser, pages.server, options);
     return explorer.page;
   }
 

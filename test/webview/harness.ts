@@ -1,6 +1,6 @@
-// Serves the explorer bundle inside the real webview shell (renderWebviewHtml, real CSP) from
-// 127.0.0.1, and opens it in Debian's headless Chromium with a fake acquireVsCodeApi wired to a
-// FakeHost in Node. The fake API is the only stand-in: everything else is the shipped code.
+// Serves the webview bundles inside the real webview shell (renderWebviewHtml, real CSP) from
+// 127.0.0.1, and opens the explorer in Debian's headless Chromium with a fake acquireVsCodeApi wired to
+// a FakeHost in Node. The fake API is the only stand-in: everything else is the shipped code.
 
 import { readFile } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
@@ -28,7 +28,10 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-/** `/?theme=dark|light|hc` is the explorer page; `/dist/webview/*` the bundle; `/theme/<name>.css` the colours. */
+/**
+ * `/?theme=dark|light|hc` is the explorer page, `/walkthrough` the lesson view's page; `/dist/webview/*`
+ * the bundles; `/theme/<name>.css` the colours.
+ */
 export async function servePages(): Promise<PageServer> {
   let origin = '';
   const server: Server = createServer((request, response) => {
@@ -60,12 +63,28 @@ async function respond(url: URL, origin: string): Promise<{ type: string; body: 
     });
     return { type: 'text/html', body: html };
   }
+  if (url.pathname === '/walkthrough') {
+    const html = renderWebviewHtml({ title: 'GPT-2 Lesson', cspSource: origin, scriptUri: `${origin}/dist/webview/walkthrough.js`, styleUris: [`${origin}/dist/webview/walkthrough.css`] });
+    return { type: 'text/html', body: html };
+  }
   const themeMatch = /^\/theme\/(dark|light|hc)\.css$/.exec(url.pathname);
   if (themeMatch) return { type: 'text/css', body: themeCss(themeMatch[1] as ThemeName) };
-  const file = /^\/dist\/webview\/(explorer\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
+  const file = /^\/dist\/webview\/((?:explorer|walkthrough)\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
   if (!file) throw new Error('not found');
   const extension = file[1].slice(file[1].lastIndexOf('.'));
   return { type: TYPES[extension], body: await readFile(join(BUNDLE, file[1])) };
+}
+
+/** One Chromium and one page server for a mocha suite: opened before its first test, closed after its last. */
+export function suitePages(): { browser: Browser; server: PageServer } {
+  const pages = {} as { browser: Browser; server: PageServer };
+  before(async () => {
+    [pages.browser, pages.server] = await Promise.all([launchChromium(), servePages()]);
+  });
+  after(async () => {
+    await Promise.all([pages.browser?.close(), pages.server?.close()]);
+  });
+  return pages;
 }
 
 export interface ExplorerPage {
