@@ -1,61 +1,37 @@
 // The walkthrough view's page in headless Chromium: the shipped bundle inside the real webview shell
 // (renderWebviewHtml, strict CSP), served from 127.0.0.1. Only acquireVsCodeApi is stood in for: what
-// the page posts is recorded here and checked with the protocol's parser.
+// the page posts is recorded here and checked with the protocol's parser; what the host sends is the
+// lesson (fixtures/walkthrough.ts), then progress.
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { LESSON_STEPS } from '../../src/explorer/lesson';
-import { renderWebviewHtml } from '../../src/extension/webview-html';
-import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol/walkthrough';
-import { launchChromium } from './harness';
+import type { Page } from 'playwright-core';
+import { parseWalkthroughMessage, type WalkthroughMessage } from '../../src/protocol/walkthrough';
+import { lesson, progress } from './fixtures/walkthrough';
+import { suitePages } from './harness';
 
-const BUNDLE = join(__dirname, '..', '..', 'dist', 'webview');
-
-function serve(): Promise<{ origin: string; server: Server }> {
-  let origin = '';
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', origin).pathname;
-    const page = renderWebviewHtml({ title: 'GPT-2 Lesson', cspSource: origin, scriptUri: `${origin}/walkthrough.js`, styleUris: [`${origin}/walkthrough.css`] });
-    const file = path === '/' ? null : /^\/(walkthrough\.(?:js|css))$/.exec(path)?.[1];
-    if (file === undefined) return void response.writeHead(404).end();
-    const send = (type: string, body: string | Buffer) => response.writeHead(200, { 'Content-Type': type }).end(body);
-    if (file === null) return send('text/html', page);
-    void readFile(join(BUNDLE, file)).then((body) => send(file.endsWith('.js') ? 'text/javascript' : 'text/css', body));
+describe('walkthrough view bundle', () => {
+  it('holds no step text: the steps come from the host', async () => {
+    const bundle = await readFile(join(__dirname, '..', '..', 'dist', 'webview', 'walkthrough.js'), 'utf8');
+    for (const step of lesson.steps) {
+      for (const text of [step.todo, step.notice]) assert.ok(!bundle.includes(text), `dist/webview/walkthrough.js holds "${text.slice(0, 40)}…"`);
+    }
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      resolve({ origin, server });
-    }),
-  );
-}
+});
 
 describe('walkthrough view page (Chromium)', function () {
-  let browser: Browser;
-  let served: { origin: string; server: Server };
+  const pages = suitePages();
   let page: Page;
   let posted: WalkthroughMessage[];
   let problems: string[];
   let warnings: string[];
 
-  before(async () => {
-    served = await serve();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    served?.server.close();
-  });
-
   beforeEach(async () => {
     posted = [];
     problems = [];
     warnings = [];
-    page = await browser.newPage();
+    page = await pages.browser.newPage();
     page.on('pageerror', (error) => problems.push(String(error)));
     page.on('console', (message) => {
       if (message.type() === 'warning') warnings.push(message.text());
@@ -68,15 +44,19 @@ describe('walkthrough view page (Chromium)', function () {
     });
     // A string, not a function: tsx would compile a function with helpers the page does not have.
     await page.addInitScript(`window.acquireVsCodeApi = () => ({ postMessage: (m) => window.recordPost(m), getState: () => undefined, setState: () => undefined });`);
-    await page.goto(served.origin);
+    await page.goto(`${pages.server.origin}/walkthrough`);
   });
   afterEach(async () => {
     await page.close();
     assert.deepEqual(problems, [], 'no page errors, CSP violations or malformed posts');
   });
 
-  const send = (message: WalkthroughHostMessage | unknown) => page.evaluate((data) => window.postMessage(data, '*'), message);
-  const progress = (current: string, done: string[], modelReady = true): WalkthroughHostMessage => ({ type: 'progress', current, done, modelReady });
+  const send = (message: unknown) => page.evaluate((data) => window.postMessage(data, '*'), message);
+  /** What the host sends after `ready`: the lesson, then the progress. */
+  const start = async (current: string, done: string[]) => {
+    await send(lesson);
+    await send(progress(current, done));
+  };
   const until = async (check: () => boolean, what: string) => {
     for (let i = 0; i < 100 && !check(); i++) await page.waitForTimeout(50);
     assert.ok(check(), what);
@@ -84,18 +64,36 @@ describe('walkthrough view page (Chromium)', function () {
 
   it('says ready, then lists every step with the current one open and done ones ticked', async () => {
     await until(() => posted.some((message) => message.type === 'ready'), 'the page sends ready');
-    await send(progress('qkv', ['sentence', 'red-dot']));
+    await start('qkv', ['sentence', 'red-dot']);
     await page.locator('.steps').waitFor();
-    assert.equal(await page.locator('.step').count(), LESSON_STEPS.length);
+    assert.equal(await page.locator('h1').innerText(), lesson.title);
+    assert.equal(await page.locator('.step').count(), lesson.steps.length);
     assert.equal(await page.locator('.step--done').count(), 2);
     const open = await page.locator('.step--open .step__title').innerText();
-    assert.ok(open.startsWith('4') && open.includes(LESSON_STEPS[3].title), `the 4th step is open, got ${JSON.stringify(open)}`);
+    assert.ok(open.startsWith('4') && open.includes(lesson.steps[3].title), `the 4th step is open, got ${JSON.stringify(open)}`);
     assert.match(await page.locator('.hint').innerText(), /2 of 10 steps done · model ready/);
     assert.match(await page.locator('.step--open').innerText(), /Notice:/);
   });
 
+  it('shows "Loading the lesson…" until both the lesson and the progress came, then draws the steps it was sent', async () => {
+    const loading = page.getByText('Loading the lesson…');
+    await send(progress('two', ['one']));
+    await loading.waitFor();
+    const steps = [
+      { id: 'one', title: 'First', todo: 'Do the first thing.', notice: 'It was first.', button: 'Do one' },
+      { id: 'two', title: 'Second', todo: 'Do the second thing.', notice: 'It came next.', button: 'Do two' },
+    ];
+    await send({ type: 'lesson', title: 'A short lesson', steps });
+    await page.locator('.steps').waitFor();
+    assert.equal(await loading.count(), 0);
+    assert.equal(await page.locator('h1').innerText(), 'A short lesson');
+    assert.deepEqual(await page.locator('.step__title').allInnerTexts(), ['✓\nFirst\n(done)', '2\nSecond']);
+    assert.match(await page.locator('.step--open').innerText(), /Do the second thing\.[\s\S]*Do two[\s\S]*Notice: It came next\./);
+    assert.match(await page.locator('.hint').innerText(), /1 of 2 steps done/);
+  });
+
   it('"Do it" asks the host to run the open step; a title moves there; Start over resets', async () => {
-    await send(progress('layers', []));
+    await start('layers', []);
     await page.locator('button[data-step="layers"]').click();
     await page.getByRole('button', { name: /Step once/ }).click();
     await page.getByRole('button', { name: 'Start over' }).click();
@@ -108,7 +106,7 @@ describe('walkthrough view page (Chromium)', function () {
   });
 
   it('works from the keyboard: Tab reaches the open step\'s button and Enter presses it', async () => {
-    await send(progress('sentence', []));
+    await start('sentence', []);
     await page.locator('.steps').waitFor();
     await page.keyboard.press('Tab'); // the first step's title
     await page.keyboard.press('Tab'); // its Do-it button
@@ -119,7 +117,7 @@ describe('walkthrough view page (Chromium)', function () {
   });
 
   it('drops a malformed progress message with a warning and keeps the last good one', async () => {
-    await send(progress('sample', ['sentence']));
+    await start('sample', ['sentence']);
     await page.locator('.step--open', { hasText: 'Sample twenty times' }).waitFor();
     await send({ type: 'progress', current: 'stop', done: 'everything', modelReady: true });
     await until(() => warnings.some((text) => /malformed host message/.test(text)), 'a warning for the malformed message');

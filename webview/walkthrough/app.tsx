@@ -1,34 +1,37 @@
 // The side-panel walkthrough: the lesson's steps as an ordered list. The current step is open: what to
-// do, a "Do it" button that does it in the explorer panel, and what to notice. Progress comes from the
-// host (it follows the explorer's state), so steps done by hand are ticked too.
+// do, a "Do it" button that does it in the explorer panel, and what to notice. The host owns the lesson:
+// it sends the steps first, then the progress (it follows the explorer's state, so steps done by hand
+// are ticked too). This view only draws what it is sent.
 
 import { useEffect, useState } from 'preact/hooks';
-import { LESSON_STEPS, type LessonStep } from '../../src/explorer/lesson';
-import { parseWalkthroughHostMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol/walkthrough';
+import { type LessonStepView, parseWalkthroughHostMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol/walkthrough';
 import { linkToHost } from '../shared/vscode-api';
 
-type Progress = Omit<Extract<WalkthroughHostMessage, { type: 'progress' }>, 'type'>;
+type Lesson = Extract<WalkthroughHostMessage, { type: 'lesson' }>;
+type Progress = Extract<WalkthroughHostMessage, { type: 'progress' }>;
 
 const host = linkToHost<WalkthroughMessage, WalkthroughHostMessage>(parseWalkthroughHostMessage);
 const post = host.post;
 
 export function Walkthrough() {
+  const [lesson, setLesson] = useState<Lesson | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   useEffect(() => {
-    const stop = host.listen(({ type, ...next }) => type === 'progress' && setProgress(next as Progress));
+    const stop = host.listen((message) => (message.type === 'lesson' ? setLesson(message) : setProgress(message)));
     post({ type: 'ready' });
     return stop;
   }, []);
-  if (!progress) return <p class="hint">Loading the lesson…</p>;
-  const doneCount = LESSON_STEPS.filter((step) => progress.done.includes(step.id)).length;
+  if (!lesson || !progress) return <p class="hint">Loading the lesson…</p>;
+  const { steps } = lesson;
+  const doneCount = steps.filter((step) => progress.done.includes(step.id)).length;
   return (
     <main>
-      <h1>Layers, Logits, Decoding</h1>
+      <h1>{lesson.title}</h1>
       <p class="hint" aria-live="polite">
-        {doneCount} of {LESSON_STEPS.length} steps done · {progress.modelReady ? 'model ready' : 'the model loads on the first step'}
+        {doneCount} of {steps.length} steps done · {progress.modelReady ? 'model ready' : 'the model loads on the first step'}
       </p>
       <ol class="steps">
-        {LESSON_STEPS.map((step, index) => (
+        {steps.map((step, index) => (
           <StepItem key={step.id} step={step} number={index + 1} open={step.id === progress.current} done={progress.done.includes(step.id)} />
         ))}
       </ol>
@@ -42,7 +45,7 @@ export function Walkthrough() {
 }
 
 interface StepProps {
-  step: LessonStep;
+  step: LessonStepView;
   number: number;
   open: boolean;
   done: boolean;
