@@ -5,6 +5,7 @@
 // ui-state.ts hold the state rules (pure, unit-tested); one file per panel (chips, attention + heatmap,
 // positions + scatter, qkv, lens, generation, token-table, status, sentence); theme.ts reads the colours.
 // Controls come only through ../ui (the toolkit wrapper and the slider); host I/O through ../shared.
+import '../ui/base.css';
 import 'uplot/dist/uPlot.min.css';
 import './explorer.css';
 import { render } from 'preact';
