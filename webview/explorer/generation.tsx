@@ -117,7 +117,7 @@ type TypedField = 'topK' | 'topP';
 
 /** The patch a typed value asks for, if the contract accepts it; null for anything else. */
 function typedPatch(field: TypedField, text: string): DecodingPatch | null {
-  if (text.trim() === '') return null; // Number('') is 0, yet an emptied field asks for nothing
+  if (text === '') return null; // Number('') is 0, yet an emptied field asks for nothing
   const result = parseDecodingPatch({ [field]: Number(text) });
   return result.ok ? result.value : null;
 }
