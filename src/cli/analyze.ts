@@ -1,9 +1,10 @@
 // `analyze`: one forward pass over a prompt, and what the model makes of it — the tokens, the
 // next-token distribution, the logit lens at the last position, and (--full) every internal.
+import { row } from '../engine/matrix';
 import { Gpt2Model } from '../engine/model';
-import { row, softmax, topK } from '../engine/logits';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { ForwardResult } from '../engine/types';
+import { softmax, topK } from '../explorer/decoding/logits';
 import { integer, number, parse, required, UsageError } from './args';
 import type { Command } from './command';
 import { formatAnalysis } from './analyze-table';

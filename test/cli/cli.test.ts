@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { softmax, topK } from '../../src/engine/logits';
+import { softmax, topK } from '../../src/explorer/decoding/logits';
 import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel } from '../engine/reference';
 import { maxAbsDiff } from '../engine/models';
 

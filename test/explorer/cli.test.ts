@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { argmax, softmax, topK } from '../../src/engine/logits';
+import { argmax, softmax, topK } from '../../src/explorer/decoding/logits';
 import { EOS_ID, Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { loadReferenceModel, referenceForward, type ReferenceModel } from '../engine/reference';
 import { testModel, TINY } from '../engine/models';
