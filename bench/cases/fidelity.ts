@@ -4,7 +4,7 @@
 // wte included (the reference ties embedding and unembedding; a MatMulNBits unembedding would leave
 // the embedding lookup in fp32), so this errs on the side of too much error.
 import { loadReferenceModel, referenceForward, type ReferenceModel } from '../../test/engine/reference';
-import { argmax, softmax } from '../../src/engine/logits';
+import { argmax, softmax } from '../../src/explorer/decoding/logits';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { dequantize, quantize, type MatrixLayout, type QuantizeOptions } from '../../src/engine/quantize';
 import { promptIds } from './prompts';

@@ -1,5 +1,5 @@
 // The readable form of `analyze` (without --json): three small tables.
-import type { Analysis, Ranked } from './analyze';
+import type { Analysis, Ranked } from './analysis';
 import { percent, quote } from './format';
 
 const LENS_TOP = 3; // the lens table shows this many per layer, to stay one line wide

@@ -1,12 +1,15 @@
 // `analyze`: one forward pass over a prompt, and what the model makes of it — the tokens, the
 // next-token distribution, the logit lens at the last position, and (--full) every internal.
+import { row } from '../engine/matrix';
 import { Gpt2Model } from '../engine/model';
-import { row, softmax, topK } from '../engine/logits';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { ForwardResult } from '../engine/types';
-import { integer, number, parse, required, UsageError } from './args';
-import type { Command } from './command';
+import { softmax, topK } from '../explorer/decoding/logits';
+import type { Analysis, Ranked } from './analysis';
 import { formatAnalysis } from './analyze-table';
+import { integer, parse, required, UsageError } from './args';
+import type { Command } from './command';
+import { decodingOption } from './decoding-option';
 
 const usage = `Usage: gpt2-explorer analyze --model DIR [--json] [--full] [--temperature T] [--int8] PROMPT
 
@@ -33,31 +36,13 @@ const options = {
 
 const TOP = 10;
 
-export interface Ranked {
-  id: number;
-  text: string;
-  prob: number;
-}
-
-export interface Analysis {
-  tokens: { id: number; text: string; start: number; end: number }[];
-  next: Ranked[]; // top 10 at the last position
-  lens: { layer: number; top: Ranked[] }[]; // layers 0..L at the last position
-  hidden?: number[][][]; // [L+1][T][d]
-  attention?: number[][][][]; // [L][H][T][T]
-  q?: number[][][][]; // [L][H][T][d/H]
-  k?: number[][][][];
-  v?: number[][][][];
-}
-
 export const command: Command = {
   summary: 'run GPT-2 over a prompt: tokens, next-token top 10, logit lens (--json, --full)',
   usage,
   async run(argv) {
     const args = parse(argv, options);
     const dir = required(args, 'model');
-    const temperature = number(args, 'temperature', 1);
-    if (temperature < 0) throw new UsageError(`--temperature must be ≥ 0, got ${temperature}`);
+    const temperature = decodingOption(args, 'temperature', 'temperature');
     if (args.positionals.length !== 1) throw new UsageError(`expected one PROMPT argument, got ${args.positionals.length}`);
     const prompt = args.positionals[0];
     if (prompt.trim() === '') throw new UsageError('the prompt is empty: give GPT-2 some text to read');

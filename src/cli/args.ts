@@ -1,5 +1,6 @@
 // Command-line arguments: node's parseArgs (unknown options are errors) plus checked numbers.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { NumberRange } from '../protocol/schema';
 
 /** A mistake in how the command was called: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {}
@@ -33,6 +34,15 @@ export function integer(args: ParsedArgs, name: string, fallback: number, min: n
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${args.values[name]}`);
   }
+  return value;
+}
+
+/** A number option within `range` (an integer when the range says so), or `fallback` when absent. */
+export function ranged(args: ParsedArgs, name: string, fallback: number, range: NumberRange): number {
+  const { min = -Infinity, max = Infinity } = range;
+  if (range.integer) return integer(args, name, fallback, min, max);
+  const value = number(args, name, fallback);
+  if (value < min || value > max) throw new UsageError(`--${name} must be from ${min} to ${max}, got ${value}`);
   return value;
 }
 

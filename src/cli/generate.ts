@@ -2,9 +2,10 @@
 // again, until <|endoftext|>, --max-tokens or the end of the context.
 import type { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { ExplorerSession } from '../explorer/session';
-import type { StopReason } from '../explorer/views';
-import { integer, parse } from './args';
+import type { StopReason } from '../protocol/views';
+import { parse } from './args';
 import type { Command } from './command';
+import { decodingOption } from './decoding-option';
 import { percent, quote } from './format';
 import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, promptArgument, withSession } from './session-command';
 
@@ -37,7 +38,7 @@ export const command: Command = {
   usage,
   async run(argv) {
     const args = parse(argv, { ...DECODING_OPTIONS, 'max-tokens': { type: 'string' } });
-    const settings = { ...decodingSettings(args), maxNewTokens: integer(args, 'max-tokens', 10, 1, 1_000_000) };
+    const settings = { ...decodingSettings(args), maxNewTokens: decodingOption(args, 'max-tokens', 'maxNewTokens') };
     const prompt = promptArgument(args);
     return withSession(args, prompt, settings, async (session, tokenizer) => {
       const generation = await generate(session, tokenizer);

@@ -3,8 +3,9 @@
 import { Gpt2Model } from '../engine/model';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
 import { ExplorerSession } from '../explorer/session';
-import type { DecodingSettings } from '../explorer/views';
-import { integer, number, required, UsageError, type Options, type ParsedArgs } from './args';
+import type { DecodingPatch } from '../protocol/decoding';
+import { integer, required, UsageError, type Options, type ParsedArgs } from './args';
+import { decodingOption } from './decoding-option';
 
 export const DECODING_OPTIONS = {
   model: { type: 'string' },
@@ -26,13 +27,14 @@ export const DECODING_USAGE = `  --temperature T    softmax(logits / T); default
   --int8             opt-in 8-bit weights, quantized at load: faster steps, but every number is the 8-bit model's
   --ids I,J,...      the prompt as GPT-2 token ids instead of a PROMPT text (e.g. --ids 464,3139,286)`;
 
-/** The decoding settings given on the command line (absent ones keep the session's defaults). */
-export function decodingSettings(args: ParsedArgs): Partial<DecodingSettings> {
-  const temperature = number(args, 'temperature', 1);
-  if (temperature < 0) throw new UsageError(`--temperature must be ≥ 0, got ${temperature}`);
-  const topP = number(args, 'top-p', 1);
-  if (topP < 0 || topP > 1) throw new UsageError(`--top-p must be from 0 to 1, got ${topP}`);
-  return { temperature, topK: integer(args, 'top-k', 0, 0), topP, seed: integer(args, 'seed', 0, 0, 0xffffffff) };
+/** The decoding settings given on the command line (absent ones are the defaults). */
+export function decodingSettings(args: ParsedArgs): DecodingPatch {
+  return {
+    temperature: decodingOption(args, 'temperature', 'temperature'),
+    topK: decodingOption(args, 'top-k', 'topK'),
+    topP: decodingOption(args, 'top-p', 'topP'),
+    seed: decodingOption(args, 'seed', 'seed'),
+  };
 }
 
 /** The prompt: the one PROMPT argument, which must hold some text, or --ids (then no PROMPT). */
@@ -61,7 +63,7 @@ function tokenIds(list: string): number[] {
 }
 
 /** Opens --model, starts a session on `prompt` with `settings`, runs `work`, then frees the session and the model. */
-export async function withSession<T>(args: ParsedArgs, prompt: Prompt, settings: Partial<DecodingSettings>, work: (session: ExplorerSession, tokenizer: Gpt2Tokenizer) => Promise<T> | T): Promise<T> {
+export async function withSession<T>(args: ParsedArgs, prompt: Prompt, settings: DecodingPatch, work: (session: ExplorerSession, tokenizer: Gpt2Tokenizer) => Promise<T> | T): Promise<T> {
   const dir = required(args, 'model');
   const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);
   const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);

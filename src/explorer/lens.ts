@@ -2,11 +2,12 @@
 // (ln_f, then the tied unembedding, then softmax at temperature 1). One lens call reads all L+1
 // layers of a token at once, and is kept with each layer's log-sum-exp, so moving the layer or changing
 // the tracked token costs a top-10 scan and a few exp() — no softmax over the 50,257 logits again.
-import { logSumExp, row, topK } from '../engine/logits';
+import { row } from '../engine/matrix';
 import type { Gpt2Model } from '../engine/model';
 import type { Gpt2Tokenizer } from '../engine/tokenizer';
+import type { Candidate, LensView } from '../protocol/views';
+import { logSumExp, topK } from './decoding/logits';
 import type { Trace } from './trace';
-import type { Candidate, LensView } from './views';
 
 const TOP = 10;
 const CACHED_TOKENS = 8; // each holds [L+1, V] logits: 2.6 MB for GPT-2 small

@@ -1,6 +1,6 @@
 // What the Generation panel says about the loaded model.
 import type { Gpt2Config, WeightsMode } from '../engine/types';
-import type { ModelInfo } from './views';
+import type { ModelInfo } from '../protocol/views';
 
 /**
  * GPT-2 small's shape is named as such; any other shape is a generated test model. With the opt-in

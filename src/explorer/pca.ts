@@ -1,7 +1,7 @@
 // The leading principal directions of a set of centred rows, by subspace iteration in plain
 // TypeScript (no library: ml-pca's full SVD is ≈ 20× slower for the 13·T × 768 matrices we fit).
 // Deterministic: fixed start vectors, and each direction's sign set so its largest loading is positive.
-import { SeededRandom } from './sampling';
+import { SeededRandom } from '../engine/random';
 
 const GUARD = 2; // extra directions iterated alongside, so the wanted ones converge faster
 const POWER_STEPS = 4; // multiplications between two Rayleigh–Ritz rotations

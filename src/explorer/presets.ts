@@ -2,7 +2,7 @@
 // Heads named as known roles come from published studies of GPT-2 small: induction heads
 // (Olsson et al. 2022, "In-context learning and induction heads": 5.1, 5.5, 6.9, 7.2, 7.10),
 // previous-token head 4.11 and name-mover heads 9.6, 9.9 (Wang et al. 2022, "Interpretability in the wild").
-import type { PresetView } from './views';
+import type { PresetView } from '../protocol/views';
 
 export const PRESETS: readonly PresetView[] = [
   {

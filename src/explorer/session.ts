@@ -2,15 +2,17 @@
 // pick one, glue it on, repeat) and the answers to every question the explorer's views ask.
 // Pure TypeScript on the engine: no `vscode`. Methods that run the model are async; the rest are not.
 import type { Gpt2Model } from '../engine/model';
+import { SeededRandom } from '../engine/random';
 import { EOS_ID, type Gpt2Tokenizer, type Token } from '../engine/tokenizer';
 import type { Gpt2Config, KvCache } from '../engine/types';
-import { applyDecoding, changesDistribution, DEFAULT_DECODING } from './decoding';
+import { applyDecoding, changesDistribution, DEFAULT_DECODING, type DecodingPatch, type DecodingSettings } from '../protocol/decoding';
+import type { AttentionView, Candidate, LensView, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from '../protocol/views';
+import type { Distribution } from './decoding/distribution';
+import { bestKept, decodingDistribution, drawToken } from './decoding/next-token';
 import { LogitLens } from './lens';
 import { describeModel } from './model-info';
 import { ProjectionFrame } from './projection';
-import { bestKept, decodingDistribution, drawToken, SeededRandom, type Distribution } from './sampling';
 import { Trace } from './trace';
-import type { AttentionView, Candidate, DecodingSettings, LensView, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from './views';
 
 const SHOWN = 10; // candidates in the next-token view
 
@@ -18,7 +20,7 @@ export interface SessionOptions {
   sentence: SentenceView;
   ids?: number[]; // the prompt as token ids instead of the sentence's text, which then only names it (chips have no source range)
   defaults?: { layer: number; head: number }; // a preset's Layer/Head (clamped to the model); default: the middle layer, head 0
-  settings?: Partial<DecodingSettings>;
+  settings?: DecodingPatch;
 }
 
 /** A generated token and its probability under the distribution it was picked from. */
@@ -183,7 +185,7 @@ export class ExplorerSession {
   }
 
   /** New decoding settings; the distribution is recomputed from the kept logits (no model run). */
-  setDecoding(patch: Partial<DecodingSettings>): SessionView {
+  setDecoding(patch: DecodingPatch): SessionView {
     this.checkOpen();
     const before = this.settings;
     this.settings = applyDecoding(before, patch);

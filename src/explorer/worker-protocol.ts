@@ -4,7 +4,8 @@
 // schema-checked (the webview's messages, which are not ours to trust, go through src/protocol.ts).
 
 import type { WeightsMode } from '../engine/types';
-import type { AttentionView, DecodingSettings, LensView, ModelInfo, ProjectionView, QkvView, SentenceView, SessionView, TallyView } from './views';
+import type { DecodingSettings } from '../protocol/decoding';
+import type { AttentionView, LensView, ModelInfo, ProjectionView, QkvView, SentenceView, SessionView, TallyView } from '../protocol/views';
 
 /** What the worker can be asked to do; `kind` names the ExplorerSession method it calls. */
 export type WorkerRequest =

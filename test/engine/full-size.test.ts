@@ -2,10 +2,11 @@
 // positions) on a generated model cached in .test-models/: a 12-token prompt with every output,
 // and one KV-cache step, checked against the float64 reference at a few positions.
 import assert from 'node:assert/strict';
+import { row } from '../../src/engine/matrix';
 import { Gpt2Model } from '../../src/engine/model';
-import { argmax, row, softmax } from '../../src/engine/logits';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import type { ForwardResult } from '../../src/engine/types';
+import { argmax, softmax } from '../../src/explorer/decoding/logits';
 import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel, type ReferenceResult } from './reference';
 import { FULL_SIZE, maxAbsDiff, testModel } from './models';
 

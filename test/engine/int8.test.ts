@@ -2,9 +2,10 @@
 // the weights the 8-bit ones decode to, on tiny generated models (64 wide: K must be a multiple of
 // the block of 32).
 import assert from 'node:assert/strict';
+import { row } from '../../src/engine/matrix';
 import { Gpt2Model } from '../../src/engine/model';
-import { argmax, row } from '../../src/engine/logits';
 import type { ForwardResult } from '../../src/engine/types';
+import { argmax } from '../../src/explorer/decoding/logits';
 import { quantizedReference } from './quantized-reference';
 import { loadReferenceModel, referenceForward, type ReferenceModel, type ReferenceResult } from './reference';
 import { assertStepMatchesFullPass, maxAbsDiff, testModel, TINY } from './models';

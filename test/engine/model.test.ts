@@ -6,10 +6,11 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { row } from '../../src/engine/matrix';
 import { Gpt2Model } from '../../src/engine/model';
-import { argmax, row, softmax } from '../../src/engine/logits';
 import { halfToFloat } from '../../src/engine/safetensors';
 import type { ForwardResult } from '../../src/engine/types';
+import { argmax, softmax } from '../../src/explorer/decoding/logits';
 import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel, type ReferenceResult } from './reference';
 import { assertStepMatchesFullPass, maxAbsDiff, testModel, TINY } from './models';
 

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { readGpt2Config } from '../../src/engine/config';
 import { openGpt2Weights } from '../../src/engine/gpt2-weights';
 import { Gpt2Model } from '../../src/engine/model';
-import { argmax } from '../../src/engine/logits';
 import { readTensorAsFloat32 } from '../../src/engine/safetensors';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
+import { argmax } from '../../src/explorer/decoding/logits';
 
 const dir = process.env.GPT2_MODEL_DIR ?? '/work/shared/gpt2';
 const present = existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'model.safetensors'));

@@ -1,9 +1,9 @@
 // The projection frame: principal directions checked against a plain power iteration, the sign
 // rule, determinism, and the normalisation that keeps a few huge dimensions from taking over.
 import assert from 'node:assert/strict';
+import { SeededRandom } from '../../src/engine/random';
 import { dot, principalDirections } from '../../src/explorer/pca';
 import { ProjectionFrame } from '../../src/explorer/projection';
-import { SeededRandom } from '../../src/explorer/sampling';
 
 function randomRows(n: number, d: number, seed: number, spread: (i: number) => number): Float64Array[] {
   const random = new SeededRandom(seed);

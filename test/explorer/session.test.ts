@@ -1,20 +1,20 @@
 // ExplorerSession on real ORT sessions of tiny generated models, checked against full re-runs of
 // the engine and against the independent float64 reference (test/engine/reference.ts).
 import assert from 'node:assert/strict';
-import { argmax, softmax, topK } from '../../src/engine/logits';
 import { Gpt2Model } from '../../src/engine/model';
 import { EOS_ID, Gpt2Tokenizer } from '../../src/engine/tokenizer';
+import { argmax, softmax, topK } from '../../src/explorer/decoding/logits';
 import { ExplorerSession, type SessionOptions } from '../../src/explorer/session';
-import type { DecodingSettings } from '../../src/explorer/views';
+import type { DecodingPatch } from '../../src/protocol/decoding';
+import { parseHostMessage, type HostMessage } from '../../src/protocol/explorer';
 import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel } from '../engine/reference';
 import { maxAbsDiff, testModel, TINY } from '../engine/models';
-import { parseHostMessage, type HostMessage } from '../../src/protocol';
 import { chiSquare } from './chi-square';
 
 const LESSON = 'The capital of Germany is Berlin. The capital of France is';
 const TOLERANCE = 1e-4;
 
-const options = (text: string, settings: Partial<DecodingSettings> = {}): SessionOptions => ({ sentence: { id: 'test', text, source: 'custom' }, settings });
+const options = (text: string, settings: DecodingPatch = {}): SessionOptions => ({ sentence: { id: 'test', text, source: 'custom' }, settings });
 const ids = (session: ExplorerSession) => session.view().tokens.map((token) => token.id);
 
 describe('ExplorerSession (tiny model, real ORT)', function () {
@@ -22,7 +22,7 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
   let tokenizer: Gpt2Tokenizer;
   let reference: ReferenceModel;
   const open: ExplorerSession[] = [];
-  const session = async (text = LESSON, settings: Partial<DecodingSettings> = {}) => {
+  const session = async (text = LESSON, settings: DecodingPatch = {}) => {
     const created = await ExplorerSession.create(model, tokenizer, options(text, settings));
     open.push(created);
     return created;
@@ -293,8 +293,8 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     assert.throws(() => s.qkv(0, 0, 1.5), RangeError);
     await assert.rejects(async () => s.lens(3, 0, null), /layer 3 is out of range: expected 0 to 2/);
     await assert.rejects(async () => s.lens(0, 0, 50257), RangeError);
-    assert.throws(() => s.setDecoding({ temperature: -1 }), /temperature must be/);
-    assert.throws(() => s.setDecoding({ topP: 1.5 }), /topP must be/);
+    assert.throws(() => s.setDecoding({ temperature: -1 }), /temperature: expected a number in \[0, 2\]/);
+    assert.throws(() => s.setDecoding({ topP: 1.5 }), /topP: expected a number in \[0, 1\]/);
     assert.equal(s.view().settings.temperature, 1, 'a rejected patch changes nothing');
     await assert.rejects(ExplorerSession.create(model, tokenizer, options('')), /the prompt is empty/);
     await assert.rejects(ExplorerSession.create(model, tokenizer, { ...options('Hi'), defaults: { layer: -1, head: 0 } }), /default layer -1/);

@@ -9,7 +9,7 @@ import { receiveExplorerMessage } from '../../src/extension/explorer-messages';
 import { DEFAULT_DECODING } from '../../src/extension/settings';
 import * as lesson from '../webview/fixtures/lesson';
 import { explorerExamples, mutants } from './messages';
-import { SeededRandom } from '../../src/explorer/sampling';
+import { SeededRandom } from '../../src/engine/random';
 
 const TYPES = explorerExamples.map((message) => message.type);
 

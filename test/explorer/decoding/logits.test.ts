@@ -1,6 +1,6 @@
 // softmax with temperature, argmax and topK over logits rows.
 import assert from 'node:assert/strict';
-import { argmax, row, softmax, topK } from '../../src/engine/logits';
+import { argmax, softmax, topK } from '../../../src/explorer/decoding/logits';
 
 describe('logits helpers', function () {
   it('softmax sums to 1 over a GPT-2-wide row and keeps the order of the logits', function () {
@@ -19,10 +19,6 @@ describe('logits helpers', function () {
     assert.ok(Math.abs(softmax([1000, 0], 1)[0] - 1) < 1e-12, 'large logits do not overflow');
   });
 
-  it('rejects temperatures that are negative, NaN or infinite', function () {
-    for (const t of [-1, NaN, Infinity]) assert.throws(() => softmax([1, 2], t), /temperature must be a finite number ≥ 0/);
-  });
-
   it('topK returns the k largest, largest first, lower index first on ties', function () {
     const values = Float32Array.from({ length: 1000 }, (_, i) => ((i * 7919) % 1000) / 10);
     const expected = Array.from(values.keys()).sort((a, b) => values[b] - values[a] || a - b).slice(0, 10);
@@ -38,10 +34,5 @@ describe('logits helpers', function () {
     const sorted = Array.from(values.keys()).sort((a, b) => values[b] - values[a] || a - b);
     for (let k = 0; k <= 301; k += k < 30 ? 1 : 17) assert.deepEqual(topK(values, k), sorted.slice(0, k), `k = ${k}`);
     assert.equal(argmax(values), sorted[0]);
-  });
-
-  it('row is a view of one row of a [rows, width] matrix', function () {
-    const matrix = Float32Array.from([0, 1, 2, 3, 4, 5]);
-    assert.deepEqual(Array.from(row(matrix, 1, 3)), [3, 4, 5]);
   });
 });

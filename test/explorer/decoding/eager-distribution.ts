@@ -1,7 +1,8 @@
-// The decoding distribution as sampling.ts computed it before it became lazy: the full softmax, then
-// top-k and top-p over it, every [V] array built at once. The reference the lazy one is checked against.
-import { argmax, softmax, topK } from '../../src/engine/logits';
-import type { DecodingFilter } from '../../src/explorer/sampling';
+// The decoding distribution as it was computed before it became lazy (src/explorer/sampling.ts, now
+// decoding/): the full softmax, then top-k and top-p over it, every [V] array built at once. The frozen
+// reference the lazy one is checked against: keep it as it is.
+import type { DecodingFilter } from '../../../src/explorer/decoding/distribution';
+import { argmax, softmax, topK } from '../../../src/explorer/decoding/logits';
 
 export interface EagerDistribution {
   probs: Float64Array; // [V] renormalised over the kept tokens, 0 elsewhere

@@ -1,12 +1,13 @@
-// Turning one row of logits into probabilities and a short ranked list.
-// Shared by the CLI (analyze) and the explorer (next-token view, logit lens, sampling).
+// Turning one row of logits into probabilities and a short ranked list: the math the distributions,
+// the logit lens and the CLI's analyze stand on. It checks no range: a temperature here was checked
+// where it came in (applyDecoding in src/protocol/decoding.ts, or the CLI's options).
 
 /**
  * softmax(logits / temperature) over one row, computed in float64 so that 50,257 small terms
- * still add up to 1. Temperature 0 means greedy: all the mass on the first largest logit.
+ * still add up to 1. Temperature 0 means greedy: all the mass on the first largest logit; any
+ * other must be finite and > 0.
  */
 export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Array {
-  checkTemperature(temperature);
   const probs = new Float64Array(logits.length);
   if (logits.length === 0) return probs;
   if (temperature === 0) {
@@ -21,13 +22,6 @@ export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Arra
   }
   for (let i = 0; i < probs.length; i++) probs[i] /= sum;
   return probs;
-}
-
-/** RangeError unless `temperature` is a finite number ≥ 0 (0 = greedy). */
-export function checkTemperature(temperature: number): void {
-  if (!(temperature >= 0) || !Number.isFinite(temperature)) {
-    throw new RangeError(`temperature must be a finite number ≥ 0, got ${temperature}`);
-  }
 }
 
 /** log Σ exp(values), in float64 and shifted by the max so it never overflows: softmax(v)[i] = exp(v[i] − lse). */
@@ -82,9 +76,4 @@ function insertRanked(values: ArrayLike<number>, best: number[], i: number, at: 
     at--;
   }
   best[at] = i;
-}
-
-/** Row `index` of a row-major [rows, width] matrix, as a view (no copy). */
-export function row(matrix: Float32Array, index: number, width: number): Float32Array {
-  return matrix.subarray(index * width, (index + 1) * width);
 }
