@@ -1,7 +1,7 @@
 // The session worker (bundled to dist/session-worker.js): a worker_threads entry that owns the model,
 // the tokenizer and the current ExplorerSession. onnxruntime-node blocks the thread it runs on (2–3 s to
 // create a session, tens of ms per pass), so the extension host never runs it: it posts requests here
-// (src/extension/session-client.ts). Requests are answered strictly in arrival order, one at a time.
+// (src/extension/explorer/session-client.ts). Requests are answered strictly in arrival order, one at a time.
 
 import { parentPort } from 'node:worker_threads';
 import { Gpt2Model } from '../engine/model';

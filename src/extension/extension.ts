@@ -6,16 +6,16 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { PRESETS } from '../explorer/presets';
-import { PROMPT_DOCUMENTS, PromptCodeLensProvider } from './codelens';
-import { registerCommands } from './commands';
-import { ExplorerController } from './controller';
-import { ExplorerPanel } from './explorer-panel';
-import { readSettings, type ExtensionSettings } from './settings';
-import { createStatusBar } from './status-bar';
+import { PROMPT_DOCUMENTS, PromptCodeLensProvider } from './codelens/provider';
+import { registerCommands } from './explorer/commands';
+import { ExplorerController } from './explorer/controller';
+import { ExplorerPanel } from './explorer/panel';
+import { readSettings, type ExtensionSettings } from './shared/settings';
+import { createStatusBar } from './explorer/status-bar';
 import { VsCodeUi } from './vscode-ui';
-import { registerWalkthroughView } from './walkthrough-view';
+import { registerWalkthroughView } from './walkthrough/lesson-view';
 
-export type { ExplorerState } from './controller';
+export type { ExplorerState } from './explorer/controller';
 
 /** The controller's dispose, set by activate for deactivate. */
 let stopController: (() => Promise<void>) | undefined;

@@ -8,8 +8,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { SessionClient } from '../../src/extension/session-client';
-import { DEFAULT_DECODING } from '../../src/extension/settings';
+import { SessionClient } from '../../src/extension/explorer/session-client';
+import { DEFAULT_DECODING } from '../../src/extension/shared/settings';
 import { LESSON_SENTENCE, tinyModel } from './worker-harness';
 
 const run = promisify(execFile);

@@ -6,8 +6,8 @@ import * as esbuild from 'esbuild';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { testModel, TINY } from '../engine/models';
-import type { ControllerUi } from '../../src/extension/controller';
-import type { UserAction } from '../../src/extension/failures';
+import type { ControllerUi } from '../../src/extension/explorer/controller';
+import type { UserAction } from '../../src/extension/shared/failures';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BUNDLE = join(ROOT, 'out', 'test-extension', 'session-worker.js');

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readSettings } from '../../src/extension/settings';
+import { readSettings } from '../../src/extension/shared/settings';
 import type { SessionView } from '../../src/explorer/views';
 import type { HostMessage } from '../../src/protocol';
 import { testModel, TINY } from '../engine/models';

@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
-import { ExplorerController } from '../../src/extension/controller';
-import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/settings';
+import { ExplorerController } from '../../src/extension/explorer/controller';
+import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/shared/settings';
 import { parseHostMessage, type HostMessage } from '../../src/protocol';
 import type { SessionView } from '../../src/explorer/views';
 import * as lesson from '../webview/fixtures/lesson';

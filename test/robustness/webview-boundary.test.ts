@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
-import { findStep } from '../../src/explorer/lesson';
+import { findStep } from '../../src/extension/walkthrough/lesson';
 import type { WorkerEnvelope } from '../../src/explorer/worker-protocol';
 import { parseExplorerMessage, parseWalkthroughMessage } from '../../src/protocol';
 import { LESSON_SENTENCE, tinyModel } from '../extension/worker-harness';

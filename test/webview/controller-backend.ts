@@ -1,9 +1,9 @@
-// The page talks to the extension's own ExplorerController (src/extension/controller.ts) running a
+// The page talks to the extension's own ExplorerController (src/extension/explorer/controller.ts) running a
 // real session worker: every message the webview posts goes to controller.receive, every message the
 // controller posts goes to the page. The only stand-in left is the VS Code surface (notifications).
 
-import { ExplorerController, type ControllerUi } from '../../src/extension/controller';
-import { DEFAULT_DECODING } from '../../src/extension/settings';
+import { ExplorerController, type ControllerUi } from '../../src/extension/explorer/controller';
+import { DEFAULT_DECODING } from '../../src/extension/shared/settings';
 import type { PresetView } from '../../src/explorer/views';
 import type { ExplorerMessage, HostMessage } from '../../src/protocol';
 import { workerBundle, WorkerSpawner } from '../extension/worker-harness';

@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { LESSON_STEPS } from '../../src/explorer/lesson';
-import { renderWebviewHtml } from '../../src/extension/webview-html';
+import { LESSON_STEPS } from '../../src/extension/walkthrough/lesson';
+import { renderWebviewHtml } from '../../src/extension/shared/webview-html';
 import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol';
 import { launchChromium } from './harness';
 

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { PresetView } from '../../src/explorer/views';
 import { WorkerError, type WorkerResults } from '../../src/explorer/worker-protocol';
-import { SessionClient } from '../../src/extension/session-client';
+import { SessionClient } from '../../src/extension/explorer/session-client';
 import type { ExplorerMessage, HostMessage } from '../../src/protocol';
 import type { Backend } from './fake-host';
 

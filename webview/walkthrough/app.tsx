@@ -3,7 +3,7 @@
 // host (it follows the explorer's state), so steps done by hand are ticked too.
 
 import { useEffect, useState } from 'preact/hooks';
-import { LESSON_STEPS, type LessonStep } from '../../src/explorer/lesson';
+import { LESSON_STEPS, type LessonStep } from '../../src/extension/walkthrough/lesson';
 import { parseWalkthroughHostMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol';
 import { listenToHost, postToHost } from '../shared/vscode-api';
 

@@ -1,6 +1,6 @@
 // Where the "Explore with GPT-2" CodeLens goes: every paragraph of a prompt file, and every string
 // literal that code assigns to a name containing "prompt" (any case). Pure, so it is tested on real
-// sample files without VS Code; src/extension/codelens.ts turns the offsets into editor ranges.
+// sample files without VS Code; codelens/provider.ts turns the offsets into editor ranges.
 
 import { findStringLiterals, type LiteralSyntax } from './string-literals';
 

@@ -1,13 +1,13 @@
 // The side-panel walkthrough: a WebviewView in the GPT-2 activity-bar container that shows the lesson's
-// steps (src/explorer/lesson.ts). "Do it" runs a step's commands in the explorer panel; the controller's
+// steps (lesson.ts). "Do it" runs a step's commands in the explorer panel; the controller's
 // onDidChangeState marks steps done, whether the learner pressed the button or did it by hand. Progress
 // lives in globalState, so it survives a window reload.
 
 import * as vscode from 'vscode';
-import { FRESH_PROGRESS, findStep, lessonPresetId, needsSentence, observe, restoreProgress, type LessonAction, type LessonProgress, type LessonStep } from '../explorer/lesson';
-import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../protocol';
-import type { ExplorerController } from './controller';
-import { renderWebviewHtml } from './webview-html';
+import { FRESH_PROGRESS, findStep, lessonPresetId, needsSentence, observe, restoreProgress, type LessonAction, type LessonProgress, type LessonStep } from './lesson';
+import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../protocol';
+import type { ExplorerController } from '../explorer/controller';
+import { renderWebviewHtml } from '../shared/webview-html';
 
 export const WALKTHROUGH_VIEW_ID = 'gpt2Explorer.lesson';
 const PROGRESS_KEY = 'gpt2Explorer.lessonProgress';

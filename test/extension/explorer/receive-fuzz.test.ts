@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ExplorerController, type ControllerUi } from '../../src/extension/controller';
-import { receiveExplorerMessage } from '../../src/extension/explorer-messages';
-import { DEFAULT_DECODING } from '../../src/extension/settings';
-import * as lesson from '../webview/fixtures/lesson';
-import { explorerExamples, mutants } from './messages';
-import { SeededRandom } from '../../src/explorer/sampling';
+import { ExplorerController, type ControllerUi } from '../../../src/extension/explorer/controller';
+import { receiveExplorerMessage } from '../../../src/extension/explorer/panel-messages';
+import { DEFAULT_DECODING } from '../../../src/extension/shared/settings';
+import * as lesson from '../../webview/fixtures/lesson';
+import { explorerExamples, mutants } from '../messages';
+import { SeededRandom } from '../../../src/explorer/sampling';
 
 const TYPES = explorerExamples.map((message) => message.type);
 

@@ -1,10 +1,10 @@
 // Checks of what commands receive: typed input from input boxes, and arguments passed by other code
 // (the CodeLens, the walkthrough, tests, keybindings with "args"). Pure; commands.ts shows the messages.
 
-import type { PresetView, SentenceSource } from '../explorer/views';
-import { DECODING_LIMITS, parseHostMessage, type UiPatch } from '../protocol';
-import type { Result } from '../schema';
-import { inRange } from './settings';
+import type { PresetView, SentenceSource } from '../../explorer/views';
+import { DECODING_LIMITS, parseHostMessage, type UiPatch } from '../../protocol';
+import type { Result } from '../../schema';
+import { inRange } from '../shared/settings';
 
 const TEMPERATURE = DECODING_LIMITS.temperature;
 

@@ -3,9 +3,9 @@
 // Importing checks a folder the user already has and points gpt2Explorer.modelPath at it (no 550 MB copy).
 
 import * as vscode from 'vscode';
-import { DownloadError, downloadModel, importModelFolder, ModelFolderError, type DownloadProgress, type ImportedModel } from '../engine/model-store';
-import type { ExplorerController } from './controller';
-import type { ExtensionSettings } from './settings';
+import { DownloadError, downloadModel, importModelFolder, ModelFolderError, type DownloadProgress, type ImportedModel } from '../../engine/model-store';
+import type { ExplorerController } from '../explorer/controller';
+import type { ExtensionSettings } from '../shared/settings';
 
 export interface ModelCommandContext {
   controller: ExplorerController;

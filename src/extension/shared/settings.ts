@@ -2,10 +2,10 @@
 // settings.json, so every value is checked against the same limits the protocol uses; a bad one falls
 // back to its default and is reported (the caller logs it). Pure: extension.ts reads the raw values.
 
-import type { WeightsMode } from '../engine/types';
-import type { DecodingSettings } from '../explorer/views';
-import { DECODING_LIMITS } from '../protocol';
-import type { NumberRange } from '../schema';
+import type { WeightsMode } from '../../engine/types';
+import type { DecodingSettings } from '../../explorer/views';
+import { DECODING_LIMITS } from '../../protocol';
+import type { NumberRange } from '../../schema';
 
 export interface ExtensionSettings {
   modelPath: string; // '' = the extension's own storage

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { FRESH_PROGRESS, LESSON_STEPS, lessonPresetId, needsSentence, observe, restoreProgress, sliderStops, type LessonObservation, type LessonProgress } from '../../src/explorer/lesson';
-import type { UiState } from '../../src/protocol';
-import type { SessionView } from '../../src/explorer/views';
-import * as fixture from '../webview/fixtures/lesson';
+import { FRESH_PROGRESS, LESSON_STEPS, lessonPresetId, needsSentence, observe, restoreProgress, sliderStops, type LessonObservation, type LessonProgress } from '../../../src/extension/walkthrough/lesson';
+import type { UiState } from '../../../src/protocol';
+import type { SessionView } from '../../../src/explorer/views';
+import * as fixture from '../../webview/fixtures/lesson';
 
 const ui: UiState = { tab: 'attention', layer: 6, head: 0, slider: 0, token: null, showQkv: false, lensLayer: 12, trackId: null };
 

@@ -4,9 +4,9 @@
 // and sends `ready`; the controller answers with the presets, the model status and the session.
 
 import * as vscode from 'vscode';
-import type { HostMessage } from '../protocol';
+import type { HostMessage } from '../../protocol';
 import type { ExplorerController } from './controller';
-import { renderWebviewHtml } from './webview-html';
+import { renderWebviewHtml } from '../shared/webview-html';
 
 export class ExplorerPanel {
   static readonly viewType = 'gpt2Explorer.explorer';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { analyzeTextArguments, emptyTextProblem, parseTemperature, presetArgument, temperatureArgument, temperatureInputProblem, uiPatchArgument } from '../../src/extension/command-args';
-import { decodingChanges, DEFAULT_DECODING, readSettings } from '../../src/extension/settings';
-import { formatTemperature, statusText } from '../../src/extension/status-text';
-import * as lesson from '../webview/fixtures/lesson';
+import { analyzeTextArguments, emptyTextProblem, parseTemperature, presetArgument, temperatureArgument, temperatureInputProblem, uiPatchArgument } from '../../../src/extension/explorer/command-args';
+import { decodingChanges, DEFAULT_DECODING, readSettings } from '../../../src/extension/shared/settings';
+import { formatTemperature, statusText } from '../../../src/extension/explorer/status-text';
+import * as lesson from '../../webview/fixtures/lesson';
 
 describe('command arguments', () => {
   describe('Set Temperature', () => {

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { SessionClient } from '../../src/extension/session-client';
-import { DEFAULT_DECODING } from '../../src/extension/settings';
-import { WorkerError, type SessionSnapshot } from '../../src/explorer/worker-protocol';
-import { exited, LESSON_SENTENCE, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from './worker-harness';
+import { SessionClient } from '../../../src/extension/explorer/session-client';
+import { DEFAULT_DECODING } from '../../../src/extension/shared/settings';
+import { WorkerError, type SessionSnapshot } from '../../../src/explorer/worker-protocol';
+import { exited, LESSON_SENTENCE, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from '../worker-harness';
 
 const sentence = { id: 'selection', text: LESSON_SENTENCE, source: 'selection' as const };
 const greedy = { ...DEFAULT_DECODING, temperature: 0, maxNewTokens: 50 };

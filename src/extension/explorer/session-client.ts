@@ -8,7 +8,7 @@
 // only the newest waiting request of each view kind is worth running.
 
 import { Worker } from 'node:worker_threads';
-import { WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestKind, type WorkerResults } from '../explorer/worker-protocol';
+import { WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestKind, type WorkerResults } from '../../explorer/worker-protocol';
 
 /** View requests that a newer request of the same kind makes pointless. */
 const COALESCED: ReadonlySet<WorkerRequestKind> = new Set(['attention', 'qkv', 'lens']);

@@ -2,13 +2,13 @@
 // the file is still the one that was loaded, and its state for the status bar and the panel. It loads
 // the model on first need, once even when many requests need it at the same time.
 
-import type { ModelInfo } from '../explorer/views';
-import type { ModelState } from '../protocol';
-import type { ControllerUi } from './controller';
-import { explainFailure, MODEL_ACTIONS, type Failure, type UserAction } from './failures';
-import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './model-location';
-import type { SessionClient } from './session-client';
-import type { ExtensionSettings } from './settings';
+import type { ModelInfo } from '../../explorer/views';
+import type { ModelState } from '../../protocol';
+import type { ControllerUi } from '../explorer/controller';
+import { explainFailure, MODEL_ACTIONS, type Failure, type UserAction } from '../shared/failures';
+import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
+import type { SessionClient } from '../explorer/session-client';
+import type { ExtensionSettings } from '../shared/settings';
 
 export interface ModelKeeperPorts {
   client: SessionClient;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeMissing, fingerprint, fingerprintChange, locateModel } from '../../src/extension/model-location';
+import { describeMissing, fingerprint, fingerprintChange, locateModel } from '../../../src/extension/model/location';
 
 describe('model location', () => {
   let dir: string;

@@ -4,10 +4,10 @@
 
 import * as vscode from 'vscode';
 import { analyzeTextArguments, emptyTextProblem, parseTemperature, presetArgument, temperatureArgument, temperatureInputProblem, uiPatchArgument } from './command-args';
-import type { PromptPlace } from './codelens';
+import type { PromptPlace } from '../codelens/provider';
 import type { ExplorerController, TextOrigin } from './controller';
-import { ExplorerPanel } from './explorer-panel';
-import { downloadModelCommand, importModelCommand, type ModelCommandContext } from './model-commands';
+import { ExplorerPanel } from './panel';
+import { downloadModelCommand, importModelCommand, type ModelCommandContext } from '../model/commands';
 import { formatTemperature } from './status-text';
 
 export interface CommandContext extends ModelCommandContext {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findPrompts, promptDocumentKind, quotePrompt, type FoundPrompt } from '../../src/extension/prompt-detection';
-import { findStringLiterals } from '../../src/extension/string-literals';
+import { findPrompts, promptDocumentKind, quotePrompt, type FoundPrompt } from '../../../src/extension/codelens/prompt-detection';
+import { findStringLiterals } from '../../../src/extension/codelens/string-literals';
 
-const fixtures = join(__dirname, 'fixtures', 'prompts');
+const fixtures = join(__dirname, '..', 'fixtures', 'prompts');
 const read = (name: string) => readFileSync(join(fixtures, name), 'utf8');
 const texts = (found: FoundPrompt[]) => found.map((prompt) => prompt.text);
 

@@ -6,16 +6,16 @@
 
 import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { DecodingSettings, PresetView, SentenceView, SessionView } from '../explorer/views';
-import type { RequestOf, SessionSnapshot, WorkerRequestKind, WorkerResults } from '../explorer/worker-protocol';
-import type { ExplorerMessage, HostMessage, ModelState, UiPatch, UiState } from '../protocol';
+import type { DecodingSettings, PresetView, SentenceView, SessionView } from '../../explorer/views';
+import type { RequestOf, SessionSnapshot, WorkerRequestKind, WorkerResults } from '../../explorer/worker-protocol';
+import type { ExplorerMessage, HostMessage, ModelState, UiPatch, UiState } from '../../protocol';
 import { emptyTextProblem, type TextSource } from './command-args';
-import { Emitter } from './emitter';
-import { receiveExplorerMessage } from './explorer-messages';
-import { explainFailure, panelAction, type Failure, type UserAction } from './failures';
-import { ModelKeeper } from './model-keeper';
+import { Emitter } from '../shared/emitter';
+import { receiveExplorerMessage } from './panel-messages';
+import { explainFailure, panelAction, type Failure, type UserAction } from '../shared/failures';
+import { ModelKeeper } from '../model/keeper';
 import { SessionClient } from './session-client';
-import { decodingChanges, type ExtensionSettings } from './settings';
+import { decodingChanges, type ExtensionSettings } from '../shared/settings';
 
 /** What the rest of the extension may know about the explorer. */
 export interface ExplorerState {

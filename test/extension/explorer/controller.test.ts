@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExplorerController, type ExplorerState } from '../../src/extension/controller';
-import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/settings';
-import { parseHostMessage, type HostMessage } from '../../src/protocol';
-import * as lesson from '../webview/fixtures/lesson';
-import { LESSON_SENTENCE, RecordingUi, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from './worker-harness';
+import { ExplorerController, type ExplorerState } from '../../../src/extension/explorer/controller';
+import { DEFAULT_DECODING, type ExtensionSettings } from '../../../src/extension/shared/settings';
+import { parseHostMessage, type HostMessage } from '../../../src/protocol';
+import * as lesson from '../../webview/fixtures/lesson';
+import { LESSON_SENTENCE, RecordingUi, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from '../worker-harness';
 
 describe('explorer controller (real worker, tiny model)', () => {
   let modelDir: string;
