@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { parseExplorerMessage, parseHostMessage, parseWalkthroughHostMessage, parseWalkthroughMessage } from '../../src/protocol';
-import type { Result } from '../../src/schema';
+import { parseExplorerMessage, parseHostMessage } from '../../src/protocol/explorer';
+import type { Result } from '../../src/protocol/schema';
+import { parseWalkthroughHostMessage, parseWalkthroughMessage } from '../../src/protocol/walkthrough';
 import { explorerExamples, hostExamples, mutants, walkthroughExamples, walkthroughHostExamples } from './messages';
 
 const directions: { name: string; parse: (raw: unknown) => Result<unknown>; examples: { type: string }[]; types: string[] }[] = [

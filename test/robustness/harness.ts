@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
 import { ExplorerController } from '../../src/extension/explorer/controller';
-import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/shared/settings';
-import { parseHostMessage, type HostMessage } from '../../src/protocol';
-import type { SessionView } from '../../src/explorer/views';
+import type { ExtensionSettings } from '../../src/extension/shared/settings';
+import { DEFAULT_DECODING } from '../../src/protocol/decoding';
+import { parseHostMessage, type HostMessage } from '../../src/protocol/explorer';
+import type { SessionView } from '../../src/protocol/views';
 import * as lesson from '../webview/fixtures/lesson';
 import { RecordingUi, workerBundle, WorkerSpawner } from '../extension/worker-harness';
 

@@ -3,7 +3,7 @@
 // controller posts goes to the page. The only stand-in left is the VS Code surface (notifications).
 
 import { ExplorerController, type ControllerUi } from '../../src/extension/explorer/controller';
-import { DEFAULT_DECODING } from '../../src/extension/shared/settings';
+import { DEFAULT_DECODING } from '../../src/protocol/decoding';
 import type { PresetView } from '../../src/explorer/views';
 import type { ExplorerMessage, HostMessage } from '../../src/protocol';
 import { workerBundle, WorkerSpawner } from '../extension/worker-harness';

@@ -1,12 +1,13 @@
 // Checks of what commands receive: typed input from input boxes, and arguments passed by other code
 // (the CodeLens, the walkthrough, tests, keybindings with "args"). Pure; commands.ts shows the messages.
 
-import type { PresetView, SentenceSource } from '../../explorer/views';
-import { DECODING_LIMITS, parseHostMessage, type UiPatch } from '../../protocol';
-import type { Result } from '../../schema';
-import { inRange } from '../shared/settings';
+import { DECODING_LIMITS } from '../../protocol/decoding';
+import { parseUiPatch, type UiPatch } from '../../protocol/explorer';
+import { number, parseWith, type Result } from '../../protocol/schema';
+import type { PresetView, SentenceSource } from '../../protocol/views';
 
 const TEMPERATURE = DECODING_LIMITS.temperature;
+const temperatureSchema = number(TEMPERATURE);
 
 /** For the Set Temperature input box: an error to show under the box, or undefined when the input is fine. */
 export function temperatureInputProblem(input: string): string | undefined {
@@ -24,7 +25,8 @@ export function parseTemperature(input: string): Result<number> {
 
 /** The optional argument of gpt2Explorer.setTemperature: a number in range (undefined: ask with the box). */
 export function temperatureArgument(value: unknown): Result<number> {
-  if (inRange(value, TEMPERATURE)) return { ok: true, value };
+  const checked = parseWith(temperatureSchema, value);
+  if (checked.ok) return checked;
   const shown = typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
   return { ok: false, error: `The temperature must be from ${TEMPERATURE.min} (always the most likely token) to ${TEMPERATURE.max}; ${shown.slice(0, 40)} is not.` };
 }
@@ -56,9 +58,8 @@ export function presetArgument(value: unknown, presets: readonly PresetView[]): 
   return { ok: false, error: `There is no preset prompt ${JSON.stringify(value)?.slice(0, 40)}; the presets are ${presets.map((p) => p.id).join(', ')}.` };
 }
 
-/** gpt2Explorer.applyUi(patch): checked by the protocol's own schema for the `ui` message. */
+/** gpt2Explorer.applyUi(patch): checked by the protocol's own schema of a UI patch. */
 export function uiPatchArgument(value: unknown): Result<UiPatch> {
-  const parsed = parseHostMessage({ type: 'ui', patch: value });
-  if (!parsed.ok) return { ok: false, error: `applyUi: ${parsed.error}` };
-  return parsed.value.type === 'ui' ? { ok: true, value: parsed.value.patch } : { ok: false, error: 'applyUi: not a UI patch' };
+  const parsed = parseUiPatch(value);
+  return parsed.ok ? parsed : { ok: false, error: `applyUi: ${parsed.error}` };
 }

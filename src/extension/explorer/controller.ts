@@ -6,16 +6,17 @@
 
 import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { DecodingSettings, PresetView, SentenceView, SessionView } from '../../explorer/views';
-import type { RequestOf, SessionSnapshot, WorkerRequestKind, WorkerResults } from '../../explorer/worker-protocol';
-import type { ExplorerMessage, HostMessage, ModelState, UiPatch, UiState } from '../../protocol';
+import { decodingChanges, type DecodingPatch } from '../../protocol/decoding';
+import type { ExplorerMessage, HostMessage, ModelState, UiPatch, UiState } from '../../protocol/explorer';
+import type { PresetView, SentenceView, SessionSnapshot, SessionView } from '../../protocol/views';
+import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
 import { emptyTextProblem, type TextSource } from './command-args';
 import { Emitter } from '../shared/emitter';
 import { receiveExplorerMessage } from './panel-messages';
 import { explainFailure, panelAction, type Failure, type UserAction } from '../shared/failures';
 import { ModelKeeper } from '../model/keeper';
 import { SessionClient } from './session-client';
-import { decodingChanges, type ExtensionSettings } from '../shared/settings';
+import type { ExtensionSettings } from '../shared/settings';
 
 /** What the rest of the extension may know about the explorer. */
 export interface ExplorerState {
@@ -55,7 +56,7 @@ export const MAX_TEXT_CHARS = 200_000;
 /** A second crash this soon after a restart is not retried automatically. */
 const RESTART_QUIET_MS = 30_000;
 
-type SessionKind = 'analyze' | 'step' | 'sampleAppend' | 'setDecoding' | 'reset';
+type SessionRequestType = 'analyze' | 'step' | 'sampleAppend' | 'setDecoding' | 'reset';
 
 interface Sentence {
   view: SentenceView;
@@ -87,6 +88,7 @@ export class ExplorerController {
       spawn: ports.spawnWorker,
       onBusy: (busy) => this.postStatus(busy),
       onCrash: (reason) => void this.recoverFromCrash(reason),
+      log: (line) => ports.ui.log(line),
     });
     this.model = new ModelKeeper({
       client: this.client,
@@ -159,11 +161,11 @@ export class ExplorerController {
       case 'setDecoding':
         return this.setDecoding(message.patch);
       case 'requestAttention':
-        return this.view({ kind: 'attention', layer: message.layer, head: message.head }, (view) => ({ type: 'attention', view }));
+        return this.view({ type: 'attention', layer: message.layer, head: message.head }, (view) => ({ type: 'attention', view }));
       case 'requestQkv':
-        return this.view({ kind: 'qkv', layer: message.layer, head: message.head, token: message.token }, (view) => ({ type: 'qkv', view }));
+        return this.view({ type: 'qkv', layer: message.layer, head: message.head, token: message.token }, (view) => ({ type: 'qkv', view }));
       case 'requestLens':
-        return this.view({ kind: 'lens', layer: message.layer, token: message.token, trackId: message.trackId }, (view) => ({ type: 'lens', view }));
+        return this.view({ type: 'lens', layer: message.layer, token: message.token, trackId: message.trackId }, (view) => ({ type: 'lens', view }));
       case 'revealToken':
         return this.revealToken(message.index);
       case 'uiState':
@@ -206,11 +208,11 @@ export class ExplorerController {
   }
 
   async step(): Promise<void> {
-    await this.session({ kind: 'step' });
+    await this.session({ type: 'step' });
   }
 
   async sample(): Promise<void> {
-    const tally = await this.request({ kind: 'sample' });
+    const tally = await this.request({ type: 'sample' });
     if (!tally) return;
     this.tallyTotal = tally.total;
     this.post({ type: 'tally', tally });
@@ -218,15 +220,15 @@ export class ExplorerController {
   }
 
   async sampleAppend(): Promise<void> {
-    await this.session({ kind: 'sampleAppend' });
+    await this.session({ type: 'sampleAppend' });
   }
 
   async reset(): Promise<void> {
-    await this.session({ kind: 'reset' });
+    await this.session({ type: 'reset' });
   }
 
-  async setDecoding(patch: Partial<DecodingSettings>): Promise<void> {
-    if (this.snapshot) await this.session({ kind: 'setDecoding', patch });
+  async setDecoding(patch: DecodingPatch): Promise<void> {
+    if (this.snapshot) await this.session({ type: 'setDecoding', patch });
     else this.fire(); // no session yet: the next one starts from the settings
   }
 
@@ -274,7 +276,7 @@ export class ExplorerController {
   private async start(sentence: Sentence): Promise<boolean> {
     this.sentence = sentence;
     const settings = this.ports.settings().decoding;
-    const result = await this.session({ kind: 'analyze', sentence: sentence.view, settings, ...(sentence.defaults ? { defaults: sentence.defaults } : {}) });
+    const result = await this.session({ type: 'analyze', sentence: sentence.view, settings, ...(sentence.defaults ? { defaults: sentence.defaults } : {}) });
     if (result && result.session.truncated > 0) {
       const { truncated, tokens, model } = result.session;
       const room = model.positions - tokens.length;
@@ -284,7 +286,7 @@ export class ExplorerController {
   }
 
   /** A request that changes the session: the panel gets the new session and token positions. */
-  private async session<K extends SessionKind>(request: RequestOf<K>): Promise<SessionSnapshot | null> {
+  private async session<K extends SessionRequestType>(request: RequestOf<K>): Promise<SessionSnapshot | null> {
     const snapshot = (await this.request(request)) as SessionSnapshot | null;
     if (!snapshot) return null;
     this.snapshot = snapshot;
@@ -300,7 +302,7 @@ export class ExplorerController {
   }
 
   /** Runs one request after making sure the model is there; failures are explained, never thrown. */
-  private async request<K extends WorkerRequestKind>(request: RequestOf<K>): Promise<WorkerResults[K] | null> {
+  private async request<K extends WorkerRequestType>(request: RequestOf<K>): Promise<WorkerResults[K] | null> {
     const epoch = this.panelEpoch;
     if (!(await this.model.ensure()) || epoch !== this.panelEpoch) return null;
     try {

@@ -3,7 +3,7 @@
 // too. Nothing here throws: a webview must never be able to crash the extension host. Pure (the
 // panel passes its own log and handler), so the fuzz test drives exactly this function.
 
-import { parseExplorerMessage, type ExplorerMessage } from '../../protocol';
+import { parseExplorerMessage, type ExplorerMessage } from '../../protocol/explorer';
 
 export interface ExplorerMessageSink {
   log(line: string): void;

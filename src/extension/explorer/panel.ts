@@ -4,7 +4,7 @@
 // and sends `ready`; the controller answers with the presets, the model status and the session.
 
 import * as vscode from 'vscode';
-import type { HostMessage } from '../../protocol';
+import type { HostMessage } from '../../protocol/explorer';
 import type { ExplorerController } from './controller';
 import { renderWebviewHtml } from '../shared/webview-html';
 

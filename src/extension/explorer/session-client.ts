@@ -5,13 +5,15 @@
 // Why one at a time: the session is a sequence (Step after Step after Reset); fifty rapid Step clicks
 // must land as fifty steps in order, never interleaved with a view request that reads half a state.
 // Why coalesce: dragging a slider asks for attention/Q-K-V/lens views faster than they are computed;
-// only the newest waiting request of each view kind is worth running.
+// only the newest waiting request of each view type is worth running.
+// Why check replies: the worker is our code, but a reply is only data crossing a thread; each is checked
+// against the schema of what was asked, so a bug there becomes a logged 'internal' error, not bad views.
 
 import { Worker } from 'node:worker_threads';
-import { WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestKind, type WorkerResults } from '../../explorer/worker-protocol';
+import { parseWorkerReply, parseWorkerResult, WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../../protocol/worker';
 
-/** View requests that a newer request of the same kind makes pointless. */
-const COALESCED: ReadonlySet<WorkerRequestKind> = new Set(['attention', 'qkv', 'lens']);
+/** View requests that a newer request of the same type makes pointless. */
+const COALESCED: ReadonlySet<WorkerRequestType> = new Set(['attention', 'qkv', 'lens']);
 /** How long a closing worker may take to finish its pass and dispose (a full-size load takes ≈ 3 s). */
 const STOP_GRACE_MS = 30_000;
 
@@ -22,7 +24,12 @@ export interface SessionClientOptions {
   onCrash?: (reason: string) => void;
   /** True while a request runs or waits; false when the queue drains. */
   onBusy?: (busy: boolean) => void;
+  /** Where a malformed reply is told (it also fails its request with kind 'internal'). */
+  log?: (line: string) => void;
 }
+
+/** How a request ended: its checked result, or why not. */
+type Outcome = { ok: true; result: unknown } | { ok: false; error: WorkerError };
 
 interface Job {
   id: number;
@@ -45,9 +52,9 @@ export class SessionClient {
   }
 
   /** Queues a request; resolves with the worker's answer, rejects with a WorkerError. */
-  request<K extends WorkerRequestKind>(request: RequestOf<K>): Promise<WorkerResults[K]> {
+  request<K extends WorkerRequestType>(request: RequestOf<K>): Promise<WorkerResults[K]> {
     if (this.disposed) return Promise.reject(new WorkerError('disposed', 'the GPT-2 session was closed'));
-    if (COALESCED.has(request.kind)) this.supersede(request.kind);
+    if (COALESCED.has(request.type)) this.supersede(request.type);
     return new Promise<WorkerResults[K]>((resolve, reject) => {
       this.waiting.push({ id: this.nextId++, request, resolve: resolve as (result: unknown) => void, reject });
       this.pump();
@@ -81,7 +88,7 @@ export class SessionClient {
     worker.removeAllListeners();
     worker.on('error', () => undefined); // the thread is going: what it says now is not news
     const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const dispose: WorkerEnvelope = { id: 0, request: { kind: 'dispose' } }; // id 0: no job waits for its answer
+    const dispose: WorkerEnvelope = { id: 0, request: { type: 'dispose' } }; // id 0: no job waits for its answer
     worker.postMessage(dispose);
     const grace = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
     await ended;
@@ -94,11 +101,11 @@ export class SessionClient {
     await this.stop();
   }
 
-  private supersede(kind: WorkerRequestKind): void {
+  private supersede(type: WorkerRequestType): void {
     for (let i = this.waiting.length - 1; i >= 0; i--) {
-      if (this.waiting[i].request.kind !== kind) continue;
+      if (this.waiting[i].request.type !== type) continue;
       const [job] = this.waiting.splice(i, 1);
-      job.reject(new WorkerError('superseded', `a newer ${kind} request replaced this one`));
+      job.reject(new WorkerError('superseded', `a newer ${type} request replaced this one`));
     }
   }
 
@@ -126,20 +133,40 @@ export class SessionClient {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = this.options.spawn();
-    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    worker.on('message', (raw: unknown) => this.receive(raw));
     worker.on('error', (error) => this.crashed(worker, `it threw ${error.stack ?? error.message}`));
     worker.on('exit', (code) => this.crashed(worker, `it exited with code ${code}`));
     this.worker = worker;
     return worker;
   }
 
-  private settle(reply: WorkerReply): void {
+  /** Checks a reply's frame, then its result against what was asked; a malformed one fails the running request. */
+  private receive(raw: unknown): void {
     const job = this.running;
-    if (!job || job.id !== reply.id) return; // an answer to a request already given up (stop, crash)
+    if (!job) return; // an answer to a request already given up (stop, crash)
+    const reply = parseWorkerReply(raw);
+    if (!reply.ok) return this.settle(job, this.malformed(job, reply.error));
+    if (reply.value.id !== job.id) return; // likewise: an older request's answer
+    this.settle(job, this.outcome(job, reply.value));
+  }
+
+  private outcome(job: Job, reply: WorkerReply): Outcome {
+    if (!reply.ok) return { ok: false, error: new WorkerError(reply.error.kind, reply.error.message) };
+    const result = parseWorkerResult(job.request.type, reply.result);
+    return result.ok ? { ok: true, result: result.value } : this.malformed(job, result.error);
+  }
+
+  private malformed(job: Job, problem: string): Outcome {
+    const message = `the worker answered "${job.request.type}" with a malformed reply: ${problem}`;
+    this.options.log?.(message);
+    return { ok: false, error: new WorkerError('internal', message) };
+  }
+
+  private settle(job: Job, outcome: Outcome): void {
     this.running = null;
-    if (reply.ok) job.resolve(reply.result);
-    else job.reject(new WorkerError(reply.error.kind, reply.error.message));
-    if (job.request.kind === 'dispose') this.worker = null; // it ends itself after answering
+    if (outcome.ok) job.resolve(outcome.result);
+    else job.reject(outcome.error);
+    if (job.request.type === 'dispose') this.worker = null; // it ends itself after answering
     this.pump();
   }
 

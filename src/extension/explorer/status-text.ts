@@ -1,6 +1,6 @@
 // The status bar item's words: the model state and the temperature Sample uses. Pure.
 
-import type { ModelState } from '../../protocol';
+import type { ModelState } from '../../protocol/explorer';
 
 export function statusText(model: ModelState, modelName: string | null, temperature: number): { text: string; tooltip: string } {
   const state = { none: 'none', loading: 'loading…', ready: `ready (${modelName ?? 'GPT-2'})`, error: 'error' }[model];

@@ -2,8 +2,8 @@
 // the file is still the one that was loaded, and its state for the status bar and the panel. It loads
 // the model on first need, once even when many requests need it at the same time.
 
-import type { ModelInfo } from '../../explorer/views';
-import type { ModelState } from '../../protocol';
+import type { ModelState } from '../../protocol/explorer';
+import type { ModelInfo } from '../../protocol/views';
 import type { ControllerUi } from '../explorer/controller';
 import { explainFailure, MODEL_ACTIONS, type Failure, type UserAction } from '../shared/failures';
 import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
@@ -92,7 +92,7 @@ export class ModelKeeper {
     try {
       const file = await fingerprint(location.dir);
       const info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
-        this.ports.client.request({ kind: 'load', modelDir: location.dir, threads, weights }),
+        this.ports.client.request({ type: 'load', modelDir: location.dir, threads, weights }),
       );
       if (generation !== this.generation) return false; // forgotten while loading (the panel closed)
       this.loaded = { dir: location.dir, file };

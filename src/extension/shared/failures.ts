@@ -1,8 +1,8 @@
 // What the user reads when something fails, and which buttons they get to fix it. Every message says
 // what happened and what to do next. Pure: the controller decides, the notifications show.
 
-import { WorkerError } from '../../explorer/worker-protocol';
-import type { CommandAction } from '../../protocol';
+import type { CommandAction } from '../../protocol/explorer';
+import { WorkerError } from '../../protocol/worker';
 
 /** Buttons a notification may offer: the webview's actions, plus reloading the model. */
 export type UserAction = CommandAction | 'reloadModel';

@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import { FRESH_PROGRESS, findStep, lessonPresetId, needsSentence, observe, restoreProgress, type LessonAction, type LessonProgress, type LessonStep } from './lesson';
-import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../protocol';
+import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../protocol/walkthrough';
 import type { ExplorerController } from '../explorer/controller';
 import { renderWebviewHtml } from '../shared/webview-html';
 

@@ -2,8 +2,8 @@
 // step's actions when the learner presses "Do it", and marks a step done when the explorer's state shows
 // the learner got there (by the button or by hand). Pure: no `vscode`, no I/O.
 
-import type { ModelState, UiPatch, UiState } from '../../protocol';
-import type { PresetView, SessionView } from '../../explorer/views';
+import type { ModelState, UiPatch, UiState } from '../../protocol/explorer';
+import type { PresetView, SessionView } from '../../protocol/views';
 
 export const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is';
 /** The lesson sentence's preset id when no preset holds exactly its text. */

@@ -6,8 +6,9 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExplorerController, type ExplorerState } from '../../../src/extension/explorer/controller';
-import { DEFAULT_DECODING, type ExtensionSettings } from '../../../src/extension/shared/settings';
-import { parseHostMessage, type HostMessage } from '../../../src/protocol';
+import type { ExtensionSettings } from '../../../src/extension/shared/settings';
+import { DEFAULT_DECODING } from '../../../src/protocol/decoding';
+import { parseHostMessage, type HostMessage } from '../../../src/protocol/explorer';
 import * as lesson from '../../webview/fixtures/lesson';
 import { LESSON_SENTENCE, RecordingUi, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from '../worker-harness';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ExplorerController, type ControllerUi } from '../../../src/extension/explorer/controller';
 import { receiveExplorerMessage } from '../../../src/extension/explorer/panel-messages';
-import { DEFAULT_DECODING } from '../../../src/extension/shared/settings';
+import { DEFAULT_DECODING } from '../../../src/protocol/decoding';
 import * as lesson from '../../webview/fixtures/lesson';
 import { explorerExamples, mutants } from '../messages';
 import { SeededRandom } from '../../../src/explorer/sampling';

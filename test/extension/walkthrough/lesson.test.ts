@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { FRESH_PROGRESS, LESSON_STEPS, lessonPresetId, needsSentence, observe, restoreProgress, sliderStops, type LessonObservation, type LessonProgress } from '../../../src/extension/walkthrough/lesson';
-import type { UiState } from '../../../src/protocol';
-import type { SessionView } from '../../../src/explorer/views';
+import type { UiState } from '../../../src/protocol/explorer';
+import type { SessionView } from '../../../src/protocol/views';
 import * as fixture from '../../webview/fixtures/lesson';
 
 const ui: UiState = { tab: 'attention', layer: 6, head: 0, slider: 0, token: null, showQkv: false, lensLayer: 12, trackId: null };
