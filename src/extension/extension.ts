@@ -10,12 +10,11 @@ import { PROMPT_DOCUMENTS, PromptCodeLensProvider } from './codelens/provider';
 import { registerCommands } from './explorer/commands';
 import { ExplorerController } from './explorer/controller';
 import { ExplorerPanel } from './explorer/panel';
-import { readSettings, type ExtensionSettings } from './shared/settings';
 import { createStatusBar } from './explorer/status-bar';
+import { registerModelCommands } from './model/commands';
+import { readSettings, type ExtensionSettings } from './shared/settings';
 import { VsCodeUi } from './vscode-ui';
 import { registerWalkthroughView } from './walkthrough/lesson-view';
-
-export type { ExplorerState } from './explorer/controller';
 
 /** The controller's dispose, set by activate for deactivate. */
 let stopController: (() => Promise<void>) | undefined;
@@ -61,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       codeLens.refresh();
       void controller.settingsChanged();
     }),
-    ...registerCommands({ extensionUri: context.extensionUri, controller, settings: () => settings, storageDir, log }),
+    ...registerCommands({ extensionUri: context.extensionUri, controller, log }),
+    ...registerModelCommands({ explorer: controller, settings: () => settings, storageDir, log }),
   );
   stopController = () => controller.dispose();
   return { controller };

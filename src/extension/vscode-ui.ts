@@ -2,7 +2,7 @@
 // "GPT-2 Explorer", error notifications whose buttons run the fix, progress notifications.
 
 import * as vscode from 'vscode';
-import type { ControllerUi } from './explorer/controller';
+import type { ControllerUi } from './ports';
 import type { UserAction } from './shared/failures';
 
 export const BUTTON_LABELS: Record<UserAction, string> = {

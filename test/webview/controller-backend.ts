@@ -2,7 +2,8 @@
 // real session worker: every message the webview posts goes to controller.receive, every message the
 // controller posts goes to the page. The only stand-in left is the VS Code surface (notifications).
 
-import { ExplorerController, type ControllerUi } from '../../src/extension/explorer/controller';
+import { ExplorerController } from '../../src/extension/explorer/controller';
+import type { ControllerUi } from '../../src/extension/ports';
 import { DEFAULT_DECODING } from '../../src/protocol/decoding';
 import type { PresetView } from '../../src/explorer/views';
 import type { ExplorerMessage, HostMessage } from '../../src/protocol';

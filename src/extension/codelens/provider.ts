@@ -2,6 +2,7 @@
 // gpt2Explorer.analyzeText on exactly that text, with where it came from so chips can select it.
 
 import * as vscode from 'vscode';
+import type { PromptPlace } from '../ports';
 import { findPrompts, promptDocumentKind, quotePrompt } from './prompt-detection';
 
 /** Documents that may hold prompts; promptDocumentKind decides for each one. */
@@ -14,12 +15,6 @@ export const PROMPT_DOCUMENTS: vscode.DocumentSelector = [
   { language: 'javascriptreact' },
   { language: 'python' },
 ];
-
-/** The third argument of gpt2Explorer.analyzeText: which document, and each character's offset in it. */
-export interface PromptPlace {
-  uri: string;
-  offsets: number[];
-}
 
 export class PromptCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();

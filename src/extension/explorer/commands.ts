@@ -1,17 +1,18 @@
-// The gpt2Explorer.* commands. Each checks its input (command-args.ts), opens the explorer when it
+// The gpt2Explorer.* commands of the explorer. Each checks its input (command-args.ts), opens the explorer when it
 // needs it, and hands the work to the controller. Commands resolve when their work is done, so tests
 // and the walkthrough can await them.
 
 import * as vscode from 'vscode';
+import type { PromptPlace, TextOrigin } from '../ports';
 import { analyzeTextArguments, emptyTextProblem, parseTemperature, presetArgument, temperatureArgument, temperatureInputProblem, uiPatchArgument } from './command-args';
-import type { PromptPlace } from '../codelens/provider';
-import type { ExplorerController, TextOrigin } from './controller';
+import type { ExplorerController } from './controller';
 import { ExplorerPanel } from './panel';
-import { downloadModelCommand, importModelCommand, type ModelCommandContext } from '../model/commands';
 import { formatTemperature } from './status-text';
 
-export interface CommandContext extends ModelCommandContext {
+export interface CommandContext {
   extensionUri: vscode.Uri;
+  controller: ExplorerController;
+  log: (line: string) => void;
 }
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
@@ -26,8 +27,6 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     'gpt2Explorer.reset': () => withSession(controller, open, () => controller.reset()),
     'gpt2Explorer.setTemperature': (value) => setTemperature(controller, value),
     'gpt2Explorer.choosePreset': (id) => choosePreset(controller, open, id),
-    'gpt2Explorer.downloadModel': () => downloadModelCommand(context),
-    'gpt2Explorer.importModel': (folder) => importModelCommand(context, folder),
     'gpt2Explorer.showWalkthrough': () => vscode.commands.executeCommand('gpt2Explorer.lesson.focus'),
     'gpt2Explorer.applyUi': (patch) => applyUi(controller, open, patch, context.log),
   };

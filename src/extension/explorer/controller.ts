@@ -7,41 +7,17 @@
 import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import { decodingChanges, type DecodingPatch } from '../../protocol/decoding';
-import type { ExplorerMessage, HostMessage, ModelState, UiPatch, UiState } from '../../protocol/explorer';
-import type { PresetView, SentenceView, SessionSnapshot, SessionView } from '../../protocol/views';
+import type { ExplorerMessage, HostMessage, UiPatch, UiState } from '../../protocol/explorer';
+import type { PresetView, SentenceView, SessionSnapshot } from '../../protocol/views';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
-import { emptyTextProblem, type TextSource } from './command-args';
-import { Emitter } from '../shared/emitter';
-import { receiveExplorerMessage } from './panel-messages';
-import { explainFailure, panelAction, type Failure, type UserAction } from '../shared/failures';
 import { ModelKeeper } from '../model/keeper';
-import { SessionClient } from './session-client';
+import type { ControllerUi, ExplorerState, TextOrigin } from '../ports';
+import { Emitter } from '../shared/emitter';
+import { explainFailure, panelAction, type Failure } from '../shared/failures';
 import type { ExtensionSettings } from '../shared/settings';
-
-/** What the rest of the extension may know about the explorer. */
-export interface ExplorerState {
-  model: ModelState;
-  session: SessionView | null;
-  ui: UiState | null; // the webview's last echo; null until it sends one
-  tallyTotal: number; // Sample rolls since the distribution last changed
-}
-
-/** Where an analyzed text came from: selecting text[start, end) selects it in its editor. */
-export interface TextOrigin {
-  select(start: number, end: number): void;
-}
-
-export interface ControllerUi {
-  log(line: string): void;
-  /** A notification with buttons; the UI runs the chosen action's command. */
-  problem(message: string, actions: UserAction[]): void;
-  /** A plain note (long text cut, worker restarted). */
-  note(message: string): void;
-  /** Runs the command behind a button (the explorer's error offers one). */
-  run(action: UserAction): void;
-  /** Runs a long task under a progress notification. */
-  progress<T>(title: string, task: () => Promise<T>): Promise<T>;
-}
+import { emptyTextProblem, type TextSource } from './command-args';
+import { receiveExplorerMessage } from './panel-messages';
+import { SessionClient } from './session-client';
 
 export interface ControllerPorts {
   spawnWorker: () => Worker;

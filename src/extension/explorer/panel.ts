@@ -5,8 +5,8 @@
 
 import * as vscode from 'vscode';
 import type { HostMessage } from '../../protocol/explorer';
-import type { ExplorerController } from './controller';
 import { renderWebviewHtml } from '../shared/webview-html';
+import type { ExplorerController } from './controller';
 
 export class ExplorerPanel {
   static readonly viewType = 'gpt2Explorer.explorer';

@@ -4,17 +4,24 @@
 
 import * as vscode from 'vscode';
 import { DownloadError, downloadModel, importModelFolder, ModelFolderError, type DownloadProgress, type ImportedModel } from '../../engine/model-store';
-import type { ExplorerController } from '../explorer/controller';
+import type { ModelReloader } from '../ports';
 import type { ExtensionSettings } from '../shared/settings';
 
 export interface ModelCommandContext {
-  controller: ExplorerController;
+  explorer: ModelReloader; // loads the new files once they are in place
   settings: () => ExtensionSettings;
   storageDir: string;
   log: (line: string) => void;
 }
 
-export async function downloadModelCommand(context: ModelCommandContext): Promise<void> {
+export function registerModelCommands(context: ModelCommandContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('gpt2Explorer.downloadModel', () => downloadModelCommand(context)),
+    vscode.commands.registerCommand('gpt2Explorer.importModel', (folder) => importModelCommand(context, folder)),
+  ];
+}
+
+async function downloadModelCommand(context: ModelCommandContext): Promise<void> {
   const targetDir = context.settings().modelPath || context.storageDir;
   context.log(`Downloading GPT-2 into ${targetDir}`);
   try {
@@ -31,7 +38,7 @@ export async function downloadModelCommand(context: ModelCommandContext): Promis
   }
   context.log(`GPT-2 is in ${targetDir}`);
   void vscode.window.showInformationMessage(`GPT-2 is downloaded to ${targetDir}.`);
-  await context.controller.reloadModel();
+  await context.explorer.reloadModel();
 }
 
 /**
@@ -69,7 +76,7 @@ function downloadFailed(error: unknown, context: ModelCommandContext): void {
  * Asks for a folder (or takes one as argument), checks all of it (config, every tensor's name, shape,
  * dtype and values, the tokenizer) under a cancellable progress notification, and makes it the model folder.
  */
-export async function importModelCommand(context: ModelCommandContext, folder?: unknown): Promise<void> {
+async function importModelCommand(context: ModelCommandContext, folder?: unknown): Promise<void> {
   const dir = typeof folder === 'string' ? folder : await pickFolder();
   if (!dir) return;
   let imported: ImportedModel;
@@ -89,7 +96,7 @@ export async function importModelCommand(context: ModelCommandContext, folder?: 
   const unchanged = context.settings().modelPath === dir;
   await vscode.workspace.getConfiguration('gpt2Explorer').update('modelPath', dir, vscode.ConfigurationTarget.Global);
   // A changed setting reloads through the configuration listener; the same folder again must reload here.
-  if (unchanged) await context.controller.reloadModel();
+  if (unchanged) await context.explorer.reloadModel();
 }
 
 async function importFailed(error: unknown, dir: string, context: ModelCommandContext): Promise<void> {

@@ -4,14 +4,13 @@
 
 import type { ModelState } from '../../protocol/explorer';
 import type { ModelInfo } from '../../protocol/views';
-import type { ControllerUi } from '../explorer/controller';
+import type { ControllerUi, SessionRequests } from '../ports';
 import { explainFailure, MODEL_ACTIONS, type Failure, type UserAction } from '../shared/failures';
-import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
-import type { SessionClient } from '../explorer/session-client';
 import type { ExtensionSettings } from '../shared/settings';
+import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
 
 export interface ModelKeeperPorts {
-  client: SessionClient;
+  client: SessionRequests;
   settings: () => ExtensionSettings;
   storageDir: string; // the model folder when gpt2Explorer.modelPath is empty
   ui: ControllerUi;

@@ -4,10 +4,10 @@
 // lives in globalState, so it survives a window reload.
 
 import * as vscode from 'vscode';
-import { FRESH_PROGRESS, findStep, lessonPresetId, needsSentence, observe, restoreProgress, type LessonAction, type LessonProgress, type LessonStep } from './lesson';
 import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../protocol/walkthrough';
 import type { ExplorerController } from '../explorer/controller';
 import { renderWebviewHtml } from '../shared/webview-html';
+import { FRESH_PROGRESS, findStep, lessonPresetId, needsSentence, observe, restoreProgress, type LessonAction, type LessonProgress, type LessonStep } from './lesson';
 
 export const WALKTHROUGH_VIEW_ID = 'gpt2Explorer.lesson';
 const PROGRESS_KEY = 'gpt2Explorer.lessonProgress';

@@ -2,14 +2,15 @@
 // the panel's onDidReceiveMessage calls): it never throws, rejects each one and logs each one.
 
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ExplorerController, type ControllerUi } from '../../../src/extension/explorer/controller';
+import { join } from 'node:path';
+import { SeededRandom } from '../../../src/explorer/sampling';
+import { ExplorerController } from '../../../src/extension/explorer/controller';
 import { receiveExplorerMessage } from '../../../src/extension/explorer/panel-messages';
+import type { ControllerUi } from '../../../src/extension/ports';
 import { DEFAULT_DECODING } from '../../../src/protocol/decoding';
 import * as lesson from '../../webview/fixtures/lesson';
 import { explorerExamples, mutants } from '../messages';
-import { SeededRandom } from '../../../src/explorer/sampling';
 
 const TYPES = explorerExamples.map((message) => message.type);
 
