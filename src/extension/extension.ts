@@ -16,6 +16,9 @@ import { readSettings, type ExtensionSettings } from './shared/settings';
 import { VsCodeUi } from './vscode-ui';
 import { registerWalkthroughView } from './walkthrough/lesson-view';
 
+/** Where workspaceState keeps the live decoding values (explorer/decoding-store.ts). */
+const DECODING_KEY = 'gpt2Explorer.liveDecoding';
+
 /** The controller's dispose, set by activate for deactivate. */
 let stopController: (() => Promise<void>) | undefined;
 
@@ -39,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     spawnWorker: () => new Worker(join(context.extensionPath, 'dist', 'session-worker.js')),
     presets: PRESETS,
     settings: () => settings,
+    decodingMemory: { read: () => context.workspaceState.get(DECODING_KEY), write: (saved) => void context.workspaceState.update(DECODING_KEY, saved) },
     storageDir,
     ui,
   });

@@ -2,6 +2,7 @@
 // the model keeper and the explorer controller both speak ControllerUi, the walkthrough and the status bar
 // read ExplorerState, the CodeLens hands the explorer's commands a PromptPlace. Types only.
 
+import type { DecodingSettings } from '../protocol/decoding';
 import type { ModelState, UiState } from '../protocol/explorer';
 import type { SessionView } from '../protocol/views';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../protocol/worker';
@@ -13,6 +14,7 @@ export interface ExplorerState {
   session: SessionView | null;
   ui: UiState | null; // the webview's last echo; null until it sends one
   tallyTotal: number; // Sample rolls since the distribution last changed
+  decoding: DecodingSettings; // what the next sentence, Step and Sample use: the one live value
 }
 
 /** Where an analyzed text came from: selecting text[start, end) selects it in its editor. */

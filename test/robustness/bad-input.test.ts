@@ -135,6 +135,7 @@ describe('bad input through the controller (real worker, generated model)', func
       for (const key of Object.keys(raw)) assert.ok(problems.some((problem) => problem.startsWith(`gpt2Explorer.${key} `)), `${key} is named`);
       explorer = await openExplorer(await tinyModel());
       explorer.settings = { ...settings, modelPath: explorer.settings.modelPath, threads: 1 };
+      await explorer.controller.settingsChanged(); // as the configuration listener does: the live values start from these
       assert.equal(await explorer.controller.analyze(LESSON_SENTENCE, 'selection'), true);
       assert.deepEqual(explorer.controller.state.session!.settings, settings.decoding);
       await explorer.controller.sampleAppend();

@@ -106,7 +106,7 @@ async function setTemperature(controller: ExplorerController, value: unknown): P
     const typed = await vscode.window.showInputBox({
       title: 'GPT-2: Set Temperature',
       prompt: '0 always picks the most likely token; 1 follows the model; up to 2 takes more risks',
-      value: formatTemperature(controller.temperature),
+      value: formatTemperature(controller.state.decoding.temperature),
       validateInput: temperatureInputProblem,
     });
     if (typed === undefined) return false;
@@ -114,9 +114,8 @@ async function setTemperature(controller: ExplorerController, value: unknown): P
     if (!parsed.ok) return false;
     temperature = parsed.value;
   }
-  await vscode.workspace.getConfiguration('gpt2Explorer').update('temperature', temperature, vscode.ConfigurationTarget.Global);
-  await controller.settingsChanged(); // idempotent: the configuration listener may have applied it already
-  return true;
+  // The live value, not settings.json (the user's default); resolves once the worker has it.
+  return controller.setDecoding({ temperature });
 }
 
 async function choosePreset(controller: ExplorerController, open: () => void, id: unknown): Promise<boolean> {

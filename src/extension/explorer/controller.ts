@@ -1,12 +1,13 @@
 // The explorer's brain on the host side: it owns the session worker (through SessionClient), the
-// model (through ModelKeeper), the current session and the last UI state the webview echoed. Commands and the panel
-// call it; it answers the panel with protocol messages and tells everyone else through
-// onDidChangeState (the walkthrough marks lesson steps done from it). No `vscode` import at run time:
-// the notifications, progress and editor selections it needs come in through ControllerUi.
+// model (through ModelKeeper), the live decoding values (through DecodingStore, their one writer), the
+// current session and the last UI state the webview echoed. Commands, the panel and the lesson call it;
+// it answers the panel with protocol messages and tells everyone else through onDidChangeState (the
+// walkthrough marks lesson steps done from it, the status bar shows the temperature). No `vscode` import
+// at run time: the notifications, progress and editor selections it needs come in through ControllerUi.
 
 import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import { decodingChanges, type DecodingPatch } from '../../protocol/decoding';
+import type { DecodingPatch } from '../../protocol/decoding';
 import type { ExplorerMessage, HostMessage, UiPatch, UiState } from '../../protocol/explorer';
 import type { PresetView, SentenceView, SessionSnapshot } from '../../protocol/views';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
@@ -16,6 +17,7 @@ import { Emitter } from '../shared/emitter';
 import { explainFailure, panelAction, type Failure } from '../shared/failures';
 import type { ExtensionSettings } from '../shared/settings';
 import { emptyTextProblem, type TextSource } from './command-args';
+import { DecodingStore, type DecodingMemory } from './decoding-store';
 import { receiveExplorerMessage } from './panel-messages';
 import { SessionClient } from './session-client';
 
@@ -23,6 +25,8 @@ export interface ControllerPorts {
   spawnWorker: () => Worker;
   presets: readonly PresetView[];
   settings: () => ExtensionSettings;
+  /** Keeps the live decoding values across window reloads (workspaceState); left out, they last as long as the controller. */
+  decodingMemory?: DecodingMemory;
   storageDir: string; // the model folder when gpt2Explorer.modelPath is empty
   ui: ControllerUi;
 }
@@ -55,11 +59,13 @@ export class ExplorerController {
   private panelReadyYet = false; // the webview has sent `ready`: it hears what is posted
   private panelEpoch = 0; // counts closed panels: an answer asked for under an older one is dropped
   private pendingUi: UiPatch = {}; // UI changes asked for before it was ready
+  private readonly decoding: DecodingStore;
   private applied: ExtensionSettings;
   private lastRestart = -Infinity;
 
   constructor(private readonly ports: ControllerPorts) {
     this.applied = ports.settings();
+    this.decoding = new DecodingStore(this.applied.decoding, ports.decodingMemory);
     this.client = new SessionClient({
       spawn: ports.spawnWorker,
       onBusy: (busy) => this.postStatus(busy),
@@ -77,16 +83,11 @@ export class ExplorerController {
   }
 
   get state(): ExplorerState {
-    return { model: this.model.state, session: this.snapshot?.session ?? null, ui: this.ui, tallyTotal: this.tallyTotal };
+    return { model: this.model.state, session: this.snapshot?.session ?? null, ui: this.ui, tallyTotal: this.tallyTotal, decoding: this.decoding.value };
   }
 
   get presets(): readonly PresetView[] {
     return this.ports.presets;
-  }
-
-  /** The temperature the next Sample uses: the live session's, else the setting's. */
-  get temperature(): number {
-    return this.snapshot?.session.settings.temperature ?? this.ports.settings().decoding.temperature;
   }
 
   get modelName(): string | null {
@@ -135,7 +136,8 @@ export class ExplorerController {
       case 'reset':
         return this.reset();
       case 'setDecoding':
-        return this.setDecoding(message.patch);
+        await this.setDecoding(message.patch);
+        return;
       case 'requestAttention':
         return this.view({ type: 'attention', layer: message.layer, head: message.head }, (view) => ({ type: 'attention', view }));
       case 'requestQkv':
@@ -203,9 +205,18 @@ export class ExplorerController {
     await this.session({ type: 'reset' });
   }
 
-  async setDecoding(patch: DecodingPatch): Promise<void> {
-    if (this.snapshot) await this.session({ type: 'setDecoding', patch });
-    else this.fire(); // no session yet: the next one starts from the settings
+  /**
+   * The one way the decoding values change, from the panel, a command or the lesson: the store takes the
+   * patch, then the live session. Resolves once the worker has it; false when the patch was refused.
+   */
+  async setDecoding(patch: DecodingPatch): Promise<boolean> {
+    const written = this.decoding.write(patch);
+    if (!written.ok) {
+      this.ports.ui.log(`A decoding change was refused: ${written.error}`);
+      return false;
+    }
+    await this.syncDecoding();
+    return true;
   }
 
   /** Forwards a UI change (from the walkthrough or a command) to the panel, once it listens. */
@@ -223,15 +234,15 @@ export class ExplorerController {
     else if (this.panel && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
   }
 
-  /** gpt2Explorer.* changed: a new model folder, thread count or weights mode reloads; decoding changes apply live. */
+  /** gpt2Explorer.* changed: a new model folder, thread count or weights mode reloads; edited decoding settings are written to the store. */
   async settingsChanged(): Promise<void> {
     const next = this.ports.settings();
     const previous = this.applied;
     this.applied = next;
+    const decodingMoved = this.decoding.adoptSettings(next.decoding); // before a reload: the new sentence starts from it
     const modelMoved = next.modelPath !== previous.modelPath || next.threads !== previous.threads || next.weights !== previous.weights;
     if (modelMoved && (this.model.dir || this.panel)) return this.reloadModel();
-    const patch = decodingChanges(previous.decoding, next.decoding);
-    if (Object.keys(patch).length > 0) await this.setDecoding(patch);
+    if (decodingMoved) await this.syncDecoding();
   }
 
   async dispose(): Promise<void> {
@@ -251,14 +262,24 @@ export class ExplorerController {
 
   private async start(sentence: Sentence): Promise<boolean> {
     this.sentence = sentence;
-    const settings = this.ports.settings().decoding;
+    const settings = this.decoding.value;
     const result = await this.session({ type: 'analyze', sentence: sentence.view, settings, ...(sentence.defaults ? { defaults: sentence.defaults } : {}) });
+    if (result && this.decoding.value !== settings) await this.syncDecoding(); // changed while the sentence was analyzed
     if (result && result.session.truncated > 0) {
       const { truncated, tokens, model } = result.session;
       const room = model.positions - tokens.length;
       this.ports.ui.note(`GPT-2 reads at most ${model.positions} tokens: the first ${truncated} tokens of the text were cut, the last ${tokens.length} analyzed, leaving room for ${room} new ones.`);
     }
     return result !== null;
+  }
+
+  /**
+   * Gives the live session the store's whole value (a request still queued may carry an older one, so
+   * no difference is taken here); without a session, the listeners still hear of it (the status bar).
+   */
+  private async syncDecoding(): Promise<void> {
+    const synced = this.snapshot && (await this.session({ type: 'setDecoding', patch: this.decoding.value }));
+    if (!synced) this.fire();
   }
 
   /** A request that changes the session: the panel gets the new session and token positions. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ExplorerController } from '../../../src/extension/explorer/controller';
 import type { ExplorerState } from '../../../src/extension/ports';
 import type { ExtensionSettings } from '../../../src/extension/shared/settings';
-import { DEFAULT_DECODING } from '../../../src/protocol/decoding';
+import { DEFAULT_DECODING, type DecodingKey, type DecodingSettings } from '../../../src/protocol/decoding';
 import { parseHostMessage, type HostMessage } from '../../../src/protocol/explorer';
 import * as lesson from '../../webview/fixtures/lesson';
 import { LESSON_SENTENCE, RecordingUi, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from '../worker-harness';
@@ -124,7 +124,63 @@ describe('explorer controller (real worker, tiny model)', () => {
     await controller.settingsChanged();
     assert.equal(controller.state.session?.settings.temperature, 1.5);
     assert.equal(controller.state.session?.settings.maxNewTokens, 3);
-    assert.equal(controller.temperature, 1.5);
+    assert.equal(controller.state.decoding.temperature, 1.5);
+  });
+
+  it('keeps a slider change through a new sentence, a model reload and a worker restart', async () => {
+    await controller.choosePreset(lesson.presets[0]);
+    controller.receive({ type: 'setDecoding', patch: { temperature: 0.4, topK: 5 } });
+    await until(() => controller.state.session?.settings.temperature === 0.4);
+    await controller.choosePreset(lesson.presets[1]);
+    assert.deepEqual(pick(controller.state.session!.settings), { temperature: 0.4, topK: 5 }, 'a new sentence');
+    await controller.reloadModel();
+    assert.deepEqual(pick(controller.state.session!.settings), { temperature: 0.4, topK: 5 }, 'a model reload');
+    const analyzed = sessions().length;
+    await spawner.last.terminate();
+    await until(() => sessions().length > analyzed); // the sentence analyzed again by a new worker
+    assert.match(ui.notes.join('\n'), /restarted it/);
+    assert.deepEqual(pick(sessions().at(-1)!.settings), { temperature: 0.4, topK: 5 }, 'a worker restart');
+    assert.deepEqual(settings.decoding, { ...DEFAULT_DECODING, temperature: 0 }, 'the settings were never written');
+  });
+
+  it('resolves a decoding change only once the worker has it, and tells the listeners', async () => {
+    await controller.choosePreset(lesson.presets[0]);
+    const heard = states.length;
+    assert.equal(await controller.setDecoding({ temperature: 1.25 }), true);
+    assert.equal(controller.state.session?.settings.temperature, 1.25, 'the session the worker answered with');
+    assert.equal(sessions().at(-1)?.settings.temperature, 1.25, 'and the panel got it');
+    assert.equal(controller.state.decoding.temperature, 1.25);
+    assert.ok(states.slice(heard).some((state) => state.decoding.temperature === 1.25), 'the status bar hears it');
+  });
+
+  it('changes the live value without a session, and the next sentence starts from it', async () => {
+    assert.equal(await controller.setDecoding({ temperature: 0.6 }), true);
+    assert.equal(states.at(-1)?.decoding.temperature, 0.6);
+    assert.equal(spawner.started.length, 0, 'no worker was needed');
+    await controller.choosePreset(lesson.presets[0]);
+    assert.equal(controller.state.session?.settings.temperature, 0.6);
+  });
+
+  it('refuses a decoding change out of range, logging it, and keeps the live value', async () => {
+    await controller.choosePreset(lesson.presets[0]);
+    assert.equal(await controller.setDecoding({ temperature: 3 }), false);
+    assert.equal(controller.state.decoding.temperature, 0);
+    assert.match(ui.logged.join('\n'), /A decoding change was refused: .*temperature/);
+  });
+
+  it('lets a settings.json edit after the slider win, and keeps the live value through a window reload', async () => {
+    const kept: { value?: unknown } = {};
+    const memory = { read: () => kept.value, write: (saved: unknown) => void (kept.value = saved) };
+    const first = new ExplorerController({ spawnWorker: spawner.spawn, presets: lesson.presets, settings: () => settings, decodingMemory: memory, storageDir: '/nonexistent/storage', ui });
+    await first.setDecoding({ temperature: 0.4 });
+    settings = { ...settings, decoding: { ...settings.decoding, temperature: 1.5 } };
+    await first.settingsChanged();
+    assert.equal(first.state.decoding.temperature, 1.5, 'settings.json was written last');
+    await first.setDecoding({ topP: 0.5 });
+    await first.dispose();
+    const reloaded = new ExplorerController({ spawnWorker: spawner.spawn, presets: lesson.presets, settings: () => settings, decodingMemory: memory, storageDir: '/nonexistent/storage', ui });
+    assert.deepEqual(pick(reloaded.state.decoding, 'temperature', 'topP'), { temperature: 1.5, topP: 0.5 });
+    await reloaded.dispose();
   });
 
   it('reloads the model when gpt2Explorer.weights changes, and the panel\'s model line then says 8-bit weights', async () => {
@@ -195,6 +251,11 @@ describe('explorer controller (real worker, tiny model)', () => {
     assert.deepEqual(ui.problems, [], 'no error dialog');
   });
 });
+
+/** Some fields of decoding settings (temperature and topK unless named). */
+function pick(decoding: DecodingSettings, ...keys: DecodingKey[]): Partial<DecodingSettings> {
+  return Object.fromEntries((keys.length > 0 ? keys : (['temperature', 'topK'] as const)).map((key) => [key, decoding[key]]));
+}
 
 /** Polls until the condition holds (the panel's messages are handled asynchronously). */
 async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
