@@ -14,7 +14,7 @@ import { createStatusBar } from './explorer/status-bar';
 import { registerModelCommands } from './model/commands';
 import { readSettings, type ExtensionSettings } from './shared/settings';
 import { VsCodeUi } from './vscode-ui';
-import { registerWalkthroughView } from './walkthrough/lesson-view';
+import { registerWalkthroughView, type LessonApi } from './walkthrough/lesson-view';
 
 /** Where workspaceState keeps the live decoding values (explorer/decoding-store.ts). */
 const DECODING_KEY = 'gpt2Explorer.liveDecoding';
@@ -22,9 +22,10 @@ const DECODING_KEY = 'gpt2Explorer.liveDecoding';
 /** The controller's dispose, set by activate for deactivate. */
 let stopController: (() => Promise<void>) | undefined;
 
-/** What activate returns: the integration tests and the walkthrough reach the controller through it. */
+/** What activate returns: the integration tests reach the controller and the lesson through it. */
 export interface ExtensionApi {
   controller: ExplorerController;
+  lesson: LessonApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ui,
   });
   const codeLens = new PromptCodeLensProvider(() => settings.codeLensEnabled);
+  const walkthrough = registerWalkthroughView(context, controller, log);
 
   context.subscriptions.push(
     output,
@@ -57,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
     vscode.languages.registerCodeLensProvider(PROMPT_DOCUMENTS, codeLens),
     createStatusBar(controller),
-    registerWalkthroughView(context, controller, log),
+    walkthrough.disposable,
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('gpt2Explorer')) return;
       settings = loadSettings(log);
@@ -68,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...registerModelCommands({ explorer: controller, settings: () => settings, storageDir, log }),
   );
   stopController = () => controller.dispose();
-  return { controller };
+  return { controller, lesson: walkthrough.lesson };
 }
 
 /**

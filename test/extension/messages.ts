@@ -42,7 +42,10 @@ export const walkthroughExamples: WalkthroughMessage[] = [
   { type: 'resetProgress' },
 ];
 
-export const walkthroughHostExamples: WalkthroughHostMessage[] = [{ type: 'progress', current: 'slider', done: ['pick-sentence'], modelReady: true }];
+export const walkthroughHostExamples: WalkthroughHostMessage[] = [
+  { type: 'lesson', title: 'Layers, Logits, Decoding', steps: [{ id: 'pick-sentence', title: 'Pick the sentence', todo: 'Pick it.', notice: 'Twelve tokens.', button: 'Pick' }] },
+  { type: 'progress', current: 'slider', done: ['pick-sentence'], modelReady: true },
+];
 
 type Json = unknown;
 

@@ -13,7 +13,7 @@ const directions: { name: string; parse: (raw: unknown) => Result<unknown>; exam
   },
   { name: 'host → explorer webview', parse: parseHostMessage, examples: hostExamples, types: ['init', 'status', 'session', 'attention', 'qkv', 'lens', 'tally', 'ui', 'error'] },
   { name: 'walkthrough view → host', parse: parseWalkthroughMessage, examples: walkthroughExamples, types: ['ready', 'runStep', 'goto', 'resetProgress'] },
-  { name: 'host → walkthrough view', parse: parseWalkthroughHostMessage, examples: walkthroughHostExamples, types: ['progress'] },
+  { name: 'host → walkthrough view', parse: parseWalkthroughHostMessage, examples: walkthroughHostExamples, types: ['lesson', 'progress'] },
 ];
 
 describe('protocol validation', () => {

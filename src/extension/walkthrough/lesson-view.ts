@@ -1,46 +1,72 @@
 // The side-panel walkthrough: a WebviewView in the GPT-2 activity-bar container that shows the lesson's
-// steps (lesson.ts). "Do it" runs a step's commands in the explorer panel; the controller's
-// onDidChangeState marks steps done, whether the learner pressed the button or did it by hand. Progress
-// lives in globalState, so it survives a window reload.
+// steps (lesson.ts), sent as the first message after the view's `ready`. "Do it" does a step's actions in
+// the explorer (lesson-actions.ts); the controller's onDidChangeState marks steps done, whether the
+// learner pressed the button or did it by hand. Progress lives in globalState, so it survives a reload.
 
 import * as vscode from 'vscode';
 import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../protocol/walkthrough';
 import type { ExplorerController } from '../explorer/controller';
 import { renderWebviewHtml } from '../shared/webview-html';
-import { FRESH_PROGRESS, findStep, lessonPresetId, needsSentence, observe, restoreProgress, type LessonAction, type LessonProgress, type LessonStep } from './lesson';
+import { FRESH_PROGRESS, findStep, LESSON_STEPS, LESSON_TITLE, lessonPresetId, needsSentence, observe, restoreProgress, type LessonProgress, type LessonStep } from './lesson';
+import { performLessonAction, type LessonHands } from './lesson-actions';
 
 export const WALKTHROUGH_VIEW_ID = 'gpt2Explorer.lesson';
 const PROGRESS_KEY = 'gpt2Explorer.lessonProgress';
 
-export function registerWalkthroughView(context: vscode.ExtensionContext, controller: ExplorerController, log: (line: string) => void = () => undefined): vscode.Disposable {
-  const provider = new WalkthroughViewProvider(context, controller, log);
-  return vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(WALKTHROUGH_VIEW_ID, provider));
+/** The lesson as the integration tests see it: what the view shows, and its "Do it" button. */
+export interface LessonApi {
+  /** The view is shown and its page has been sent the lesson. */
+  readonly visible: boolean;
+  readonly progress: LessonProgress;
+  /** What pressing a step's "Do it" does; resolves when its actions are done. */
+  runStep(id: string): Promise<void>;
 }
 
-class WalkthroughViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+export function registerWalkthroughView(context: vscode.ExtensionContext, controller: ExplorerController, log: (line: string) => void = () => undefined): { lesson: LessonApi; disposable: vscode.Disposable } {
+  const provider = new WalkthroughViewProvider(context, controller, log);
+  return { lesson: provider, disposable: vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(WALKTHROUGH_VIEW_ID, provider)) };
+}
+
+class WalkthroughViewProvider implements vscode.WebviewViewProvider, vscode.Disposable, LessonApi {
   private view: vscode.WebviewView | null = null;
-  private progress: LessonProgress;
+  private pageReady = false; // the page has sent `ready` and has the lesson: progress may follow
+  private learner: LessonProgress; // where the learner is, kept in globalState
   private running: string | null = null; // the step whose actions are running: a second press waits for it
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly hands: LessonHands;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly controller: ExplorerController,
     private readonly log: (line: string) => void,
   ) {
-    this.progress = restoreProgress(context.globalState.get(PROGRESS_KEY));
+    this.learner = restoreProgress(context.globalState.get(PROGRESS_KEY));
+    this.hands = {
+      explorer: controller,
+      run: (command, ...args) => vscode.commands.executeCommand(command, ...args),
+      pause: (ms) => new Promise((wake) => setTimeout(wake, ms)),
+    };
     // Followed even while the view is hidden, so steps done by hand count.
     this.disposables.push(controller.onDidChangeState(() => this.follow()));
   }
 
+  get visible(): boolean {
+    return this.pageReady && this.view?.visible === true;
+  }
+
+  get progress(): LessonProgress {
+    return this.learner;
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
+    this.pageReady = false;
     const root = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
     view.webview.options = { enableScripts: true, localResourceRoots: [root] };
     const asset = (file: string) => view.webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
     view.webview.html = renderWebviewHtml({ title: 'GPT-2 Lesson', cspSource: view.webview.cspSource, scriptUri: asset('walkthrough.js'), styleUris: [asset('walkthrough.css')] });
     view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw), null, this.disposables);
-    view.onDidDispose(() => (this.view = null), null, this.disposables);
+    view.onDidDispose(() => ((this.view = null), (this.pageReady = false)), null, this.disposables);
   }
 
   /** Checks every message; a malformed one is logged and dropped, never thrown. */
@@ -53,23 +79,34 @@ class WalkthroughViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async handle(message: WalkthroughMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        return this.post();
+        return this.sendLesson();
       case 'goto':
         return this.moveTo(message.id);
-      case 'runStep': {
-        const step = findStep(message.id);
-        if (!step) return this.log(`Walkthrough: there is no lesson step "${message.id}"`);
-        await this.moveTo(step.id);
-        return this.run(step);
-      }
+      case 'runStep':
+        return this.runStep(message.id);
       case 'resetProgress':
         return this.save(FRESH_PROGRESS);
     }
   }
 
+  async runStep(id: string): Promise<void> {
+    const step = findStep(id);
+    if (!step) return this.log(`Walkthrough: there is no lesson step "${id}"`);
+    await this.moveTo(step.id);
+    return this.run(step);
+  }
+
+  /** The page (re)loaded: it gets the steps to draw, then where the learner is. */
+  private sendLesson(): void {
+    this.pageReady = true;
+    const steps = LESSON_STEPS.map(({ id, title, todo, notice, button }) => ({ id, title, todo, notice, button }));
+    this.postMessage({ type: 'lesson', title: LESSON_TITLE, steps });
+    this.post();
+  }
+
   private async moveTo(id: string): Promise<void> {
     if (!findStep(id)) return this.log(`Walkthrough: there is no lesson step "${id}"`);
-    await this.save({ ...this.progress, current: id });
+    await this.save({ ...this.learner, current: id });
   }
 
   /** Runs the step's actions in order; the commands resolve when their work is done. */
@@ -78,42 +115,34 @@ class WalkthroughViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.running = step.id;
     try {
       const presetId = lessonPresetId(this.controller.presets);
-      if (needsSentence(step, this.controller.state)) await vscode.commands.executeCommand('gpt2Explorer.choosePreset', presetId);
+      if (needsSentence(step, this.controller.state)) await performLessonAction({ do: 'choosePreset', presetId }, this.hands);
       // Computed after the sentence is there: the slider stops and the last token depend on it.
-      for (const action of step.actions(this.controller.state, presetId)) await this.perform(action);
+      for (const action of step.actions(this.controller.state, presetId)) await performLessonAction(action, this.hands);
     } finally {
       this.running = null;
     }
   }
 
-  private async perform(action: LessonAction): Promise<void> {
-    if ('pauseMs' in action) return new Promise((wake) => setTimeout(wake, action.pauseMs));
-    for (let i = 0; i < (action.times ?? 1); i++) {
-      if (action.untilStopped && this.controller.state.session?.stop != null) return;
-      await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
-    }
-  }
-
   private follow(): void {
-    const next = observe(this.progress, this.controller.state);
-    const changed = next.current !== this.progress.current || next.done.length !== this.progress.done.length || JSON.stringify(next.memory) !== JSON.stringify(this.progress.memory);
+    const next = observe(this.learner, this.controller.state);
+    const changed = next.current !== this.learner.current || next.done.length !== this.learner.done.length || JSON.stringify(next.memory) !== JSON.stringify(this.learner.memory);
     if (changed) void this.save(next);
     else this.post(); // the model's readiness may have changed
   }
 
   private async save(progress: LessonProgress): Promise<void> {
-    this.progress = progress;
+    this.learner = progress;
     this.post();
     await this.context.globalState.update(PROGRESS_KEY, progress);
   }
 
+  /** Where the learner is; only once the page has the lesson. */
   private post(): void {
-    const message: WalkthroughHostMessage = {
-      type: 'progress',
-      current: this.progress.current,
-      done: this.progress.done,
-      modelReady: this.controller.state.model === 'ready',
-    };
+    if (!this.pageReady) return;
+    this.postMessage({ type: 'progress', current: this.learner.current, done: this.learner.done, modelReady: this.controller.state.model === 'ready' });
+  }
+
+  private postMessage(message: WalkthroughHostMessage): void {
     void this.view?.webview.postMessage(message).then(undefined, () => undefined);
   }
 

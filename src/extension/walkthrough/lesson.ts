@@ -1,9 +1,13 @@
-// The lesson "Layers, Logits, Decoding" as data: the side-panel walkthrough shows these steps, runs a
-// step's actions when the learner presses "Do it", and marks a step done when the explorer's state shows
-// the learner got there (by the button or by hand). Pure: no `vscode`, no I/O.
+// The lesson "Layers, Logits, Decoding" as data: the side-panel walkthrough shows these steps, does a
+// step's actions when the learner presses "Do it" (lesson-actions.ts), and marks a step done when the
+// explorer's state shows the learner got there (by the button or by hand). Pure: no `vscode`, no I/O.
 
-import type { ModelState, UiPatch, UiState } from '../../protocol/explorer';
-import type { PresetView, SessionView } from '../../protocol/views';
+import type { DecodingPatch } from '../../protocol/decoding';
+import type { UiPatch } from '../../protocol/explorer';
+import type { PresetView } from '../../protocol/views';
+import type { ExplorerState } from '../ports';
+
+export const LESSON_TITLE = 'Layers, Logits, Decoding';
 
 export const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is';
 /** The lesson sentence's preset id when no preset holds exactly its text. */
@@ -14,18 +18,15 @@ export function lessonPresetId(presets: readonly PresetView[]): string {
   return presets.find((preset) => preset.text === LESSON_SENTENCE)?.id ?? LESSON_PRESET_FALLBACK;
 }
 
-/** What the walkthrough can see of the explorer (the controller's ExplorerState has this shape). */
-export interface LessonObservation {
-  model: ModelState;
-  session: SessionView | null;
-  ui: UiState | null;
-  tallyTotal: number;
-}
-
-/** One thing "Do it" does: a gpt2Explorer command, maybe repeated, or a pause so the learner sees a change. */
+/** One thing "Do it" does in the explorer, said by what it means; lesson-actions.ts says how. */
 export type LessonAction =
-  | { command: string; args?: unknown[]; times?: number; untilStopped?: boolean }
-  | { pauseMs: number };
+  | { do: 'choosePreset'; presetId: string } // analyze a preset sentence
+  | { do: 'ui'; patch: UiPatch } // move the panel's tab, slider or dropdowns
+  | { do: 'step'; times: number } // Step, stopping early once generation has stopped
+  | { do: 'sample'; times: number } // Sample: a roll that is tallied, not appended
+  | { do: 'reset' } // back to the bare prompt
+  | { do: 'decoding'; patch: DecodingPatch } // the live temperature, top-k …: never the learner's settings
+  | { do: 'pause'; ms: number }; // so the learner sees a change before the next one
 
 /** What the learner has been seen doing; some steps need more than the current state (slider 3, 6, 9, 12). */
 export interface LessonMemory {
@@ -39,23 +40,23 @@ export interface LessonStep {
   todo: string; // what to do, in the lesson's words
   notice: string; // what to notice once it is done
   button: string; // the "Do it" button's label
-  actions: (state: LessonObservation, presetId: string) => LessonAction[];
-  done: (state: LessonObservation, memory: LessonMemory) => boolean;
+  actions: (state: ExplorerState, presetId: string) => LessonAction[];
+  done: (state: ExplorerState, memory: LessonMemory) => boolean;
 }
 
-const applyUi = (patch: UiPatch): LessonAction => ({ command: 'gpt2Explorer.applyUi', args: [patch] });
-const step = (times = 1): LessonAction => ({ command: 'gpt2Explorer.step', times, untilStopped: true });
-const sample = (times: number): LessonAction => ({ command: 'gpt2Explorer.sample', times });
-const temperature = (value: number): LessonAction => ({ command: 'gpt2Explorer.setTemperature', args: [value] });
-const pause: LessonAction = { pauseMs: 600 };
+const applyUi = (patch: UiPatch): LessonAction => ({ do: 'ui', patch });
+const step = (times = 1): LessonAction => ({ do: 'step', times });
+const sample = (times: number): LessonAction => ({ do: 'sample', times });
+const temperature = (value: number): LessonAction => ({ do: 'decoding', patch: { temperature: value } });
+const pause: LessonAction = { do: 'pause', ms: 600 };
 
 /** True when the session's prompt is the lesson sentence (as a preset or as selected text). */
-export function onLessonSentence(state: LessonObservation): boolean {
+export function onLessonSentence(state: ExplorerState): boolean {
   return state.session?.sentence.text.trim().endsWith(LESSON_SENTENCE) ?? false;
 }
 
 /** Number of layers of the loaded model: the slider's last stop (12 for GPT-2 small). */
-function layerCount(state: LessonObservation): number {
+function layerCount(state: ExplorerState): number {
   return state.session?.model.layers ?? 12;
 }
 
@@ -65,8 +66,8 @@ export function sliderStops(layers: number): number[] {
   return [...new Set(stops)].filter((stop) => stop > 0);
 }
 
-const lastPromptToken = (state: LessonObservation) => (state.session ? state.session.promptLength - 1 : null);
-const generated = (state: LessonObservation) => state.session?.generated ?? 0;
+const lastPromptToken = (state: ExplorerState) => (state.session ? state.session.promptLength - 1 : null);
+const generated = (state: ExplorerState) => state.session?.generated ?? 0;
 
 export const LESSON_STEPS: readonly LessonStep[] = [
   {
@@ -75,7 +76,7 @@ export const LESSON_STEPS: readonly LessonStep[] = [
     todo: 'On the Self-Attention tab, pick "The capital of Germany is Berlin. The capital of France is" in the Sentence dropdown.',
     notice: 'The chips show twelve tokens, not one long string. Most are whole words, and the leading space is part of the token. Which token comes next? We expect Paris: the walkthrough shows how the model gets there.',
     button: 'Pick the sentence',
-    actions: (_state, presetId) => [{ command: 'gpt2Explorer.choosePreset', args: [presetId] }, applyUi({ tab: 'attention' })],
+    actions: (_state, presetId) => [{ do: 'choosePreset', presetId }, applyUi({ tab: 'attention' })],
     done: (state) => onLessonSentence(state) && state.ui?.tab === 'attention',
   },
   {
@@ -138,7 +139,7 @@ export const LESSON_STEPS: readonly LessonStep[] = [
     todo: 'Press Reset, then Sample twenty times, and compare the tally with the bars.',
     notice: 'Each Sample is a fresh roll from the same distribution. Mostly Paris, sometimes another candidate; over many rolls the counts follow the percentages. That is why a chatbot answers differently each time.',
     button: 'Reset, Sample ×20',
-    actions: () => [applyUi({ tab: 'generation' }), { command: 'gpt2Explorer.reset' }, sample(20)],
+    actions: () => [applyUi({ tab: 'generation' }), { do: 'reset' }, sample(20)],
     done: (state) => state.tallyTotal >= 20,
   },
   {
@@ -166,7 +167,7 @@ export function findStep(id: string): LessonStep | undefined {
 }
 
 /** Every step but the first works on an analyzed sentence: the lesson sentence is picked first if none is. */
-export function needsSentence(step: LessonStep, state: LessonObservation): boolean {
+export function needsSentence(step: LessonStep, state: ExplorerState): boolean {
   return step.id !== 'sentence' && state.session === null;
 }
 
@@ -180,7 +181,7 @@ export interface LessonProgress {
 export const FRESH_PROGRESS: LessonProgress = { current: LESSON_STEPS[0].id, done: [], memory: { sliders: [], temperatures: [] } };
 
 /** Remembers what the state shows, marks every step it completes, and moves on when the current step is done. */
-export function observe(progress: LessonProgress, state: LessonObservation): LessonProgress {
+export function observe(progress: LessonProgress, state: ExplorerState): LessonProgress {
   const memory = remember(progress.memory, state);
   const newlyDone = LESSON_STEPS.filter((step) => !progress.done.includes(step.id) && step.done(state, memory)).map((step) => step.id);
   const done = [...progress.done, ...newlyDone];
@@ -188,7 +189,7 @@ export function observe(progress: LessonProgress, state: LessonObservation): Les
   return { current, done, memory };
 }
 
-function remember(memory: LessonMemory, state: LessonObservation): LessonMemory {
+function remember(memory: LessonMemory, state: ExplorerState): LessonMemory {
   const slider = onLessonSentence(state) ? state.ui?.slider : undefined;
   const temperature = state.session?.settings.temperature;
   return { sliders: addOnce(memory.sliders, slider), temperatures: addOnce(memory.temperatures, temperature) };

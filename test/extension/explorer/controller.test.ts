@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExplorerController } from '../../../src/extension/explorer/controller';
 import type { ExplorerState } from '../../../src/extension/ports';
+import { findStep } from '../../../src/extension/walkthrough/lesson';
+import { performLessonAction, type LessonHands } from '../../../src/extension/walkthrough/lesson-actions';
 import type { ExtensionSettings } from '../../../src/extension/shared/settings';
 import { DEFAULT_DECODING, type DecodingKey, type DecodingSettings } from '../../../src/protocol/decoding';
-import { parseHostMessage, type HostMessage } from '../../../src/protocol/explorer';
+import { parseHostMessage, type HostMessage, type UiPatch } from '../../../src/protocol/explorer';
 import * as lesson from '../../webview/fixtures/lesson';
 import { LESSON_SENTENCE, RecordingUi, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from '../worker-harness';
 
@@ -181,6 +183,27 @@ describe('explorer controller (real worker, tiny model)', () => {
     const reloaded = new ExplorerController({ spawnWorker: spawner.spawn, presets: lesson.presets, settings: () => settings, decodingMemory: memory, storageDir: '/nonexistent/storage', ui });
     assert.deepEqual(pick(reloaded.state.decoding, 'temperature', 'topP'), { temperature: 1.5, topP: 0.5 });
     await reloaded.dispose();
+  });
+
+  it('does the lesson\'s temperature step on the live values, never writing the settings', async () => {
+    await controller.choosePreset(lesson.presets[0]);
+    await controller.setDecoding({ temperature: 1 }); // from the model's own temperature, as a learner would be
+    const settingsBefore = settings;
+    const ran: string[] = [];
+    const commands: Record<string, (...args: unknown[]) => Promise<unknown>> = {
+      'gpt2Explorer.applyUi': async (patch) => controller.applyUi(patch as UiPatch),
+      'gpt2Explorer.sample': () => controller.sample(),
+    };
+    const hands: LessonHands = { explorer: controller, run: (command, ...args) => (ran.push(command), commands[command](...args)), pause: async () => undefined };
+    const temperatures: number[] = [];
+    controller.onDidChangeState((state) => temperatures.push(state.decoding.temperature));
+    for (const action of findStep('temperature')!.actions(controller.state, 'capitals')) await performLessonAction(action, hands);
+    assert.deepEqual([...new Set(temperatures)], [0, 1.5], 'the live temperature went to 0, then 1.5');
+    assert.equal(controller.state.session?.settings.temperature, 1.5, 'and the session samples at 1.5');
+    assert.equal(controller.state.tallyTotal, 10, 'the tally restarted at 1.5: ten rolls since');
+    assert.deepEqual([...new Set(ran)], ['gpt2Explorer.applyUi', 'gpt2Explorer.sample'], 'no command but the panel\'s and Sample');
+    assert.equal(settings, settingsBefore, 'the settings were not replaced');
+    assert.deepEqual(settings.decoding, { ...DEFAULT_DECODING, temperature: 0 });
   });
 
   it('reloads the model when gpt2Explorer.weights changes, and the panel\'s model line then says 8-bit weights', async () => {

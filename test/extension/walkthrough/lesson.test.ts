@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { FRESH_PROGRESS, LESSON_STEPS, lessonPresetId, needsSentence, observe, restoreProgress, sliderStops, type LessonObservation, type LessonProgress } from '../../../src/extension/walkthrough/lesson';
+import type { ExplorerState } from '../../../src/extension/ports';
+import { FRESH_PROGRESS, LESSON_STEPS, lessonPresetId, needsSentence, observe, restoreProgress, sliderStops, type LessonProgress } from '../../../src/extension/walkthrough/lesson';
+import { DEFAULT_DECODING } from '../../../src/protocol/decoding';
 import type { UiState } from '../../../src/protocol/explorer';
 import type { SessionView } from '../../../src/protocol/views';
 import * as fixture from '../../webview/fixtures/lesson';
@@ -12,12 +14,12 @@ function lessonSession(generated = 0, changes: Partial<SessionView> = {}): Sessi
   return { ...message.session, ...changes };
 }
 
-function state(session: SessionView | null, uiChanges: Partial<UiState> = {}, tallyTotal = 0): LessonObservation {
-  return { model: 'ready', session, ui: session ? { ...ui, ...uiChanges } : null, tallyTotal };
+function state(session: SessionView | null, uiChanges: Partial<UiState> = {}, tallyTotal = 0): ExplorerState {
+  return { model: 'ready', session, ui: session ? { ...ui, ...uiChanges } : null, tallyTotal, decoding: session?.settings ?? DEFAULT_DECODING };
 }
 
 /** Feeds states in order, as the controller's onDidChangeState would. */
-function follow(...states: LessonObservation[]): LessonProgress {
+function follow(...states: ExplorerState[]): LessonProgress {
   return states.reduce(observe, FRESH_PROGRESS);
 }
 
@@ -44,14 +46,14 @@ describe('lesson steps', () => {
   it('plays the slider on the model loaded: the last stop is its last layer', () => {
     const layers = LESSON_STEPS.find((step) => step.id === 'layers')!;
     const small = lessonSession(0, { model: { ...lessonSession().model, layers: 2 } });
-    const sliders = layers.actions(state(small), 'capitals').flatMap((action) => ('args' in action ? [(action.args?.[0] as UiState).slider] : []));
+    const sliders = layers.actions(state(small), 'capitals').flatMap((action) => (action.do === 'ui' ? [action.patch.slider] : []));
     assert.deepEqual(sliders, [0, 1, 2]);
   });
 
   it('shows Q/K/V of the last prompt token at the last layer', () => {
     const qkv = LESSON_STEPS.find((step) => step.id === 'qkv')!;
     assert.deepEqual(qkv.actions(state(lessonSession(3)), 'capitals'), [
-      { command: 'gpt2Explorer.applyUi', args: [{ tab: 'attention', layer: 11, showQkv: true, token: 11 }] },
+      { do: 'ui', patch: { tab: 'attention', layer: 11, showQkv: true, token: 11 } },
     ]);
   });
 
