@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     spawnWorker: () => new Worker(join(context.extensionPath, 'dist', 'session-worker.js')),
     presets: PRESETS,
     settings: () => settings,
-    decodingMemory: { read: () => context.workspaceState.get(DECODING_KEY), write: (saved) => void context.workspaceState.update(DECODING_KEY, saved) },
+    decodingMemory: { recall: () => context.workspaceState.get(DECODING_KEY), keep: (saved) => void context.workspaceState.update(DECODING_KEY, saved) },
     storageDir,
     ui,
   });

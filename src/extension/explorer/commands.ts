@@ -94,28 +94,28 @@ async function withSession(controller: ExplorerController, open: () => void, act
 }
 
 async function setTemperature(controller: ExplorerController, value: unknown): Promise<boolean> {
-  let temperature: number;
-  if (value !== undefined) {
-    const checked = temperatureArgument(value);
-    if (!checked.ok) {
-      void vscode.window.showErrorMessage(checked.error);
-      return false;
-    }
-    temperature = checked.value;
-  } else {
-    const typed = await vscode.window.showInputBox({
-      title: 'GPT-2: Set Temperature',
-      prompt: '0 always picks the most likely token; 1 follows the model; up to 2 takes more risks',
-      value: formatTemperature(controller.state.decoding.temperature),
-      validateInput: temperatureInputProblem,
-    });
-    if (typed === undefined) return false;
-    const parsed = parseTemperature(typed);
-    if (!parsed.ok) return false;
-    temperature = parsed.value;
-  }
+  const temperature = value === undefined ? await askTemperature(controller.state.decoding.temperature) : checkedTemperature(value);
   // The live value, not settings.json (the user's default); resolves once the worker has it.
-  return controller.setDecoding({ temperature });
+  return temperature !== undefined && controller.setDecoding({ temperature });
+}
+
+/** The command's argument, if it is a temperature; otherwise the user is told why not. */
+function checkedTemperature(value: unknown): number | undefined {
+  const checked = temperatureArgument(value);
+  if (!checked.ok) void vscode.window.showErrorMessage(checked.error);
+  return checked.ok ? checked.value : undefined;
+}
+
+/** The input box, starting at the live temperature; undefined when cancelled. */
+async function askTemperature(current: number): Promise<number | undefined> {
+  const typed = await vscode.window.showInputBox({
+    title: 'GPT-2: Set Temperature',
+    prompt: '0 always picks the most likely token; 1 follows the model; up to 2 takes more risks',
+    value: formatTemperature(current),
+    validateInput: temperatureInputProblem,
+  });
+  const parsed = typed === undefined ? undefined : parseTemperature(typed);
+  return parsed?.ok ? parsed.value : undefined;
 }
 
 async function choosePreset(controller: ExplorerController, open: () => void, id: unknown): Promise<boolean> {

@@ -15,12 +15,12 @@ export type SavedDecoding = Infer<typeof savedDecoding>;
 
 /** Where the store keeps itself; read back, anything malformed is ignored. */
 export interface DecodingMemory {
-  read(): unknown;
-  write(saved: SavedDecoding): void;
+  recall(): unknown;
+  keep(saved: SavedDecoding): void;
 }
 
 /** Remembers nothing: the live value lasts as long as the store. */
-const FORGETFUL: DecodingMemory = { read: () => undefined, write: () => undefined };
+const FORGETFUL: DecodingMemory = { recall: () => undefined, keep: () => undefined };
 
 export class DecodingStore {
   private live: DecodingSettings;
@@ -30,7 +30,7 @@ export class DecodingStore {
     settings: DecodingSettings,
     private readonly memory: DecodingMemory = FORGETFUL,
   ) {
-    const saved = parseWith(savedDecoding, memory.read());
+    const saved = parseWith(savedDecoding, memory.recall());
     this.live = saved.ok ? saved.value.live : settings;
     this.settings = saved.ok ? saved.value.settings : settings;
     this.adoptSettings(settings); // what was edited while VS Code was closed wins over what was saved
@@ -68,6 +68,6 @@ export class DecodingStore {
   }
 
   private save(): void {
-    this.memory.write({ live: this.live, settings: this.settings });
+    this.memory.keep({ live: this.live, settings: this.settings });
   }
 }

@@ -172,7 +172,7 @@ describe('explorer controller (real worker, tiny model)', () => {
 
   it('lets a settings.json edit after the slider win, and keeps the live value through a window reload', async () => {
     const kept: { value?: unknown } = {};
-    const memory = { read: () => kept.value, write: (saved: unknown) => void (kept.value = saved) };
+    const memory = { recall: () => kept.value, keep: (saved: unknown) => void (kept.value = saved) };
     const first = new ExplorerController({ spawnWorker: spawner.spawn, presets: lesson.presets, settings: () => settings, decodingMemory: memory, storageDir: '/nonexistent/storage', ui });
     await first.setDecoding({ temperature: 0.4 });
     settings = { ...settings, decoding: { ...settings.decoding, temperature: 1.5 } };

@@ -9,8 +9,8 @@ import { DEFAULT_DECODING, type DecodingSettings } from '../../../src/protocol/d
 class Memory implements DecodingMemory {
   writes = 0;
   constructor(public kept: unknown = undefined) {}
-  read = () => structuredClone(this.kept);
-  write = (saved: SavedDecoding) => {
+  recall = () => structuredClone(this.kept);
+  keep = (saved: SavedDecoding) => {
     this.writes++;
     this.kept = structuredClone(saved);
   };
