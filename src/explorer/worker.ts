@@ -1,14 +1,16 @@
 // The session worker (bundled to dist/session-worker.js): a worker_threads entry that owns the model,
 // the tokenizer and the current ExplorerSession. onnxruntime-node blocks the thread it runs on (2–3 s to
 // create a session, tens of ms per pass), so the extension host never runs it: it posts requests here
-// (src/extension/session-client.ts). Requests are answered strictly in arrival order, one at a time.
+// (src/extension/explorer/session-client.ts). Requests are answered strictly in arrival order, one at a
+// time. Each is checked against the protocol before anything acts on it; a malformed one is answered
+// with kind 'invalid' and changes nothing.
 
 import { parentPort } from 'node:worker_threads';
 import { Gpt2Model } from '../engine/model';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
+import { parseWorkerEnvelope, WorkerError, type RequestOf, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../protocol/worker';
 import { describeModel } from './model-info';
 import { ExplorerSession } from './session';
-import { WorkerError, type RequestOf, type WorkerEnvelope, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerResults } from './worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('session-worker.js runs as a worker thread (new Worker(...)), not on its own');
@@ -18,22 +20,33 @@ let tokenizer: Gpt2Tokenizer | null = null;
 let session: ExplorerSession | null = null;
 let queue: Promise<void> = Promise.resolve();
 
-port.on('message', (envelope: WorkerEnvelope) => {
-  queue = queue.then(() => answer(envelope));
+port.on('message', (raw: unknown) => {
+  queue = queue.then(() => answer(raw));
 });
 
-async function answer({ id, request }: WorkerEnvelope): Promise<void> {
-  let reply: WorkerReply;
+async function answer(raw: unknown): Promise<void> {
+  const envelope = parseWorkerEnvelope(raw);
+  if (!envelope.ok) return post({ id: requestId(raw), ok: false, error: { kind: 'invalid', message: `a malformed request: ${envelope.error}` } });
+  const { id, request } = envelope.value;
   try {
-    reply = { id, ok: true, result: await handle(request) };
+    post({ id, ok: true, result: await handle(request) });
   } catch (error) {
-    reply = { id, ok: false, error: describe(error, request) };
+    post({ id, ok: false, error: describe(error, request) });
   }
-  port!.postMessage(reply);
-  if (request.kind === 'dispose') port!.close(); // nothing else keeps the thread alive: it ends
+  if (request.type === 'dispose') port!.close(); // nothing else keeps the thread alive: it ends
 }
 
-type Handlers = { [K in WorkerRequest['kind']]: (request: RequestOf<K>) => Promise<WorkerResults[K]> | WorkerResults[K] };
+function post(reply: WorkerReply): void {
+  port!.postMessage(reply);
+}
+
+/** The id a malformed request carried, so its caller hears why; 0 (which no caller waits for) if it has none. */
+function requestId(raw: unknown): number {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : 0;
+}
+
+type Handlers = { [K in WorkerRequestType]: (request: RequestOf<K>) => Promise<WorkerResults[K]> | WorkerResults[K] };
 
 const handlers: Handlers = {
   load: async ({ modelDir, threads, weights }) => {
@@ -65,7 +78,7 @@ const handlers: Handlers = {
 };
 
 function handle(request: WorkerRequest): Promise<unknown> {
-  const handler = handlers[request.kind] as (request: WorkerRequest) => unknown;
+  const handler = handlers[request.type] as (request: WorkerRequest) => unknown;
   return Promise.resolve(handler(request));
 }
 
@@ -89,7 +102,7 @@ async function release(): Promise<void> {
 function describe(error: unknown, request: WorkerRequest): WorkerErrorInfo {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof WorkerError) return { kind: error.kind, message };
-  if (request.kind === 'load') return { kind: 'model-files', message };
+  if (request.type === 'load') return { kind: 'model-files', message };
   if (error instanceof RangeError) return { kind: 'invalid', message };
   return { kind: 'internal', message: error instanceof Error && error.stack ? error.stack : message };
 }

@@ -6,23 +6,26 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { PRESETS } from '../explorer/presets';
-import { PROMPT_DOCUMENTS, PromptCodeLensProvider } from './codelens';
-import { registerCommands } from './commands';
-import { ExplorerController } from './controller';
-import { ExplorerPanel } from './explorer-panel';
-import { readSettings, type ExtensionSettings } from './settings';
-import { createStatusBar } from './status-bar';
+import { PROMPT_DOCUMENTS, PromptCodeLensProvider } from './codelens/provider';
+import { registerCommands } from './explorer/commands';
+import { ExplorerController } from './explorer/controller';
+import { ExplorerPanel } from './explorer/panel';
+import { createStatusBar } from './explorer/status-bar';
+import { registerModelCommands } from './model/commands';
+import { readSettings, type ExtensionSettings } from './shared/settings';
 import { VsCodeUi } from './vscode-ui';
-import { registerWalkthroughView } from './walkthrough-view';
+import { registerWalkthroughView, type LessonApi } from './walkthrough/lesson-view';
 
-export type { ExplorerState } from './controller';
+/** Where workspaceState keeps the live decoding values (explorer/decoding-store.ts). */
+const DECODING_KEY = 'gpt2Explorer.liveDecoding';
 
 /** The controller's dispose, set by activate for deactivate. */
 let stopController: (() => Promise<void>) | undefined;
 
-/** What activate returns: the integration tests and the walkthrough reach the controller through it. */
+/** What activate returns: the integration tests reach the controller and the lesson through it. */
 export interface ExtensionApi {
   controller: ExplorerController;
+  lesson: LessonApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -40,10 +43,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     spawnWorker: () => new Worker(join(context.extensionPath, 'dist', 'session-worker.js')),
     presets: PRESETS,
     settings: () => settings,
+    decodingMemory: { recall: () => context.workspaceState.get(DECODING_KEY), keep: (saved) => void context.workspaceState.update(DECODING_KEY, saved) },
     storageDir,
     ui,
   });
   const codeLens = new PromptCodeLensProvider(() => settings.codeLensEnabled);
+  const walkthrough = registerWalkthroughView(context, controller, log);
 
   context.subscriptions.push(
     output,
@@ -54,17 +59,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
     vscode.languages.registerCodeLensProvider(PROMPT_DOCUMENTS, codeLens),
     createStatusBar(controller),
-    registerWalkthroughView(context, controller, log),
+    walkthrough.disposable,
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('gpt2Explorer')) return;
       settings = loadSettings(log);
       codeLens.refresh();
       void controller.settingsChanged();
     }),
-    ...registerCommands({ extensionUri: context.extensionUri, controller, settings: () => settings, storageDir, log }),
+    ...registerCommands({ extensionUri: context.extensionUri, controller, log }),
+    ...registerModelCommands({ explorer: controller, settings: () => settings, storageDir, log }),
   );
   stopController = () => controller.dispose();
-  return { controller };
+  return { controller, lesson: walkthrough.lesson };
 }
 
 /**

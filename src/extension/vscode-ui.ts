@@ -2,8 +2,8 @@
 // "GPT-2 Explorer", error notifications whose buttons run the fix, progress notifications.
 
 import * as vscode from 'vscode';
-import type { ControllerUi } from './controller';
-import type { UserAction } from './failures';
+import type { ControllerUi } from './ports';
+import type { UserAction } from './shared/failures';
 
 export const BUTTON_LABELS: Record<UserAction, string> = {
   downloadModel: 'Download (≈550 MB)',

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { PRESETS } from '../../src/explorer/presets';
-import { parseHostMessage } from '../../src/protocol';
+import { parseHostMessage } from '../../src/protocol/explorer';
 
 describe('presets', function () {
   let tokenizer: Gpt2Tokenizer;

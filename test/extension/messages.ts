@@ -1,7 +1,8 @@
 // One valid example of every protocol message, and mutations that must make any message invalid.
 // Shared by the protocol validation test and the fuzz test of the panel's receive path.
 
-import type { ExplorerMessage, HostMessage, WalkthroughHostMessage, WalkthroughMessage } from '../../src/protocol';
+import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
+import type { WalkthroughHostMessage, WalkthroughMessage } from '../../src/protocol/walkthrough';
 import * as lesson from '../webview/fixtures/lesson';
 
 const ui = { tab: 'attention', layer: 6, head: 0, slider: 12, token: 11, showQkv: true, lensLayer: 11, trackId: 6342 } as const;
@@ -41,7 +42,10 @@ export const walkthroughExamples: WalkthroughMessage[] = [
   { type: 'resetProgress' },
 ];
 
-export const walkthroughHostExamples: WalkthroughHostMessage[] = [{ type: 'progress', current: 'slider', done: ['pick-sentence'], modelReady: true }];
+export const walkthroughHostExamples: WalkthroughHostMessage[] = [
+  { type: 'lesson', title: 'Layers, Logits, Decoding', steps: [{ id: 'pick-sentence', title: 'Pick the sentence', todo: 'Pick it.', notice: 'Twelve tokens.', button: 'Pick' }] },
+  { type: 'progress', current: 'slider', done: ['pick-sentence'], modelReady: true },
+];
 
 type Json = unknown;
 

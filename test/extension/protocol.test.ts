@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { parseExplorerMessage, parseHostMessage, parseWalkthroughHostMessage, parseWalkthroughMessage } from '../../src/protocol';
-import type { Result } from '../../src/schema';
+import { parseExplorerMessage, parseHostMessage } from '../../src/protocol/explorer';
+import type { Result } from '../../src/protocol/schema';
+import { parseWalkthroughHostMessage, parseWalkthroughMessage } from '../../src/protocol/walkthrough';
 import { explorerExamples, hostExamples, mutants, walkthroughExamples, walkthroughHostExamples } from './messages';
 
 const directions: { name: string; parse: (raw: unknown) => Result<unknown>; examples: { type: string }[]; types: string[] }[] = [
@@ -12,7 +13,7 @@ const directions: { name: string; parse: (raw: unknown) => Result<unknown>; exam
   },
   { name: 'host → explorer webview', parse: parseHostMessage, examples: hostExamples, types: ['init', 'status', 'session', 'attention', 'qkv', 'lens', 'tally', 'ui', 'error'] },
   { name: 'walkthrough view → host', parse: parseWalkthroughMessage, examples: walkthroughExamples, types: ['ready', 'runStep', 'goto', 'resetProgress'] },
-  { name: 'host → walkthrough view', parse: parseWalkthroughHostMessage, examples: walkthroughHostExamples, types: ['progress'] },
+  { name: 'host → walkthrough view', parse: parseWalkthroughHostMessage, examples: walkthroughHostExamples, types: ['lesson', 'progress'] },
 ];
 
 describe('protocol validation', () => {

@@ -8,8 +8,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { SessionClient } from '../../src/extension/session-client';
-import { DEFAULT_DECODING } from '../../src/extension/settings';
+import { SessionClient } from '../../src/extension/explorer/session-client';
+import { DEFAULT_DECODING } from '../../src/protocol/decoding';
 import { LESSON_SENTENCE, tinyModel } from './worker-harness';
 
 const run = promisify(execFile);
@@ -75,8 +75,8 @@ describe('VSIX package', () => {
     await run('unzip', ['-q', vsix, '-d', unpacked]);
     const client = SessionClient.forBundle(join(unpacked, 'extension', 'dist', 'session-worker.js'));
     try {
-      await client.request({ kind: 'load', modelDir: await tinyModel(), threads: 1, weights: 'float32' });
-      const analyzed = await client.request({ kind: 'analyze', sentence: { id: 'selection', text: LESSON_SENTENCE, source: 'selection' }, settings: DEFAULT_DECODING });
+      await client.request({ type: 'load', modelDir: await tinyModel(), threads: 1, weights: 'float32' });
+      const analyzed = await client.request({ type: 'analyze', sentence: { id: 'selection', text: LESSON_SENTENCE, source: 'selection' }, settings: DEFAULT_DECODING });
       assert.equal(analyzed.session.tokens.length, 12);
     } finally {
       await client.dispose();

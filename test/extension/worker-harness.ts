@@ -5,9 +5,9 @@
 import * as esbuild from 'esbuild';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { ControllerUi } from '../../src/extension/ports';
+import type { UserAction } from '../../src/extension/shared/failures';
 import { testModel, TINY } from '../engine/models';
-import type { ControllerUi } from '../../src/extension/controller';
-import type { UserAction } from '../../src/extension/failures';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BUNDLE = join(ROOT, 'out', 'test-extension', 'session-worker.js');

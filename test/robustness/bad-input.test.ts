@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readSettings } from '../../src/extension/settings';
-import type { SessionView } from '../../src/explorer/views';
-import type { HostMessage } from '../../src/protocol';
+import { readSettings } from '../../src/extension/shared/settings';
+import type { HostMessage } from '../../src/protocol/explorer';
+import type { SessionView } from '../../src/protocol/views';
 import { testModel, TINY } from '../engine/models';
 import { LESSON_SENTENCE, tinyModel } from '../extension/worker-harness';
 import { openExplorer, until, type Explorer } from './harness';
@@ -135,6 +135,7 @@ describe('bad input through the controller (real worker, generated model)', func
       for (const key of Object.keys(raw)) assert.ok(problems.some((problem) => problem.startsWith(`gpt2Explorer.${key} `)), `${key} is named`);
       explorer = await openExplorer(await tinyModel());
       explorer.settings = { ...settings, modelPath: explorer.settings.modelPath, threads: 1 };
+      await explorer.controller.settingsChanged(); // as the configuration listener does: the live values start from these
       assert.equal(await explorer.controller.analyze(LESSON_SENTENCE, 'selection'), true);
       assert.deepEqual(explorer.controller.state.session!.settings, settings.decoding);
       await explorer.controller.sampleAppend();

@@ -3,10 +3,11 @@
 
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
-import { ExplorerController } from '../../src/extension/controller';
-import { DEFAULT_DECODING, type ExtensionSettings } from '../../src/extension/settings';
-import { parseHostMessage, type HostMessage } from '../../src/protocol';
-import type { SessionView } from '../../src/explorer/views';
+import { ExplorerController } from '../../src/extension/explorer/controller';
+import type { ExtensionSettings } from '../../src/extension/shared/settings';
+import { DEFAULT_DECODING } from '../../src/protocol/decoding';
+import { parseHostMessage, type HostMessage } from '../../src/protocol/explorer';
+import type { SessionView } from '../../src/protocol/views';
 import * as lesson from '../webview/fixtures/lesson';
 import { RecordingUi, workerBundle, WorkerSpawner } from '../extension/worker-harness';
 

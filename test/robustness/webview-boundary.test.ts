@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
-import { findStep } from '../../src/explorer/lesson';
-import type { WorkerEnvelope } from '../../src/explorer/worker-protocol';
-import { parseExplorerMessage, parseWalkthroughMessage } from '../../src/protocol';
+import { findStep } from '../../src/extension/walkthrough/lesson';
+import { parseExplorerMessage } from '../../src/protocol/explorer';
+import { parseWalkthroughMessage } from '../../src/protocol/walkthrough';
+import type { WorkerEnvelope } from '../../src/protocol/worker';
 import { LESSON_SENTENCE, tinyModel } from '../extension/worker-harness';
 import { openExplorer, until, type Explorer } from './harness';
 
@@ -122,7 +123,7 @@ describe('the webview boundary (real worker, tiny model)', function () {
       assert.ok(!observer.paths.some((path) => path.includes(hostile)), `no fs call used "${hostile}"`);
     }
     const withPaths = requests.filter((envelope) => strings(envelope.request).some((text) => text.includes('/')));
-    assert.deepEqual(withPaths.map((envelope) => envelope.request.kind), ['load'], 'only `load` carries a path to the worker');
+    assert.deepEqual(withPaths.map((envelope) => envelope.request.type), ['load'], 'only `load` carries a path to the worker');
     assert.deepEqual(withPaths.map((envelope) => (envelope.request as { modelDir: string }).modelDir), [modelDir], "and it is the setting's folder");
     for (const envelope of requests) {
       for (const text of strings(envelope.request)) {

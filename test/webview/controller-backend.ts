@@ -1,8 +1,9 @@
-// The page talks to the extension's own ExplorerController (src/extension/controller.ts) running a
+// The page talks to the extension's own ExplorerController (src/extension/explorer/controller.ts) running a
 // real session worker: every message the webview posts goes to controller.receive, every message the
 // controller posts goes to the page. The only stand-in left is the VS Code surface (notifications).
 
-import { ExplorerController, type ControllerUi } from '../../src/extension/controller';
+import { ExplorerController } from '../../src/extension/explorer/controller';
+import type { ControllerUi } from '../../src/extension/ports';
 import { DEFAULT_DECODING } from '../../src/protocol/decoding';
 import type { PresetView } from '../../src/protocol/views';
 import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';

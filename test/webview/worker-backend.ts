@@ -4,8 +4,8 @@
 
 import { join } from 'node:path';
 import type { PresetView } from '../../src/protocol/views';
-import { WorkerError, type WorkerResults } from '../../src/explorer/worker-protocol';
-import { SessionClient } from '../../src/extension/session-client';
+import { WorkerError, type WorkerResults } from '../../src/protocol/worker';
+import { SessionClient } from '../../src/extension/explorer/session-client';
 import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
 import type { Backend } from './fake-host';
 
@@ -20,7 +20,7 @@ export class WorkerBackend implements Backend {
 
   static async start(modelDir: string, presets: PresetView[]): Promise<WorkerBackend> {
     const client = SessionClient.forBundle(WORKER_BUNDLE);
-    await client.request({ kind: 'load', modelDir, threads: 1, weights: 'float32' });
+    await client.request({ type: 'load', modelDir, threads: 1, weights: 'float32' });
     return new WorkerBackend(client, presets);
   }
 
@@ -46,21 +46,21 @@ export class WorkerBackend implements Backend {
       case 'selectSentence':
         return [await this.analyze(message.id)];
       case 'step':
-        return [snapshot(await ask.request({ kind: 'step' }))];
+        return [snapshot(await ask.request({ type: 'step' }))];
       case 'sampleAppend':
-        return [snapshot(await ask.request({ kind: 'sampleAppend' }))];
+        return [snapshot(await ask.request({ type: 'sampleAppend' }))];
       case 'reset':
-        return [snapshot(await ask.request({ kind: 'reset' }))];
+        return [snapshot(await ask.request({ type: 'reset' }))];
       case 'setDecoding':
-        return [snapshot(await ask.request({ kind: 'setDecoding', patch: message.patch }))];
+        return [snapshot(await ask.request({ type: 'setDecoding', patch: message.patch }))];
       case 'sample':
-        return [{ type: 'tally', tally: await ask.request({ kind: 'sample' }) }];
+        return [{ type: 'tally', tally: await ask.request({ type: 'sample' }) }];
       case 'requestAttention':
-        return [{ type: 'attention', view: await ask.request({ kind: 'attention', layer: message.layer, head: message.head }) }];
+        return [{ type: 'attention', view: await ask.request({ type: 'attention', layer: message.layer, head: message.head }) }];
       case 'requestQkv':
-        return [{ type: 'qkv', view: await ask.request({ kind: 'qkv', layer: message.layer, head: message.head, token: message.token }) }];
+        return [{ type: 'qkv', view: await ask.request({ type: 'qkv', layer: message.layer, head: message.head, token: message.token }) }];
       case 'requestLens':
-        return [{ type: 'lens', view: await ask.request({ kind: 'lens', layer: message.layer, token: message.token, trackId: message.trackId }) }];
+        return [{ type: 'lens', view: await ask.request({ type: 'lens', layer: message.layer, token: message.token, trackId: message.trackId }) }];
       default:
         return [];
     }
@@ -70,7 +70,7 @@ export class WorkerBackend implements Backend {
     const preset = this.presets.find((candidate) => candidate.id === id);
     if (!preset) throw new Error(`no preset "${id}"`);
     const sentence = { id: preset.id, text: preset.text, source: 'preset' as const };
-    return snapshot(await this.client.request({ kind: 'analyze', sentence, settings: SETTINGS }));
+    return snapshot(await this.client.request({ type: 'analyze', sentence, settings: SETTINGS }));
   }
 }
 

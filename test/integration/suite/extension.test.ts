@@ -45,6 +45,17 @@ describe('GPT-2 Explorer in the extension host', () => {
     assert.equal(after.tokens.at(-1)!.id, before.next.top[0].id, 'Step takes the top candidate');
   });
 
+  it('Set Temperature resolves once the session has the value, and writes no setting', async () => {
+    const { controller } = await extensionApi();
+    assert.equal(await vscode.commands.executeCommand('gpt2Explorer.setTemperature', 0.3), true);
+    assert.equal(controller.state.session?.settings.temperature, 0.3, 'the worker had it when the command resolved');
+    assert.equal(controller.state.decoding.temperature, 0.3);
+    const setting = vscode.workspace.getConfiguration('gpt2Explorer').inspect('temperature');
+    assert.deepEqual([setting?.globalValue, setting?.workspaceValue], [undefined, undefined], 'settings.json keeps the user\'s default');
+    assert.equal(await vscode.commands.executeCommand('gpt2Explorer.setTemperature', 7), false, 'out of range: refused');
+    assert.equal(controller.state.decoding.temperature, 0.3);
+  });
+
   it('the walkthrough Do-it commands drive the panel: applyUi reaches the webview state', async () => {
     const { controller } = await extensionApi();
     assert.equal(await vscode.commands.executeCommand('gpt2Explorer.applyUi', { tab: 'generation' }), true);

@@ -1,0 +1,20 @@
+// The status bar item's words: the model state and the temperature Sample uses. Pure.
+
+import type { ModelState } from '../../protocol/explorer';
+
+export function statusText(model: ModelState, modelName: string | null, temperature: number): { text: string; tooltip: string } {
+  const state = { none: 'none', loading: 'loading…', ready: `ready (${modelName ?? 'GPT-2'})`, error: 'error' }[model];
+  const text = `$(hubot) GPT-2: ${state} · T ${formatTemperature(temperature)}`;
+  const what = {
+    none: 'No model loaded: open the explorer, or download or import GPT-2.',
+    loading: 'Loading the model…',
+    ready: `${modelName ?? 'GPT-2'} is loaded.`,
+    error: 'The model could not be used: see the notification or the output channel "GPT-2 Explorer".',
+  }[model];
+  return { text, tooltip: `${what}\nTemperature ${formatTemperature(temperature)}: click to change it.` };
+}
+
+/** 0 → "0", 0.7 → "0.7", 1.25 → "1.25": no trailing zeros. */
+export function formatTemperature(temperature: number): string {
+  return String(Number(temperature.toFixed(2)));
+}

@@ -1,0 +1,124 @@
+// GPT-2: Download Model and GPT-2: Import Model Folder. The download itself (pinned revision, resume,
+// sha256, atomic rename) is the model store's; this is its progress notification and cancel button.
+// Importing checks a folder the user already has and points gpt2Explorer.modelPath at it (no 550 MB copy).
+
+import * as vscode from 'vscode';
+import { DownloadError, downloadModel, importModelFolder, ModelFolderError, type DownloadProgress, type ImportedModel } from '../../engine/model-store';
+import type { ModelReloader } from '../ports';
+import type { ExtensionSettings } from '../shared/settings';
+
+export interface ModelCommandContext {
+  explorer: ModelReloader; // loads the new files once they are in place
+  settings: () => ExtensionSettings;
+  storageDir: string;
+  log: (line: string) => void;
+}
+
+export function registerModelCommands(context: ModelCommandContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('gpt2Explorer.downloadModel', () => downloadModelCommand(context)),
+    vscode.commands.registerCommand('gpt2Explorer.importModel', (folder) => importModelCommand(context, folder)),
+  ];
+}
+
+async function downloadModelCommand(context: ModelCommandContext): Promise<void> {
+  const targetDir = context.settings().modelPath || context.storageDir;
+  context.log(`Downloading GPT-2 into ${targetDir}`);
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'GPT-2: downloading the model', cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return downloadModel({ targetDir, signal: abort.signal, onProgress: reporter(progress) });
+      },
+    );
+  } catch (error) {
+    return downloadFailed(error, context);
+  }
+  context.log(`GPT-2 is in ${targetDir}`);
+  void vscode.window.showInformationMessage(`GPT-2 is downloaded to ${targetDir}.`);
+  await context.explorer.reloadModel();
+}
+
+/**
+ * Turns byte counts into the notification's bar (it adds increments up) and a readable line. The bar
+ * follows the weights file only (config.json is tiny): 0–90 % while downloading it (or checking its
+ * tensors, on import), 90–100 % while hashing it.
+ */
+function reporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (update: DownloadProgress) => void {
+  let shown = 0;
+  return (update) => {
+    const fraction = update.total > 0 ? update.bytes / update.total : 0;
+    const bar = update.file !== 'model.safetensors' ? shown : update.phase === 'verify' ? 90 + 10 * fraction : 90 * fraction;
+    const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
+    const speed = update.bytesPerSecond > 0 ? `, ${mb(update.bytesPerSecond)} MB/s` : '';
+    const verb = { download: 'downloading', verify: 'checking', check: 'checking the tensors of' }[update.phase];
+    progress.report({ increment: Math.max(0, bar - shown), message: `${verb} ${update.file}: ${mb(update.bytes)} of ${mb(update.total)} MB${speed}` });
+    shown = Math.max(shown, bar);
+  };
+}
+
+function downloadFailed(error: unknown, context: ModelCommandContext): void {
+  const message = error instanceof Error ? error.message : String(error);
+  context.log(`Download failed: ${message}`);
+  if (error instanceof DownloadError && error.code === 'cancelled') {
+    void vscode.window.showInformationMessage('Download cancelled. Run GPT-2: Download Model again to resume where it stopped.');
+    return;
+  }
+  void vscode.window.showErrorMessage(`GPT-2 could not be downloaded: ${message}`, 'Retry', 'Import Folder…').then((choice) => {
+    if (choice === 'Retry') void vscode.commands.executeCommand('gpt2Explorer.downloadModel');
+    if (choice === 'Import Folder…') void vscode.commands.executeCommand('gpt2Explorer.importModel');
+  });
+}
+
+/**
+ * Asks for a folder (or takes one as argument), checks all of it (config, every tensor's name, shape,
+ * dtype and values, the tokenizer) under a cancellable progress notification, and makes it the model folder.
+ */
+async function importModelCommand(context: ModelCommandContext, folder?: unknown): Promise<void> {
+  const dir = typeof folder === 'string' ? folder : await pickFolder();
+  if (!dir) return;
+  let imported: ImportedModel;
+  try {
+    imported = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `GPT-2: checking ${dir}`, cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return importModelFolder(dir, { signal: abort.signal, onProgress: reporter(progress) });
+      },
+    );
+  } catch (error) {
+    return importFailed(error, dir, context);
+  }
+  context.log(`Imported ${dir}: ${imported.dtypes.join('/')} weights, ${imported.pinned ? "byte for byte OpenAI's GPT-2 small" : 'not the pinned GPT-2 small file'}, ${imported.tokenizer} tokenizer`);
+  const unchanged = context.settings().modelPath === dir;
+  await vscode.workspace.getConfiguration('gpt2Explorer').update('modelPath', dir, vscode.ConfigurationTarget.Global);
+  // A changed setting reloads through the configuration listener; the same folder again must reload here.
+  if (unchanged) await context.explorer.reloadModel();
+}
+
+async function importFailed(error: unknown, dir: string, context: ModelCommandContext): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  context.log(`Import of ${dir} failed: ${message}`);
+  if (!(error instanceof ModelFolderError)) {
+    if (error instanceof Error && error.name === 'AbortError') return; // cancelled: nothing to say
+    void vscode.window.showErrorMessage(`GPT-2 could not check ${dir}: ${message}`);
+    return;
+  }
+  const choice = await vscode.window.showErrorMessage(`This folder cannot be imported: ${message}.`, 'Choose Another Folder…', 'Download (≈550 MB)');
+  if (choice === 'Choose Another Folder…') return importModelCommand(context);
+  if (choice === 'Download (≈550 MB)') return downloadModelCommand(context);
+}
+
+async function pickFolder(): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: 'Use This Model Folder',
+    title: 'Import GPT-2: a folder with config.json and model.safetensors',
+  });
+  return picked?.[0]?.fsPath;
+}

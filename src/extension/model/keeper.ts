@@ -1,0 +1,117 @@
+// The model as the controller sees it: which folder it comes from, whether the worker holds it, whether
+// the file is still the one that was loaded, and its state for the status bar and the panel. It loads
+// the model on first need, once even when many requests need it at the same time.
+
+import type { ModelState } from '../../protocol/explorer';
+import type { ModelInfo } from '../../protocol/views';
+import type { ControllerUi, SessionRequests } from '../ports';
+import { explainFailure, MODEL_ACTIONS, type Failure, type UserAction } from '../shared/failures';
+import type { ExtensionSettings } from '../shared/settings';
+import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
+
+export interface ModelKeeperPorts {
+  client: SessionRequests;
+  settings: () => ExtensionSettings;
+  storageDir: string; // the model folder when gpt2Explorer.modelPath is empty
+  ui: ControllerUi;
+  /** The state, detail or info changed. */
+  changed: () => void;
+  /** Something the user must hear about (the state is already set). */
+  report: (failure: Failure) => void;
+}
+
+export class ModelKeeper {
+  private current: ModelState = 'none';
+  private words = ''; // the status line's extra words (the panel names the model and shows errors itself)
+  private loadedInfo: ModelInfo | null = null;
+  private loaded: { dir: string; file: FileFingerprint } | null = null;
+  private loading: Promise<boolean> | null = null;
+  private generation = 0; // bumped by forget(): a load started before it no longer counts
+
+  constructor(private readonly ports: ModelKeeperPorts) {}
+
+  get state(): ModelState {
+    return this.current;
+  }
+
+  get detail(): string {
+    return this.words;
+  }
+
+  get info(): ModelInfo | null {
+    return this.loadedInfo;
+  }
+
+  /** The folder of the loaded model, or null. */
+  get dir(): string | null {
+    return this.loaded?.dir ?? null;
+  }
+
+  /** True when the model is loaded and its file is still the one that was loaded; loads it if needed. */
+  async ensure(): Promise<boolean> {
+    if (this.loaded) {
+      const change = await fingerprintChange(this.loaded.file);
+      if (!change) return true;
+      this.fail({ message: `${change}. Reload the model to go on exploring, or download or import it again.`, actions: ['reloadModel', ...MODEL_ACTIONS] }, 'error');
+      return false;
+    }
+    if (!this.loading) {
+      const loading = this.load().finally(() => {
+        if (this.loading === loading) this.loading = null;
+      });
+      this.loading = loading;
+    }
+    return this.loading;
+  }
+
+  /** The worker no longer holds the model (closed, crashed, or about to load another). */
+  forget(state?: ModelState): void {
+    this.loaded = null;
+    this.loading = null; // a load under way is for a worker that is going away
+    this.generation++;
+    if (state) this.set(state);
+  }
+
+  /** Sets the state and tells the user why. */
+  fail(failure: Failure, state: ModelState): void {
+    this.forget(state);
+    this.ports.report(failure);
+  }
+
+  private async load(): Promise<boolean> {
+    const generation = this.generation;
+    const { modelPath, threads, weights } = this.ports.settings();
+    const location = await locateModel(modelPath, this.ports.storageDir);
+    if (location.kind === 'missing') {
+      const actions: UserAction[] = location.fromSetting ? [...MODEL_ACTIONS, 'openSettings'] : MODEL_ACTIONS;
+      this.fail({ message: describeMissing(location), actions }, 'none');
+      return false;
+    }
+    this.set('loading', `from ${location.dir}`);
+    try {
+      const file = await fingerprint(location.dir);
+      const info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
+        this.ports.client.request({ type: 'load', modelDir: location.dir, threads, weights }),
+      );
+      if (generation !== this.generation) return false; // forgotten while loading (the panel closed)
+      this.loaded = { dir: location.dir, file };
+      this.loadedInfo = info;
+      this.set('ready');
+      this.ports.ui.log(`Loaded ${info.name} from ${location.dir} (${info.layers} layers, ${info.heads} heads, ${info.embd} wide)`);
+      return true;
+    } catch (error) {
+      if (generation !== this.generation) return false;
+      const failure = explainFailure(error, location.dir);
+      if (failure) this.fail(failure, 'error');
+      else this.set('none'); // given up on purpose (the panel closed): nothing to tell
+      return false;
+    }
+  }
+
+  private set(state: ModelState, detail = ''): void {
+    this.current = state;
+    this.words = detail;
+    if (state !== 'ready' && state !== 'loading') this.loadedInfo = null;
+    this.ports.changed();
+  }
+}

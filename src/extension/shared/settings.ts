@@ -1,0 +1,54 @@
+// The gpt2Explorer.* settings as the extension uses them. A user can write anything into
+// settings.json, so every value is checked by the protocol's own schemas and limits; a bad one falls
+// back to its default and is reported (the caller logs it). Pure: extension.ts reads the raw values.
+
+import type { WeightsMode } from '../../engine/types';
+import { DECODING_KEYS, DECODING_LIMITS, DEFAULT_DECODING, type DecodingSettings } from '../../protocol/decoding';
+import { number, type NumberRange } from '../../protocol/schema';
+
+export interface ExtensionSettings {
+  modelPath: string; // '' = the extension's own storage
+  threads: number; // 0 = the engine's default
+  weights: WeightsMode; // 'int8': the opt-in 8-bit weights (faster steps, another model's numbers)
+  decoding: DecodingSettings; // the defaults the explorer starts from
+  codeLensEnabled: boolean;
+}
+
+const THREADS: NumberRange = { min: 0, max: 64, integer: true };
+
+/** Reads one setting by its name under gpt2Explorer (e.g. "codeLens.enabled"). */
+export type RawSettings = (key: string) => unknown;
+
+export function readSettings(raw: RawSettings): { settings: ExtensionSettings; problems: string[] } {
+  const problems: string[] = [];
+  const numberSetting = (key: string, range: NumberRange, fallback: number): number => {
+    const value = raw(key);
+    if (value === undefined || value === null) return fallback;
+    const checked = number(range).check(value, '');
+    if (checked.ok) return checked.value;
+    problems.push(`gpt2Explorer.${key} = ${JSON.stringify(value)} is not ${describeRange(range)}; using ${fallback}`);
+    return fallback;
+  };
+  const decoding = Object.fromEntries(DECODING_KEYS.map((key) => [key, numberSetting(key, DECODING_LIMITS[key], DEFAULT_DECODING[key])])) as DecodingSettings;
+  const modelPath = raw('modelPath');
+  if (modelPath !== undefined && typeof modelPath !== 'string') problems.push('gpt2Explorer.modelPath is not a folder path (a string); using the extension\'s storage');
+  const codeLens = raw('codeLens.enabled');
+  const weights = raw('weights');
+  if (weights !== undefined && weights !== null && weights !== 'float32' && weights !== 'int8') {
+    problems.push(`gpt2Explorer.weights = ${JSON.stringify(weights)} is not "float32" or "int8"; using "float32"`);
+  }
+  return {
+    settings: {
+      modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
+      threads: numberSetting('threads', THREADS, 0),
+      weights: weights === 'int8' ? 'int8' : 'float32',
+      decoding,
+      codeLensEnabled: codeLens !== false,
+    },
+    problems,
+  };
+}
+
+function describeRange({ min, max, integer }: NumberRange): string {
+  return `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeMissing, fingerprint, fingerprintChange, locateModel } from '../../../src/extension/model/location';
+
+describe('model location', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gpt2-location-'));
+  });
+
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('uses the setting when it is set, else the storage folder, and names what is missing', async () => {
+    const storage = join(dir, 'storage');
+    const fromStorage = await locateModel('', storage);
+    assert.deepEqual(fromStorage, { kind: 'missing', dir: storage, fromSetting: false, missing: [storage] });
+    assert.equal(describeMissing(fromStorage), `The model folder ${storage} does not exist. Import a folder with config.json and model.safetensors, or download the model (≈550 MB).`);
+
+    await writeFile(join(dir, 'config.json'), '{}');
+    const fromSetting = await locateModel(dir, storage);
+    assert.deepEqual(fromSetting, { kind: 'missing', dir, fromSetting: true, missing: ['model.safetensors'] });
+    assert.match(describeMissing(fromSetting as Extract<typeof fromSetting, { kind: 'missing' }>), /has no model\.safetensors \(setting gpt2Explorer\.modelPath\)\. .*or change the setting\.$/);
+
+    await writeFile(join(dir, 'model.safetensors'), 'weights');
+    assert.deepEqual(await locateModel(dir, storage), { kind: 'found', dir, fromSetting: true });
+  });
+
+  it('notices a weights file that was replaced or deleted after loading', async () => {
+    const weights = join(dir, 'model.safetensors');
+    await writeFile(weights, 'weights');
+    const loaded = await fingerprint(dir);
+    assert.equal(await fingerprintChange(loaded), undefined);
+    await writeFile(weights, 'other weights');
+    assert.match((await fingerprintChange(loaded))!, /was replaced or changed after it was loaded/);
+    await writeFile(weights, 'weights');
+    await utimes(weights, new Date(), new Date(loaded.mtimeMs + 5000));
+    assert.match((await fingerprintChange(loaded))!, /was replaced or changed/, 'same size, newer file');
+    const time = 1_700_000_000; // whole seconds, so setting it back gives exactly the same mtime
+    await utimes(weights, time, time);
+    const again = await fingerprint(dir);
+    await writeFile(weights, 'WEIGHTS'); // same size, then the old times copied back (as cp -p does)
+    await utimes(weights, time, time);
+    assert.equal((await stat(weights)).mtimeMs, again.mtimeMs);
+    assert.match((await fingerprintChange(again))!, /was replaced or changed/, 'same size, same mtime, other bytes');
+    const copy = join(dir, 'copy.safetensors');
+    await writeFile(copy, 'WEIGHTS');
+    await utimes(copy, time, time);
+    const beforeRename = await fingerprint(dir);
+    await rename(copy, weights); // renamed over it: another file with the same size and mtime
+    assert.match((await fingerprintChange(beforeRename))!, /was replaced or changed/, 'renamed over, same size and mtime');
+    await rm(weights);
+    assert.match((await fingerprintChange(loaded))!, /was deleted after it was loaded/);
+  });
+});
