@@ -50,6 +50,7 @@ export function App() {
   };
   return (
     <main class="explorer">
+      <h1 class="visually-hidden">GPT-2 Explorer</h1>
       <StatusLine data={data} onCommand={(command) => post({ type: 'runCommand', command })} />
       <Tabs label="Explorer views" tabs={TABS} active={ui.tab} onChange={(tab) => change({ tab })}>
         <SentencePicker presets={data.presets} session={data.session} onPick={pick} />
@@ -139,7 +140,7 @@ function QkvSection({ data, ui, change }: Omit<TabBodyProps, 'tab'>) {
   const session = data.session!;
   const qkv = shown(data, data.qkv, (view) => view.token === ui.token, (view) => view.layer === ui.layer && view.head === ui.head);
   return (
-    <section class="panel" aria-label="Q / K / V vectors">
+    <section class="panel">
       <Button appearance="secondary" pressed={ui.showQkv} onClick={() => change({ showQkv: !ui.showQkv })}>
         {ui.showQkv ? 'Hide Q / K / V Vectors' : 'Show Q / K / V Vectors'}
       </Button>

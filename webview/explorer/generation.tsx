@@ -93,9 +93,10 @@ function CandidateBars({ session, tally }: { session: SessionView; tally: TallyV
                 <span class="bar__fill" style={{ width: `${candidate.prob * 100}%` }} />
               </span>
               <span class="bars__prob">{percent(candidate.prob)}</span>
-              <span class="bars__tally" aria-label={`drawn ${draws} times`}>
+              <span class="bars__tally" aria-hidden="true">
                 {tally.total === 0 ? '' : draws === 0 ? '×0' : `×${draws} (${percent(draws / tally.total)})`}
               </span>
+              {tally.total > 0 && <span class="visually-hidden">, drawn {draws === 1 ? 'once' : `${draws} times`}</span>}
             </li>
           );
         })}
@@ -114,6 +115,11 @@ function CandidateBars({ session, tally }: { session: SessionView; tally: TallyV
 }
 
 type TypedField = 'topK' | 'topP';
+
+const FIELD_RULES: Record<TypedField, string> = {
+  topK: `Top-k takes a whole number from ${DECODING_LIMITS.topK.min} to ${DECODING_LIMITS.topK.max.toLocaleString('en')}.`,
+  topP: `Top-p takes a number from ${DECODING_LIMITS.topP.min} to ${DECODING_LIMITS.topP.max}.`,
+};
 
 /** The patch a typed value asks for, if the contract accepts it; null for anything else. */
 function typedPatch(field: TypedField, text: string): DecodingPatch | null {
@@ -152,6 +158,7 @@ function DecodingControls({ settings, kept, post }: { settings: DecodingSettings
         <TextField label="Top-k" value={String(settings.topK)} invalid={invalid === 'topK'} onCommit={(text) => commitNumber('topK', text)} />
         <TextField label="Top-p" value={String(settings.topP)} invalid={invalid === 'topP'} onCommit={(text) => commitNumber('topP', text)} />
       </div>
+      {invalid && <p class="field-error">{FIELD_RULES[invalid]}</p>}
       <p class="hint">
         Top-k 0 and top-p 1 are off. {kept.toLocaleString('en')} token{kept === 1 ? '' : 's'} in play.
       </p>
