@@ -105,7 +105,10 @@ function PositionsTable({ projection, tokens, layer }: { projection: ProjectionV
       <tbody>
         {tokens.slice(0, projection.tokens).map((token, t) => (
           <tr key={t} data-token={t}>
-            <th scope="row">{shownToken(token.text)}</th>
+            <th scope="row">
+              {shownToken(token.text)}
+              {t === projection.last ? ' (last token)' : ''}
+            </th>
             <td>{frame[2 * t].toFixed(3)}</td>
             <td>{frame[2 * t + 1].toFixed(3)}</td>
           </tr>
