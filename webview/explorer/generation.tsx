@@ -58,7 +58,9 @@ export function GenerationPanel({ session, tally, busy, post }: GenerationProps)
 function GeneratedSoFar({ session }: { session: SessionView }) {
   return (
     <div class="so-far" role="region" aria-label="Generated so far">
-      <span class="so-far__title">Generated so far</span>
+      <span class="so-far__title">
+        Generated so far <span class="hint">(new tokens in blue, underlined)</span>
+      </span>
       <p class="so-far__text">
         {session.truncated > 0 && <span class="hint">({session.truncated} tokens cut from the front) </span>}
         {session.tokens.map((token) => (

@@ -83,7 +83,7 @@ export function PositionsPanel({ projection, tokens, slider, onSlider }: Positio
   return (
     <section class="panel" aria-labelledby="positions-title">
       <h2 id="positions-title">Token Positions Across Layers</h2>
-      <p class="hint">Each blue dot is one token (a 2D approximation of its 768 numbers); the red, bigger dot is the last token.</p>
+      <p class="hint">Each blue dot is one token (a 2D approximation of its 768 numbers); the red, outlined diamond is the last token.</p>
       <Slider label="Layer" min={0} max={layers} value={slider} valueText={`Layer ${slider}`} onInput={onSlider} />
       <div class="scatter" ref={box}>
         {hover && (
