@@ -1,5 +1,6 @@
 // "Generating the next token": the text so far, the counter, the ten best candidates as bars with
-// the Sample tally beside them, the decoding controls and why generation stopped.
+// the Sample tally beside them, the decoding controls and why generation stopped. What Step and Sample
+// did is announced by the app's live region (announce.ts), so nothing here is live itself.
 
 import { useState } from 'preact/hooks';
 import { DECODING_LIMITS, type DecodingPatch, type DecodingSettings, parseDecodingPatch } from '../../src/protocol/decoding';
@@ -31,7 +32,7 @@ export function GenerationPanel({ session, tally, busy, post }: GenerationProps)
     <section class="panel" aria-labelledby="generation-title">
       <h2 id="generation-title">Generating the next token</h2>
       <GeneratedSoFar session={session} />
-      <p class="counter" aria-live="polite">
+      <p class="counter">
         {session.generated} / {session.settings.maxNewTokens} tokens generated
       </p>
       {session.stop && <p class="stop" role="status">{STOP_WORDS[session.stop](session)}</p>}
@@ -103,7 +104,7 @@ function CandidateBars({ session, tally }: { session: SessionView; tally: TallyV
           );
         })}
       </ol>
-      <p class="tally" aria-live="polite">
+      <p class="tally">
         {tally.last ? (
           <>
             Last draw: <strong class="generated"><TokenText text={tally.last.text} /></strong> · {tally.total} draw{tally.total === 1 ? '' : 's'}
