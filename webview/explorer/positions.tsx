@@ -1,11 +1,13 @@
 // "Token Positions Across Layers": where each token sits (2D projection) after 0..L layers.
 // One uPlot lives as long as the projection; a slider move only feeds it new data, gliding
-// from the dots on screen to the chosen layer over GLIDE_MS with requestAnimationFrame.
+// from the dots on screen to the chosen layer over GLIDE_MS with requestAnimationFrame, or jumping
+// there in one frame when the learner asks for reduced motion.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { ProjectionView, TokenChip } from '../../src/protocol/views';
 import { useWidth } from '../ui/canvas';
+import { reducedMotion } from '../ui/motion';
 import { Slider } from '../ui/slider';
 import { fixedRanges, Frame, frameAt, lerpFrames, scatterData, scatterOptions } from './scatter';
 import { Palette, usePalette } from './theme';
@@ -67,9 +69,10 @@ export function PositionsPanel({ projection, tokens, slider, onSlider }: Positio
     const from = shown.current;
     const to = frameAt(projection, slider);
     const start = performance.now();
+    const glide = reducedMotion() ? 0 : GLIDE_MS; // read on every move: the setting may change meanwhile
     cancelAnimationFrame(animation.current);
     const tick = (now: number) => {
-      const t = Math.min(1, (now - start) / GLIDE_MS);
+      const t = glide === 0 ? 1 : Math.min(1, (now - start) / glide);
       shown.current = lerpFrames(from, to, 1 - (1 - t) ** 3); // ease-out: fast start, gentle landing
       u.setData(scatterData(shown.current, projection.last), false); // the scales stay fixed…
       u.redraw(); // …so redraw the dots ourselves
