@@ -119,6 +119,9 @@ describe('explorer state', () => {
     // The fixture's second generated token is not among the ten candidates shown before it.
     assert.equal(state.announcement, 'Sample & append: appended "." (not among the 10 most likely) as token 14');
     assert.equal(state.asked, null, 'the next appended token is a Step again unless the page asks otherwise');
+    state = reduce(state, { kind: 'ask', asked: 'sampleAppend' });
+    state = host(state, lesson.session('capitals', 0));
+    assert.equal(state.asked, null, 'a session that appends nothing (Reset) answers the request too');
     const before = state.announcement;
     state = host(state, lesson.session('fox'));
     assert.equal(state.announcement, before, 'another sentence appends nothing');

@@ -12,7 +12,7 @@ export interface ExplorerState {
   restored: boolean; // ui came from before a reload: the first session keeps it
   picked: string | null; // sentence id chosen in the dropdown, until its session arrives
   shownSentence: string | null; // id and text of the sentence on screen
-  asked: Asked; // the last Step or Sample & append the page sent, until its token arrives
+  asked: Asked; // the last Step or Sample & append the page sent, until the next session arrives
   announcement: string; // the live region's words: what the last Step or Sample brought
 }
 
@@ -36,8 +36,9 @@ export function reduce(state: ExplorerState, action: Action): ExplorerState {
       return { ...state, ui: withinSession(applyPatch(state.ui, action.patch), state.data.session) };
     case 'host': {
       const said = announce(state.data, action.message, state.asked);
-      const next = receive(state, action.message);
-      return said === null ? next : { ...next, announcement: said, asked: null };
+      // An appended token comes in a session: after any session, the page's last request has had its answer.
+      const asked = action.message.type === 'session' ? null : state.asked;
+      return { ...receive(state, action.message), asked, announcement: said ?? state.announcement };
     }
   }
 }
