@@ -28,7 +28,7 @@ const READ_FOCUS = `(() => {
     if (ring) break;
   }
   const name = top.getAttribute('aria-label') || (top.textContent || '').trim().slice(0, 60) || top.tagName;
-  // The lesson view's body is transparent over the side bar (html's background in the tests).
+  // A page that paints no background of its own shows white (and axe reads it so).
   const background = [document.body, document.documentElement].map((el) => getComputedStyle(el).backgroundColor).find(visible) || 'rgb(255, 255, 255)';
   return { tag: top.tagName, name, ring, background };
 })()`;

@@ -68,13 +68,13 @@ async function respond(url: URL, origin: string): Promise<{ type: string; body: 
       title: 'GPT-2 Lesson',
       cspSource: origin,
       scriptUri: `${origin}/dist/webview/walkthrough.js`,
-      styleUris: [`${origin}/theme/${theme}.css?sideBar`, `${origin}/dist/webview/walkthrough.css`],
+      styleUris: [`${origin}/theme/${theme}.css`, `${origin}/dist/webview/walkthrough.css`],
       bodyClass: THEMES[theme].bodyClass,
     });
     return { type: 'text/html', body: withThemeKind(html, theme) };
   }
   const themeMatch = /^\/theme\/([a-z-]+)\.css$/.exec(url.pathname);
-  if (themeMatch) return { type: 'text/css', body: themeCss(themeNamed(themeMatch[1]), url.searchParams.has('sideBar')) };
+  if (themeMatch) return { type: 'text/css', body: themeCss(themeNamed(themeMatch[1])) };
   const file = /^\/dist\/webview\/((?:explorer|walkthrough)\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
   if (!file) throw new Error('not found');
   const extension = file[1].slice(file[1].lastIndexOf('.'));

@@ -217,12 +217,11 @@ export const THEMES: Record<ThemeName, { kind: string; bodyClass: string; colors
 export const THEME_NAMES = Object.keys(THEMES) as ThemeName[];
 
 /**
- * A stylesheet setting the theme's --vscode-* variables on <html>, as VS Code does. A webview in the
- * side bar (the lesson view) is transparent over the side bar: `sideBar` paints that behind it.
+ * A stylesheet setting the theme's --vscode-* variables on <html>, as VS Code does. Nothing else: like
+ * VS Code's webview frame, the page has no background of its own unless its stylesheet paints one.
  */
-export function themeCss(name: ThemeName, sideBar = false): string {
+export function themeCss(name: ThemeName): string {
   const lines = Object.entries(THEMES[name].colors).map(([key, value]) => `  --vscode-${key}: ${value};`);
-  if (sideBar) lines.push('  background: var(--vscode-sideBar-background);');
   return `html {\n${lines.join('\n')}\n}\n`;
 }
 
