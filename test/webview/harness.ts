@@ -29,8 +29,8 @@ export interface PageServer {
 }
 
 /**
- * `/?theme=dark|light|hc` is the explorer page, `/walkthrough` the lesson view's page; `/dist/webview/*`
- * the bundles; `/theme/<name>.css` the colours.
+ * `/?theme=<name>` is the explorer page, `/walkthrough?theme=<name>` the lesson view's page (theme names in
+ * themes.ts, dark when left out); `/dist/webview/*` the bundles; `/theme/<name>.css` the colours.
  */
 export async function servePages(): Promise<PageServer> {
   let origin = '';
@@ -52,8 +52,8 @@ export async function servePages(): Promise<PageServer> {
 }
 
 async function respond(url: URL, origin: string): Promise<{ type: string; body: string | Buffer }> {
+  const theme = themeNamed(url.searchParams.get('theme') ?? 'dark');
   if (url.pathname === '/') {
-    const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
     const html = renderWebviewHtml({
       title: 'GPT-2 Explorer',
       cspSource: origin,
@@ -61,18 +61,34 @@ async function respond(url: URL, origin: string): Promise<{ type: string; body: 
       styleUris: [`${origin}/theme/${theme}.css`, `${origin}/dist/webview/explorer.css`],
       bodyClass: THEMES[theme].bodyClass,
     });
-    return { type: 'text/html', body: html };
+    return { type: 'text/html', body: withThemeKind(html, theme) };
   }
   if (url.pathname === '/walkthrough') {
-    const html = renderWebviewHtml({ title: 'GPT-2 Lesson', cspSource: origin, scriptUri: `${origin}/dist/webview/walkthrough.js`, styleUris: [`${origin}/dist/webview/walkthrough.css`] });
-    return { type: 'text/html', body: html };
+    const html = renderWebviewHtml({
+      title: 'GPT-2 Lesson',
+      cspSource: origin,
+      scriptUri: `${origin}/dist/webview/walkthrough.js`,
+      styleUris: [`${origin}/theme/${theme}.css`, `${origin}/dist/webview/walkthrough.css`],
+      bodyClass: THEMES[theme].bodyClass,
+    });
+    return { type: 'text/html', body: withThemeKind(html, theme) };
   }
-  const themeMatch = /^\/theme\/(dark|light|hc)\.css$/.exec(url.pathname);
-  if (themeMatch) return { type: 'text/css', body: themeCss(themeMatch[1] as ThemeName) };
+  const themeMatch = /^\/theme\/([a-z-]+)\.css$/.exec(url.pathname);
+  if (themeMatch) return { type: 'text/css', body: themeCss(themeNamed(themeMatch[1])) };
   const file = /^\/dist\/webview\/((?:explorer|walkthrough)\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
   if (!file) throw new Error('not found');
   const extension = file[1].slice(file[1].lastIndexOf('.'));
   return { type: TYPES[extension], body: await readFile(join(BUNDLE, file[1])) };
+}
+
+/** VS Code's <body data-vscode-theme-kind>, which the page shell (renderWebviewHtml) leaves to VS Code. */
+function withThemeKind(html: string, theme: ThemeName): string {
+  return html.replace('<body ', `<body data-vscode-theme-kind="${THEMES[theme].kind}" `);
+}
+
+function themeNamed(name: string): ThemeName {
+  if (!(name in THEMES)) throw new Error(`no theme ${name}`);
+  return name as ThemeName;
 }
 
 /** One Chromium and one page server for a mocha suite: opened before its first test, closed after its last. */

@@ -8,39 +8,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PRESETS } from '../../src/explorer/presets';
 import type { Backend } from './fake-host';
-import { ExplorerPage, launchChromium, openExplorer, servePages } from './harness';
+import { launchChromium, openExplorer, servePages } from './harness';
 import { LessonBackend } from './lesson-backend';
-import { scatterAt } from './page-checks';
+import { SCENES } from './scenes';
 import type { ThemeName } from './themes';
 import { WorkerBackend } from './worker-backend';
 
 const OUT = join(__dirname, '..', '..', 'media', 'screenshots');
-
-/** Brings each tab to the state the lesson describes, so the picture shows every panel filled in. */
-const SCENES: Record<string, (explorer: ExplorerPage) => Promise<void>> = {
-  tokens: async ({ page }) => {
-    await page.locator('.chip').nth(11).click();
-    await page.locator('.lens__row').first().waitFor();
-  },
-  'self-attention': async ({ page }) => {
-    await page.getByRole('tab', { name: 'Self-Attention' }).click();
-    await page.getByRole('combobox', { name: 'Layer' }).click();
-    await page.getByRole('option', { name: '11', exact: true }).click();
-    await page.getByRole('slider', { name: 'Layer', exact: true }).fill('6');
-    await scatterAt(page, 6);
-    await page.getByRole('button', { name: 'Show Q / K / V Vectors' }).click();
-    await page.locator('.chip').nth(11).click();
-    await page.locator('.strip').nth(2).waitFor();
-    await page.locator('.lens__row').first().waitFor();
-  },
-  generation: async ({ page }) => {
-    await page.getByRole('tab', { name: 'Generation' }).click();
-    await page.getByRole('button', { name: 'Step: append the top token' }).click();
-    await page.getByText('1 / 10 tokens generated').waitFor();
-    for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Sample: roll once without appending' }).click();
-    await page.getByText('5 draws', { exact: false }).waitFor();
-  },
-};
 
 async function settle(page: Page) {
   await page.mouse.move(0, 0); // no hover highlights in the picture

@@ -104,6 +104,29 @@ describe('explorer state', () => {
     assert.equal(state.data.error, null, 'a new session clears it too');
   });
 
+  it('announces what Step, Sample & append and Sample brought, with its probability', () => {
+    let state = host(initialState(null), lesson.session());
+    const paris = (lesson.session() as { session: { next: { top: { id: number; prob: number }[] } } }).session.next.top[0];
+    assert.equal(state.announcement, '', 'a first session announces nothing');
+    state = host(state, lesson.session('capitals', 1));
+    assert.equal(state.announcement, `Step: appended " Paris" (${(paris.prob * 100).toFixed(1)} %) as token 13`);
+    state = host(state, { type: 'tally', tally: { counts: { '6342': 1 }, total: 1, last: { id: 6342, text: ' Paris', prob: 0.6213 } } });
+    assert.equal(state.announcement, 'Sample: drew " Paris" (62.1 %), draw 1');
+    state = host(state, { type: 'tally', tally: { counts: { '6342': 2 }, total: 2, last: { id: 6342, text: ' Paris', prob: 0.6213 } } });
+    assert.equal(state.announcement, 'Sample: drew " Paris" (62.1 %), draw 2', 'the same draw again is told apart');
+    state = reduce(state, { kind: 'ask', asked: 'sampleAppend' });
+    state = host(state, lesson.session('capitals', 2));
+    // The fixture's second generated token is not among the ten candidates shown before it.
+    assert.equal(state.announcement, 'Sample & append: appended "." (not among the 10 most likely) as token 14');
+    assert.equal(state.asked, null, 'the next appended token is a Step again unless the page asks otherwise');
+    state = reduce(state, { kind: 'ask', asked: 'sampleAppend' });
+    state = host(state, lesson.session('capitals', 0));
+    assert.equal(state.asked, null, 'a session that appends nothing (Reset) answers the request too');
+    const before = state.announcement;
+    state = host(state, lesson.session('fox'));
+    assert.equal(state.announcement, before, 'another sentence appends nothing');
+  });
+
   it('a saved state is checked with the protocol schema', () => {
     assert.ok(parseUiState(initialUiState).ok);
     assert.equal(parseUiState({ ...initialUiState, layer: -1 }).ok, false);

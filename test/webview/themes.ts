@@ -1,4 +1,4 @@
-// VS Code's Dark Modern, Light Modern and Dark High Contrast colours for the variables the explorer and the toolkit read,
+// VS Code's Dark Modern, Light Modern, Dark High Contrast and Light High Contrast colours for the variables the explorer and the toolkit read,
 // so the test page looks like the real panel. VS Code itself injects these (and many more) into <html>.
 
 const font = {
@@ -16,6 +16,7 @@ const darkModern: Record<string, string> = {
   errorForeground: '#f85149',
   focusBorder: '#0078d4',
   'editor-background': '#1f1f1f',
+  'sideBar-background': '#181818',
   'editor-foreground': '#cccccc',
   'charts-blue': '#3794ff',
   'charts-red': '#f14c4c',
@@ -64,6 +65,7 @@ const lightModern: Record<string, string> = {
   focusBorder: '#005fb8',
   'editor-background': '#ffffff',
   'editor-foreground': '#3b3b3b',
+  'sideBar-background': '#f8f8f8',
   'charts-blue': '#1a85ff',
   'charts-red': '#e51400',
   'charts-green': '#388a34',
@@ -114,6 +116,7 @@ const darkHighContrast: Record<string, string> = {
   contrastActiveBorder: '#f38518',
   'editor-background': '#000000',
   'editor-foreground': '#ffffff',
+  'sideBar-background': '#000000',
   'charts-blue': '#3794ff',
   'charts-red': '#f14c4c',
   'charts-green': '#89d185',
@@ -147,16 +150,78 @@ const darkHighContrast: Record<string, string> = {
   'testing-iconPassed': '#73c991',
 };
 
-export type ThemeName = 'dark' | 'light' | 'hc';
-
-export const THEMES: Record<ThemeName, { bodyClass: string; colors: Record<string, string> }> = {
-  dark: { bodyClass: 'vscode-dark', colors: darkModern },
-  light: { bodyClass: 'vscode-light', colors: lightModern },
-  hc: { bodyClass: 'vscode-high-contrast', colors: darkHighContrast },
+/** Light High Contrast: dark blue borders on white, VS Code's hcLight defaults. */
+const lightHighContrast: Record<string, string> = {
+  ...font,
+  foreground: '#292929',
+  descriptionForeground: '#292929b3',
+  errorForeground: '#b5200d',
+  focusBorder: '#006bbd',
+  contrastBorder: '#0f4a85',
+  contrastActiveBorder: '#006bbd',
+  'editor-background': '#ffffff',
+  'editor-foreground': '#292929',
+  'sideBar-background': '#ffffff',
+  'charts-blue': '#1a85ff',
+  'charts-red': '#b5200d',
+  'charts-green': '#374e06',
+  'charts-yellow': '#895503',
+  'button-background': '#0f4a85',
+  'button-foreground': '#ffffff',
+  'button-hoverBackground': '#0f4a85',
+  'button-border': '#0f4a85',
+  'button-secondaryBackground': '#ffffff',
+  'button-secondaryForeground': '#292929',
+  'dropdown-background': '#ffffff',
+  'dropdown-foreground': '#292929',
+  'dropdown-border': '#0f4a85',
+  'dropdown-listBackground': '#ffffff',
+  'input-background': '#ffffff',
+  'input-foreground': '#292929',
+  'input-border': '#0f4a85',
+  'input-placeholderForeground': '#292929b3',
+  'badge-background': '#0f4a85',
+  'badge-foreground': '#ffffff',
+  'panel-background': '#ffffff',
+  'panel-border': '#0f4a85',
+  'panelTitle-activeBorder': '#b5200d',
+  'panelTitle-activeForeground': '#292929',
+  'panelTitle-inactiveForeground': '#292929',
+  'list-hoverBackground': '#0f4a851a',
+  'list-inactiveSelectionBackground': '#0f4a851a',
+  'list-activeSelectionBackground': '#0f4a851a',
+  'textLink-foreground': '#0f4a85',
+  'textCodeBlock-background': '#f2f2f2',
+  'editorHoverWidget-background': '#ffffff',
+  'editorHoverWidget-foreground': '#292929',
+  'editorHoverWidget-border': '#0f4a85',
+  'editorWarning-foreground': '#895503',
+  'scrollbarSlider-background': '#0f4a8566',
+  'testing-iconPassed': '#007100',
 };
 
-/** A stylesheet setting the theme's --vscode-* variables on <html>, as VS Code does. */
+export type ThemeName = 'dark' | 'light' | 'hc' | 'hc-light';
+
+/**
+ * `kind` is what VS Code puts in <body data-vscode-theme-kind> (the toolkit reads it to patch colours
+ * high-contrast themes leave unset); `bodyClass` the classes it puts on <body>.
+ */
+export const THEMES: Record<ThemeName, { kind: string; bodyClass: string; colors: Record<string, string> }> = {
+  dark: { kind: 'vscode-dark', bodyClass: 'vscode-dark', colors: darkModern },
+  light: { kind: 'vscode-light', bodyClass: 'vscode-light', colors: lightModern },
+  hc: { kind: 'vscode-high-contrast', bodyClass: 'vscode-high-contrast', colors: darkHighContrast },
+  // VS Code adds vscode-high-contrast to hcLight webviews too, "for backwards compatibility".
+  'hc-light': { kind: 'vscode-high-contrast-light', bodyClass: 'vscode-high-contrast-light vscode-high-contrast', colors: lightHighContrast },
+};
+
+export const THEME_NAMES = Object.keys(THEMES) as ThemeName[];
+
+/**
+ * A stylesheet setting the theme's --vscode-* variables on <html>, as VS Code does. Nothing else: like
+ * VS Code's webview frame, the page has no background of its own unless its stylesheet paints one.
+ */
 export function themeCss(name: ThemeName): string {
   const lines = Object.entries(THEMES[name].colors).map(([key, value]) => `  --vscode-${key}: ${value};`);
   return `html {\n${lines.join('\n')}\n}\n`;
 }
+

@@ -48,12 +48,21 @@ export function App() {
     dispatch({ kind: 'pick', id });
     post({ type: 'selectSentence', id });
   };
+  // Remembered so the token that comes back is announced as a Step's or a draw's.
+  const send = (message: ExplorerMessage) => {
+    if (message.type === 'step' || message.type === 'sampleAppend') dispatch({ kind: 'ask', asked: message.type });
+    post(message);
+  };
   return (
     <main class="explorer">
+      <h1 class="visually-hidden">GPT-2 Explorer</h1>
       <StatusLine data={data} onCommand={(command) => post({ type: 'runCommand', command })} />
+      <p class="visually-hidden announcement" aria-live="polite">
+        {state.announcement}
+      </p>
       <Tabs label="Explorer views" tabs={TABS} active={ui.tab} onChange={(tab) => change({ tab })}>
         <SentencePicker presets={data.presets} session={data.session} onPick={pick} />
-        {data.session ? <TabBody tab={ui.tab} data={data} ui={ui} change={change} /> : <EmptyState />}
+        {data.session ? <TabBody tab={ui.tab} data={data} ui={ui} change={change} send={send} /> : <EmptyState />}
       </Tabs>
     </main>
   );
@@ -76,14 +85,18 @@ function useHostRequests(data: HostData, ui: UiState) {
   }, [ready, data.sessions, ui.token, ui.layer, ui.head, ui.showQkv]);
 }
 
-interface TabBodyProps {
-  tab: UiState['tab'];
+interface SectionProps {
   data: HostData;
   ui: UiState;
   change: (patch: UiPatch) => void;
 }
 
-function TabBody({ tab, data, ui, change }: TabBodyProps) {
+interface TabBodyProps extends SectionProps {
+  tab: UiState['tab'];
+  send: (message: ExplorerMessage) => void; // the Generation panel's messages
+}
+
+function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   const session = data.session!;
   const selectToken = (token: number) => change({ token });
   const chips = <TokenChips tokens={session.tokens} selected={ui.token} onSelect={selectToken} />;
@@ -98,7 +111,7 @@ function TabBody({ tab, data, ui, change }: TabBodyProps) {
       onTrack={(trackId) => change({ trackId })}
     />
   );
-  const generation = <GenerationPanel session={session} tally={data.tally ?? session.tally} busy={data.busy} post={post} />;
+  const generation = <GenerationPanel session={session} tally={data.tally ?? session.tally} busy={data.busy} post={send} />;
   if (tab === 'tokens') {
     return (
       <>
@@ -123,7 +136,7 @@ function TabBody({ tab, data, ui, change }: TabBodyProps) {
   );
 }
 
-function AttentionSection({ data, ui, change }: Omit<TabBodyProps, 'tab'>) {
+function AttentionSection({ data, ui, change }: SectionProps) {
   const session = data.session!;
   const attention = shown(data, data.attention, () => true, (view) => view.layer === ui.layer && view.head === ui.head);
   return (
@@ -135,11 +148,11 @@ function AttentionSection({ data, ui, change }: Omit<TabBodyProps, 'tab'>) {
   );
 }
 
-function QkvSection({ data, ui, change }: Omit<TabBodyProps, 'tab'>) {
+function QkvSection({ data, ui, change }: SectionProps) {
   const session = data.session!;
   const qkv = shown(data, data.qkv, (view) => view.token === ui.token, (view) => view.layer === ui.layer && view.head === ui.head);
   return (
-    <section class="panel" aria-label="Q / K / V vectors">
+    <section class="panel">
       <Button appearance="secondary" pressed={ui.showQkv} onClick={() => change({ showQkv: !ui.showQkv })}>
         {ui.showQkv ? 'Hide Q / K / V Vectors' : 'Show Q / K / V Vectors'}
       </Button>

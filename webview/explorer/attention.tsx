@@ -1,4 +1,5 @@
-// The Layer and Head dropdowns and the chosen head's attention heatmap (hover: "query → key: weight").
+// The Layer and Head dropdowns and the chosen head's attention heatmap (hover: "query → key: weight"),
+// with a hidden table for screen readers: where each query token looks most.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AttentionView, TokenChip } from '../../src/protocol/views';
@@ -85,7 +86,40 @@ export function AttentionHeatmap({ attention, tokens, selected }: HeatmapProps) 
         </div>
       )}
       <p class="hint">Rows: the query token. Columns: the key it attends to. Stronger colour = more attention.</p>
+      {view && <StrongestKeys view={view} labels={labels} />}
     </div>
+  );
+}
+
+const KEYS_LISTED = 3;
+
+/**
+ * The heatmap for screen readers (the canvas only has a one-line summary): each query token's three
+ * strongest keys. T rows rather than all T² weights, so a long prompt stays a table one can read.
+ */
+function StrongestKeys({ view, labels }: { view: AttentionView; labels: string[] }) {
+  const rows = Array.from({ length: view.size }, (_, query) => {
+    const weights = view.weights.slice(query * view.size, (query + 1) * view.size);
+    const keys = weights.map((weight, key) => ({ key, weight })).sort((a, b) => b.weight - a.weight);
+    return keys.slice(0, Math.min(KEYS_LISTED, query + 1)); // a query sees only itself and earlier keys
+  });
+  return (
+    <table class="visually-hidden" aria-label={`Attention of layer ${view.layer}, head ${view.head}: the keys each query token attends to most`}>
+      <tbody>
+        {rows.map((keys, query) => (
+          <tr key={query}>
+            <th scope="row">
+              {query + 1}: {shownToken(labels[query] ?? '')}
+            </th>
+            {keys.map(({ key, weight }) => (
+              <td key={key}>
+                {shownToken(labels[key] ?? '')} ({key + 1}) {weight.toFixed(2)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

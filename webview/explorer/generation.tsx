@@ -1,5 +1,6 @@
 // "Generating the next token": the text so far, the counter, the ten best candidates as bars with
-// the Sample tally beside them, the decoding controls and why generation stopped.
+// the Sample tally beside them, the decoding controls and why generation stopped. What Step and Sample
+// did is announced by the app's live region (announce.ts), so nothing here is live itself.
 
 import { useState } from 'preact/hooks';
 import { DECODING_LIMITS, type DecodingPatch, type DecodingSettings, parseDecodingPatch } from '../../src/protocol/decoding';
@@ -31,7 +32,7 @@ export function GenerationPanel({ session, tally, busy, post }: GenerationProps)
     <section class="panel" aria-labelledby="generation-title">
       <h2 id="generation-title">Generating the next token</h2>
       <GeneratedSoFar session={session} />
-      <p class="counter" aria-live="polite">
+      <p class="counter">
         {session.generated} / {session.settings.maxNewTokens} tokens generated
       </p>
       {session.stop && <p class="stop" role="status">{STOP_WORDS[session.stop](session)}</p>}
@@ -58,7 +59,9 @@ export function GenerationPanel({ session, tally, busy, post }: GenerationProps)
 function GeneratedSoFar({ session }: { session: SessionView }) {
   return (
     <div class="so-far" role="region" aria-label="Generated so far">
-      <span class="so-far__title">Generated so far</span>
+      <span class="so-far__title">
+        Generated so far <span class="hint">(new tokens in blue, underlined)</span>
+      </span>
       <p class="so-far__text">
         {session.truncated > 0 && <span class="hint">({session.truncated} tokens cut from the front) </span>}
         {session.tokens.map((token) => (
@@ -93,14 +96,15 @@ function CandidateBars({ session, tally }: { session: SessionView; tally: TallyV
                 <span class="bar__fill" style={{ width: `${candidate.prob * 100}%` }} />
               </span>
               <span class="bars__prob">{percent(candidate.prob)}</span>
-              <span class="bars__tally" aria-label={`drawn ${draws} times`}>
+              <span class="bars__tally" aria-hidden="true">
                 {tally.total === 0 ? '' : draws === 0 ? '×0' : `×${draws} (${percent(draws / tally.total)})`}
               </span>
+              {tally.total > 0 && <span class="visually-hidden">, drawn {draws === 1 ? 'once' : `${draws} times`}</span>}
             </li>
           );
         })}
       </ol>
-      <p class="tally" aria-live="polite">
+      <p class="tally">
         {tally.last ? (
           <>
             Last draw: <strong class="generated"><TokenText text={tally.last.text} /></strong> · {tally.total} draw{tally.total === 1 ? '' : 's'}
@@ -114,6 +118,11 @@ function CandidateBars({ session, tally }: { session: SessionView; tally: TallyV
 }
 
 type TypedField = 'topK' | 'topP';
+
+const FIELD_RULES: Record<TypedField, string> = {
+  topK: `Top-k takes a whole number from ${DECODING_LIMITS.topK.min} to ${DECODING_LIMITS.topK.max.toLocaleString('en')}.`,
+  topP: `Top-p takes a number from ${DECODING_LIMITS.topP.min} to ${DECODING_LIMITS.topP.max}.`,
+};
 
 /** The patch a typed value asks for, if the contract accepts it; null for anything else. */
 function typedPatch(field: TypedField, text: string): DecodingPatch | null {
@@ -152,6 +161,7 @@ function DecodingControls({ settings, kept, post }: { settings: DecodingSettings
         <TextField label="Top-k" value={String(settings.topK)} invalid={invalid === 'topK'} onCommit={(text) => commitNumber('topK', text)} />
         <TextField label="Top-p" value={String(settings.topP)} invalid={invalid === 'topP'} onCommit={(text) => commitNumber('topP', text)} />
       </div>
+      {invalid && <p class="field-error">{FIELD_RULES[invalid]}</p>}
       <p class="hint">
         Top-k 0 and top-p 1 are off. {kept.toLocaleString('en')} token{kept === 1 ? '' : 's'} in play.
       </p>

@@ -1,5 +1,6 @@
 // The logit lens for the clicked chip: its top-10 next-token guesses if the model stopped after the
-// chosen layer, and one token's probability across layers 0..L (click a row to pick that token).
+// chosen layer, and one token's probability across layers 0..L (click a row to pick that token), the
+// plot read out to screen readers by a hidden table.
 
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
@@ -91,7 +92,23 @@ function TrackChart({ track, layers }: { track: NonNullable<LensView['track']>; 
       <figcaption>
         Probability of “{shownToken(track.text)}” after each layer (0 = embeddings, {layers} = the model's real output)
       </figcaption>
-      <div ref={box} role="img" aria-label={`Probability of ${spokenToken(track.text)} by layer: ${track.probs.map(percent).join(', ')}`} />
+      <div ref={box} aria-hidden="true" />
+      <table class="visually-hidden" aria-label={`Probability of ${spokenToken(track.text)} after each layer`}>
+        <thead>
+          <tr>
+            <th scope="col">After layer</th>
+            <th scope="col">Probability</th>
+          </tr>
+        </thead>
+        <tbody>
+          {track.probs.map((prob, layer) => (
+            <tr key={layer}>
+              <th scope="row">{layer}</th>
+              <td>{percent(prob)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </figure>
   );
 }

@@ -1,11 +1,13 @@
 // "Token Positions Across Layers": where each token sits (2D projection) after 0..L layers.
 // One uPlot lives as long as the projection; a slider move only feeds it new data, gliding
-// from the dots on screen to the chosen layer over GLIDE_MS with requestAnimationFrame.
+// from the dots on screen to the chosen layer over GLIDE_MS with requestAnimationFrame, or jumping
+// there in one frame when the learner asks for reduced motion.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { ProjectionView, TokenChip } from '../../src/protocol/views';
 import { useWidth } from '../ui/canvas';
+import { reducedMotion } from '../ui/motion';
 import { Slider } from '../ui/slider';
 import { fixedRanges, Frame, frameAt, lerpFrames, scatterData, scatterOptions } from './scatter';
 import { Palette, usePalette } from './theme';
@@ -67,9 +69,10 @@ export function PositionsPanel({ projection, tokens, slider, onSlider }: Positio
     const from = shown.current;
     const to = frameAt(projection, slider);
     const start = performance.now();
+    const glide = reducedMotion() ? 0 : GLIDE_MS; // read on every move: the setting may change meanwhile
     cancelAnimationFrame(animation.current);
     const tick = (now: number) => {
-      const t = Math.min(1, (now - start) / GLIDE_MS);
+      const t = glide === 0 ? 1 : Math.min(1, (now - start) / glide);
       shown.current = lerpFrames(from, to, 1 - (1 - t) ** 3); // ease-out: fast start, gentle landing
       u.setData(scatterData(shown.current, projection.last), false); // the scales stay fixed…
       u.redraw(); // …so redraw the dots ourselves
@@ -83,7 +86,7 @@ export function PositionsPanel({ projection, tokens, slider, onSlider }: Positio
   return (
     <section class="panel" aria-labelledby="positions-title">
       <h2 id="positions-title">Token Positions Across Layers</h2>
-      <p class="hint">Each blue dot is one token (a 2D approximation of its 768 numbers); the red, bigger dot is the last token.</p>
+      <p class="hint">Each blue dot is one token (a 2D approximation of its 768 numbers); the red, outlined diamond is the last token.</p>
       <Slider label="Layer" min={0} max={layers} value={slider} valueText={`Layer ${slider}`} onInput={onSlider} />
       <div class="scatter" ref={box}>
         {hover && (
@@ -105,7 +108,10 @@ function PositionsTable({ projection, tokens, layer }: { projection: ProjectionV
       <tbody>
         {tokens.slice(0, projection.tokens).map((token, t) => (
           <tr key={t} data-token={t}>
-            <th scope="row">{shownToken(token.text)}</th>
+            <th scope="row">
+              {shownToken(token.text)}
+              {t === projection.last ? ' (last token)' : ''}
+            </th>
             <td>{frame[2 * t].toFixed(3)}</td>
             <td>{frame[2 * t + 1].toFixed(3)}</td>
           </tr>

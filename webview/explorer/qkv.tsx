@@ -1,6 +1,7 @@
 // "Show Q / K / V Vectors": the clicked token's query, key and value in the chosen head, one strip of
-// dh cells each. Red = positive, blue = negative; the colour gets stronger with |value|, scaled per
-// strip (full colour = that strip's largest |value|), because q, k and v differ in overall size.
+// dh cells each. A positive value fills the upper half of its cell in red, a negative one the lower half
+// in blue (so the sign reads without colour); the colour gets stronger with |value|, scaled per strip
+// (full colour = that strip's largest |value|), because q, k and v differ in overall size.
 // The box opens with three empty strips; clicking a chip fills them (lesson, Self-Attention step 5).
 
 import type { QkvView, TokenChip } from '../../src/protocol/views';
@@ -22,7 +23,7 @@ export function QkvBox({ qkv, token, layer, head }: QkvProps) {
     <div class={`qkv${token && (qkv?.stale ?? true) ? ' stale' : ''}`} role="region" aria-label="Q / K / V vectors">
       <p class="hint">
         {token
-          ? `Token ${token.index + 1} (${spokenToken(token.text)}) at layer ${layer}, head ${head}. Red = positive, blue = negative, stronger = larger |value| (scaled per strip).`
+          ? `Token ${token.index + 1} (${spokenToken(token.text)}) at layer ${layer}, head ${head}. Positive: red, upper half. Negative: blue, lower half. Stronger = larger |value| (scaled per strip).`
           : 'Click a token chip to see its Q, K and V vectors.'}
       </p>
       <Strip name="Q" values={shown?.q ?? null} />

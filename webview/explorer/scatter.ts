@@ -1,6 +1,7 @@
 // The uPlot scatter behind "Token Positions Across Layers" (mode 2: each series carries its own
-// x and y arrays). Series 1 holds every token but the last, in blue; series 2 holds the last token,
-// red and bigger. Axis ranges are fixed over all layers so the frame stays put while dots glide.
+// x and y arrays). Series 1 holds every token but the last, blue dots; series 2 holds the last token,
+// a bigger red diamond outlined in the text colour, so it stands out by shape as well as by colour.
+// Axis ranges are fixed over all layers so the frame stays put while dots glide.
 
 import uPlot from 'uplot';
 import type { ProjectionView } from '../../src/protocol/views';
@@ -47,18 +48,36 @@ export function fixedRanges(projection: ProjectionView): { x: uPlot.Range.MinMax
   return { x: range(0), y: range(1) };
 }
 
-/** Draws a series' points as filled circles of `radius` CSS px (uPlot has no default scatter renderer). */
-function dots(radius: number, colour: string): uPlot.Series.PathBuilder {
+type Shape = (ctx: CanvasRenderingContext2D, x: number, y: number, r: number) => void;
+
+const circle: Shape = (ctx, x, y, r) => ctx.arc(x, y, r, 0, 2 * Math.PI);
+
+const diamond: Shape = (ctx, x, y, r) => {
+  ctx.moveTo(x, y - r);
+  ctx.lineTo(x + r, y);
+  ctx.lineTo(x, y + r);
+  ctx.lineTo(x - r, y);
+  ctx.closePath();
+};
+
+/**
+ * Draws a series' points as filled shapes of `radius` CSS px, outlined when `outline` is given
+ * (uPlot has no default scatter renderer).
+ */
+function marks(shape: Shape, radius: number, fill: string, outline?: string): uPlot.Series.PathBuilder {
   return (u, seriesIndex) => {
     const [xs, ys] = u.data[seriesIndex] as unknown as [number[], number[]];
     const ratio = window.devicePixelRatio || 1;
     const ctx = u.ctx;
     ctx.save();
-    ctx.fillStyle = colour;
+    ctx.fillStyle = fill;
+    ctx.strokeStyle = outline ?? fill;
+    ctx.lineWidth = 1.5 * ratio;
     for (let i = 0; i < xs.length; i++) {
       ctx.beginPath();
-      ctx.arc(u.valToPos(xs[i], 'x', true), u.valToPos(ys[i], 'y', true), radius * ratio, 0, 2 * Math.PI);
+      shape(ctx, u.valToPos(xs[i], 'x', true), u.valToPos(ys[i], 'y', true), radius * ratio);
       ctx.fill();
+      if (outline) ctx.stroke();
     }
     ctx.restore();
     return null;
@@ -77,8 +96,8 @@ export function scatterOptions(width: number, height: number, ranges: ReturnType
     axes: [axis, { ...axis, size: 40 }], // the projection's axes have no meaning of their own: ticks only
     series: [
       {},
-      { label: 'tokens', fill: palette.blue, stroke: palette.blue, paths: dots(5, palette.blue), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,
-      { label: 'last token', fill: palette.red, stroke: palette.red, paths: dots(8, palette.red), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,
+      { label: 'tokens', fill: palette.blue, stroke: palette.blue, paths: marks(circle, 5, palette.blue), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,
+      { label: 'last token', fill: palette.red, stroke: palette.red, paths: marks(diamond, 10, palette.red, palette.foreground), points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] } as uPlot.Series,
     ],
     hooks: { draw: [drawLabels] },
   };

@@ -1,6 +1,7 @@
 // The explorer's whole state and how host messages and clicks change it (a pure reducer).
 
 import type { HostMessage, UiPatch, UiState } from '../../src/protocol/explorer';
+import { announce, type Asked } from './announce';
 import { emptyHostData, foldHostMessage, HostData } from './host-data';
 import { applyPatch, clampToSession, initialUiState, startSentence } from './ui-state';
 import type { LensView, SessionView } from '../../src/protocol/views';
@@ -11,26 +12,42 @@ export interface ExplorerState {
   restored: boolean; // ui came from before a reload: the first session keeps it
   picked: string | null; // sentence id chosen in the dropdown, until its session arrives
   shownSentence: string | null; // id and text of the sentence on screen
+  asked: Asked; // the last Step or Sample & append the page sent, until the next session arrives
+  announcement: string; // the live region's words: what the last Step or Sample brought
 }
 
-export type Action = { kind: 'host'; message: HostMessage } | { kind: 'ui'; patch: UiPatch } | { kind: 'pick'; id: string };
+export type Action =
+  | { kind: 'host'; message: HostMessage }
+  | { kind: 'ui'; patch: UiPatch }
+  | { kind: 'pick'; id: string }
+  | { kind: 'ask'; asked: NonNullable<Asked> };
 
 export function initialState(saved: UiState | null): ExplorerState {
-  return { data: emptyHostData, ui: saved ?? initialUiState, restored: saved !== null, picked: null, shownSentence: null };
+  return { data: emptyHostData, ui: saved ?? initialUiState, restored: saved !== null, picked: null, shownSentence: null, asked: null, announcement: '' };
 }
 
 export function reduce(state: ExplorerState, action: Action): ExplorerState {
   switch (action.kind) {
     case 'pick':
       return { ...state, picked: action.id };
+    case 'ask':
+      return { ...state, asked: action.asked };
     case 'ui':
       return { ...state, ui: withinSession(applyPatch(state.ui, action.patch), state.data.session) };
-    case 'host':
-      if (action.message.type === 'ui') return reduce(state, { kind: 'ui', patch: action.message.patch });
-      if (action.message.type === 'session') return receiveSession(state, action.message.session, foldHostMessage(state.data, action.message));
-      if (action.message.type === 'lens') return adoptDefaultTrack({ ...state, data: foldHostMessage(state.data, action.message) }, action.message.view);
-      return { ...state, data: foldHostMessage(state.data, action.message) };
+    case 'host': {
+      const said = announce(state.data, action.message, state.asked);
+      // An appended token comes in a session: after any session, the page's last request has had its answer.
+      const asked = action.message.type === 'session' ? null : state.asked;
+      return { ...receive(state, action.message), asked, announcement: said ?? state.announcement };
+    }
   }
+}
+
+function receive(state: ExplorerState, message: HostMessage): ExplorerState {
+  if (message.type === 'ui') return reduce(state, { kind: 'ui', patch: message.patch });
+  if (message.type === 'session') return receiveSession(state, message.session, foldHostMessage(state.data, message));
+  if (message.type === 'lens') return adoptDefaultTrack({ ...state, data: foldHostMessage(state.data, message) }, message.view);
+  return { ...state, data: foldHostMessage(state.data, message) };
 }
 
 /**

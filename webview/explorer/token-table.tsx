@@ -1,5 +1,6 @@
 // The Tokens tab's table: each token's text, id and the characters it covers in the source text.
-// "Show in editor" selects those characters in the editor the prompt came from.
+// A range selects those characters in the editor the prompt came from; its accessible name starts with
+// the range it shows, so a speech user can say what they see.
 
 import type { TokenChip } from '../../src/protocol/views';
 import { spokenToken, TokenText } from './token-text';
@@ -35,7 +36,7 @@ export function TokenTable({ tokens, selected, onReveal }: TableProps) {
               {token.start < 0 ? (
                 <span class="hint">generated</span>
               ) : (
-                <button type="button" class="link" aria-label={`Show ${spokenToken(token.text)} in the editor (characters ${token.start} to ${token.end})`} onClick={() => onReveal(token.index)}>
+                <button type="button" class="link" aria-label={`${token.start}–${token.end}: show ${spokenToken(token.text)} in the editor`} onClick={() => onReveal(token.index)}>
                   {token.start}–{token.end}
                 </button>
               )}

@@ -1,0 +1,77 @@
+// axe-core on every panel of both webviews in every theme: the explorer before a session and on its
+// three tabs with everything open (lens, Q/K/V, the draw tallies), and the lesson view. Any violation
+// of any impact fails with its rule and nodes.
+
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { expectNoViolations } from './axe';
+import * as fixtures from './fixtures/lesson';
+import { lesson, progress } from './fixtures/walkthrough';
+import { ExplorerPage, openExplorer, PageServer, suitePages } from './harness';
+import { SCENES } from './scenes';
+import { THEME_NAMES, ThemeName } from './themes';
+
+const lesson10 = fixtures.session('capitals', 10); // ten tokens generated: generation has stopped
+
+describe('axe-core on every panel in every theme (Chromium)', () => {
+  const pages = suitePages();
+
+  for (const theme of THEME_NAMES) {
+    describe(theme, () => {
+      it('explorer before a session, with an error offering its fix', async () => {
+        await checkExplorer(theme, 'empty explorer', async ({ page, host }) => {
+          await host.send({ type: 'error', message: 'GPT-2 is not downloaded yet.', action: 'downloadModel' });
+          await page.getByText('Nothing to explore yet.').waitFor();
+          await page.getByRole('button', { name: 'Download GPT-2' }).waitFor();
+        }, null);
+      });
+      for (const [name, scene] of Object.entries(SCENES)) {
+        it(`explorer, ${name} tab`, async () => {
+          await checkExplorer(theme, `the ${name} tab`, async (explorer) => {
+            await explorer.page.locator('.chip').first().waitFor();
+            await scene(explorer);
+          });
+        });
+      }
+      it('explorer, generation tab stopped, with a top-k it refuses', async () => {
+        await checkExplorer(theme, 'the stopped generation tab', async ({ page, host }) => {
+          await page.locator('.chip').first().waitFor();
+          await host.send({ type: 'ui', patch: { tab: 'generation' } });
+          await host.send(lesson10);
+          await page.getByText('Stopped: reached 10 new tokens').waitFor();
+          const topK = page.locator('vscode-text-field[aria-label="Top-k"] input');
+          await topK.fill('2.5');
+          await topK.press('Enter');
+          await page.locator('.field-error').waitFor();
+        });
+      });
+      it('lesson view', async () => {
+        const page = await openLessonView(pages.browser, pages.server, theme);
+        await page.locator('.step--open').waitFor();
+        await expectNoViolations(page, `the lesson view, ${theme}`);
+        await page.close();
+      });
+    });
+  }
+
+  async function checkExplorer(theme: ThemeName, what: string, scene: (explorer: ExplorerPage) => Promise<void>, backend?: null) {
+    const explorer = await openExplorer(pages.browser, pages.server, { theme, backend });
+    try {
+      await scene(explorer);
+      await expectNoViolations(explorer.page, `${what}, ${theme}`);
+      assert.deepEqual(explorer.violations, [], 'CSP violations or page errors');
+    } finally {
+      await explorer.page.context().close();
+    }
+  }
+});
+
+/** The lesson view with the lesson sent and the fourth step open, two done. */
+async function openLessonView(browser: Browser, server: PageServer, theme: ThemeName) {
+  const page = await browser.newPage();
+  // A string, not a function: tsx would compile a function with helpers the page does not have.
+  await page.addInitScript(`window.acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });`);
+  await page.goto(`${server.origin}/walkthrough?theme=${theme}`);
+  for (const message of [lesson, progress('qkv', ['sentence', 'red-dot'])]) await page.evaluate((data) => window.postMessage(data, '*'), message);
+  return page;
+}
