@@ -2,17 +2,21 @@
 // the transfer is interrupted or cancelled so the next call continues with a Range request; the
 // finished file is checked (size, sha256) and only then renamed to `dest`, so `dest` is always whole.
 // Uses node:http(s) rather than fetch because VS Code's proxy support patches these modules.
+// Redirects are followed here, one fresh request per hop, so a Hugging Face token (hub-token.ts) goes
+// only with the requests to the Hub's own origin, never to the host a redirect leads to.
 import { open, rename, rm, stat } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { basename, dirname } from 'node:path';
 import type { HostPolicy } from './download-policy';
 import { formatBytes, DownloadError, progressMeter, sha256File, type DownloadProgress } from './download-progress';
+import { sendsTokenTo, type HubAuth } from './hub-token';
 
 export interface FileDownload {
   url: URL;
   dest: string;
   policy: HostPolicy; // checked for the URL and every redirect
+  auth?: HubAuth; // a token for the Hub: sent only to its origin
   size?: number; // pinned size in bytes
   sha256?: string; // pinned lower-case hex digest
   maxBytes?: number; // refuse longer bodies (for files without a pinned size)
@@ -45,13 +49,14 @@ async function keptBytes(part: string, size: number | undefined): Promise<number
 /** Requests the file (from `kept` on) and appends the body to `part`. */
 async function transfer(part: string, kept: number, job: FileDownload): Promise<void> {
   throwIfCancelled(job, kept);
-  const { response, request } = await follow(job.url, kept, job);
+  const exchange = await follow(job.url, kept, job);
+  const { response, request } = exchange;
   if (response.statusCode === 416 && kept > 0) {
     response.resume(); // the server will not resume this part: start over
     await rm(part, { force: true });
     return transfer(part, 0, job);
   }
-  const body = await startOf(response, kept, part, job).catch((error) => {
+  const body = await startOf(exchange, kept, part, job).catch((error) => {
     request.destroy(); // nothing more to read from this answer
     throw error;
   });
@@ -61,6 +66,7 @@ async function transfer(part: string, kept: number, job: FileDownload): Promise<
 interface Exchange {
   request: http.ClientRequest;
   response: http.IncomingMessage;
+  withToken: boolean; // the request carried the Hub token
 }
 
 /** GET `url` (with a Range header when resuming), following redirects the policy allows. */
@@ -81,12 +87,15 @@ function get(url: URL, kept: number, job: FileDownload): Promise<Exchange> {
   const client = url.protocol === 'https:' ? https : http;
   const headers: http.OutgoingHttpHeaders = { 'user-agent': 'gpt2-explorer', 'accept-encoding': 'identity' };
   if (kept > 0) headers.range = `bytes=${kept}-`;
+  const { auth } = job;
+  const withToken = sendsTokenTo(url, auth);
+  if (withToken) headers.authorization = `Bearer ${auth.token.value}`;
   const stallMs = job.stallMs ?? 30_000;
   return new Promise((resolve, reject) => {
     let response: http.IncomingMessage | undefined;
     const request = client.get(url, { headers, signal: job.signal }, (answer) => {
       response = answer;
-      resolve({ request, response: answer });
+      resolve({ request, response: answer, withToken });
     });
     request.setTimeout(stallMs, () => {
       const stalled = new Error(`no data for ${stallMs / 1000} s`);
@@ -98,9 +107,9 @@ function get(url: URL, kept: number, job: FileDownload): Promise<Exchange> {
 }
 
 /** Where in the file the body starts, and the file's total size (0 if unknown); rejects what does not fit the pin. */
-async function startOf(response: http.IncomingMessage, kept: number, part: string, job: FileDownload): Promise<{ start: number; total: number }> {
+async function startOf({ response, withToken }: Exchange, kept: number, part: string, job: FileDownload): Promise<{ start: number; total: number }> {
   const status = response.statusCode ?? 0;
-  if (status !== 200 && status !== 206) throw httpError(status, response.statusMessage ?? '', job);
+  if (status !== 200 && status !== 206) throw httpError(status, response.statusMessage ?? '', job, withToken);
   const start = status === 206 ? rangeStart(response.headers['content-range'], kept, job) : 0; // 200: Range ignored
   const length = Number(response.headers['content-length'] ?? NaN);
   const total = Number.isFinite(length) ? start + length : undefined;
@@ -192,10 +201,13 @@ function networkError(error: unknown, bytes: number, job: FileDownload): Downloa
   return interrupted(bytes, job, code ? `${code}: ${cause}` : cause);
 }
 
-function httpError(status: number, statusMessage: string, job: FileDownload): DownloadError {
+function httpError(status: number, statusMessage: string, job: FileDownload, withToken: boolean): DownloadError {
   const answer = `the server answered ${status} ${statusMessage} for ${name(job)}`;
   if (status === 404) return new DownloadError('http', `${answer}: the pinned revision may have been removed from Hugging Face; update the extension, or download the files yourself and import the folder`);
-  if (status === 401 || status === 403) return new DownloadError('http', `${answer}: access was refused (a proxy or firewall may block Hugging Face); download the files yourself and import the folder`);
+  if ((status === 401 || status === 403) && withToken && job.auth) {
+    return new DownloadError('http', `${answer}: Hugging Face refused the token from ${job.auth.token.source}; check or replace it, or download the files yourself and import the folder`);
+  }
+  if (status === 401 || status === 403) return new DownloadError('http', `${answer}: access was refused (a proxy or firewall may block Hugging Face, or the repository needs a Hugging Face token); download the files yourself and import the folder`);
   if (status === 429 || status >= 500) return new DownloadError('http', `${answer}: Hugging Face is busy or down; wait a few minutes and run ${job.retryWith} again`);
   return new DownloadError('http', `${answer}; run ${job.retryWith} again, or download the files yourself and import the folder`);
 }

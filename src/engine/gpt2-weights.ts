@@ -3,10 +3,9 @@
 // "transformer." prefix; Conv1D weights are stored [in, out].
 import { join } from 'node:path';
 import { readGpt2Config } from './config';
-import { readSafetensorsHeader, type TensorEntry } from './safetensors';
+import { isFloatDtype, readSafetensorsHeader, unreadableDtype, type TensorEntry } from './safetensors';
 import type { Gpt2Config } from './types';
 
-const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16']);
 /** Buffers some checkpoints carry that are not weights: the causal masks and a tied lm_head copy. */
 const SKIPPED = /^(h\.\d+\.attn\.(bias|masked_bias)|lm_head\.weight)$/;
 
@@ -66,7 +65,7 @@ export function matchGpt2Tensors(entries: Map<string, TensorEntry>, config: Gpt2
     const shape = expected.get(name);
     if (shape === undefined) throw new Error(`${file}: unexpected tensor ${key} (not part of a GPT-2 with ${config.nLayer} layers)`);
     if (found.has(name)) throw new Error(`${file}: tensor ${name} appears twice (with and without "transformer.")`);
-    if (!FLOAT_DTYPES.has(entry.dtype)) throw new Error(`${file}: tensor ${key} has dtype ${entry.dtype}, expected F32, F16 or BF16`);
+    if (!isFloatDtype(entry.dtype)) throw unreadableDtype(file, key, entry.dtype);
     if (!sameShape(entry.shape, shape)) {
       throw new Error(`${file}: tensor ${key} has shape [${entry.shape.join(', ')}], expected [${shape.join(', ')}] from config.json`);
     }

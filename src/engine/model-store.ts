@@ -7,15 +7,18 @@ import { downloadFile, type FileDownload } from './download';
 import { HUGGING_FACE, loopbackPolicy, policyForBase } from './download-policy';
 import { DownloadError, sha256File, type DownloadProgress } from './download-progress';
 import { GPT2_SMALL, type ModelSource } from './gpt2-source';
+import { scrubError, type HubAuth, type HubToken } from './hub-token';
 
 export { DownloadError, type DownloadErrorCode, type DownloadProgress } from './download-progress';
 export { GPT2_SMALL, type ModelSource, type SourceFile } from './gpt2-source';
+export { readHubToken, tokenProblem, type HubToken } from './hub-token';
 export { findModel, importModelFolder, ModelFolderError, type FoundModel, type ImportedModel, type ImportOptions } from './model-folder';
 
 export interface DownloadOptions {
   targetDir: string; // created if missing; receives config.json and model.safetensors
   baseUrl?: string; // default https://huggingface.co; tests pass a loopback server
   source?: ModelSource; // default GPT2_SMALL; any other source only from a loopback server
+  token?: HubToken; // sent only to baseUrl's origin (hub-token.ts), never to a host it redirects to
   signal?: AbortSignal; // cancels; the partial file is kept for the next call to resume
   onProgress?: (progress: DownloadProgress) => void;
   retryWith?: string; // named in messages ("run … again to resume"); default "GPT-2: Download Model"
@@ -25,12 +28,19 @@ export interface DownloadOptions {
 /**
  * Downloads the model into targetDir and resolves when every file is there and verified. Files
  * already present and intact are not fetched again. Rejects with a DownloadError whose message says
- * what to do; `code` tells a cancel ('cancelled') from a failure.
+ * what to do; `code` tells a cancel ('cancelled') from a failure. No message holds the token.
  */
 export async function downloadModel(options: DownloadOptions): Promise<void> {
+  await downloadFiles(options).catch((error: unknown) => {
+    throw scrubError(error, options.token); // a server may echo the token back in an answer we quote
+  });
+}
+
+async function downloadFiles(options: DownloadOptions): Promise<void> {
   const source = options.source ?? GPT2_SMALL;
   const baseUrl = options.baseUrl ?? HUGGING_FACE;
   const policy = checkedPolicy(baseUrl, source);
+  const auth: HubAuth | undefined = options.token && { token: options.token, origin: new URL(baseUrl).origin };
   const retryWith = options.retryWith ?? 'GPT-2: Download Model';
   await mkdir(options.targetDir, { recursive: true });
   const unlock = await lockFolder(options.targetDir, retryWith);
@@ -40,6 +50,7 @@ export async function downloadModel(options: DownloadOptions): Promise<void> {
         url: fileUrl(baseUrl, source, file.name),
         dest: join(options.targetDir, file.name),
         policy,
+        auth,
         size: file.size,
         sha256: file.sha256,
         maxBytes: file.maxBytes,

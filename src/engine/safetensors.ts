@@ -1,20 +1,27 @@
 // Reading a safetensors file: an 8-byte little-endian header length, a JSON header mapping each
 // tensor name to {dtype, shape, data_offsets: [begin, end]} (relative to the end of the header),
 // then the raw little-endian data. Every check names the file and the tensor.
+//
+// Only F32, F16 and BF16 can be read. A tensor of any other dtype (F8_E4M3, I64, …) is listed with
+// its offsets checked, so a buffer the model skips may have it; reading it, or needing it as a
+// weight, fails with an error that names the dtype (its byte count would only say the dtype is odd).
 import { open, stat } from 'node:fs/promises';
 
-/** Byte sizes of every dtype the safetensors format defines. */
-const DTYPE_BYTES: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E4M3: 1, F8_E5M2: 1,
-  I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4,
-  I64: 8, U64: 8, F64: 8,
-};
+/** The float dtypes a model tensor may have, with their byte sizes. */
+const FLOAT_BYTES = { F32: 4, F16: 2, BF16: 2 } as const;
 const MAX_HEADER_BYTES = 100 * 1024 * 1024; // the format's own limit
 const scratch = new DataView(new ArrayBuffer(4)); // float32 ↔ bits
 
-/** The float dtypes a model tensor may have. */
-export type FloatDtype = 'F32' | 'F16' | 'BF16';
+export type FloatDtype = keyof typeof FLOAT_BYTES;
+
+export function isFloatDtype(dtype: string): dtype is FloatDtype {
+  return Object.hasOwn(FLOAT_BYTES, dtype);
+}
+
+/** The error for a tensor whose dtype cannot be read, naming that dtype. */
+export function unreadableDtype(file: string, name: string, dtype: string): Error {
+  return new Error(`${file}: tensor ${name} has dtype ${dtype.slice(0, 40)}, which GPT-2 Explorer cannot read (${Object.keys(FLOAT_BYTES).join(', ')})`);
+}
 
 /** One tensor of the file; `begin`/`end` are absolute byte positions in the file. */
 export interface TensorEntry {
@@ -60,6 +67,7 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsHe
 
 /** The tensor's values as float32: F32 read as is, F16 and BF16 widened. */
 export async function readTensorAsFloat32(file: string, entry: TensorEntry): Promise<Float32Array> {
+  if (!isFloatDtype(entry.dtype)) throw unreadableDtype(file, entry.name, entry.dtype);
   const length = entry.end - entry.begin;
   // F32 straight into an aligned array (no second copy); F16/BF16 into bytes that toFloat32 widens
   const f32 = entry.dtype === 'F32' && length % 4 === 0 ? new Float32Array(length / 4) : undefined;
@@ -90,7 +98,7 @@ export function toFloat32(bytes: Uint8Array, entry: Pick<TensorEntry, 'name' | '
     for (let i = 0; i < halves.length; i++) out[i] = halves[i] << 16; // bfloat16 is the top half of a float32
     return new Float32Array(out.buffer);
   }
-  throw new Error(`${file}: tensor ${entry.name} has dtype ${entry.dtype}, expected F32, F16 or BF16`);
+  throw unreadableDtype(file, entry.name, entry.dtype);
 }
 
 let halfValues: Float32Array | undefined;
@@ -149,10 +157,6 @@ function roundShift(x: number, shift: number): number {
   return rest > half || (rest === half && kept % 2 === 1) ? kept + 1 : kept;
 }
 
-export function dtypeBytes(dtype: string): number | undefined {
-  return DTYPE_BYTES[dtype];
-}
-
 function parseHeader(text: string, file: string, dataStart: number): Map<string, TensorEntry> {
   let json: unknown;
   try {
@@ -172,13 +176,14 @@ function parseHeader(text: string, file: string, dataStart: number): Map<string,
 function parseEntry(name: string, value: unknown, file: string, dataStart: number): TensorEntry {
   const { dtype, shape, data_offsets: offsets } = (value ?? {}) as Record<string, unknown>;
   const where = `${file}: tensor ${name}`;
-  if (typeof dtype !== 'string' || DTYPE_BYTES[dtype] === undefined) throw new Error(`${where}: unknown dtype ${JSON.stringify(dtype)}`);
+  if (typeof dtype !== 'string') throw new Error(`${where}: bad dtype ${JSON.stringify(dtype)?.slice(0, 40)}`);
   if (!Array.isArray(shape) || !shape.every(isCount)) throw new Error(`${where}: bad shape ${JSON.stringify(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
     throw new Error(`${where}: bad data_offsets ${JSON.stringify(offsets)}`);
   }
-  const expectedBytes = shape.reduce((a: number, b: number) => a * b, 1) * DTYPE_BYTES[dtype];
-  if (offsets[1] - offsets[0] !== expectedBytes) {
+  // Only a dtype we can read has a size to check; any other fails by its name when it is read.
+  const expectedBytes = isFloatDtype(dtype) ? shape.reduce((a: number, b: number) => a * b, 1) * FLOAT_BYTES[dtype] : undefined;
+  if (expectedBytes !== undefined && offsets[1] - offsets[0] !== expectedBytes) {
     throw new Error(`${where}: ${dtype} [${shape.join(', ')}] needs ${expectedBytes} bytes, data_offsets span ${offsets[1] - offsets[0]}`);
   }
   return { name, dtype, shape, begin: dataStart + offsets[0], end: dataStart + offsets[1] };

@@ -12,7 +12,7 @@ import { ExplorerController } from './explorer/controller';
 import { ExplorerPanel } from './explorer/panel';
 import { createStatusBar } from './explorer/status-bar';
 import { registerModelCommands } from './model/commands';
-import { readSettings, type ExtensionSettings } from './shared/settings';
+import { SettingsReader } from './settings-reader';
 import { VsCodeUi } from './vscode-ui';
 import { registerWalkthroughView, type LessonApi } from './walkthrough/lesson-view';
 
@@ -37,7 +37,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     reloadModel: (): Promise<void> => controller.reloadModel(),
   });
   const log = (line: string) => ui.log(line);
-  let settings = loadSettings(log);
+  const reader = new SettingsReader(log);
+  let settings = reader.read();
   const storageDir = join(context.globalStorageUri.fsPath, 'gpt2');
   const controller: ExplorerController = new ExplorerController({
     spawnWorker: () => new Worker(join(context.extensionPath, 'dist', 'session-worker.js')),
@@ -49,6 +50,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   });
   const codeLens = new PromptCodeLensProvider(() => settings.codeLensEnabled);
   const walkthrough = registerWalkthroughView(context, controller, log);
+  const settingsMoved = () => {
+    settings = reader.read();
+    codeLens.refresh();
+    void controller.settingsChanged();
+  };
 
   context.subscriptions.push(
     output,
@@ -61,13 +67,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     createStatusBar(controller),
     walkthrough.disposable,
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!event.affectsConfiguration('gpt2Explorer')) return;
-      settings = loadSettings(log);
-      codeLens.refresh();
-      void controller.settingsChanged();
+      if (event.affectsConfiguration('gpt2Explorer')) settingsMoved();
+    }),
+    // Trusted now: the workspace's own model settings apply (a changed model folder reloads).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log('The workspace is trusted now: its gpt2Explorer settings apply');
+      settingsMoved();
     }),
     ...registerCommands({ extensionUri: context.extensionUri, controller, log }),
-    ...registerModelCommands({ explorer: controller, settings: () => settings, storageDir, log }),
+    ...registerModelCommands({ explorer: controller, settings: () => settings, storageDir, secrets: context.secrets, log }),
   );
   stopController = () => controller.dispose();
   return { controller, lesson: walkthrough.lesson };
@@ -79,26 +87,4 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
  */
 export function deactivate(): Promise<void> | undefined {
   return stopController?.();
-}
-
-/** Settings problems already shown: each is told once per window, not on every settings change. */
-const toldProblems = new Set<string>();
-
-function loadSettings(log: (line: string) => void): ExtensionSettings {
-  const config = vscode.workspace.getConfiguration('gpt2Explorer');
-  const { settings, problems } = readSettings((key) => config.get(key));
-  for (const problem of problems) {
-    log(`Setting ignored: ${problem}`);
-    if (!toldProblems.has(problem)) showSettingProblem(problem);
-    toldProblems.add(problem);
-  }
-  return settings;
-}
-
-/** A warning with a button that opens the Settings editor at the offending key. */
-function showSettingProblem(problem: string): void {
-  const key = /^gpt2Explorer\.[\w.]+?(?= |$)/.exec(problem)?.[0] ?? 'gpt2Explorer';
-  void vscode.window.showWarningMessage(`Setting ignored: ${problem}`, 'Open Settings').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', key);
-  });
 }

@@ -97,9 +97,26 @@ describe('safetensors reader', function () {
     await rejects(file, /tensor h\.1\.mlp\.c_fc\.weight has shape \[192, 48\], expected \[48, 192\] from config\.json/);
   });
 
-  it('rejects an unknown dtype and a dtype that is not a float', async function () {
-    await rejects(await broken((header) => void (header['ln_f.bias'].dtype = 'F128')), /tensor ln_f\.bias: unknown dtype "F128"/);
-    await rejects(await broken((header) => void (header['ln_f.bias'].dtype = 'I32')), /tensor ln_f\.bias has dtype I32, expected F32, F16 or BF16/);
+  it('names a dtype it cannot read (F8_E4M3, I32, one the format lacks), not the byte count it implies', async function () {
+    const cannotRead = (dtype: string) => new RegExp(`tensor ln_f\\.bias has dtype ${dtype}, which GPT-2 Explorer cannot read \\(F32, F16, BF16\\)$`);
+    for (const dtype of ['F8_E4M3', 'I32', 'F128']) {
+      await rejects(await broken((header) => void (header['ln_f.bias'].dtype = dtype)), cannotRead(dtype)); // data_offsets still span 48 F32 values
+    }
+    await rejects(
+      await broken((header) => {
+        const [begin] = header['ln_f.bias'].data_offsets;
+        header['ln_f.bias'] = { dtype: 'F8_E4M3', shape: [48], data_offsets: [begin, begin + 48] }; // its own size: one byte a value
+      }),
+      cannotRead('F8_E4M3'),
+    );
+  });
+
+  it('skips a buffer of a dtype it cannot read (a BOOL causal mask), as it skips the F32 ones', async function () {
+    const file = await broken((header) => void (header['h.0.attn.bias'].dtype = 'BOOL'));
+    const weights = await openGpt2Weights(file, await readGpt2Config(scratch));
+    assert.equal(weights.tensors.has('h.0.attn.bias'), false);
+    const mask = (await readSafetensorsHeader(file)).tensors.get('h.0.attn.bias')!;
+    await assert.rejects(readTensorAsFloat32(file, mask), /tensor h\.0\.attn\.bias has dtype BOOL, which GPT-2 Explorer cannot read \(F32, F16, BF16\)/);
   });
 
   it('rejects a missing tensor and an unexpected one', async function () {

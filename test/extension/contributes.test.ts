@@ -1,9 +1,12 @@
 // package.json's settings mirror the protocol's decoding limits and defaults (VS Code's Settings editor
-// checks values against them before the extension does): this fails the moment the two drift.
+// checks values against them before the extension does): this fails the moment the two drift. Its
+// capabilities say what works in Restricted Mode and in a virtual workspace, and which settings no
+// untrusted workspace may set.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RESTRICTED_SETTINGS } from '../../src/extension/shared/trust';
 import { DECODING_KEYS, DECODING_LIMITS, DEFAULT_DECODING } from '../../src/protocol/decoding';
 
 interface SettingSchema {
@@ -31,5 +34,33 @@ describe('package.json settings', () => {
       assert.match(setting.markdownDescription ?? setting.description ?? '', /the explorer starts from/);
     });
   }
+});
 
+describe('package.json capabilities', () => {
+  const { untrustedWorkspaces, virtualWorkspaces } = manifest.capabilities;
+
+  it('works in Restricted Mode, with the restricted settings of shared/trust.ts and no others', () => {
+    assert.equal(untrustedWorkspaces.supported, 'limited');
+    assert.match(untrustedWorkspaces.description, /Restricted Mode.*gpt2Explorer\.modelPath is ignored until you trust it/);
+    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations, RESTRICTED_SETTINGS.map((key) => `gpt2Explorer.${key}`));
+    for (const key of untrustedWorkspaces.restrictedConfigurations) assert.ok(properties[key], `${key} is a contributed setting`);
+  });
+
+  it('restricts every setting that names a place: a path, folder, cache, repository, endpoint, URL or host', () => {
+    const placeLike = /path|folder|dir|cache|repo|endpoint|url|host|model ?id/i;
+    for (const [key, setting] of Object.entries(properties)) {
+      const words = `${key} ${setting.markdownDescription ?? setting.description ?? ''}`;
+      const names = setting.type === 'string' && placeLike.test(words);
+      if (names) assert.ok(untrustedWorkspaces.restrictedConfigurations.includes(key), `${key} names a place and must be in restrictedConfigurations`);
+    }
+  });
+
+  it('supports virtual workspaces: it reads editor text, and the model from this computer', () => {
+    assert.equal(virtualWorkspaces, true);
+  });
+
+  it('contributes GPT-2: Set Hugging Face Token', () => {
+    const command = manifest.contributes.commands.find((entry: { command: string }) => entry.command === 'gpt2Explorer.setHuggingFaceToken');
+    assert.deepEqual(command, { command: 'gpt2Explorer.setHuggingFaceToken', title: 'Set Hugging Face Token', category: 'GPT-2' });
+  });
 });

@@ -1,16 +1,19 @@
-// GPT-2: Download Model and GPT-2: Import Model Folder. The download itself (pinned revision, resume,
-// sha256, atomic rename) is the model store's; this is its progress notification and cancel button.
-// Importing checks a folder the user already has and points gpt2Explorer.modelPath at it (no 550 MB copy).
+// GPT-2: Download Model, GPT-2: Import Model Folder and GPT-2: Set Hugging Face Token. The download
+// itself (pinned revision, resume, sha256, atomic rename, the token only to the Hub) is the model
+// store's; this is its progress notification and cancel button. Importing checks a folder the user
+// already has and points gpt2Explorer.modelPath at it (no 550 MB copy).
 
 import * as vscode from 'vscode';
-import { DownloadError, downloadModel, importModelFolder, ModelFolderError, type DownloadProgress, type ImportedModel } from '../../engine/model-store';
+import { DownloadError, downloadModel, importModelFolder, ModelFolderError, tokenProblem, type DownloadProgress, type ImportedModel } from '../../engine/model-store';
 import type { ModelReloader } from '../ports';
 import type { ExtensionSettings } from '../shared/settings';
+import { findHubToken, keepEnteredToken, type Secrets } from './hub-credentials';
 
 export interface ModelCommandContext {
   explorer: ModelReloader; // loads the new files once they are in place
   settings: () => ExtensionSettings;
   storageDir: string;
+  secrets: Secrets; // VS Code's SecretStorage: the token the user entered
   log: (line: string) => void;
 }
 
@@ -18,19 +21,21 @@ export function registerModelCommands(context: ModelCommandContext): vscode.Disp
   return [
     vscode.commands.registerCommand('gpt2Explorer.downloadModel', () => downloadModelCommand(context)),
     vscode.commands.registerCommand('gpt2Explorer.importModel', (folder) => importModelCommand(context, folder)),
+    vscode.commands.registerCommand('gpt2Explorer.setHuggingFaceToken', () => setTokenCommand(context)),
   ];
 }
 
 async function downloadModelCommand(context: ModelCommandContext): Promise<void> {
   const targetDir = context.settings().modelPath || context.storageDir;
-  context.log(`Downloading GPT-2 into ${targetDir}`);
+  const hubToken = await findHubToken(context.secrets, context.log);
+  context.log(`Downloading GPT-2 into ${targetDir}${hubToken ? ` with the Hugging Face token from ${hubToken.source} (sent to huggingface.co only)` : ''}`);
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'GPT-2: downloading the model', cancellable: true },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        return downloadModel({ targetDir, signal: abort.signal, onProgress: reporter(progress) });
+        return downloadModel({ targetDir, signal: abort.signal, onProgress: reporter(progress), token: hubToken });
       },
     );
   } catch (error) {
@@ -74,10 +79,12 @@ function downloadFailed(error: unknown, context: ModelCommandContext): void {
 
 /**
  * Asks for a folder (or takes one as argument), checks all of it (config, every tensor's name, shape,
- * dtype and values, the tokenizer) under a cancellable progress notification, and makes it the model folder.
+ * dtype and values, the tokenizer) under a cancellable progress notification, and makes it the model
+ * folder. In Restricted Mode the folder comes from the user's own dialog only: the argument could come
+ * from the untrusted workspace, and the folder goes into the user's settings.
  */
 async function importModelCommand(context: ModelCommandContext, folder?: unknown): Promise<void> {
-  const dir = typeof folder === 'string' ? folder : await pickFolder();
+  const dir = typeof folder === 'string' && vscode.workspace.isTrusted ? folder : await pickFolder();
   if (!dir) return;
   let imported: ImportedModel;
   try {
@@ -112,6 +119,21 @@ async function importFailed(error: unknown, dir: string, context: ModelCommandCo
   if (choice === 'Download (≈550 MB)') return downloadModelCommand(context);
 }
 
+/** Asks for a token in a password box; an empty answer removes the stored one. Neither is logged. */
+async function setTokenCommand(context: ModelCommandContext): Promise<void> {
+  const typed = await vscode.window.showInputBox({
+    title: 'GPT-2: Set Hugging Face Token',
+    prompt: 'For gated or private models: a token from huggingface.co/settings/tokens. It is kept in VS Code\'s secret storage and sent to huggingface.co only. Leave empty to remove it.',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? undefined : tokenProblem(value.trim())),
+  });
+  if (typed === undefined) return; // cancelled
+  const kept = await keepEnteredToken(context.secrets, typed);
+  context.log(kept === 'stored' ? 'A Hugging Face token was stored in the secret storage' : 'The stored Hugging Face token was removed');
+  void vscode.window.showInformationMessage(kept === 'stored' ? 'The Hugging Face token is stored; downloads send it to huggingface.co only.' : 'The Hugging Face token is removed.');
+}
+
 async function pickFolder(): Promise<string | undefined> {
   const picked = await vscode.window.showOpenDialog({
     canSelectFiles: false,
@@ -120,5 +142,11 @@ async function pickFolder(): Promise<string | undefined> {
     openLabel: 'Use This Model Folder',
     title: 'Import GPT-2: a folder with config.json and model.safetensors',
   });
-  return picked?.[0]?.fsPath;
+  const folder = picked?.[0];
+  // A virtual workspace's dialog opens on its own file system; the worker reads this computer's disk.
+  if (folder && folder.scheme !== 'file') {
+    void vscode.window.showErrorMessage(`GPT-2 reads a model from this computer's disk, and ${folder.toString()} is not on it: choose a local folder (Show Local in the dialog).`);
+    return undefined;
+  }
+  return folder?.fsPath;
 }

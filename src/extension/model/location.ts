@@ -34,21 +34,25 @@ export interface FileFingerprint {
   path: string;
   size: number;
   mtimeMs: number;
+  dev: number; // with ino, which file it is: a file on another disk may have the same inode number
   ino: number; // a file renamed over it is another inode
   ctimeMs: number; // any write changes it, even one that sets the mtime back (cp -p)
 }
 
+/** Every field that tells one file from another; all are compared. */
+export const FINGERPRINT_FIELDS = ['size', 'mtimeMs', 'dev', 'ino', 'ctimeMs'] as const;
+
 export async function fingerprint(dir: string): Promise<FileFingerprint> {
   const path = join(dir, 'model.safetensors');
   const info = await stat(path);
-  return { path, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, ctimeMs: info.ctimeMs };
+  return { path, size: info.size, mtimeMs: info.mtimeMs, dev: info.dev, ino: info.ino, ctimeMs: info.ctimeMs };
 }
 
 /** Undefined while the file is the one that was loaded; otherwise what happened to it, for the user. */
 export async function fingerprintChange(loaded: FileFingerprint): Promise<string | undefined> {
   const now = await stat(loaded.path).catch(() => null);
   if (!now) return `The model file ${loaded.path} was deleted after it was loaded`;
-  const same = now.size === loaded.size && now.mtimeMs === loaded.mtimeMs && now.ino === loaded.ino && now.ctimeMs === loaded.ctimeMs;
+  const same = FINGERPRINT_FIELDS.every((field) => now[field] === loaded[field]);
   if (!same) return `The model file ${loaded.path} was replaced or changed after it was loaded`;
   return undefined;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeMissing, fingerprint, fingerprintChange, locateModel } from '../../../src/extension/model/location';
+import { describeMissing, FINGERPRINT_FIELDS, fingerprint, fingerprintChange, locateModel } from '../../../src/extension/model/location';
 
 describe('model location', () => {
   let dir: string;
@@ -53,5 +53,18 @@ describe('model location', () => {
     assert.match((await fingerprintChange(beforeRename))!, /was replaced or changed/, 'renamed over, same size and mtime');
     await rm(weights);
     assert.match((await fingerprintChange(loaded))!, /was deleted after it was loaded/);
+  });
+
+  it('tells the file by its device and inode too, comparing every field of the fingerprint', async () => {
+    await writeFile(join(dir, 'model.safetensors'), 'weights');
+    const loaded = await fingerprint(dir);
+    assert.deepEqual(Object.keys(loaded).sort(), ['path', ...FINGERPRINT_FIELDS].sort(), 'the fingerprint holds exactly the compared fields');
+    const info = await stat(loaded.path);
+    assert.deepEqual([loaded.dev, loaded.ino], [info.dev, info.ino]);
+    for (const field of FINGERPRINT_FIELDS) {
+      // The same file seen as if one field differed: a file on another disk with the same inode number, size and times is another file.
+      assert.match((await fingerprintChange({ ...loaded, [field]: loaded[field] + 1 }))!, /was replaced or changed/, field);
+    }
+    assert.equal(await fingerprintChange(loaded), undefined);
   });
 });

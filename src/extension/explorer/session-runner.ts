@@ -1,0 +1,96 @@
+// The session worker and its model, as the controller uses them: a request runs only once the model
+// is loaded (ModelKeeper), and its failure is explained and reported, never thrown; a crashed worker
+// is restarted once (a second crash soon after waits for the user to reload). The controller decides
+// what to ask and what the panel hears; the runner decides whether a request can run at all.
+
+import type { Worker } from 'node:worker_threads';
+import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
+import { ModelKeeper } from '../model/keeper';
+import type { ControllerUi } from '../ports';
+import { explainFailure, type Failure } from '../shared/failures';
+import type { ExtensionSettings } from '../shared/settings';
+import { SessionClient } from './session-client';
+
+/** A second crash this soon after a restart is not retried automatically. */
+const RESTART_QUIET_MS = 30_000;
+
+export interface SessionRunnerPorts {
+  spawnWorker: () => Worker;
+  settings: () => ExtensionSettings;
+  storageDir: string; // the model folder when gpt2Explorer.modelPath is empty
+  ui: ControllerUi;
+  /** True while a request runs or waits. */
+  busyChanged: (busy: boolean) => void;
+  /** The model's state, detail or info changed. */
+  modelChanged: () => void;
+  /** Something the user must hear about. */
+  report: (failure: Failure) => void;
+  /** After a crash: whether a panel is open to restart for, and how to pick up where it was. */
+  panelOpen: () => boolean;
+  resume: () => Promise<void>;
+}
+
+export class SessionRunner {
+  readonly model: ModelKeeper;
+  private readonly client: SessionClient;
+  private lastRestart = -Infinity;
+
+  constructor(private readonly ports: SessionRunnerPorts) {
+    this.client = new SessionClient({
+      spawn: ports.spawnWorker,
+      onBusy: ports.busyChanged,
+      onCrash: (reason) => void this.recoverFromCrash(reason),
+      log: (line) => ports.ui.log(line),
+    });
+    this.model = new ModelKeeper({
+      client: this.client,
+      settings: ports.settings,
+      storageDir: ports.storageDir,
+      ui: ports.ui,
+      changed: ports.modelChanged,
+      report: ports.report,
+    });
+  }
+
+  get busy(): boolean {
+    return this.client.busy;
+  }
+
+  /**
+   * Runs one request after making sure the model is there; null when it could not run, failed (the
+   * failure is reported) or is no longer `wanted` (asked for under a panel that has closed since).
+   */
+  async request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean): Promise<WorkerResults[K] | null> {
+    if (!(await this.model.ensure()) || !wanted()) return null;
+    try {
+      const result = await this.client.request(request);
+      return wanted() ? result : null;
+    } catch (error) {
+      const failure = explainFailure(error, this.model.dir);
+      if (failure) this.ports.report(failure);
+      return null;
+    }
+  }
+
+  /** Ends the worker, even mid-inference, which frees the model's memory. */
+  stop(): Promise<void> {
+    return this.client.stop();
+  }
+
+  dispose(): Promise<void> {
+    return this.client.dispose();
+  }
+
+  private async recoverFromCrash(reason: string): Promise<void> {
+    this.ports.ui.log(reason);
+    this.model.forget();
+    const again = Date.now() - this.lastRestart < RESTART_QUIET_MS;
+    if (again || !this.ports.panelOpen()) {
+      this.model.fail({ message: `${reason}. Reload the model to go on.`, actions: ['reloadModel'] }, 'error');
+      return;
+    }
+    this.lastRestart = Date.now();
+    this.ports.ui.note(`${reason}. GPT-2 Explorer restarted it and analyzes the sentence again (generated tokens are lost).`);
+    await this.ports.resume();
+  }
+}
