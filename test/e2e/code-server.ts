@@ -68,12 +68,13 @@ export class CodeServer {
     child.on('exit', (code, signal) => (this.exited = `code-server exited (code ${code}, signal ${signal})`));
   }
 
-  static async start(profile: Profile, folder: string): Promise<CodeServer> {
+  /** `workspaceTrust`: keep VS Code's workspace trust (the Restricted Mode test); every other test turns it off. */
+  static async start(profile: Profile, folder: string, { workspaceTrust = false } = {}): Promise<CodeServer> {
     const port = await freePort();
     const args = [
       '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
       '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+      '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened',
       folder,
     ];
     const child = spawn(CODE_SERVER, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });

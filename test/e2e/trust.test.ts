@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, makeTestModel } from '../integration/environment';
-import { ensureCodeServer, installExtension, ROOT } from './code-server';
-import { TrustingCodeServer, trustingProfile } from './trust-server';
+import { CodeServer, ensureCodeServer, installExtension, ROOT } from './code-server';
+import { trustingProfile } from './trust-server';
 import { launchChromium, openWorkbench, runFromPalette, screenshot, webviewFrame } from './workbench';
 
 const run = promisify(execFile);
@@ -26,7 +26,7 @@ describe('GPT-2 Explorer in Restricted Mode (code-server + Chromium, workspace t
   const scratch = mkdtempSync(join(tmpdir(), 'gpt2-trust-'));
   const workspace = join(scratch, 'lesson-folder');
   const elsewhere = join(scratch, 'elsewhere'); // where the workspace points the model: nothing there
-  let server: TrustingCodeServer | null = null;
+  let server: CodeServer | null = null;
   let browser: Browser | null = null;
 
   before(async function () {
@@ -40,7 +40,7 @@ describe('GPT-2 Explorer in Restricted Mode (code-server + Chromium, workspace t
     const vsix = join(scratch, 'gpt2-explorer.vsix');
     await run(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
     await installExtension(profile, vsix);
-    server = await TrustingCodeServer.start(profile, workspace);
+    server = await CodeServer.start(profile, workspace, { workspaceTrust: true });
     browser = await launchChromium();
   });
 
