@@ -6,7 +6,7 @@ import type { DecodingSettings } from '../protocol/decoding';
 import type { ModelState, UiState } from '../protocol/explorer';
 import type { SessionView } from '../protocol/views';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../protocol/worker';
-import type { UserAction } from './shared/failures';
+import type { UserAction } from './common/failures';
 
 /** What the rest of the extension may know about the explorer. */
 export interface ExplorerState {

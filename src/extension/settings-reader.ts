@@ -1,13 +1,13 @@
-// gpt2Explorer.* read the VS Code way. Every value is checked (shared/settings.ts); a bad one is told
+// gpt2Explorer.* read the VS Code way. Every value is checked (common/settings.ts); a bad one is told
 // once per window, with a button to the setting. In Restricted Mode the settings that say where a model
-// comes from (shared/trust.ts) take the user's own value only, and when the workspace sets one the user
+// comes from (common/trust.ts) take the user's own value only, and when the workspace sets one the user
 // is told once — a notification, not only a log line: the folder tried to point the model elsewhere,
 // the explorer may therefore say "no model" where the folder expected one, and the fix (trusting the
 // folder) is one button away. An untrusted workspace that sets none gets a log line only.
 
 import * as vscode from 'vscode';
-import { readSettings, type ExtensionSettings } from './shared/settings';
-import { isRestricted, RESTRICTED_SETTINGS, restrictedNotice, restrictedSettingsIn, restrictedValue } from './shared/trust';
+import { readSettings, type ExtensionSettings } from './common/settings';
+import { isRestricted, RESTRICTED_SETTINGS, restrictedNotice, restrictedSettingsIn, restrictedValue } from './common/trust';
 
 /** A settings file larger than this is not read for the notice (VS Code's own parse still applies). */
 const MAX_SETTINGS_BYTES = 1024 * 1024;

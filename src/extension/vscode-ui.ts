@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { ControllerUi } from './ports';
-import type { UserAction } from './shared/failures';
+import type { UserAction } from './common/failures';
 
 export const BUTTON_LABELS: Record<UserAction, string> = {
   downloadModel: 'Download (≈550 MB)',

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESTRICTED_SETTINGS } from '../../src/extension/shared/trust';
+import { RESTRICTED_SETTINGS } from '../../src/extension/common/trust';
 import { DECODING_KEYS, DECODING_LIMITS, DEFAULT_DECODING } from '../../src/protocol/decoding';
 
 interface SettingSchema {
@@ -39,7 +39,7 @@ describe('package.json settings', () => {
 describe('package.json capabilities', () => {
   const { untrustedWorkspaces, virtualWorkspaces } = manifest.capabilities;
 
-  it('works in Restricted Mode, with the restricted settings of shared/trust.ts and no others', () => {
+  it('works in Restricted Mode, with the restricted settings of common/trust.ts and no others', () => {
     assert.equal(untrustedWorkspaces.supported, 'limited');
     assert.match(untrustedWorkspaces.description, /Restricted Mode.*gpt2Explorer\.modelPath is ignored until you trust it/);
     assert.deepEqual(untrustedWorkspaces.restrictedConfigurations, RESTRICTED_SETTINGS.map((key) => `gpt2Explorer.${key}`));

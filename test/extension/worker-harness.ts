@@ -6,7 +6,7 @@ import * as esbuild from 'esbuild';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ControllerUi } from '../../src/extension/ports';
-import type { UserAction } from '../../src/extension/shared/failures';
+import type { UserAction } from '../../src/extension/common/failures';
 import { testModel, TINY } from '../engine/models';
 
 const ROOT = resolve(__dirname, '..', '..');

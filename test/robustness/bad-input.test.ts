@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readSettings } from '../../src/extension/shared/settings';
+import { readSettings } from '../../src/extension/common/settings';
 import type { HostMessage } from '../../src/protocol/explorer';
 import type { SessionView } from '../../src/protocol/views';
 import { testModel, TINY } from '../engine/models';

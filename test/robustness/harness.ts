@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
 import { ExplorerController } from '../../src/extension/explorer/controller';
-import type { ExtensionSettings } from '../../src/extension/shared/settings';
+import type { ExtensionSettings } from '../../src/extension/common/settings';
 import { DEFAULT_DECODING } from '../../src/protocol/decoding';
 import { parseHostMessage, type HostMessage } from '../../src/protocol/explorer';
 import type { SessionView } from '../../src/protocol/views';

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { huggingFacePolicy } from '../../src/engine/download-policy';
-import { contentSecurityPolicy, makeNonce, renderWebviewHtml } from '../../src/extension/shared/webview-html';
+import { contentSecurityPolicy, makeNonce, renderWebviewHtml } from '../../src/extension/common/webview-html';
 import { LESSON_SENTENCE, exited, tinyModel, workerBundle } from '../extension/worker-harness';
 import { openExplorer, until } from './harness';
 

@@ -7,7 +7,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { renderWebviewHtml } from '../../src/extension/shared/webview-html';
+import { renderWebviewHtml } from '../../src/extension/common/webview-html';
 import { Backend, FakeHost } from './fake-host';
 import { LessonBackend } from './lesson-backend';
 import { themeCss, THEMES, ThemeName } from './themes';

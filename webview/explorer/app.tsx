@@ -5,7 +5,7 @@
 
 import { useEffect, useReducer } from 'preact/hooks';
 import { type ExplorerMessage, type HostMessage, parseHostMessage, parseUiState, type UiPatch, type UiState } from '../../src/protocol/explorer';
-import { linkToHost, restoreState, saveState } from '../shared/vscode-api';
+import { linkToHost, restoreState, saveState } from '../common/vscode-api';
 import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AttentionHeatmap, LayerHeadPickers } from './attention';
 import { TokenChips } from './chips';

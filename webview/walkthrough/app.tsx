@@ -5,7 +5,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { type LessonStepView, parseWalkthroughHostMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../src/protocol/walkthrough';
-import { linkToHost } from '../shared/vscode-api';
+import { linkToHost } from '../common/vscode-api';
 
 type Lesson = Extract<WalkthroughHostMessage, { type: 'lesson' }>;
 type Progress = Extract<WalkthroughHostMessage, { type: 'progress' }>;

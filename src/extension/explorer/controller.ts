@@ -12,9 +12,9 @@ import type { ExplorerMessage, HostMessage, UiPatch, UiState } from '../../proto
 import type { PresetView, SessionSnapshot } from '../../protocol/views';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
 import type { ControllerUi, ExplorerState, TextOrigin } from '../ports';
-import { Emitter } from '../shared/emitter';
-import { panelAction, type Failure } from '../shared/failures';
-import type { ExtensionSettings } from '../shared/settings';
+import { Emitter } from '../common/emitter';
+import { panelAction, type Failure } from '../common/failures';
+import type { ExtensionSettings } from '../common/settings';
 import type { TextSource } from './command-args';
 import { DecodingStore, type DecodingMemory } from './decoding-store';
 import { PanelLink } from './panel-link';

@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { HostMessage } from '../../protocol/explorer';
-import { renderWebviewHtml } from '../shared/webview-html';
+import { renderWebviewHtml } from '../common/webview-html';
 import type { ExplorerController } from './controller';
 
 export class ExplorerPanel {

@@ -7,8 +7,8 @@ import type { Worker } from 'node:worker_threads';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
 import { ModelKeeper } from '../model/keeper';
 import type { ControllerUi } from '../ports';
-import { explainFailure, type Failure } from '../shared/failures';
-import type { ExtensionSettings } from '../shared/settings';
+import { explainFailure, type Failure } from '../common/failures';
+import type { ExtensionSettings } from '../common/settings';
 import { SessionClient } from './session-client';
 
 /** A second crash this soon after a restart is not retried automatically. */

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { DownloadError, downloadModel, importModelFolder, ModelFolderError, tokenProblem, type DownloadProgress, type ImportedModel } from '../../engine/model-store';
 import type { ModelReloader } from '../ports';
-import type { ExtensionSettings } from '../shared/settings';
+import type { ExtensionSettings } from '../common/settings';
 import { findHubToken, keepEnteredToken, type Secrets } from './hub-credentials';
 
 export interface ModelCommandContext {

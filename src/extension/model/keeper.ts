@@ -5,8 +5,8 @@
 import type { ModelState } from '../../protocol/explorer';
 import type { ModelInfo } from '../../protocol/views';
 import type { ControllerUi, SessionRequests } from '../ports';
-import { explainFailure, MODEL_ACTIONS, type Failure, type UserAction } from '../shared/failures';
-import type { ExtensionSettings } from '../shared/settings';
+import { explainFailure, MODEL_ACTIONS, type Failure, type UserAction } from '../common/failures';
+import type { ExtensionSettings } from '../common/settings';
 import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
 
 export interface ModelKeeperPorts {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { parseWalkthroughMessage, type WalkthroughHostMessage, type WalkthroughMessage } from '../../protocol/walkthrough';
 import type { ExplorerController } from '../explorer/controller';
-import { renderWebviewHtml } from '../shared/webview-html';
+import { renderWebviewHtml } from '../common/webview-html';
 import { FRESH_PROGRESS, findStep, lessonMessage, lessonPresetId, needsSentence, observe, restoreProgress, type LessonProgress, type LessonStep } from './lesson';
 import { performLessonAction, type LessonHands } from './lesson-actions';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readSettings } from '../../../src/extension/shared/settings';
+import { readSettings } from '../../../src/extension/common/settings';
 import { decodingChanges, DEFAULT_DECODING } from '../../../src/protocol/decoding';
 
 describe('settings', () => {

@@ -2,7 +2,7 @@
 // the user or by the workspace; and which restricted settings a workspace's settings file sets.
 
 import assert from 'node:assert/strict';
-import { parseJsonc, RESTRICTED_SETTINGS, restrictedNotice, restrictedSettingsIn, restrictedValue } from '../../../src/extension/shared/trust';
+import { parseJsonc, RESTRICTED_SETTINGS, restrictedNotice, restrictedSettingsIn, restrictedValue } from '../../../src/extension/common/trust';
 
 describe('Restricted Mode settings', () => {
   const user = '/home/me/gpt2';

@@ -9,7 +9,7 @@ import { ExplorerController } from '../../../src/extension/explorer/controller';
 import type { ExplorerState } from '../../../src/extension/ports';
 import { findStep } from '../../../src/extension/walkthrough/lesson';
 import { performLessonAction, type LessonHands } from '../../../src/extension/walkthrough/lesson-actions';
-import type { ExtensionSettings } from '../../../src/extension/shared/settings';
+import type { ExtensionSettings } from '../../../src/extension/common/settings';
 import { DEFAULT_DECODING, type DecodingKey, type DecodingSettings } from '../../../src/protocol/decoding';
 import { parseHostMessage, type HostMessage, type UiPatch } from '../../../src/protocol/explorer';
 import * as lesson from '../../webview/fixtures/lesson';
