@@ -1,10 +1,11 @@
 // `npm start`: runs the freshly built extension in a development VS Code.
 // With a desktop VS Code on PATH (`code`), it opens a new window with the extension loaded from this folder
 // (the same as F5 in VS Code). Without one, it serves VS Code in the browser with code-server (installed
-// offline into .cache/code-server on first use) and prints the address to open.
+// by install-code-server.mjs into .cache/code-server on first use) and prints the address to open.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { installCodeServer } from './install-code-server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const workspace = join(root, 'test', 'extension', 'fixtures');
@@ -20,22 +21,8 @@ function startDesktop() {
   console.log('Opened VS Code with GPT-2 Explorer loaded from this folder. Run "GPT-2: Open Explorer" from the Command Palette.');
 }
 
-function codeServerBinary() {
-  const dir = join(root, '.cache', 'code-server');
-  const binary = join(dir, 'node_modules', '.bin', 'code-server');
-  if (existsSync(binary)) return binary;
-  const installer = resolve(root, '..', 'shared', 'tools', 'install-code-server.sh');
-  if (!existsSync(installer)) {
-    throw new Error('No `code` command on PATH and no code-server: install VS Code, or press F5 in VS Code with this folder open.');
-  }
-  console.log('Installing code-server into .cache/code-server (about 2 minutes, once)…');
-  const result = spawnSync('bash', [installer, dir], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('code-server could not be installed; see the output above.');
-  return binary;
-}
-
 function startBrowser() {
-  const binary = codeServerBinary();
+  const binary = installCodeServer(join(root, '.cache', 'code-server'));
   const userData = join(root, '.cache', 'code-server-user');
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(
@@ -51,5 +38,10 @@ function startBrowser() {
   console.log(`\nOpen http://${authority}/?folder=${encodeURIComponent(folder)}&payload=${payload}\n`);
 }
 
-if (hasCommand('code')) startDesktop();
-else startBrowser();
+try {
+  if (hasCommand('code')) startDesktop();
+  else startBrowser();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

@@ -1,29 +1,25 @@
-// A real VS Code for the end-to-end tests: code-server 4.100.3 (VS Code 1.100.3 in a browser), installed
-// offline by /work/shared/tools/install-code-server.sh into .cache/code-server and reused from there.
-// Recipe: /work/shared/tools/README.md. Every process started here runs in its own process group and
-// is stopped by its pid.
+// A real VS Code for the end-to-end tests: code-server (VS Code in a browser), installed by the project's own
+// scripts/install-code-server.mjs into .cache/code-server (`npm test` does it before the tests start) and reused
+// from there. Every process started here runs in its own process group and is stopped by its pid.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { codeServerBinary, installCodeServer } from '../../scripts/install-code-server.mjs';
 import { ROOT } from '../integration/build';
 import { writeSettings } from '../integration/environment';
 
 export { ROOT };
 
 const run = promisify(execFile);
-const INSTALL_DIR = join(ROOT, '.cache', 'code-server');
-const INSTALL_SCRIPT = process.env.CODE_SERVER_INSTALLER ?? '/work/shared/tools/install-code-server.sh';
-export const CODE_SERVER = join(INSTALL_DIR, 'node_modules', '.bin', 'code-server');
+export const CODE_SERVER_DIR = join(ROOT, '.cache', 'code-server');
+export const CODE_SERVER = codeServerBinary(CODE_SERVER_DIR);
 
-/** Installs code-server once (about two minutes); later runs reuse the cache. */
+/** Installs code-server once (about two minutes; `npm test` has done it already); later runs reuse it. */
 export async function ensureCodeServer(): Promise<string> {
-  if (existsSync(CODE_SERVER)) return CODE_SERVER;
-  if (!existsSync(INSTALL_SCRIPT)) throw new Error(`code-server is not in ${INSTALL_DIR} and its installer ${INSTALL_SCRIPT} is missing`);
-  await run('bash', [INSTALL_SCRIPT, INSTALL_DIR], { maxBuffer: 16 * 1024 * 1024 });
-  return CODE_SERVER;
+  return installCodeServer(CODE_SERVER_DIR);
 }
 
 /** A free TCP port on the loopback interface. */

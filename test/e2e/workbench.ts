@@ -1,20 +1,14 @@
-// Driving the VS Code workbench in Debian's Chromium with playwright-core: start the browser, open the
+// Driving the VS Code workbench in Chromium (test/chromium.ts finds it) with playwright-core: start the browser, open the
 // workbench, run commands, reach into webviews (two nested iframes), keep screenshots.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
+import { launchChromium } from '../chromium';
 import { ROOT } from './code-server';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { launchChromium };
 export const RESULTS = join(ROOT, 'test-results');
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
 
 /** Opens the workbench and waits for its activity bar. */
 export async function openWorkbench(page: Page, url: string): Promise<void> {

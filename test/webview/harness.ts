@@ -1,12 +1,13 @@
 // Serves the webview bundles inside the real webview shell (renderWebviewHtml, real CSP) from
-// 127.0.0.1, and opens the explorer in Debian's headless Chromium with a fake acquireVsCodeApi wired to
+// 127.0.0.1, and opens the explorer in headless Chromium (test/chromium.ts finds it) with a fake acquireVsCodeApi wired to
 // a FakeHost in Node. The fake API is the only stand-in: everything else is the shipped code.
 
 import { readFile } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../chromium';
 import { renderWebviewHtml } from '../../src/extension/common/webview-html';
 import { Backend, FakeHost } from './fake-host';
 import { LessonBackend } from './lesson-backend';
@@ -16,12 +17,7 @@ const ROOT = join(__dirname, '..', '..');
 const BUNDLE = join(ROOT, 'dist', 'webview');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
+export { launchChromium };
 
 export interface PageServer {
   origin: string;
@@ -132,6 +128,11 @@ export async function openExplorer(browser: Browser, server: PageServer, options
   });
   page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
   await page.goto(`${server.origin}/?theme=${options.theme ?? 'dark'}`);
+  // As the real host: a test sends nothing before the page's `ready` (see openLessonPage for why).
+  for (let waited = 0; !host.received.some((message) => message.type === 'ready'); waited += 20) {
+    if (waited > 30_000) throw new Error(`the explorer page sent no ready in 30 s; page errors: ${violations.join('; ') || 'none'}`);
+    await page.waitForTimeout(20);
+  }
   return { page, host, violations, warnings };
 }
 
@@ -157,3 +158,16 @@ const FAKE_VSCODE_API = `
   document.addEventListener('securitypolicyviolation', (event) =>
     window.__reportViolation('CSP ' + event.violatedDirective + ': ' + event.blockedURI + ' ' + (event.sample || '')));
 `;
+
+/**
+ * Opens the lesson view's page and sends it `messages` as the host does: only after the page's `ready`. Its
+ * listener is attached in an effect that runs after the first paint — later still on a busy machine — and a
+ * message posted before that is lost, so a test that sends at once fails now and then.
+ */
+export async function openLessonPage(page: Page, server: PageServer, theme: ThemeName, messages: unknown[]): Promise<void> {
+  // Strings, not functions: tsx would compile a function with helpers the page does not have.
+  await page.addInitScript(`window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => undefined, setState: () => undefined });`);
+  await page.goto(`${server.origin}/walkthrough?theme=${theme}`);
+  await page.waitForFunction(`window.posted.some((message) => message.type === 'ready')`);
+  for (const message of messages) await page.evaluate((data) => window.postMessage(data, '*'), message);
+}
