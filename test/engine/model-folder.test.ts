@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GPT2_SMALL_CONFIG } from '../../src/engine/config';
@@ -8,6 +8,7 @@ import { openGpt2Weights } from '../../src/engine/gpt2-weights';
 import { DownloadProgress, findModel, GPT2_SMALL, importModelFolder, ModelFolderError } from '../../src/engine/model-store';
 import { readSafetensorsHeader } from '../../src/engine/safetensors';
 import { writeTestModel } from '../../src/engine/test-model';
+import { NO_REAL_WEIGHTS, REAL_GPT2_DIR } from './real-weights';
 
 const SHAPE = { seed: 3, nLayer: 1, nHead: 2, nEmbd: 8, nPositions: 16 };
 
@@ -127,10 +128,10 @@ describe('model store: importModelFolder and findModel', () => {
 });
 
 // OpenAI's real file, when present (same convention as real-gpt2.test.ts, which checks its values).
-const realDir = process.env.GPT2_MODEL_DIR ?? '/work/shared/gpt2';
-const realPresent = existsSync(join(realDir, 'config.json')) && existsSync(join(realDir, 'model.safetensors'));
+const realDir = REAL_GPT2_DIR ?? '';
+const realPresent = REAL_GPT2_DIR !== undefined;
 
-describe(realPresent ? `model store: real GPT-2 small in ${realDir}` : `model store: real GPT-2 small — SKIPPED: no config.json + model.safetensors in ${realDir} (set GPT2_MODEL_DIR)`, () => {
+describe(realPresent ? `model store: real GPT-2 small in ${realDir}` : `model store: real GPT-2 small — ${NO_REAL_WEIGHTS}`, () => {
   before(function () {
     if (!realPresent) this.skip();
   });

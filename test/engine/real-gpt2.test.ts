@@ -1,8 +1,7 @@
-// Checks on OpenAI's real GPT-2 small weights, run only when a folder with them is present:
-// GPT2_MODEL_DIR, or /work/shared/gpt2 (config.json + model.safetensors). The spot values prove
+// Checks on OpenAI's real GPT-2 small weights, run only when a folder with them is found (real-weights.ts:
+// GPT2_MODEL_DIR, the extension's download folder, the Hugging Face cache). The spot values prove
 // the Conv1D orientation and the names; the lesson prompt must put " Paris" on top.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readGpt2Config } from '../../src/engine/config';
 import { openGpt2Weights } from '../../src/engine/gpt2-weights';
@@ -10,10 +9,11 @@ import { Gpt2Model } from '../../src/engine/model';
 import { readTensorAsFloat32 } from '../../src/engine/safetensors';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { argmax } from '../../src/explorer/decoding/logits';
+import { NO_REAL_WEIGHTS, REAL_GPT2_DIR } from './real-weights';
 
-const dir = process.env.GPT2_MODEL_DIR ?? '/work/shared/gpt2';
-const present = existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'model.safetensors'));
-const title = present ? `real GPT-2 small weights in ${dir}` : `real GPT-2 small weights — SKIPPED: no config.json + model.safetensors in ${dir} (set GPT2_MODEL_DIR)`;
+const dir = REAL_GPT2_DIR ?? '';
+const present = REAL_GPT2_DIR !== undefined;
+const title = present ? `real GPT-2 small weights in ${dir}` : `real GPT-2 small weights — ${NO_REAL_WEIGHTS}`;
 
 describe(title, function () {
   before(function () {
