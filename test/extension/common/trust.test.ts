@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseJsonc, RESTRICTED_SETTINGS, restrictedNotice, restrictedSettingsIn, restrictedValue } from '../../../src/extension/common/trust';
 
 describe('Restricted Mode settings', () => {
-  const user = '/home/me/gpt2';
+  const user = '/my/own/gpt2';
   const workspace = '/evil/elsewhere';
 
   it('uses the usual value in a trusted workspace, where a workspace value wins', () => {
