@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { expectNoViolations } from './axe';
 import * as fixtures from './fixtures/lesson';
 import { lesson, progress } from './fixtures/walkthrough';
-import { ExplorerPage, openExplorer, PageServer, suitePages } from './harness';
+import { ExplorerPage, openExplorer, openLessonPage, PageServer, suitePages } from './harness';
 import { SCENES } from './scenes';
 import { THEME_NAMES, ThemeName } from './themes';
 
@@ -69,9 +69,6 @@ describe('axe-core on every panel in every theme (Chromium)', () => {
 /** The lesson view with the lesson sent and the fourth step open, two done. */
 async function openLessonView(browser: Browser, server: PageServer, theme: ThemeName) {
   const page = await browser.newPage();
-  // A string, not a function: tsx would compile a function with helpers the page does not have.
-  await page.addInitScript(`window.acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });`);
-  await page.goto(`${server.origin}/walkthrough?theme=${theme}`);
-  for (const message of [lesson, progress('qkv', ['sentence', 'red-dot'])]) await page.evaluate((data) => window.postMessage(data, '*'), message);
+  await openLessonPage(page, server, theme, [lesson, progress('qkv', ['sentence', 'red-dot'])]);
   return page;
 }

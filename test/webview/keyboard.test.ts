@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import * as lesson from './fixtures/lesson';
 import { lesson as lessonSteps, progress } from './fixtures/walkthrough';
-import { ExplorerPage, openExplorer, suitePages } from './harness';
+import { ExplorerPage, openExplorer, openLessonPage, suitePages } from './harness';
 import { Focused, readFocus, ringProblem, tabTo } from './focus';
 import { scatterAt } from './page-checks';
 import { THEME_NAMES } from './themes';
@@ -140,9 +140,7 @@ describe('the lesson view by keyboard (Chromium)', () => {
   for (const theme of THEME_NAMES) {
     it(`shows a focus ring on each step and button in ${theme}`, async () => {
       const page = await pages.browser.newPage();
-      await page.addInitScript(`window.acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });`);
-      await page.goto(`${pages.server.origin}/walkthrough?theme=${theme}`);
-      for (const message of [lessonSteps, progress('qkv', ['sentence'])]) await page.evaluate((data) => window.postMessage(data, '*'), message);
+      await openLessonPage(page, pages.server, theme, [lessonSteps, progress('qkv', ['sentence'])]);
       await page.locator('.step--open').waitFor();
       const problems: string[] = [];
       for (let i = 0; i < lessonSteps.steps.length + 2; i++) {

@@ -27,6 +27,11 @@ describe('walkthrough view page (Chromium)', function () {
   let problems: string[];
   let warnings: string[];
 
+  const until = async (check: () => boolean, what: string) => {
+    for (let i = 0; i < 100 && !check(); i++) await page.waitForTimeout(50);
+    assert.ok(check(), what);
+  };
+
   beforeEach(async () => {
     posted = [];
     problems = [];
@@ -45,6 +50,9 @@ describe('walkthrough view page (Chromium)', function () {
     // A string, not a function: tsx would compile a function with helpers the page does not have.
     await page.addInitScript(`window.acquireVsCodeApi = () => ({ postMessage: (m) => window.recordPost(m), getState: () => undefined, setState: () => undefined });`);
     await page.goto(`${pages.server.origin}/walkthrough`);
+    // As the host does: nothing is sent before the page says `ready`, since its listener is attached in an effect
+    // that runs after the first paint (later still on a busy machine) and a message sent earlier is simply lost.
+    await until(() => posted.some((message) => message.type === 'ready'), 'the page sends ready');
   });
   afterEach(async () => {
     await page.close();
@@ -57,13 +65,8 @@ describe('walkthrough view page (Chromium)', function () {
     await send(lesson);
     await send(progress(current, done));
   };
-  const until = async (check: () => boolean, what: string) => {
-    for (let i = 0; i < 100 && !check(); i++) await page.waitForTimeout(50);
-    assert.ok(check(), what);
-  };
 
   it('says ready, then lists every step with the current one open and done ones ticked', async () => {
-    await until(() => posted.some((message) => message.type === 'ready'), 'the page sends ready');
     await start('qkv', ['sentence', 'red-dot']);
     await page.locator('.steps').waitFor();
     assert.equal(await page.locator('h1').innerText(), lesson.title);
