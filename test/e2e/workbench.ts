@@ -16,16 +16,39 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
 }
 
-/** Runs a command by its title from the command palette (">" in the quick input), as a user would. */
-export async function runFromPalette(page: Page, title: string): Promise<void> {
+/** Types `text` into the quick input (the command center in the title bar opens it from anywhere) and picks `row`. */
+async function quickPick(page: Page, text: string, row: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   // F1 goes wherever the focus is, and a focused webview (another document) may not hand it back:
   // the command center in the title bar opens the same quick input from anywhere.
   await page.locator('.command-center .command-center-center').click();
   await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await input.fill(text);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+/** Runs a command by its title from the command palette (">" in the quick input), as a user would. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await quickPick(page, `>${title}`, title);
+}
+
+/**
+ * Opens a file of the workspace with Go to File and waits for its editor to be the active one. Not a click on
+ * the Explorer's row: the file tree redraws its rows while the workbench settles, and a click whose press and
+ * release land on different rows opens nothing (seen on a busy machine: no editor, so no activation).
+ */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await quickPick(page, name, name);
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+}
+
+/** Reloads the window as a user does (Developer: Reload Window), so VS Code saves its state first. */
+export async function reloadWindow(page: Page): Promise<void> {
+  const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+  await runFromPalette(page, 'Developer: Reload Window');
+  await reloaded;
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
 }
 
 /**

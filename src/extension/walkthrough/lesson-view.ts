@@ -27,6 +27,10 @@ export function registerWalkthroughView(context: vscode.ExtensionContext, contro
   return { lesson: provider, disposable: vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(WALKTHROUGH_VIEW_ID, provider)) };
 }
 
+/** How long a lesson page may take to say `ready` before it is set again, doubling up to the last wait. */
+const PAGE_RETRY_FIRST_MS = 2000;
+const PAGE_RETRY_LAST_MS = 16_000;
+
 class WalkthroughViewProvider implements vscode.WebviewViewProvider, vscode.Disposable, LessonApi {
   private view: vscode.WebviewView | null = null;
   private pageReady = false; // the page has sent `ready` and has the lesson: progress may follow
@@ -64,9 +68,35 @@ class WalkthroughViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const root = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
     view.webview.options = { enableScripts: true, localResourceRoots: [root] };
     const asset = (file: string) => view.webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
-    view.webview.html = renderWebviewHtml({ title: 'GPT-2 Lesson', cspSource: view.webview.cspSource, scriptUri: asset('walkthrough.js'), styleUris: [asset('walkthrough.css')] });
+    const page = () => renderWebviewHtml({ title: 'GPT-2 Lesson', cspSource: view.webview.cspSource, scriptUri: asset('walkthrough.js'), styleUris: [asset('walkthrough.css')] });
+    view.webview.html = page();
     view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw), null, this.disposables);
-    view.onDidDispose(() => ((this.view = null), (this.pageReady = false)), null, this.disposables);
+    const retry = this.offerPageUntilReady(view, page);
+    view.onDidDispose(() => {
+      clearTimeout(retry.timer);
+      if (this.view !== view) return; // an older view going away must not unhook the one that replaced it
+      this.view = null;
+      this.pageReady = false;
+    }, null, this.disposables);
+  }
+
+  /**
+   * A view restored visible after a window reload sometimes shows nothing: VS Code (seen in code-server 1.100) has
+   * the page but leaves the webview empty for 25 s or more. Set again, the page comes at once. So until the page
+   * says `ready`, it is set again after 2, 4, 8 and 16 s (each time with a fresh nonce, so it is a new page).
+   */
+  private offerPageUntilReady(view: vscode.WebviewView, page: () => string): { timer?: NodeJS.Timeout } {
+    const retry: { timer?: NodeJS.Timeout } = {};
+    const schedule = (waitMs: number) => {
+      retry.timer = setTimeout(() => {
+        if (this.pageReady || this.view !== view) return;
+        this.log(`Walkthrough: the lesson view showed no page after ${waitMs / 1000} s; setting it again`);
+        view.webview.html = page();
+        if (waitMs < PAGE_RETRY_LAST_MS) schedule(waitMs * 2);
+      }, waitMs);
+    };
+    schedule(PAGE_RETRY_FIRST_MS);
+    return retry;
   }
 
   /** Checks every message; a malformed one is logged and dropped, never thrown. */
