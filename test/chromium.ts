@@ -11,8 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 const COMMANDS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'msedge', 'microsoft-edge'];
 
 /** Where installers put these browsers when they are not on PATH (the system places a user's machine has). */
-function installPlaces(): string[] {
-  const env = process.env;
+function installPlaces(env: NodeJS.ProcessEnv): string[] {
   switch (platform()) {
     case 'darwin': {
       const bundles = ['Chromium.app/Contents/MacOS/Chromium', 'Google Chrome.app/Contents/MacOS/Google Chrome', 'Microsoft Edge.app/Contents/MacOS/Microsoft Edge'];
@@ -29,8 +28,7 @@ function installPlaces(): string[] {
 }
 
 /** Playwright's browser cache ($PLAYWRIGHT_BROWSERS_PATH or the per-platform default), newest build first. */
-function playwrightBrowsers(): string[] {
-  const env = process.env;
+function playwrightBrowsers(env: NodeJS.ProcessEnv): string[] {
   const cache = env.PLAYWRIGHT_BROWSERS_PATH
     ?? (platform() === 'darwin' ? join(homedir(), 'Library', 'Caches', 'ms-playwright')
       : platform() === 'win32' ? join(env.LOCALAPPDATA ?? homedir(), 'ms-playwright')
@@ -43,23 +41,26 @@ function playwrightBrowsers(): string[] {
   return builds.flatMap((build) => inside.map((path) => join(cache, build, path)));
 }
 
-function onPath(command: string): string | undefined {
+function onPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
   const names = platform() === 'win32' ? [`${command}.exe`] : [command];
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     for (const name of names) if (existsSync(join(dir, name))) return join(dir, name);
   }
   return undefined;
 }
 
-/** The browser the tests drive, or undefined when this machine has none. */
-export function findChromium(): string | undefined {
-  const chosen = process.env.CHROMIUM_PATH;
+/**
+ * The browser the tests drive, or undefined when this machine has none. `systemPlaces: false` leaves out the
+ * install places (the lookup's own test, on a machine that has a browser there).
+ */
+export function findChromium(env: NodeJS.ProcessEnv = process.env, { systemPlaces = true } = {}): string | undefined {
+  const chosen = env.CHROMIUM_PATH;
   if (chosen) return existsSync(chosen) ? chosen : undefined;
   for (const command of COMMANDS) {
-    const found = onPath(command);
+    const found = onPath(command, env);
     if (found) return found;
   }
-  return [...installPlaces(), ...playwrightBrowsers()].find((path) => existsSync(path));
+  return [...(systemPlaces ? installPlaces(env) : []), ...playwrightBrowsers(env)].find((path) => existsSync(path));
 }
 
 export const NO_BROWSER = 'No Chromium, Chrome or Edge found for the browser tests: install one (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH to its executable.';
