@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { format, promisify } from 'node:util';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { buildIntegrationSuite } from '../integration/build';
+import { expectNoViolations } from '../webview/axe';
 import { assertBuilt, makeTestModel } from '../integration/environment';
 import { CodeServer, ensureCodeServer, installExtension, makeProfile, ROOT } from './code-server';
-import { launchChromium, openFile, openWorkbench, reloadWindow, runFromPalette, screenshot, webviewFrame } from './workbench';
+import { launchChromium, openFile, openWorkbench, quickPick, reloadWindow, runFromPalette, screenshot, webviewFrame } from './workbench';
 
 const run = promisify(execFile);
 const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is';
@@ -74,9 +75,10 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
       await screenshot(page, 'vscode-analyze');
       await stepOnce(page, explorer);
       await screenshot(page, 'vscode-step');
-      await runWalkthroughStep(page, explorer);
+      const lesson = await runWalkthroughStep(page, explorer);
       await screenshot(page, 'vscode-walkthrough');
       keepScreenshot('vscode-walkthrough');
+      await accessibleInEveryTheme(page, explorer, lesson);
       await progressSurvivesReload(page);
       await openGetStartedWalkthrough(page);
       await screenshot(page, 'vscode-get-started');
@@ -134,7 +136,7 @@ async function stepOnce(page: Page, explorer: Frame): Promise<void> {
 }
 
 /** Opens the GPT-2 side panel, goes to "Step three more times" and presses its button, by keyboard. */
-async function runWalkthroughStep(page: Page, explorer: Frame): Promise<void> {
+async function runWalkthroughStep(page: Page, explorer: Frame): Promise<Frame> {
   const lesson = await openLessonView(page);
   await lesson.getByRole('button', { name: /Step three more times/ }).focus();
   await page.keyboard.press('Enter');
@@ -142,6 +144,24 @@ async function runWalkthroughStep(page: Page, explorer: Frame): Promise<void> {
   await page.keyboard.press('Enter');
   await explorer.locator('.counter', { hasText: '4 / 10 tokens generated' }).waitFor();
   await lesson.locator('.step--done', { hasText: 'Step three more times' }).waitFor();
+  return lesson;
+}
+
+/**
+ * axe-core on both webviews as VS Code itself paints them, in each of its four kinds of theme (the headless
+ * tests check our pages under copied theme variables; this checks the real ones, the side bar's colour included).
+ */
+async function accessibleInEveryTheme(page: Page, explorer: Frame, lesson: Frame): Promise<void> {
+  for (const theme of ['Dark Modern', 'Light High Contrast', 'Dark High Contrast', 'Light Modern']) {
+    await runFromPalette(page, 'Preferences: Color Theme');
+    await quickPick(page, theme, theme);
+    for (const [frame, view] of [[explorer, 'explorer panel'], [lesson, 'lesson view']] as const) {
+      await frame.waitForFunction((name) => document.body.dataset.vscodeThemeName === name, theme);
+      await frame.waitForFunction(() => document.querySelectorAll('.stale').length === 0); // dimmed while a view reloads
+      await expectNoViolations(frame, `the ${view} in VS Code's ${theme}`);
+    }
+    await screenshot(page, `vscode-axe-${theme.toLowerCase().replace(/ /g, '-')}`);
+  }
 }
 
 async function openLessonView(page: Page): Promise<Frame> {

@@ -16,16 +16,19 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
 }
 
-/** Types `text` into the quick input (the command center in the title bar opens it from anywhere) and picks `row`. */
-async function quickPick(page: Page, text: string, row: string): Promise<void> {
+/** Types `text` into the quick input (opening it from the command center unless it is open) and picks the row labelled `row`. */
+export async function quickPick(page: Page, text: string, row: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   // F1 goes wherever the focus is, and a focused webview (another document) may not hand it back:
   // the command center in the title bar opens the same quick input from anywhere.
-  await page.locator('.command-center .command-center-center').click();
+  if (!(await input.isVisible())) await page.locator('.command-center .command-center-center').click();
   await input.waitFor();
   await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().waitFor();
-  await page.keyboard.press('Enter');
+  // The row whose label is exactly `row`, not the first that contains it ("Preferences: Color Theme" is also in
+  // "Preferences: Browse Color Themes in Marketplace", which may be listed first).
+  const wanted = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name').getByText(row, { exact: true }) }).first();
+  await wanted.waitFor();
+  await wanted.click();
 }
 
 /** Runs a command by its title from the command palette (">" in the quick input), as a user would. */
