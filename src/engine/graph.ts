@@ -64,8 +64,8 @@ interface Model {
 
 /**
  * The transformer: input_ids [1, T] int64 and past_key.i / past_value.i [1, H, P, dh] → the residual
- * stream at every layer (hidden; its last layer is what the lm_head reads), attention, q/k/v and the
- * keys/values to continue from.
+ * stream at every layer (hidden; its last layer is what the lm_head reads), the last position's
+ * attention row, q/k/v and the keys/values to continue from.
  */
 export function buildTransformer(config: Gpt2Config, source: WeightSource, int8?: Int8Weights): Uint8Array {
   const m = model(config, source, int8);
@@ -90,8 +90,11 @@ export function buildTransformer(config: Gpt2Config, source: WeightSource, int8?
   }
 
   g.output('hidden', stack(m, hidden), 'float', [L + 1, 'T', d]);
-  const attention = g.op('Concat', layers.map((a) => a.att), { axis: 0 }); // [L, H, T, S]
-  g.output('attention', withLength(m, attention, [L, H, 0], g.op('Shape', [layers[0].presentKey], { start: 2, end: 3 })), 'float', [L, H, 'T', 'S']);
+  // Only the last query's row of each head: what a Step's views need. The whole [T, S] pattern of
+  // one head is computed when it is looked at (attention-graph.ts): 144 maps of 1,024² would be 600 MB.
+  const lastRows = layers.map((a) => g.op('Slice', [a.att, g.int64s([-1]), g.int64s([Number.MAX_SAFE_INTEGER]), g.int64s([2])])); // [1, H, 1, S]
+  const attention = g.op('Concat', lastRows, { axis: 0 }); // [L, H, 1, S]
+  g.output('attention', withLength(m, attention, [L, H], g.op('Shape', [layers[0].presentKey], { start: 2, end: 3 })), 'float', [L, H, 'S']);
   for (const part of ['q', 'k', 'v'] as const) {
     g.output(part, headsFirst(m, g.op('Concat', layers.map((a) => a[part]), { axis: 0 })), 'float', [L, H, 'T', dh]);
   }
