@@ -43,7 +43,7 @@ describe('ExplorerSession on a long prompt', function () {
     const expected = referenceForward(reference, ids);
     const probs = softmax(expected.logits.subarray(expected.logits.length - 50257));
     for (const candidate of view.next.top) assert.ok(Math.abs(candidate.prob - probs[candidate.id]) < TOLERANCE, `p(${candidate.id})`);
-    const H = LONG.nHead;
+    const H = model.config.nHead;
     const pattern = expected.attention.subarray((1 * H + 2) * T * T, (1 * H + 3) * T * T);
     assert.ok(maxAbsDiff((await s.attention(1, 2)).weights, pattern) < TOLERANCE, 'attention 1/2 over every position');
     await s.step();
