@@ -13,7 +13,8 @@ import { DEFAULT_DECODING } from '../../src/protocol/decoding';
 import { emptyResult, type CaseContext, type CaseResult, type CaseRunner } from '../harness/case';
 import { interleave, peakRssMb, ratios } from '../harness/stats';
 import { engineOptions, graphFeeds } from './graph-session';
-import { promptIds } from './prompts';
+import type { ForwardResult } from '../../src/engine/types';
+import { NEXT_ID, promptIds } from './prompts';
 import { openBenchWeights } from './weights';
 
 export const LONG_PROMPT_LENGTHS = [12, 64, 256, 1024] as const;
@@ -62,19 +63,28 @@ function longPrompt(length: number): CaseRunner {
   };
 }
 
-/** A Step (with its session message) at 12 and at 1,000 tokens of context, interleaved; a Reset before each, untimed. */
+/**
+ * A Step (with its session message) at 12 and at 1,000 tokens of context, a Reset before each (untimed),
+ * interleaved with the engine's bare KV-cache step (model.forward of one token) at the same contexts:
+ * what of the growth is the model's own.
+ */
 async function timeSteps(model: Gpt2Model, tokenizer: Gpt2Tokenizer, context: CaseContext, result: CaseResult): Promise<void> {
   const sessions = await Promise.all(STEP_CONTEXTS.map((length) => open(model, tokenizer, length)));
-  const contenders = sessions.map((session, i) => ({
-    name: String(STEP_CONTEXTS[i]),
-    before: () => session.reset().then(() => undefined),
-    run: async () => (await session.step(), JSON.stringify({ session: session.view(), projection: session.projection() })),
-  }));
+  const caches = await Promise.all(STEP_CONTEXTS.map(async (length) => (await model.forward(promptIds(length))).cache));
+  const contenders = STEP_CONTEXTS.flatMap((length, i) => [
+    {
+      name: `step${length}`,
+      before: () => sessions[i].reset().then(() => undefined),
+      run: async () => (await sessions[i].step(), JSON.stringify({ session: sessions[i].view(), projection: sessions[i].projection() })),
+    },
+    { name: `forward${length}`, run: () => model.forward([NEXT_ID], caches[i]), after: (out: unknown) => (out as ForwardResult).cache.dispose() },
+  ]);
   const timings = await interleave(contenders, { rounds: context.repeats * 2, warmup: 2 });
-  result.timings.long_step12 = timings['12'];
-  result.timings.long_step1000 = timings['1000'];
-  result.ratios!.long_step1000_over_step12 = ratios(timings['1000'], timings['12']);
+  for (const name of Object.keys(timings)) result.timings[`long_${name}`] = timings[name];
+  result.ratios!.long_step1000_over_step12 = ratios(timings.step1000, timings.step12);
+  result.ratios!.long_forward1000_over_forward12 = ratios(timings.forward1000, timings.forward12);
   sessions.forEach((session) => session.dispose());
+  caches.forEach((cache) => cache.dispose());
 }
 
 export const longPromptCases: Record<string, CaseRunner> = Object.fromEntries(LONG_PROMPT_LENGTHS.map((length) => [`long-prompt-${length}`, longPrompt(length)]));

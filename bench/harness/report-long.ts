@@ -41,6 +41,10 @@ export function longPromptsSection(figures: Figures): string {
     const measured = `${ratio(figures, 'long_step1000_over_step12')} (${fixed(figures.long_step1000_ms_median)} vs ${fixed(figures.long_step12_ms_median)} ms)`;
     lines.push(`| Step at 1,000 tokens of context ≤ ${RATIO_LIMIT}× a Step at 12 | ${measured} | ${verdict(step <= RATIO_LIMIT, step, RATIO_LIMIT)} |`);
   }
+  if ('long_forward1000_over_forward12_median' in figures) {
+    lines.push('', `The engine's bare KV-cache step (model.forward of one token, same rounds): ${fixed(figures.long_forward1000_ms_median)} ms at 1,000 tokens of` +
+      ` context against ${fixed(figures.long_forward12_ms_median)} ms at 12, ${ratio(figures, 'long_forward1000_over_forward12')}: how much of the Step's growth is the model's own.`);
+  }
   if ('tokenize10mb_ms' in figures) {
     lines.push('', `Tokenising 10 MiB of text (encodeInChunks, ${fixed(figures.tokenize10mb_tokens)} tokens): ${fixed(figures.tokenize10mb_ms)} ms in all;` +
       ` the event loop waited at most ${fixed(figures.tokenize10mb_longest_wait_ms)} ms at a time meanwhile.`);
