@@ -1,7 +1,7 @@
 // `npm run bench`: runs every configuration in its own process against a generated full-size
 // GPT-2, then writes bench/results.json and bench/REPORT.md.
 //   --quick        few repeats, to check the harness (results are not representative)
-//   --only a,b     run only these cases (see bench/cases/index.ts)
+//   --only a,b     run only these cases (see bench/cases/index.ts); the other figures are kept from results.json
 //   --soak         only the memory soak of issue 7 (the full run includes it)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,9 @@ import type { CaseContext, CaseResult } from './harness/case';
 import { runInChild } from './harness/child';
 import { currentLoad, describeMachine } from './harness/machine';
 import { renderReport } from './harness/report';
+import { LONG_PROMPTS_PLOT, longPromptsPlot } from './harness/report-long';
 import { deriveFigures, foldCases, type Figures } from './harness/results';
+import { LONG_PROMPT_LENGTHS } from './cases/long-prompts';
 import { ensureBenchModel } from './model';
 
 const BENCH = __dirname;
@@ -45,6 +47,8 @@ const ONCE: [string, number][] = [
   ['soak', 1],
   ['fidelity', 1],
   ['wasm-int8', 1], // the wasm peer on the 8-bit graphs: many times slower than on fp32, so once
+  ...LONG_PROMPT_LENGTHS.map((length): [string, number] => [`long-prompt-${length}`, 1]), // issue 20: one process per length
+  ['long-prompt-tokenize', 1],
 ];
 
 async function main(): Promise<void> {
@@ -57,9 +61,11 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   const loadBefore = currentLoad();
   const { runs, failures, highestLoad } = await runPlan(plan, context);
-  const figures = foldCases(runs);
+  const previous = only ? readPrevious(join(BENCH, 'results.json')) : { figures: {}, notes: [] };
+  const figures = { ...previous.figures, ...foldCases(runs) };
   deriveFigures(figures);
-  const notes = [...failures, ...[...runs.values()].flat().flatMap((result) => result.notes)];
+  const kept = only ? [`This run (\`--only ${only.join(',')}\`) ran only those cases; the machine and load above are this run's, every other figure is the previous run's, kept from results.json.`] : [];
+  const notes = [...new Set([...kept, ...failures, ...previous.notes.filter((note) => !note.startsWith('This run (`--only')), ...[...runs.values()].flat().flatMap((result) => result.notes)])];
   const loadAfter = currentLoad();
   const load = { before: loadBefore, after: loadAfter, highest_loadavg_1m: highestLoad };
   writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify({ machine, load, notes, ...sorted(figures) }, null, 2)}\n`);
@@ -74,6 +80,8 @@ async function main(): Promise<void> {
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   });
   writeFileSync(join(BENCH, 'REPORT.md'), report);
+  const plot = longPromptsPlot(figures);
+  if (plot) writeFileSync(join(BENCH, LONG_PROMPTS_PLOT), plot);
   console.log(`bench: wrote bench/results.json and bench/REPORT.md`);
   if (failures.length > 0) process.exitCode = 1; // the report is written, but the run is not complete
 }
@@ -106,6 +114,13 @@ async function runPlan(plan: [string, number][], context: CaseContext): Promise<
 
 function sorted(figures: Figures): Figures {
   return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** With --only, the figures and notes of the cases not run now are kept from the last results.json. */
+function readPrevious(file: string): { figures: Figures; notes: string[] } {
+  if (!existsSync(file)) return { figures: {}, notes: [] };
+  const { machine: _machine, load: _load, notes = [], ...figures } = JSON.parse(readFileSync(file, 'utf8')) as Figures & { machine?: unknown; load?: unknown; notes?: string[] };
+  return { figures: figures as Figures, notes };
 }
 
 function readOptional(file: string): string {

@@ -49,7 +49,7 @@ interface Selection {
  * pattern always; the lens and Q/K/V of the clicked chip, which stays where it was.
  */
 async function panelRequests(session: ExplorerSession, selected: Selection): Promise<void> {
-  JSON.stringify(session.attention(DEFAULTS.layer, DEFAULTS.head));
+  JSON.stringify(await session.attention(DEFAULTS.layer, DEFAULTS.head));
   JSON.stringify(session.qkv(DEFAULTS.layer, DEFAULTS.head, selected.token));
   JSON.stringify(await session.lens(DEFAULTS.layer, selected.token, selected.trackId));
 }
@@ -117,7 +117,7 @@ async function timeViews(session: ExplorerSession, context: CaseContext, result:
   result.timings.lens = await time(() => session.lens(DEFAULTS.layer, token++, null), { repeats: tokens - 1, warmup: 1 });
   const trackId = session.view().next.top[0].id;
   result.timings.lens_cached = await time(() => session.lens(DEFAULTS.layer, tokens - 1, trackId), { repeats: repeats * 2, warmup: 2 });
-  result.timings.attention = await time(() => JSON.stringify(session.attention(DEFAULTS.layer, DEFAULTS.head)), { repeats: repeats * 2, warmup: 2 });
+  result.timings.attention = await time(async () => JSON.stringify(await session.attention(DEFAULTS.layer, DEFAULTS.head)), { repeats: repeats * 2, warmup: 2 });
   result.timings.qkv = await time(() => JSON.stringify(session.qkv(DEFAULTS.layer, DEFAULTS.head, tokens - 1)), { repeats: repeats * 2, warmup: 2 });
   session.setDecoding({ temperature: 1 });
   result.timings.sample = await time(() => session.sample(), { repeats: repeats * 4, warmup: 2 });

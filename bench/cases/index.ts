@@ -3,6 +3,7 @@ import type { CaseRunner } from '../harness/case';
 import { fidelity } from './fidelity';
 import { floorNode, floorWasm } from './floor';
 import { int8Cases } from './int8';
+import { longPromptCases } from './long-prompts';
 import { coldStart, ours } from './ours';
 import { paired } from './paired';
 import { pairedPeer } from './paired-peer';
@@ -33,4 +34,5 @@ export const CASES: Record<string, CaseRunner> = {
   soak,
   fidelity,
   ...int8Cases, // the opt-in 8-bit weights mode: 'ours-int8', 'wasm-int8'
+  ...longPromptCases, // issue 20: 'long-prompt-12' … 'long-prompt-1024'
 };

@@ -3,6 +3,7 @@
 import type { Figures } from './results';
 import type { Load, Machine } from './machine';
 import { int8Section } from './report-int8';
+import { longPromptsSection } from './report-long';
 import { cell, ROWS } from './report-rows';
 import { fillFigures, notesSection, prepackingSection, profileSection, quantizationSection, soakSection } from './report-sections';
 import { ratiosLine, targetsSection } from './report-targets';
@@ -32,6 +33,7 @@ export function renderReport(input: ReportInput): string {
     quantizationSection(input.figures),
     int8Section(input.figures),
     soakSection(input.figures),
+    longPromptsSection(input.figures),
     notesSection(input.notes),
     fillFigures(input.findings, input.figures),
   ].join('\n');

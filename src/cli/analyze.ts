@@ -3,15 +3,17 @@
 import { row } from '../engine/matrix';
 import { Gpt2Model } from '../engine/model';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
-import type { ForwardResult } from '../engine/types';
 import { softmax, topK } from '../explorer/decoding/logits';
 import type { Analysis, Ranked } from './analysis';
 import { formatAnalysis } from './analyze-table';
 import { integer, parse, required, UsageError } from './args';
-import type { Command } from './command';
+import { Streamed, type Command } from './command';
+import { readActivations, type Activations } from './activations';
+import { writeFullJson } from './full-json';
+import { saveActivations } from './save';
 import { decodingOption } from './decoding-option';
 
-const usage = `Usage: gpt2-explorer analyze --model DIR [--json] [--full] [--temperature T] [--int8] PROMPT
+const usage = `Usage: gpt2-explorer analyze --model DIR [--json] [--full] [--save FILE.safetensors] [--temperature T] [--int8] PROMPT
 
 Runs GPT-2 once over PROMPT and prints its tokens, the 10 most likely next tokens and, for every
 layer, the logit lens's top 10 at the last position.
@@ -20,6 +22,8 @@ Options:
   --model DIR        folder with config.json and model.safetensors (and tokenizer.json)
   --json             print JSON instead of a table
   --full             with --json: also hidden [L+1][T][d], attention [L][H][T][T], q, k, v [L][H][T][d/H]
+  --save FILE        also write hidden, attention, q, k, v (same shapes, F32) to FILE.safetensors,
+                     the prompt's token ids under __metadata__.ids (a JSON array)
   --temperature T    probabilities are softmax(logits / T); default 1, 0 = all mass on the top token
   --threads N        onnxruntime intra-op threads (default: all cores)
   --int8             opt-in 8-bit weights, quantized at load: faster steps, but every number is the 8-bit model's
@@ -29,6 +33,7 @@ const options = {
   model: { type: 'string' },
   json: { type: 'boolean' },
   full: { type: 'boolean' },
+  save: { type: 'string' },
   temperature: { type: 'string' },
   threads: { type: 'string' },
   int8: { type: 'boolean' },
@@ -51,58 +56,47 @@ export const command: Command = {
     if (full && args.values.json !== true) throw new UsageError('--full needs --json');
 
     const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
+    const save = args.values.save;
+    if (typeof save === 'string' && !save.endsWith('.safetensors')) throw new UsageError(`--save writes a .safetensors file, got ${save}`);
     const model = await Gpt2Model.load(dir, { threads, weights: args.values.int8 === true ? 'int8' : 'float32' });
+    let streaming = false;
     try {
-      const analysis = await analyze(model, tokenizer, prompt, temperature, full);
+      const { analysis, acts } = await analyze(model, tokenizer, prompt, temperature);
+      if (typeof save === 'string') await saveActivations(save, analysis.tokens.map((token) => token.id), acts, model.config);
+      if (full) {
+        streaming = true; // the attention is computed as it is written: the model stays open until then
+        return new Streamed((out) => writeFullJson(out, analysis, acts, model.config).finally(() => model.dispose()));
+      }
       return args.values.json === true ? analysis : formatAnalysis(analysis, temperature);
     } finally {
-      await model.dispose();
+      if (!streaming) await model.dispose();
     }
   },
 };
 
-/** Tokenizes, runs one pass, and ranks the next token and the lens at the last position. */
-export async function analyze(model: Gpt2Model, tokenizer: Gpt2Tokenizer, prompt: string, temperature: number, full: boolean): Promise<Analysis> {
-  const { nLayer: L, nHead: H, nEmbd: d, vocabSize: V, nPositions } = model.config;
+/** Tokenizes, reads the prompt (in prefill passes), and ranks the next token and the lens at the last position. */
+export async function analyze(model: Gpt2Model, tokenizer: Gpt2Tokenizer, prompt: string, temperature: number): Promise<{ analysis: Analysis; acts: Activations }> {
+  const { nLayer: L, nEmbd: d, vocabSize: V, nPositions } = model.config;
   const tokens = tokenizer.encode(prompt);
   if (tokens.length > nPositions) throw new Error(`the prompt is ${tokens.length} tokens long; GPT-2 reads at most ${nPositions}`);
-  const T = tokens.length;
-  const result = await model.forward(tokens.map((token) => token.id));
-  result.cache.dispose();
+  const acts = await readActivations(model, tokens.map((token) => token.id));
   // Ranked by logit, so that at temperature 0 the runners-up still show (with probability 0).
   const rank = (logits: Float32Array): Ranked[] => {
     const probs = softmax(logits, temperature);
     return topK(logits, TOP).map((id) => ({ id, text: tokenizer.tokenText(id), prob: probs[id] }));
   };
-  const lensLogits = await model.lens(lastPositionPerLayer(result, L + 1, d), L + 1); // [L+1, V]
+  const lensLogits = await model.lens(lastPositionPerLayer(acts, L + 1, d), L + 1); // [L+1, V]
   const analysis: Analysis = {
     tokens,
-    next: rank(result.logits),
+    next: rank(acts.logits),
     lens: Array.from({ length: L + 1 }, (_, layer) => ({ layer, top: rank(row(lensLogits, layer, V)) })),
   };
-  if (!full) return analysis;
-  return {
-    ...analysis,
-    hidden: nest(result.hidden, [L + 1, T, d]) as number[][][],
-    attention: nest(result.attention, [L, H, T, T]) as number[][][][],
-    q: nest(result.q, [L, H, T, d / H]) as number[][][][],
-    k: nest(result.k, [L, H, T, d / H]) as number[][][][],
-    v: nest(result.v, [L, H, T, d / H]) as number[][][][],
-  };
+  return { analysis, acts };
 }
 
 /** hidden [L+1, T, d] → the last position's vector at every layer, [L+1, d]. */
-function lastPositionPerLayer(result: ForwardResult, layers: number, d: number): Float32Array {
+function lastPositionPerLayer({ hidden, T }: Activations, layers: number, d: number): Float32Array {
   const out = new Float32Array(layers * d);
-  const T = result.length;
-  for (let layer = 0; layer < layers; layer++) out.set(row(result.hidden, layer * T + T - 1, d), layer * d);
+  for (let layer = 0; layer < layers; layer++) out.set(row(hidden, layer * T + T - 1, d), layer * d);
   return out;
-}
-
-/** A flat row-major array as nested arrays of the given dims. */
-function nest(data: Float32Array, dims: number[]): unknown[] {
-  const [first, ...rest] = dims;
-  if (rest.length === 0) return Array.from(data.subarray(0, first));
-  const stride = rest.reduce((a, b) => a * b, 1);
-  return Array.from({ length: first }, (_, i) => nest(data.subarray(i * stride, (i + 1) * stride), rest));
 }

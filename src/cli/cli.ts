@@ -1,6 +1,6 @@
 // gpt2-explorer's command line: `gpt2-explorer <command> [options]`. Results go to stdout (JSON,
 // or a table where a command offers one); errors go to stderr with a non-zero exit code.
-import type { Command } from './command';
+import { Streamed, type Command } from './command';
 import { UsageError } from './args';
 
 /** The subcommands. To add one: write src/cli/<name>.ts exporting `command`, and add a line here. */
@@ -33,7 +33,8 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const result = await command.run(rest);
-    process.stdout.write(typeof result === 'string' ? result : JSON.stringify(result) + '\n');
+    if (result instanceof Streamed) await result.write(process.stdout);
+    else process.stdout.write(typeof result === 'string' ? result : JSON.stringify(result) + '\n');
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

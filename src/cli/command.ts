@@ -4,8 +4,13 @@ export interface Command {
   summary: string; // one line for the global --help
   usage: string; // the full help text of the command
   /**
-   * Runs with the arguments after the subcommand name. A returned string is printed as is,
-   * anything else as JSON. Throws UsageError for bad arguments, Error for everything else.
+   * Runs with the arguments after the subcommand name. A returned string is printed as is, a
+   * Streamed answer writes itself, anything else is printed as JSON. Throws UsageError for bad arguments, Error for everything else.
    */
   run(argv: string[]): Promise<unknown>;
+}
+
+/** An answer too large for one string (analyze --full at 1,024 tokens): it writes itself to stdout. */
+export class Streamed {
+  constructor(readonly write: (out: NodeJS.WritableStream) => Promise<void>) {}
 }

@@ -60,25 +60,57 @@ interface Model {
   config: Gpt2Config;
   weight: (name: string) => string;
   int8?: Int8Weights; // the matrix products run on 8-bit weights
+  bare?: boolean; // the bench's bare forward: Attention returns no weights
 }
 
 /**
  * The transformer: input_ids [1, T] int64 and past_key.i / past_value.i [1, H, P, dh] → the residual
- * stream at every layer (hidden; its last layer is what the lm_head reads), attention, q/k/v and the
- * keys/values to continue from.
+ * stream at every layer (hidden; its last layer is what the lm_head reads), the last position's
+ * attention row, q/k/v and the keys/values to continue from.
  */
 export function buildTransformer(config: Gpt2Config, source: WeightSource, int8?: Int8Weights): Uint8Array {
   const m = model(config, source, int8);
   const { g } = m;
   const { nLayer: L, nHead: H, nEmbd: d } = config;
   const dh = d / H;
+  const { hidden, layers } = trunk(m);
+  g.output('hidden', stack(m, hidden), 'float', [L + 1, 'T', d]);
+  // Only the last query's row of each head: what a Step's views need. The whole [T, S] pattern of
+  // one head is computed when it is looked at (attention-graph.ts): 144 maps of 1,024² would be 600 MB.
+  const lastRows = layers.map((a) => g.op('Slice', [a.att, g.int64s([-1]), g.int64s([Number.MAX_SAFE_INTEGER]), g.int64s([2])])); // [1, H, 1, S]
+  const attention = g.op('Concat', lastRows, { axis: 0 }); // [L, H, 1, S]
+  g.output('attention', withLength(m, attention, [L, H], g.op('Shape', [layers[0].presentKey], { start: 2, end: 3 })), 'float', [L, H, 'S']);
+  for (const part of ['q', 'k', 'v'] as const) {
+    g.output(part, headsFirst(m, g.op('Concat', layers.map((a) => a[part]), { axis: 0 })), 'float', [L, H, 'T', dh]);
+  }
+  layers.forEach((a, i) => {
+    g.output(`present_key.${i}`, a.presentKey, 'float', [1, H, 'S', dh]);
+    g.output(`present_value.${i}`, a.presentValue, 'float', [1, H, 'S', dh]);
+  });
+  return g.toBytes('gpt2-transformer', OPSET);
+}
+
+/**
+ * The bench's yardstick: the same trunk, then ln_f and the unembedding of the last position only,
+ * logits [1, V] the one output (no internals, no keys/values kept). Inputs as buildTransformer's.
+ */
+export function buildBareForward(config: Gpt2Config, source: WeightSource): Uint8Array {
+  const m = { ...model(config, source), bare: true };
+  const last = m.g.op('Slice', [trunk(m).hidden.at(-1)!, m.g.int64s([-1]), m.g.int64s([Number.MAX_SAFE_INTEGER]), m.g.int64s([0])]); // [1, d]
+  m.g.output('logits', unembedding(m, layerNorm(m, last, 'ln_f')), 'float', [1, config.vocabSize]);
+  return m.g.toBytes('gpt2-bare-forward', OPSET);
+}
+
+/** The inputs, the embeddings and the blocks: the residual after each, and each block's attention outputs. */
+function trunk(m: Model): { hidden: string[]; layers: AttentionOutputs[] } {
+  const { g } = m;
+  const { nLayer: L, nHead: H, nEmbd: d } = m.config;
   const ids = g.op('Reshape', [g.input('input_ids', 'int64', [1, 'T']), g.int64s([-1])], {}, 'ids'); // [T]
   const past = Array.from({ length: L }, (_, i) => ({
-    key: g.input(`past_key.${i}`, 'float', [1, H, 'P', dh]),
-    value: g.input(`past_value.${i}`, 'float', [1, H, 'P', dh]),
+    key: g.input(`past_key.${i}`, 'float', [1, H, 'P', d / H]),
+    value: g.input(`past_value.${i}`, 'float', [1, H, 'P', d / H]),
   }));
   const { positions, causal } = positionsAndMask(m, ids, past[0].key);
-
   let x = embeddings(m, ids, positions); // [T, d]
   const hidden = [x];
   const layers: AttentionOutputs[] = [];
@@ -88,18 +120,7 @@ export function buildTransformer(config: Gpt2Config, source: WeightSource, int8?
     hidden.push(x);
     layers.push(out.attn);
   }
-
-  g.output('hidden', stack(m, hidden), 'float', [L + 1, 'T', d]);
-  const attention = g.op('Concat', layers.map((a) => a.att), { axis: 0 }); // [L, H, T, S]
-  g.output('attention', withLength(m, attention, [L, H, 0], g.op('Shape', [layers[0].presentKey], { start: 2, end: 3 })), 'float', [L, H, 'T', 'S']);
-  for (const part of ['q', 'k', 'v'] as const) {
-    g.output(part, headsFirst(m, g.op('Concat', layers.map((a) => a[part]), { axis: 0 })), 'float', [L, H, 'T', dh]);
-  }
-  layers.forEach((a, i) => {
-    g.output(`present_key.${i}`, a.presentKey, 'float', [1, H, 'S', dh]);
-    g.output(`present_value.${i}`, a.presentValue, 'float', [1, H, 'S', dh]);
-  });
-  return g.toBytes('gpt2-transformer', OPSET);
+  return { hidden, layers };
 }
 
 /** The lm_head: residual [N, d] (any positions, after any block) → ln_f → tied unembedding → logits [N, V]. */
@@ -208,8 +229,8 @@ function attn(m: Model, x: string, layer: number, causal: string, pastKey: strin
   const [y, presentKey, presentValue, att] = g.opMulti(
     'Attention',
     [q, k, v, causal, pastKey, pastValue], // scale: 1/√dh, Attention's default
-    4,
-    { q_num_heads: H, kv_num_heads: H, qk_matmul_output_mode: 3 },
+    m.bare ? 3 : 4,
+    { q_num_heads: H, kv_num_heads: H, ...(m.bare ? {} : { qk_matmul_output_mode: 3 }) },
     `${prefix}.attention`,
   ); // y [1, T, d]; present [1, H, S, dh]; att [1, H, T, S]
   const out = conv1d(m, g.op('Reshape', [y, g.int64s([-1, d])]), `${prefix}.c_proj`); // [T, d]

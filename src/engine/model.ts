@@ -15,6 +15,7 @@
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
+import { buildAttentionMap } from './attention-graph';
 import { buildLmHead, buildTransformer, INT8, INT8_ACCURACY_LEVEL, int8Matrices, type QuantizedSource, type WeightSource } from './graph';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
@@ -32,6 +33,7 @@ export class Gpt2Model {
     readonly weights: WeightsMode, // what the matrix products run on: every number shown comes from these
     private readonly transformer: ort.InferenceSession,
     private readonly lmHead: ort.InferenceSession,
+    private readonly attentionMap: ort.InferenceSession, // weightless: one head's [T, T] pattern from its saved q and k
     private readonly guard: WeightsGuard | undefined, // only when ORT maps weights from the file
     private readonly weightsInMemory: Map<string, Float32Array>, // ORT may read these in place: kept alive until dispose()
   ) {}
@@ -70,7 +72,8 @@ export class Gpt2Model {
         const build = graph === 'transformer' ? buildTransformer : buildLmHead;
         sessions.push(await ort.InferenceSession.create(build(config, source, int8), sessionOptions));
       }
-      return new Gpt2Model(config, mode, sessions[0], sessions[1], guard, weightsInMemory);
+      sessions.push(await ort.InferenceSession.create(buildAttentionMap(config.nEmbd / config.nHead), { ...sessionOptions, externalData: [] }));
+      return new Gpt2Model(config, mode, sessions[0], sessions[1], sessions[2], guard, weightsInMemory);
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
       guard?.close();
@@ -103,7 +106,7 @@ export class Gpt2Model {
       pastLength,
       length: T,
       hidden,
-      attention: floats(out.attention, [L, H, T, pastLength + T]),
+      attention: floats(out.attention, [L, H, pastLength + T]),
       q: floats(out.q, [L, H, T, d / H]),
       k: floats(out.k, [L, H, T, d / H]),
       v: floats(out.v, [L, H, T, d / H]),
@@ -123,12 +126,28 @@ export class Gpt2Model {
     return this.track(this.head(residuals, n));
   }
 
-  /** Releases both sessions once the passes already started have finished; no new ones start. Safe to call twice. */
+  /**
+   * One head's whole causal attention pattern over T positions, from the queries q [T, dh] and keys
+   * k [T, dh] its passes returned: weights [T, T], row = query, zero above the diagonal. The same
+   * Attention kernel as the transformer's, so the same numbers as a pass that kept every row.
+   */
+  async attention(q: Float32Array, k: Float32Array, T: number): Promise<Float32Array> {
+    this.checkOpen();
+    const dh = this.config.nEmbd / this.config.nHead;
+    if (!Number.isInteger(T) || T < 1 || q.length !== T * dh || k.length !== T * dh) {
+      throw new RangeError(`attention: expected q and k of ${T} rows of ${dh} values, got ${q.length} and ${k.length}`);
+    }
+    const feeds = { q: new ort.Tensor('float32', q, [1, 1, T, dh]), k: new ort.Tensor('float32', k, [1, 1, T, dh]) };
+    const out = await this.track(this.attentionMap.run(feeds));
+    return floats(out.weights, [T, T]);
+  }
+
+  /** Releases the sessions once the passes already started have finished; no new ones start. Safe to call twice. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     await Promise.allSettled(this.running);
-    await Promise.all([this.transformer.release(), this.lmHead.release()]);
+    await Promise.all([this.transformer.release(), this.lmHead.release(), this.attentionMap.release()]);
     this.weightsInMemory.clear();
     this.guard?.close();
   }

@@ -32,6 +32,7 @@ export class GraphBuilder {
 
   /** Declares a graph input and returns its name. */
   input(name: string, type: ElemType, dims: Dim[]): string {
+    this.claim(name);
     this.inputs.push(valueInfo(name, type, dims));
     return name;
   }
@@ -76,6 +77,7 @@ export class GraphBuilder {
 
   /** A float32 weight under its checkpoint name (e.g. "h.0.attn.c_attn.weight"). */
   weight(name: string, dims: number[], data: WeightData): string {
+    this.claim(name);
     const external = data.kind === 'external' ? data : { location: inMemory(name, data.values).path, offset: 0, length: data.values.byteLength };
     this.initializers.push({
       name,
@@ -88,7 +90,6 @@ export class GraphBuilder {
         { key: 'length', value: String(external.length) },
       ],
     });
-    this.used.set(name, 1);
     return name;
   }
 
@@ -99,8 +100,8 @@ export class GraphBuilder {
   tensor(name: string, dims: number[], values: Uint8Array | Float32Array): string {
     const dataType = values instanceof Uint8Array ? DataType.UINT8 : DataType.FLOAT;
     const rawData = new Uint8Array(values.buffer, values.byteOffset, values.byteLength); // float32 is little-endian on every ORT platform
+    this.claim(name);
     this.initializers.push({ name, dataType, dims, rawData });
-    this.used.set(name, 1);
     return name;
   }
 
@@ -122,10 +123,23 @@ export class GraphBuilder {
     return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
   }
 
+  /**
+   * A name no node, input or tensor has yet: `hint`, else hint_1, hint_2 … skipping any taken
+   * (an input called "q" and a node hinted "q", or a hint "x_1" next to a second "x").
+   */
   private unique(hint: string): string {
-    const count = this.used.get(hint) ?? 0;
+    let count = this.used.get(hint) ?? 0;
+    let name = count === 0 ? hint : `${hint}_${count}`;
+    while (count > 0 && this.used.has(name)) name = `${hint}_${++count}`;
     this.used.set(hint, count + 1);
-    return count === 0 ? hint : `${hint}_${count}`;
+    this.used.set(name, Math.max(this.used.get(name) ?? 0, 1));
+    return name;
+  }
+
+  /** Takes `name` as it is (inputs, weights): two tensors of one name would make an invalid graph. */
+  private claim(name: string): void {
+    if (this.used.has(name)) throw new Error(`graph: the name ${name} is taken`);
+    this.used.set(name, 1);
   }
 }
 

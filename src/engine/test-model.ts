@@ -1,13 +1,14 @@
 // Seeded random GPT-2 checkpoints in the exact Hugging Face layout (config.json, model.safetensors
 // with the causal attn.bias buffers, tokenizer.json), at any size. Streamed to disk tensor by
 // tensor, so the full GPT-2-small shape takes seconds and little memory. Same options → same bytes.
-import { copyFile, mkdir, open, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GPT2_SMALL_CONFIG, toConfigJson } from './config';
 import { gpt2TensorShapes } from './gpt2-weights';
 import { SeededRandom } from './random';
 import { floatToBfloat16, floatToHalf } from './safetensors';
+import { f32Bytes, writeSafetensors } from './safetensors-writer';
 import { bundledModelDir } from './tokenizer';
 import type { Gpt2Config } from './types';
 
@@ -45,7 +46,7 @@ export async function writeTestModel(dir: string, options: TestModelOptions = {}
   }
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'config.json'), JSON.stringify(toConfigJson(config), null, 2) + '\n');
-  await writeSafetensors(join(dir, 'model.safetensors'), plan(config, options));
+  await writeModelFile(join(dir, 'model.safetensors'), plan(config, options));
   await copyTokenizer(dir);
   return config;
 }
@@ -154,42 +155,24 @@ function prng(key: string): () => number {
   return () => random.next();
 }
 
-/** Header first (every offset is known from the shapes), then each tensor in chunks. */
-async function writeSafetensors(file: string, tensors: TensorPlan[]): Promise<void> {
-  const header: Record<string, unknown> = {};
-  let offset = 0;
-  for (const t of tensors) {
-    const bytes = count(t.shape) * (t.dtype === 'F32' ? 4 : 2);
-    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  header.__metadata__ = { format: 'pt', generator: `gpt2-explorer test model v${TEST_MODEL_VERSION}` };
-  const json = JSON.stringify(header);
-  const padded = json + ' '.repeat((8 - (json.length % 8)) % 8); // data starts 8-byte aligned
-  const handle = await open(file, 'w');
-  try {
-    const length = Buffer.alloc(8);
-    length.writeBigUInt64LE(BigInt(padded.length));
-    await handle.write(length);
-    await handle.write(Buffer.from(padded, 'utf8'));
-    for (const t of tensors) await writeTensor(handle, t);
-  } finally {
-    await handle.close();
-  }
+/** Each tensor generated and written a chunk at a time. */
+function writeModelFile(file: string, tensors: TensorPlan[]): Promise<void> {
+  const toWrite = tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, chunks: () => generate(t) }));
+  return writeSafetensors(file, toWrite, { format: 'pt', generator: `gpt2-explorer test model v${TEST_MODEL_VERSION}` });
 }
 
-async function writeTensor(handle: Awaited<ReturnType<typeof open>>, t: TensorPlan): Promise<void> {
+function* generate(t: TensorPlan): Iterable<Uint8Array> {
   const total = count(t.shape);
   const values = new Float32Array(Math.min(CHUNK, total));
   for (let start = 0; start < total; start += values.length) {
     const chunk = values.subarray(0, Math.min(values.length, total - start));
     t.fill(chunk, start);
-    await handle.write(encode(chunk, t.dtype));
+    yield encode(chunk, t.dtype);
   }
 }
 
 function encode(values: Float32Array, dtype: TensorPlan['dtype']): Uint8Array {
-  if (dtype === 'F32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength); // little-endian hosts
+  if (dtype === 'F32') return f32Bytes(values);
   const bits = new Uint16Array(values.length);
   const convert = dtype === 'F16' ? floatToHalf : floatToBfloat16;
   for (let i = 0; i < values.length; i++) bits[i] = convert(values[i]);

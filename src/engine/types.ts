@@ -17,7 +17,7 @@ export interface ForwardResult {
   pastLength: number; // P
   length: number; // T
   hidden: Float32Array; // [L+1, T, d] residual stream: embeddings first, then after each block (before ln_f)
-  attention: Float32Array; // [L, H, T, P+T] softmax probabilities of each new query over all keys
+  attention: Float32Array; // [L, H, P+T] the last new query's softmax weights over all keys (whole patterns: Gpt2Model.attention)
   q: Float32Array; // [L, H, T, dh]
   k: Float32Array; // [L, H, T, dh]
   v: Float32Array; // [L, H, T, dh]

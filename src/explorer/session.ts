@@ -13,6 +13,7 @@ import { LogitLens } from './lens';
 import { describeModel } from './model-info';
 import { ProjectionFrame } from './projection';
 import { Trace } from './trace';
+import { prefill, type PrefillOptions } from '../engine/prefill';
 
 const SHOWN = 10; // candidates in the next-token view
 
@@ -21,6 +22,12 @@ export interface SessionOptions {
   ids?: number[]; // the prompt as token ids instead of the sentence's text, which then only names it (chips have no source range)
   defaults?: { layer: number; head: number }; // a preset's Layer/Head (clamped to the model); default: the middle layer, head 0
   settings?: DecodingPatch;
+  progress?: SessionProgress;
+}
+
+/** For long prompts: the chips as soon as they are known, then how far the prompt pass is; a signal to stop. */
+export interface SessionProgress extends PrefillOptions {
+  onTokens?: (chips: TokenChip[], truncated: number) => void;
 }
 
 /** A generated token and its probability under the distribution it was picked from. */
@@ -70,13 +77,14 @@ export class ExplorerSession {
     const config = model.config;
     const settings = applyDecoding(DEFAULT_DECODING, options.settings ?? {});
     const defaults = fitDefaults(options.defaults ?? { layer: Math.floor(config.nLayer / 2), head: 0 }, config);
-    const tokens = options.ids ? tokensOf(options.ids, tokenizer, config) : tokenizer.encode(options.sentence.text);
+    const progress = options.progress ?? {};
+    const tokens = options.ids ? tokensOf(options.ids, tokenizer, config) : await tokenizer.encodeInChunks(options.sentence.text, progress.signal);
     if (tokens.length === 0) throw new RangeError('the prompt is empty: give GPT-2 some text to read');
     const truncated = tokens.length > config.nPositions ? tokens.length - config.nPositions + roomToGenerate(config, settings) : 0;
     const chips = tokens.slice(truncated).map((token, index): TokenChip => ({ index, ...token, generated: false }));
-    const result = await model.forward(chips.map((chip) => chip.id));
+    progress.onTokens?.(chips, truncated);
     const trace = new Trace(config);
-    trace.append(result);
+    const result = await prefill(model, chips.map((chip) => chip.id), (pass) => trace.append(pass), progress);
     const rows = Array.from({ length: (config.nLayer + 1) * chips.length }, (_, i) => trace.hidden(Math.floor(i / chips.length), i % chips.length));
     const frame = ProjectionFrame.fit(rows, config.nEmbd);
     const frontier = { logits: result.logits, cache: result.cache };
@@ -130,9 +138,14 @@ export class ExplorerSession {
     return { layers, tokens, points, last: tokens - 1 };
   }
 
-  attention(layer: number, head: number): AttentionView {
-    this.checkHead(layer, head);
-    return { layer, head, size: this.trace.length, weights: this.trace.attention(layer, head) };
+  /** One head's whole pattern over every position so far, computed now by the model's Attention kernel. */
+  attention(layer: number, head: number): Promise<AttentionView> {
+    return this.serially(async () => {
+      this.checkHead(layer, head);
+      const size = this.trace.length;
+      const weights = await this.model.attention(this.trace.rows('q', layer, head), this.trace.rows('k', layer, head), size);
+      return { layer, head, size, weights: Array.from(weights) };
+    });
   }
 
   qkv(layer: number, head: number, token: number): QkvView {

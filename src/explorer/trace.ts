@@ -1,11 +1,11 @@
 // Every per-position output of the passes run so far, kept token by token so the prompt pass and
 // each one-token step land in the same place and every view works on generated tokens too.
-// Shapes: L layers, H heads, d width, dh = d / H; token t (0-based) attends over t + 1 keys.
+// Shapes: L layers, H heads, d width, dh = d / H. Attention patterns are not kept: they are computed
+// for the head in view from the queries and keys kept here (ExplorerSession.attention).
 import type { ForwardResult, Gpt2Config } from '../engine/types';
 
 interface Position {
   hidden: Float32Array; // [L+1, d] residual stream after the embeddings, then after each block
-  attention: Float32Array; // [L, H, t+1] this query's weights over keys 0..t
   q: Float32Array; // [L, H, dh]
   k: Float32Array; // [L, H, dh]
   v: Float32Array; // [L, H, dh]
@@ -42,15 +42,13 @@ export class Trace {
     return this.positions[token].hidden;
   }
 
-  /** One head's T×T pattern, row-major, zero above the diagonal. */
-  attention(layer: number, head: number): number[] {
-    const T = this.length;
-    const weights = new Array<number>(T * T).fill(0);
-    this.positions.forEach((position, t) => {
-      const offset = (layer * this.config.nHead + head) * (t + 1);
-      for (let key = 0; key <= t; key++) weights[t * T + key] = position.attention[offset + key];
-    });
-    return weights;
+  /** One head's q, k or v of every position so far: [T, dh]. */
+  rows(kind: 'q' | 'k' | 'v', layer: number, head: number): Float32Array {
+    const dh = this.config.nEmbd / this.config.nHead;
+    const offset = (layer * this.config.nHead + head) * dh;
+    const out = new Float32Array(this.length * dh);
+    this.positions.forEach((position, t) => out.set(position[kind].subarray(offset, offset + dh), t * dh));
+    return out;
   }
 
   /** One head's q, k or v of `token`: [dh]. */
@@ -64,9 +62,7 @@ export class Trace {
   private slice(result: ForwardResult, t: number): Position {
     const { nLayer: L, nHead: H, nEmbd: d } = this.config;
     const T = result.length;
-    const S = result.pastLength + T; // keys seen by this pass's queries
     const dh = d / H;
-    const keys = result.pastLength + t + 1; // causal: the rest of the row is zero
     // Position t's first `width` values of each of `rows` rows of a [rows, T, stride] array; with T = 1
     // (a Step) and whole rows, that is one block: one copy instead of one per row (13 or 144 in GPT-2 small).
     const gather = (source: Float32Array, rows: number, width: number, stride: number) => {
@@ -77,7 +73,6 @@ export class Trace {
     };
     return {
       hidden: gather(result.hidden, L + 1, d, d),
-      attention: gather(result.attention, L * H, keys, S),
       q: gather(result.q, L * H, dh, dh),
       k: gather(result.k, L * H, dh, dh),
       v: gather(result.v, L * H, dh, dh),

@@ -2,15 +2,19 @@
 // the tokenizer and the current ExplorerSession. onnxruntime-node blocks the thread it runs on (2–3 s to
 // create a session, tens of ms per pass), so the extension host never runs it: it posts requests here
 // (src/extension/explorer/session-client.ts). Requests are answered strictly in arrival order, one at a
-// time. Each is checked against the protocol before anything acts on it; a malformed one is answered
-// with kind 'invalid' and changes nothing.
+// time, except `cancel`, which is answered at once and stops the analyze under way between two of
+// its steps (tokenising pieces, prefill passes). Each is checked against the protocol before anything
+// acts on it; a malformed one is answered with kind 'invalid' and changes nothing. An analyze posts
+// progress messages ({ id, progress }) before its reply: the chips, then each prefill pass.
 
 import { parentPort } from 'node:worker_threads';
 import { Gpt2Model } from '../engine/model';
+import { PREFILL_PASS } from '../engine/prefill';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
-import { parseWorkerEnvelope, WorkerError, type RequestOf, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../protocol/worker';
+import type { TokenChip } from '../protocol/views';
+import { parseWorkerEnvelope, WorkerError, type WorkerProgress, type RequestOf, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../protocol/worker';
 import { describeModel } from './model-info';
-import { ExplorerSession } from './session';
+import { ExplorerSession, type SessionProgress } from './session';
 
 const port = parentPort;
 if (!port) throw new Error('session-worker.js runs as a worker thread (new Worker(...)), not on its own');
@@ -19,24 +23,33 @@ let model: Gpt2Model | null = null;
 let tokenizer: Gpt2Tokenizer | null = null;
 let session: ExplorerSession | null = null;
 let queue: Promise<void> = Promise.resolve();
+let analyzing: AbortController | null = null; // the analyze under way
 
 port.on('message', (raw: unknown) => {
+  const envelope = parseWorkerEnvelope(raw);
+  if (envelope.ok && envelope.value.request.type === 'cancel') return cancel(envelope.value.id);
   queue = queue.then(() => answer(raw));
 });
+
+/** Out of turn: the queue is busy with the very analyze this stops. */
+function cancel(id: number): void {
+  analyzing?.abort(new WorkerError('cancelled', 'the analysis was cancelled'));
+  post({ id, ok: true, result: null });
+}
 
 async function answer(raw: unknown): Promise<void> {
   const envelope = parseWorkerEnvelope(raw);
   if (!envelope.ok) return post({ id: requestId(raw), ok: false, error: { kind: 'invalid', message: `a malformed request: ${envelope.error}` } });
   const { id, request } = envelope.value;
   try {
-    post({ id, ok: true, result: await handle(request) });
+    post({ id, ok: true, result: await handle(request, id) });
   } catch (error) {
     post({ id, ok: false, error: describe(error, request) });
   }
   if (request.type === 'dispose') port!.close(); // nothing else keeps the thread alive: it ends
 }
 
-function post(reply: WorkerReply): void {
+function post(reply: WorkerReply | WorkerProgress): void {
   port!.postMessage(reply);
 }
 
@@ -46,7 +59,7 @@ function requestId(raw: unknown): number {
   return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : 0;
 }
 
-type Handlers = { [K in WorkerRequestType]: (request: RequestOf<K>) => Promise<WorkerResults[K]> | WorkerResults[K] };
+type Handlers = { [K in WorkerRequestType]: (request: RequestOf<K>, id: number) => Promise<WorkerResults[K]> | WorkerResults[K] };
 
 const handlers: Handlers = {
   load: async ({ modelDir, threads, weights }) => {
@@ -59,9 +72,19 @@ const handlers: Handlers = {
     tokenizer = loadedTokenizer;
     return describeModel(loaded.config, loaded.weights);
   },
-  analyze: async ({ sentence, settings, defaults }) => {
+  analyze: async ({ sentence, settings, defaults }, id) => {
     if (!model || !tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
-    const next = await ExplorerSession.create(model, tokenizer, { sentence, settings, defaults });
+    const stop = new AbortController();
+    analyzing = stop;
+    let tokens: TokenChip[] = [];
+    let truncated = 0;
+    const progress: SessionProgress = {
+      signal: stop.signal, // progress is told only for prompts of more than one prefill pass: a short one would flash
+      onTokens: (chips, cut) => ((tokens = chips), (truncated = cut), chips.length > PREFILL_PASS && tell(0, chips.length)),
+      onProgress: (done, total) => total > PREFILL_PASS && tell(done, total),
+    };
+    const tell = (done: number, total: number) => post({ id, progress: { tokens, truncated, done, total } });
+    const next = await ExplorerSession.create(model, tokenizer, { sentence, settings, defaults, progress }).finally(() => (analyzing = null));
     session?.dispose();
     session = next;
     return snapshot(next);
@@ -75,11 +98,12 @@ const handlers: Handlers = {
   qkv: ({ layer, head, token }) => current().qkv(layer, head, token),
   lens: ({ layer, token, trackId }) => current().lens(layer, token, trackId),
   dispose: async () => (await release(), null),
+  cancel: () => null, // answered out of turn (above); here only if it came inside the queue
 };
 
-function handle(request: WorkerRequest): Promise<unknown> {
-  const handler = handlers[request.type] as (request: WorkerRequest) => unknown;
-  return Promise.resolve(handler(request));
+function handle(request: WorkerRequest, id: number): Promise<unknown> {
+  const handler = handlers[request.type] as (request: WorkerRequest, id: number) => unknown;
+  return Promise.resolve(handler(request, id));
 }
 
 function current(): ExplorerSession {

@@ -6,7 +6,7 @@
 
 import { decodingPatch } from './decoding';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
-import { attentionView, head, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
+import { analysisProgress, attentionView, head, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
 
 /** A tab of the explorer panel. */
 export const tab = oneOf(['tokens', 'attention', 'generation'] as const);
@@ -50,6 +50,8 @@ export const hostMessage = union({
   status: object({ type: literal('status'), model: modelState, busy: boolean, detail: string(1000) }),
   /** A new or changed session: after Analyze, Step, Sample-and-append, Reset or a decoding change. */
   session: object({ type: literal('session'), session: sessionView, projection: projectionView }),
+  /** A long Analyze under way (its chips, how far it is), or null once it was cancelled. */
+  progress: object({ type: literal('progress'), progress: nullable(analysisProgress) }),
   attention: object({ type: literal('attention'), view: attentionView }),
   qkv: object({ type: literal('qkv'), view: qkvView }),
   lens: object({ type: literal('lens'), view: lensView }),
@@ -70,6 +72,8 @@ export const explorerMessage = union({
   sample: object({ type: literal('sample') }),
   sampleAppend: object({ type: literal('sampleAppend') }),
   reset: object({ type: literal('reset') }),
+  /** Stop the Analyze under way (the previous session, if any, stays). */
+  cancel: object({ type: literal('cancel') }),
   /** The learner moved a decoding control: the one writer of decoding settings takes it. */
   setDecoding: object({ type: literal('setDecoding'), patch: decodingPatch }),
   requestAttention: object({ type: literal('requestAttention'), layer, head }),

@@ -102,6 +102,12 @@ export const projectionView = object({
 /** A session as the panel draws it: the view and the token positions that go with it. */
 export const sessionSnapshot = object({ session: sessionView, projection: projectionView });
 
+/**
+ * A long prompt on its way: its chips as soon as it is tokenised (done 0), then after each prefill
+ * pass how many of its `total` tokens the model has read; truncated as in the session view.
+ */
+export const analysisProgress = object({ tokens: array(tokenChip, MAX_TOKENS), truncated: number({ min: 0, integer: true }), done: tokenIndex, total: tokenIndex });
+
 /** One head's attention pattern. */
 export const attentionView = object({
   layer,
@@ -150,6 +156,7 @@ export type SessionView = Infer<typeof sessionView>;
 export type ProjectionView = Infer<typeof projectionView>;
 export type SessionSnapshot = Infer<typeof sessionSnapshot>;
 export type AttentionView = Infer<typeof attentionView>;
+export type AnalysisProgress = Infer<typeof analysisProgress>;
 export type QkvView = Infer<typeof qkvView>;
 export type LensView = Infer<typeof lensView>;
 export type PresetView = Infer<typeof presetView>;

@@ -6,7 +6,7 @@
 import { WEIGHTS_MODES } from '../engine/types';
 import { decodingPatch, decodingSettings } from './decoding';
 import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
-import { attentionView, head, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
+import { analysisProgress, attentionView, head, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
@@ -23,6 +23,8 @@ export const workerRequest = union({
   qkv: object({ type: literal('qkv'), layer, head, token: tokenIndex }),
   lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   dispose: object({ type: literal('dispose') }),
+  /** Stops the analyze under way; answered at once, out of turn (the analyze then fails with kind 'cancelled'). */
+  cancel: object({ type: literal('cancel') }),
 });
 
 export type WorkerRequest = Infer<typeof workerRequest>;
@@ -42,6 +44,7 @@ export const workerResults = {
   qkv: qkvView,
   lens: lensView,
   dispose: literal(null),
+  cancel: literal(null),
 } satisfies { [K in WorkerRequestType]: Schema<unknown> };
 
 export type WorkerResults = { [K in WorkerRequestType]: Infer<(typeof workerResults)[K]> };
@@ -54,9 +57,10 @@ export type WorkerResults = { [K in WorkerRequestType]: Infer<(typeof workerResu
  * - invalid: the request itself is out of range (a layer the model does not have …) or malformed;
  * - crashed: the worker died (the client restarts it); superseded: a newer request of the same view
  *   replaced this one before it ran; disposed: the client was closed before it ran;
+ * - cancelled: an analyze stopped by a cancel request;
  * - internal: anything else (a bug: the message is logged).
  */
-export const workerErrorKind = oneOf(['model-files', 'no-model', 'no-session', 'invalid', 'crashed', 'superseded', 'disposed', 'internal'] as const);
+export const workerErrorKind = oneOf(['model-files', 'no-model', 'no-session', 'invalid', 'crashed', 'superseded', 'disposed', 'cancelled', 'internal'] as const);
 export type WorkerErrorKind = Infer<typeof workerErrorKind>;
 
 export const workerErrorInfo = object({ kind: workerErrorKind, message: string(100_000) });
@@ -69,6 +73,13 @@ export type WorkerEnvelope = Infer<typeof workerEnvelope>;
 /** worker → host: the answer to request `id`; `result` is checked against workerResults[request.type]. */
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WorkerErrorInfo };
 const workerReplyHead = object({ id: number({ min: 0, integer: true }), ok: boolean, result: optional(unknownValue()), error: optional(workerErrorInfo) });
+
+/** worker → host, before the reply to request `id` (an analyze): how far it is. */
+export const workerProgress = object({ id: number({ min: 0, integer: true }), progress: analysisProgress });
+export type WorkerProgress = Infer<typeof workerProgress>;
+
+/** Checks a progress message, in the host; never throws. Replies carry `ok`, progress messages `progress`. */
+export const parseWorkerProgress = (raw: unknown): Result<WorkerProgress> => parseWith(workerProgress, raw);
 
 /** Checks a request, in the worker; never throws. */
 export const parseWorkerEnvelope = (raw: unknown): Result<WorkerEnvelope> => parseWith(workerEnvelope, raw);

@@ -12,16 +12,20 @@ import { halfToFloat } from '../../src/engine/safetensors';
 import type { ForwardResult } from '../../src/engine/types';
 import { argmax, softmax } from '../../src/explorer/decoding/logits';
 import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel, type ReferenceResult } from './reference';
-import { assertStepMatchesFullPass, maxAbsDiff, testModel, TINY } from './models';
+import { assertStepMatchesFullPass, headRows, lastRows, maxAbsDiff, testModel, TINY } from './models';
 
 const TOLERANCE = 1e-4;
 const PROMPT = [464, 3139, 286, 4486, 318, 11307, 13, 50256, 0]; // lesson words, the special token, id 0
 
 function assertClose(actual: ForwardResult, expected: ReferenceResult, what: string): void {
-  for (const key of ['hidden', 'attention', 'q', 'k', 'v'] as const) {
+  for (const key of ['hidden', 'q', 'k', 'v'] as const) {
     const diff = maxAbsDiff(actual[key], expected[key]);
     assert.ok(diff <= TOLERANCE, `${what}: ${key} differs from the reference by ${diff}`);
   }
+  const S = actual.pastLength + actual.length;
+  const rows = actual.attention.length / S;
+  const attentionDiff = maxAbsDiff(actual.attention, lastRows(expected.attention, rows, actual.length, S));
+  assert.ok(attentionDiff <= TOLERANCE, `${what}: the last attention rows differ from the reference by ${attentionDiff}`);
   const lastRow = expected.logits.subarray(expected.logits.length - actual.logits.length); // the engine gives the last position's
   assert.equal(expected.logits.length, actual.length * actual.logits.length, `${what}: logits are one row of the vocabulary`);
   const diff = maxAbsDiff(actual.logits, lastRow);
@@ -76,6 +80,23 @@ describe('Gpt2Model against the reference', function () {
     }
     assert.equal(result.cache.length, 64);
     await assert.rejects(model.forward([1], result.cache), /64 cached \+ 1 new positions exceed the context of 64/);
+  });
+
+  it("attention() gives each head's whole [T, T] pattern of the reference, from the pass's q and k", async function () {
+    const { nLayer: L, nHead: H, nEmbd: d } = model.config;
+    const T = PROMPT.length;
+    const result = await model.forward(PROMPT);
+    const expected = referenceForward(reference, PROMPT).attention; // [L, H, T, T]
+    for (let layer = 0; layer < L; layer++) {
+      for (let head = 0; head < H; head++) {
+        const rows = (kind: 'q' | 'k') => headRows(result[kind], layer, head, H, T, d / H);
+        const weights = await model.attention(rows('q'), rows('k'), T);
+        const pattern = expected.subarray((layer * H + head) * T * T, (layer * H + head + 1) * T * T);
+        const diff = maxAbsDiff(weights, pattern);
+        assert.ok(diff <= TOLERANCE, `layer ${layer} head ${head}: differs from the reference by ${diff}`);
+      }
+    }
+    await assert.rejects(model.attention(new Float32Array(12), new Float32Array(12), 2), /expected q and k of 2 rows of 12 values/);
   });
 
   it('gives a step the same numbers as the full pass has at that position', async function () {

@@ -55,3 +55,16 @@ export async function assertStepMatchesFullPass(model: Gpt2Model, prompt: number
   const hiddenDiff = maxAbsDiff(step.hidden.subarray(L * d), full.hidden.subarray((L * T + T - 1) * d, (L * T + T) * d));
   assert.ok(hiddenDiff <= tolerance, `the step's last hidden state differs from the full pass by ${hiddenDiff}`);
 }
+
+/** A reference [rows, T, S] attention array's last query row of each of `rows` heads: [rows, S], as a pass returns it. */
+export function lastRows(attention: ArrayLike<number>, rows: number, T: number, S: number): Float64Array {
+  const out = new Float64Array(rows * S);
+  for (let r = 0; r < rows; r++) for (let s = 0; s < S; s++) out[r * S + s] = attention[(r * T + T - 1) * S + s];
+  return out;
+}
+
+/** One head's [T, dh] rows out of an [L, H, T, dh] array (q or k of a pass). */
+export function headRows(values: Float32Array, layer: number, head: number, H: number, T: number, dh: number): Float32Array {
+  const start = ((layer * H + head) * T) * dh;
+  return values.subarray(start, start + T * dh);
+}

@@ -67,4 +67,22 @@ describe('GraphBuilder', function () {
     g.op('Relu', [x], {}, 'y');
     assert.throws(() => g.output('y', x, 'float', [1]), /output name y is taken/);
   });
+
+  it('names every node and tensor apart: a node hinted like an input, hints that look like made-up names, a repeated input', async function () {
+    const g = new GraphBuilder();
+    const x = g.input('x', 'float', [2]);
+    const first = g.op('Relu', [x], {}, 'x'); // not "x": that is the input
+    const explicit = g.op('Neg', [first], {}, 'x_2'); // would be the third "x" hint's name
+    const third = g.op('Abs', [explicit], {}, 'x');
+    assert.equal(new Set([x, first, explicit, third]).size, 4, `${[x, first, explicit, third]}`);
+    assert.throws(() => g.input('x', 'float', [2]), /the name x is taken/);
+    assert.throws(() => g.weight('x_1', [2], { kind: 'memory', values: new Float32Array(2) }), /the name x_1 is taken/);
+    g.output('y', third, 'float', [2]);
+    const y = await ort.InferenceSession.create(g.toBytes('names', 17)).then(async (session) => {
+      const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([-1, 2]), [2]) });
+      await session.release();
+      return Array.from(out.y.data as Float32Array);
+    });
+    assert.deepEqual(y, [0, 2]); // |−relu(x)|
+  });
 });

@@ -121,6 +121,32 @@ describe('Gpt2Tokenizer', () => {
       assert.equal(tokenizer.decode(ids(text)), text);
     }
   });
+
+  it('encodeInChunks gives the tokens of one encode (and of gpt-3-encoder) on 300 kB, yielding between pieces', async () => {
+    const corpus = variedCorpus();
+    const text = Array.from({ length: 48 }, (_, i) => corpus.join(['  ', ' ', '\n', ' x <|endoftext|> y '][i % 4])).join(' ');
+    assert.ok(text.length > 300_000, `${text.length}`);
+    let turns = 0; // event-loop turns other work got while it ran
+    const tick = () => (turns++, ticking && setImmediate(tick));
+    let ticking = true;
+    setImmediate(tick);
+    const chunked = await tokenizer.encodeInChunks(text);
+    ticking = false;
+    assert.ok(turns >= 5, `other work ran only ${turns} times`);
+    assert.deepEqual(chunked, tokenizer.encode(text));
+    assertTiles(text, chunked);
+    const plain = text.slice(0, 40_000).replaceAll('<|endoftext|>', 'end'); // gpt-3-encoder knows no special token and slows down on long texts
+    assert.deepEqual((await tokenizer.encodeInChunks(plain)).map((token) => token.id), referenceEncode(plain));
+  });
+
+  it('encodeInChunks stops between pieces once its signal is aborted', async () => {
+    const controller = new AbortController();
+    const text = 'word '.repeat(100_000);
+    const run = tokenizer.encodeInChunks(text, controller.signal);
+    setImmediate(() => controller.abort(new Error('cancelled')));
+    await assert.rejects(run, /cancelled/);
+    assert.deepEqual(await tokenizer.encodeInChunks(''), []);
+  });
 });
 
 describe('tokenizer files', () => {

@@ -26,7 +26,7 @@ describe('ExplorerSession at GPT-2 small size', function () {
         const T = view.tokens.length;
         assert.deepEqual(view.defaults, { layer: preset.layer, head: preset.head }, preset.id);
         assert.equal(view.model.name, 'GPT-2 124M');
-        const attention = session.attention(preset.layer, preset.head);
+        const attention = await session.attention(preset.layer, preset.head);
         assert.equal(attention.weights.length, T * T);
         for (let q = 0; q < T; q++) {
           const rowSum = attention.weights.slice(q * T, (q + 1) * T).reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
 // axe-core on every panel of both webviews in every theme: the explorer before a session and on its
-// three tabs with everything open (lens, Q/K/V, the draw tallies), and the lesson view. Any violation
+// three tabs with everything open (lens, Q/K/V, the draw tallies), reading a long prompt, and the lesson view. Any violation
 // of any impact fails with its rule and nodes.
 
 import assert from 'node:assert/strict';
@@ -43,6 +43,15 @@ describe('axe-core on every panel in every theme (Chromium)', () => {
           await topK.fill('2.5');
           await topK.press('Enter');
           await page.locator('.field-error').waitFor();
+        });
+      });
+      it('explorer reading a long prompt: chips, progress bar, Cancel', async () => {
+        await checkExplorer(theme, 'the long prompt on its way', async ({ page, host }) => {
+          await page.locator('.chip').first().waitFor();
+          const message = fixtures.session('capitals', 0);
+          const tokens = message.type === 'session' ? message.session.tokens : [];
+          await host.send({ type: 'progress', progress: { tokens, truncated: 300, done: 256, total: 700 } });
+          await page.getByRole('progressbar').waitFor();
         });
       });
       it('lesson view', async () => {

@@ -7,6 +7,7 @@ import { useEffect, useReducer } from 'preact/hooks';
 import { type ExplorerMessage, type HostMessage, parseHostMessage, parseUiState, type UiPatch, type UiState } from '../../src/protocol/explorer';
 import { linkToHost, restoreState, saveState } from '../common/vscode-api';
 import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
+import { AnalysisProgressView } from './analysis-progress';
 import { AttentionHeatmap, LayerHeadPickers } from './attention';
 import { TokenChips } from './chips';
 import { GenerationPanel } from './generation';
@@ -62,7 +63,13 @@ export function App() {
       </p>
       <Tabs label="Explorer views" tabs={TABS} active={ui.tab} onChange={(tab) => change({ tab })}>
         <SentencePicker presets={data.presets} session={data.session} onPick={pick} />
-        {data.session ? <TabBody tab={ui.tab} data={data} ui={ui} change={change} send={send} /> : <EmptyState />}
+        {data.progress ? (
+          <AnalysisProgressView progress={data.progress} onCancel={() => post({ type: 'cancel' })} />
+        ) : data.session ? (
+          <TabBody tab={ui.tab} data={data} ui={ui} change={change} send={send} />
+        ) : (
+          <EmptyState />
+        )}
       </Tabs>
     </main>
   );

@@ -1,7 +1,7 @@
 // Everything the host has told the explorer, folded from validated host messages (pure).
 
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
-import type { AttentionView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
+import type { AnalysisProgress, AttentionView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
 export interface Stamped<View> {
@@ -22,6 +22,7 @@ export interface HostData {
   attention: Stamped<AttentionView> | null;
   qkv: Stamped<QkvView> | null;
   lens: Stamped<LensView> | null;
+  progress: AnalysisProgress | null; // a long Analyze under way: its chips and how far it is
 }
 
 export const emptyHostData: HostData = {
@@ -37,6 +38,7 @@ export const emptyHostData: HostData = {
   attention: null,
   qkv: null,
   lens: null,
+  progress: null,
 };
 
 /** Folds one message in; `ui` messages change the UI state, not the data, and are handled by the caller. */
@@ -52,7 +54,9 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       // The app asks again for the attention, Q/K/V and lens it shows; until they arrive the old ones stay
       // on screen, marked stale, so the page does not jump while the learner presses Step. A session that
       // arrives means whatever failed before has been overcome: the error goes.
-      return { ...data, error: null, sessions: data.sessions + 1, session: message.session, projection: message.projection, tally: message.session.tally };
+      return { ...data, error: null, progress: null, sessions: data.sessions + 1, session: message.session, projection: message.projection, tally: message.session.tally };
+    case 'progress':
+      return { ...data, progress: message.progress };
     case 'attention':
       return { ...data, attention: stamp(message.view) };
     case 'qkv':
@@ -62,7 +66,7 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
     case 'tally':
       return { ...data, tally: message.tally };
     case 'error':
-      return { ...data, error: { message: message.message, action: message.action } };
+      return { ...data, progress: null, error: { message: message.message, action: message.action } };
     case 'ui':
       return data;
   }

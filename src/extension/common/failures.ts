@@ -21,6 +21,7 @@ export function explainFailure(error: unknown, modelDir: string | null): Failure
   switch (error.kind) {
     case 'superseded':
     case 'disposed':
+    case 'cancelled': // the learner pressed Cancel
     case 'crashed': // the crash handler tells the user once, not once per queued request
       return null;
     case 'model-files':

@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { DecodingPatch } from '../../protocol/decoding';
 import type { ExplorerMessage, HostMessage, UiPatch, UiState } from '../../protocol/explorer';
-import type { PresetView, SessionSnapshot } from '../../protocol/views';
+import type { AnalysisProgress, PresetView, SessionSnapshot } from '../../protocol/views';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
 import type { ControllerUi, ExplorerState, TextOrigin } from '../ports';
 import { Emitter } from '../common/emitter';
@@ -113,6 +113,8 @@ export class ExplorerController {
         return this.sampleAppend();
       case 'reset':
         return this.reset();
+      case 'cancel': // the panel shows the session before it again; the analyze fails quietly as 'cancelled'
+        return this.worker.cancel(), this.post({ type: 'progress', progress: null });
       case 'setDecoding':
         await this.setDecoding(message.patch);
         return;
@@ -237,7 +239,8 @@ export class ExplorerController {
   private async start(sentence: Sentence): Promise<boolean> {
     this.sentence = sentence;
     const settings = this.decoding.value;
-    const result = await this.session({ type: 'analyze', sentence: sentence.view, settings, ...(sentence.defaults ? { defaults: sentence.defaults } : {}) });
+    const request: RequestOf<'analyze'> = { type: 'analyze', sentence: sentence.view, settings, ...(sentence.defaults ? { defaults: sentence.defaults } : {}) };
+    const result = await this.session(request, (progress) => this.post({ type: 'progress', progress })); // long prompts: chips first
     if (result && this.decoding.value !== settings) await this.syncDecoding(); // changed while the sentence was analyzed
     const note = result && truncationNote(result.session);
     if (note) this.ports.ui.note(note);
@@ -254,8 +257,8 @@ export class ExplorerController {
   }
 
   /** A request that changes the session: the panel gets the new session and token positions. */
-  private async session<K extends SessionRequestType>(request: RequestOf<K>): Promise<SessionSnapshot | null> {
-    const snapshot = (await this.request(request)) as SessionSnapshot | null;
+  private async session<K extends SessionRequestType>(request: RequestOf<K>, onProgress?: (progress: AnalysisProgress) => void): Promise<SessionSnapshot | null> {
+    const snapshot = (await this.request(request, onProgress)) as SessionSnapshot | null;
     if (!snapshot) return null;
     this.snapshot = snapshot;
     this.tallyTotal = snapshot.session.tally.total;
@@ -270,9 +273,9 @@ export class ExplorerController {
   }
 
   /** Runs one request for the panel open now: its answer is dropped once that panel has closed. */
-  private request<K extends WorkerRequestType>(request: RequestOf<K>): Promise<WorkerResults[K] | null> {
+  private request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: AnalysisProgress) => void): Promise<WorkerResults[K] | null> {
     const ticket = this.panel.ticket();
-    return this.worker.request(request, () => this.panel.stillOpen(ticket));
+    return this.worker.request(request, () => this.panel.stillOpen(ticket), onProgress);
   }
 
   private revealToken(index: number): void {

@@ -10,7 +10,8 @@
 // against the schema of what was asked, so a bug there becomes a logged 'internal' error, not bad views.
 
 import { Worker } from 'node:worker_threads';
-import { parseWorkerReply, parseWorkerResult, WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../../protocol/worker';
+import type { AnalysisProgress } from '../../protocol/views';
+import { parseWorkerProgress, parseWorkerReply, parseWorkerResult, WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../../protocol/worker';
 
 /** View requests that a newer request of the same type makes pointless. */
 const COALESCED: ReadonlySet<WorkerRequestType> = new Set(['attention', 'qkv', 'lens']);
@@ -34,6 +35,7 @@ type Outcome = { ok: true; result: unknown } | { ok: false; error: WorkerError }
 interface Job {
   id: number;
   request: WorkerRequest;
+  onProgress?: (progress: AnalysisProgress) => void;
   resolve: (result: unknown) => void;
   reject: (error: WorkerError) => void;
 }
@@ -52,13 +54,27 @@ export class SessionClient {
   }
 
   /** Queues a request; resolves with the worker's answer, rejects with a WorkerError. */
-  request<K extends WorkerRequestType>(request: RequestOf<K>): Promise<WorkerResults[K]> {
+  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: AnalysisProgress) => void): Promise<WorkerResults[K]> {
     if (this.disposed) return Promise.reject(new WorkerError('disposed', 'the GPT-2 session was closed'));
     if (COALESCED.has(request.type)) this.supersede(request.type);
     return new Promise<WorkerResults[K]>((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, request, resolve: resolve as (result: unknown) => void, reject });
+      this.waiting.push({ id: this.nextId++, request, onProgress, resolve: resolve as (result: unknown) => void, reject });
       this.pump();
     });
+  }
+
+  /**
+   * Stops the analyze that runs now (it then fails with kind 'cancelled'); an analyze still waiting
+   * is dropped. Out of turn: the worker answers it at once, not after the queue.
+   */
+  cancel(): void {
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      if (this.waiting[i].request.type !== 'analyze') continue;
+      this.waiting.splice(i, 1)[0].reject(new WorkerError('cancelled', 'the analysis was cancelled'));
+    }
+    if (this.running?.request.type !== 'analyze' || !this.worker) return;
+    const cancel: WorkerEnvelope = { id: 0, request: { type: 'cancel' } }; // id 0: no job waits for its answer
+    this.worker.postMessage(cancel);
   }
 
   /** A request runs or waits. */
@@ -144,10 +160,18 @@ export class SessionClient {
   private receive(raw: unknown): void {
     const job = this.running;
     if (!job) return; // an answer to a request already given up (stop, crash)
+    if ((raw as { progress?: unknown } | null)?.progress !== undefined) return this.progressed(job, raw);
     const reply = parseWorkerReply(raw);
     if (!reply.ok) return this.settle(job, this.malformed(job, reply.error));
     if (reply.value.id !== job.id) return; // likewise: an older request's answer
     this.settle(job, this.outcome(job, reply.value));
+  }
+
+  /** How far the running analyze is; a malformed one is logged and dropped (the reply still settles the job). */
+  private progressed(job: Job, raw: unknown): void {
+    const progress = parseWorkerProgress(raw);
+    if (!progress.ok) return this.options.log?.(`the worker sent a malformed progress message: ${progress.error}`);
+    if (progress.value.id === job.id) job.onProgress?.(progress.value.progress);
   }
 
   private outcome(job: Job, reply: WorkerReply): Outcome {

@@ -4,6 +4,7 @@
 // what to ask and what the panel hears; the runner decides whether a request can run at all.
 
 import type { Worker } from 'node:worker_threads';
+import type { AnalysisProgress } from '../../protocol/views';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
 import { ModelKeeper } from '../model/keeper';
 import type { ControllerUi } from '../ports';
@@ -60,16 +61,21 @@ export class SessionRunner {
    * Runs one request after making sure the model is there; null when it could not run, failed (the
    * failure is reported) or is no longer `wanted` (asked for under a panel that has closed since).
    */
-  async request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean): Promise<WorkerResults[K] | null> {
+  async request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress?: (progress: AnalysisProgress) => void): Promise<WorkerResults[K] | null> {
     if (!(await this.model.ensure()) || !wanted()) return null;
     try {
-      const result = await this.client.request(request);
+      const result = await this.client.request(request, (progress) => wanted() && onProgress?.(progress));
       return wanted() ? result : null;
     } catch (error) {
       const failure = explainFailure(error, this.model.dir);
       if (failure) this.ports.report(failure);
       return null;
     }
+  }
+
+  /** Stops the analyze under way (the session before it stays). */
+  cancel(): void {
+    this.client.cancel();
   }
 
   /** Ends the worker, even mid-inference, which frees the model's memory. */
