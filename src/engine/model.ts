@@ -14,7 +14,7 @@
 // 75 MiB less, but a step took 380 ms instead of 11.
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { buildLmHead, buildTransformer, INT8, INT8_ACCURACY_LEVEL, int8Matrices, type QuantizedSource, type WeightSource } from './graph';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
@@ -54,7 +54,8 @@ export class Gpt2Model {
       extra: {
         session: {
           // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
-          model_external_initializers_file_folder_path: resolve(dir),
+          // The weights file's own folder (it is a real path): ORT refuses a link leading out of the folder (the HF cache's blobs).
+          model_external_initializers_file_folder_path: dirname(weights.file),
           // Each session has its own thread pool. Spinning idle threads of one session take the cores from
           // the other, which runs right after it on every step: measured, a step took twice as long.
           'intra_op.allow_spinning': '0',
