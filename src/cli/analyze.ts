@@ -7,17 +7,18 @@ import type { ForwardResult } from '../engine/types';
 import { softmax, topK } from '../explorer/decoding/logits';
 import type { Analysis, Ranked } from './analysis';
 import { formatAnalysis } from './analyze-table';
-import { integer, parse, required, UsageError } from './args';
+import { integer, parse, UsageError } from './args';
 import type { Command } from './command';
+import { MODEL_USAGE, modelDir } from './model-option';
 import { decodingOption } from './decoding-option';
 
-const usage = `Usage: gpt2-explorer analyze --model DIR [--json] [--full] [--temperature T] [--int8] PROMPT
+const usage = `Usage: gpt2-explorer analyze --model DIR|ID [--json] [--full] [--temperature T] [--int8] PROMPT
 
 Runs GPT-2 once over PROMPT and prints its tokens, the 10 most likely next tokens and, for every
 layer, the logit lens's top 10 at the last position.
 
 Options:
-  --model DIR        folder with config.json and model.safetensors (and tokenizer.json)
+${MODEL_USAGE}
   --json             print JSON instead of a table
   --full             with --json: also hidden [L+1][T][d], attention [L][H][T][T], q, k, v [L][H][T][d/H]
   --temperature T    probabilities are softmax(logits / T); default 1, 0 = all mass on the top token
@@ -41,7 +42,6 @@ export const command: Command = {
   usage,
   async run(argv) {
     const args = parse(argv, options);
-    const dir = required(args, 'model');
     const temperature = decodingOption(args, 'temperature', 'temperature');
     if (args.positionals.length !== 1) throw new UsageError(`expected one PROMPT argument, got ${args.positionals.length}`);
     const prompt = args.positionals[0];
@@ -50,6 +50,7 @@ export const command: Command = {
     const full = args.values.full === true;
     if (full && args.values.json !== true) throw new UsageError('--full needs --json');
 
+    const dir = await modelDir(args);
     const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
     const model = await Gpt2Model.load(dir, { threads, weights: args.values.int8 === true ? 'int8' : 'float32' });
     try {

@@ -4,7 +4,8 @@ import { Gpt2Model } from '../engine/model';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
 import { ExplorerSession } from '../explorer/session';
 import type { DecodingPatch } from '../protocol/decoding';
-import { integer, required, UsageError, type Options, type ParsedArgs } from './args';
+import { integer, UsageError, type Options, type ParsedArgs } from './args';
+import { modelDir } from './model-option';
 import { decodingOption } from './decoding-option';
 
 export const DECODING_OPTIONS = {
@@ -64,8 +65,8 @@ function tokenIds(list: string): number[] {
 
 /** Opens --model, starts a session on `prompt` with `settings`, runs `work`, then frees the session and the model. */
 export async function withSession<T>(args: ParsedArgs, prompt: Prompt, settings: DecodingPatch, work: (session: ExplorerSession, tokenizer: Gpt2Tokenizer) => Promise<T> | T): Promise<T> {
-  const dir = required(args, 'model');
   const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);
+  const dir = await modelDir(args);
   const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
   const model = await Gpt2Model.load(dir, { threads, weights: args.values.int8 === true ? 'int8' : 'float32' });
   try {

@@ -15,10 +15,10 @@ import type { Gpt2Config } from './types';
 export interface ModelRefOptions {
   env?: NodeJS.ProcessEnv; // where the cache, the endpoint and HF_HUB_OFFLINE come from; default process.env
   home?: string;
-  token?: HubToken;
+  token?: () => Promise<HubToken | undefined>; // asked for only when a download starts
   signal?: AbortSignal;
   onProgress?: (progress: DownloadProgress) => void;
-  onDownload?: (repo: string, hub: HubEnvironment) => void; // a download is about to start
+  onDownload?: (repo: string, hub: HubEnvironment, token: HubToken | undefined) => void; // a download is about to start
   stallMs?: number;
   retryWith?: string;
 }
@@ -53,8 +53,9 @@ export async function resolveModelRef(ref: string, options: ModelRefOptions = {}
     const why = problems.length > 0 ? ` (${problems.join('; ')})` : '';
     throw new DownloadError('offline', `${ref} is not in the Hugging Face cache ${hub.cacheDir}${why}, and HF_HUB_OFFLINE is set, so nothing is downloaded; unset HF_HUB_OFFLINE to download it, or give a model folder`);
   }
-  options.onDownload?.(source.repo, hub);
-  const { dir, commit } = await downloadToCache({ ...options, source, hub });
+  const token = await options.token?.();
+  options.onDownload?.(source.repo, hub, token);
+  const { dir, commit } = await downloadToCache({ ...options, token, source, hub });
   return { ...(await checked([dir])), repo: source.repo, commit, downloaded: true };
 }
 

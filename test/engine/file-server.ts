@@ -19,6 +19,7 @@ export interface LoggedRequest {
   path: string;
   method?: string;
   range?: string;
+  authorization?: string; // only when the request carried one
 }
 
 const CHUNK = 16 * 1024;
@@ -52,7 +53,8 @@ export class FileServer {
 
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
     const path = request.url ?? '';
-    this.log.push({ path, method: request.method, range: request.headers.range });
+    const { range, authorization } = request.headers;
+    this.log.push({ path, method: request.method, range, ...(authorization ? { authorization } : {}) });
     const behaviour = this.routes.get(path) ?? { status: 404 };
     if ('redirect' in behaviour) {
       response.writeHead(behaviour.status ?? 302, { ...behaviour.headers, location: behaviour.redirect }).end();

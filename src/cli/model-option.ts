@@ -1,0 +1,57 @@
+// `--model`: a model folder, or a Hugging Face repository id found in the Hugging Face cache and
+// downloaded into it when missing (engine/model-ref.ts), with the token the Hub's tools use
+// (HF_TOKEN, else their token file). Download progress goes to stderr, so stdout keeps its shape.
+import { formatBytes, type DownloadProgress } from '../engine/download-progress';
+import { readHubToken } from '../engine/hub-token';
+import { isFolderRef, resolveModelRef } from '../engine/model-ref';
+import { required, type ParsedArgs } from './args';
+
+export const MODEL_USAGE = `  --model DIR|ID     a model folder (config.json, model.safetensors), or a Hugging Face id such as gpt2,
+                     distilgpt2, openai-community/gpt2-medium or someone/some-gpt2: taken from the Hugging Face
+                     cache ($HF_HUB_CACHE…), downloaded into it when missing (HF_HUB_OFFLINE=1: never)`;
+
+/** The folder --model names, ready to load. */
+export async function modelDir(args: ParsedArgs, stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Promise<string> {
+  const ref = required(args, 'model');
+  if (await isFolderRef(ref)) return ref; // loading it says what is wrong with it, as it always has
+  const progress = progressPrinter(stderr);
+  const resolved = await resolveModelRef(ref, {
+    token: async () => {
+      const found = await readHubToken();
+      for (const line of found.ignored) stderr.write(`gpt2-explorer: ${line}\n`);
+      return found.token ?? undefined;
+    },
+    retryWith: 'the same command',
+    onDownload: (repo, hub, token) => {
+      const using = token ? ` with the Hugging Face token from ${token.source}` : '';
+      stderr.write(`gpt2-explorer: downloading ${repo} from ${hub.endpoint} into ${hub.cacheDir}${using}\n`);
+    },
+    onProgress: progress.update,
+  });
+  progress.end();
+  return resolved.dir;
+}
+
+/** One line per file and phase, rewritten in place on a terminal, else printed every few seconds. */
+function progressPrinter(stderr: NodeJS.WritableStream & { isTTY?: boolean }) {
+  let last = '';
+  let printedAt = 0;
+  let open = false;
+  return {
+    update(p: DownloadProgress) {
+      const key = `${p.file}:${p.phase}`;
+      const finished = p.total > 0 && p.bytes >= p.total;
+      if (!stderr.isTTY && key === last && !finished && Date.now() - printedAt < 5000) return;
+      const verb = { download: 'downloading', verify: 'checking', check: 'checking' }[p.phase];
+      const speed = p.phase === 'download' && p.bytesPerSecond > 0 ? `, ${formatBytes(p.bytesPerSecond)}/s` : '';
+      const line = `${verb} ${p.file}: ${formatBytes(p.bytes)} of ${formatBytes(p.total)}${speed}`;
+      stderr.write(stderr.isTTY ? `\r${line}\x1b[K` : `${line}\n`);
+      open = stderr.isTTY === true;
+      last = key;
+      printedAt = Date.now();
+    },
+    end() {
+      if (open) stderr.write('\n');
+    },
+  };
+}
