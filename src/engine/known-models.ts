@@ -8,6 +8,7 @@ export interface KnownModel {
   id: string; // the repository id, e.g. "openai-community/gpt2"
   legacyId: string; // the old id ("gpt2"): the Hub redirects it, old caches keep models--gpt2
   label: string; // for pickers: "GPT-2 small (124M)"
+  name: string; // the model line and the status bar: "GPT-2 124M"
   source: ModelSource;
 }
 
@@ -27,11 +28,12 @@ function source(repo: string, revision: string, [nLayer, nHead, nEmbd]: [number,
 }
 
 export const KNOWN_MODELS: readonly KnownModel[] = [
-  { id: GPT2_SMALL.repo, legacyId: 'gpt2', label: 'GPT-2 small (124M)', source: GPT2_SMALL },
+  { id: GPT2_SMALL.repo, legacyId: 'gpt2', label: 'GPT-2 small (124M)', name: 'GPT-2 124M', source: GPT2_SMALL },
   {
     id: 'distilbert/distilgpt2',
     legacyId: 'distilgpt2',
     label: 'DistilGPT-2 (82M)',
+    name: 'DistilGPT-2 82M',
     source: source('distilbert/distilgpt2', '2290a62682d06624634c1f46a6ad5be0f47f38aa', [6, 12, 768], weights({
       size: 352_824_413,
       sha256: 'e1ff18884359fe8beb795a5f414feb85a6ce3d929ad019c0d958c039d2b94a1b',
@@ -41,12 +43,14 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
     id: 'openai-community/gpt2-medium',
     legacyId: 'gpt2-medium',
     label: 'GPT-2 medium (355M)',
+    name: 'GPT-2 medium 355M',
     source: source('openai-community/gpt2-medium', '6dcaa7a952f72f9298047fd5137cd6e4f05f41da', [24, 16, 1024], weights()),
   },
   {
     id: 'openai-community/gpt2-large',
     legacyId: 'gpt2-large',
     label: 'GPT-2 large (774M)',
+    name: 'GPT-2 large 774M',
     source: source('openai-community/gpt2-large', '32b71b12589c2f8d625668d2335a01cac3249519', [36, 20, 1280], weights({
       sha256: '5f47f3e12f91cd33b662ce7e433b6150ad5512b5884a2cee961b50e9c3bbebce',
     })),
@@ -55,6 +59,7 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
     id: 'openai-community/gpt2-xl',
     legacyId: 'gpt2-xl',
     label: 'GPT-2 XL (1.5B)',
+    name: 'GPT-2 XL 1.5B',
     source: source('openai-community/gpt2-xl', '15ea56dee5df4983c59b2538573817e1667135e2', [48, 25, 1600], weights()),
   },
 ];
@@ -78,4 +83,9 @@ export function sourceForId(id: string): ModelSource {
     throw new Error(`"${id}" is not a Hugging Face repository id (like openai-community/gpt2 or someone/some-gpt2) nor a model folder`);
   }
   return { repo: id, revision: 'main', files: [CONFIG_FILE, weights()], config: { model_type: 'gpt2' } };
+}
+
+/** The known model of this shape, if any (a generated model of that shape is named like it too). */
+export function knownShape(config: { nLayer: number; nHead: number; nEmbd: number; vocabSize: number }): KnownModel | undefined {
+  return KNOWN_MODELS.find(({ source: { config: c } }) => c.n_layer === config.nLayer && c.n_head === config.nHead && c.n_embd === config.nEmbd && c.vocab_size === config.vocabSize);
 }
