@@ -10,9 +10,14 @@ import { DownloadError, sha256File, type DownloadProgress } from './download-pro
 import { configProblem, fileUrl, GPT2_SMALL, type ModelSource } from './gpt2-source';
 import { scrubError, type HubAuth, type HubToken } from './hub-token';
 
-export { DownloadError, type DownloadErrorCode, type DownloadProgress } from './download-progress';
+export { DownloadError, formatBytes, type DownloadErrorCode, type DownloadProgress } from './download-progress';
 export { fileUrl, GPT2_SMALL, type ModelSource, type SourceFile } from './gpt2-source';
 export { readHubToken, tokenProblem, type HubToken } from './hub-token';
+export { findCachedModel, hubCacheDir, hubEnvironment, repoFolder, type CacheLookup, type HubEnvironment } from './hub-cache';
+export { downloadToCache } from './hub-download';
+export { KNOWN_MODELS, knownModel, sourceForId, type KnownModel } from './known-models';
+export { estimateMemory, availableMemory, type MemoryEstimate } from './memory';
+export { resolveModelRef, type ResolvedModel } from './model-ref';
 export { findModel, importModelFolder, ModelFolderError, type FoundModel, type ImportedModel, type ImportOptions } from './model-folder';
 
 export interface DownloadOptions {

@@ -33,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const ui = new VsCodeUi(output, {
     downloadModel: () => vscode.commands.executeCommand('gpt2Explorer.downloadModel'),
     importModel: () => vscode.commands.executeCommand('gpt2Explorer.importModel'),
+    chooseModel: () => vscode.commands.executeCommand('gpt2Explorer.chooseModel'),
     openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'gpt2Explorer'),
     reloadModel: (): Promise<void> => controller.reloadModel(),
   });

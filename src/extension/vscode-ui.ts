@@ -8,6 +8,7 @@ import type { UserAction } from './common/failures';
 export const BUTTON_LABELS: Record<UserAction, string> = {
   downloadModel: 'Download (≈550 MB)',
   importModel: 'Import Folder…',
+  chooseModel: 'Choose Model…',
   openSettings: 'Open Settings',
   reloadModel: 'Reload Model',
 };

@@ -2,7 +2,7 @@
 // `resolve` URL of an LFS file answers with a redirect carrying X-Linked-Etag / X-Linked-Size /
 // X-Repo-Commit (as huggingface.co does), config.json answers itself with X-Repo-Commit.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileServer, Serve } from './file-server';
 
@@ -29,4 +29,23 @@ export function serveRepo(server: FileServer, repo: string, commit: string, dir:
     if (name === 'model.safetensors') server.route(`/cdn/${commit}/${name}`, { body, ...weights });
   }
   return { repo, commit, files };
+}
+
+/** A cache laid out as huggingface_hub writes it: blobs by sha256, snapshot symlinks (or copies), refs/main. */
+export function writeCachedRepo(cache: string, folder: string, commit: string, modelDir: string, options: { copies?: boolean; ref?: boolean } = {}): string {
+  const repoDir = join(cache, folder);
+  const snapshot = join(repoDir, 'snapshots', commit);
+  mkdirSync(join(repoDir, 'blobs'), { recursive: true });
+  mkdirSync(snapshot, { recursive: true });
+  for (const name of ['config.json', 'model.safetensors']) {
+    const blob = join(repoDir, 'blobs', `${name}-blob`);
+    copyFileSync(join(modelDir, name), blob);
+    if (options.copies) copyFileSync(blob, join(snapshot, name));
+    else symlinkSync(join('..', '..', 'blobs', `${name}-blob`), join(snapshot, name));
+  }
+  if (options.ref !== false) {
+    mkdirSync(join(repoDir, 'refs'), { recursive: true });
+    writeFileSync(join(repoDir, 'refs', 'main'), commit);
+  }
+  return snapshot;
 }

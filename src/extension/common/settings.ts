@@ -7,7 +7,8 @@ import { DECODING_KEYS, DECODING_LIMITS, DEFAULT_DECODING, type DecodingSettings
 import { number, type NumberRange } from '../../protocol/schema';
 
 export interface ExtensionSettings {
-  modelPath: string; // '' = the extension's own storage
+  modelPath: string; // '' = the extension's own storage (or `model`)
+  model: string; // a Hugging Face repository id, found in the Hugging Face cache; '' = GPT-2 small. modelPath wins when set
   threads: number; // 0 = the engine's default
   weights: WeightsMode; // 'int8': the opt-in 8-bit weights (faster steps, another model's numbers)
   decoding: DecodingSettings; // the defaults the explorer starts from
@@ -32,6 +33,8 @@ export function readSettings(raw: RawSettings): { settings: ExtensionSettings; p
   const decoding = Object.fromEntries(DECODING_KEYS.map((key) => [key, numberSetting(key, DECODING_LIMITS[key], DEFAULT_DECODING[key])])) as DecodingSettings;
   const modelPath = raw('modelPath');
   if (modelPath !== undefined && typeof modelPath !== 'string') problems.push('gpt2Explorer.modelPath is not a folder path (a string); using the extension\'s storage');
+  const model = raw('model');
+  if (model !== undefined && model !== null && typeof model !== 'string') problems.push('gpt2Explorer.model is not a repository id (a string); using GPT-2 small');
   const codeLens = raw('codeLens.enabled');
   const weights = raw('weights');
   if (weights !== undefined && weights !== null && weights !== 'float32' && weights !== 'int8') {
@@ -40,6 +43,7 @@ export function readSettings(raw: RawSettings): { settings: ExtensionSettings; p
   return {
     settings: {
       modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
+      model: typeof model === 'string' ? model.trim() : '',
       threads: numberSetting('threads', THREADS, 0),
       weights: weights === 'int8' ? 'int8' : 'float32',
       decoding,

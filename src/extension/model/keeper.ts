@@ -7,7 +7,7 @@ import type { ModelInfo } from '../../protocol/views';
 import type { ControllerUi, SessionRequests } from '../ports';
 import { explainFailure, MODEL_ACTIONS, type Failure, type UserAction } from '../common/failures';
 import type { ExtensionSettings } from '../common/settings';
-import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
+import { describeMissing, describeUncached, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
 
 export interface ModelKeeperPorts {
   client: SessionRequests;
@@ -80,8 +80,12 @@ export class ModelKeeper {
 
   private async load(): Promise<boolean> {
     const generation = this.generation;
-    const { modelPath, threads, weights } = this.ports.settings();
-    const location = await locateModel(modelPath, this.ports.storageDir);
+    const { modelPath, model, threads, weights } = this.ports.settings();
+    const location = await locateModel(modelPath, this.ports.storageDir, model);
+    if (location.kind === 'uncached') {
+      this.fail({ message: describeUncached(location), actions: ['chooseModel', 'openSettings'] }, 'none');
+      return false;
+    }
     if (location.kind === 'missing') {
       const actions: UserAction[] = location.fromSetting ? [...MODEL_ACTIONS, 'openSettings'] : MODEL_ACTIONS;
       this.fail({ message: describeMissing(location), actions }, 'none');
