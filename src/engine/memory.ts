@@ -45,3 +45,11 @@ export function availableMemory(): number {
   const free = freemem();
   return constrained > 0 ? Math.min(free, constrained - process.memoryUsage.rss()) : free;
 }
+
+/** What to say before loading float32 weights that do not fit the free memory, or undefined when they fit. */
+export function memoryShortfall(config: Gpt2Config, available: number): string | undefined {
+  const [float32, int8] = [estimateMemory(config, 'float32').total, estimateMemory(config, 'int8').total];
+  if (float32 <= available) return undefined;
+  const gb = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
+  return `this model needs about ${gb(float32)} of memory with float32 weights, and ${gb(Math.max(0, available))} is free; with 8-bit weights it needs about ${gb(int8)}`;
+}

@@ -16,7 +16,7 @@ export { readHubToken, tokenProblem, type HubToken } from './hub-token';
 export { findCachedModel, hubCacheDir, hubEnvironment, repoFolder, type CacheLookup, type HubEnvironment } from './hub-cache';
 export { downloadToCache } from './hub-download';
 export { KNOWN_MODELS, knownModel, sourceForId, type KnownModel } from './known-models';
-export { estimateMemory, availableMemory, type MemoryEstimate } from './memory';
+export { availableMemory, estimateMemory, memoryShortfall, type MemoryEstimate } from './memory';
 export { resolveModelRef, type ResolvedModel } from './model-ref';
 export { findModel, importModelFolder, ModelFolderError, type FoundModel, type ImportedModel, type ImportOptions } from './model-folder';
 

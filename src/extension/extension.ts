@@ -36,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     chooseModel: () => vscode.commands.executeCommand('gpt2Explorer.chooseModel'),
     openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'gpt2Explorer'),
     reloadModel: (): Promise<void> => controller.reloadModel(),
+    useInt8Weights: () => vscode.workspace.getConfiguration('gpt2Explorer').update('weights', 'int8', vscode.ConfigurationTarget.Global),
   });
   const log = (line: string) => ui.log(line);
   const reader = new SettingsReader(log);

@@ -11,6 +11,7 @@ export const BUTTON_LABELS: Record<UserAction, string> = {
   chooseModel: 'Choose Model…',
   openSettings: 'Open Settings',
   reloadModel: 'Reload Model',
+  useInt8Weights: 'Use 8-bit Weights',
 };
 
 export class VsCodeUi implements ControllerUi {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readSafetensorsHeader } from '../../src/engine/safetensors';
 import { readGpt2Config } from '../../src/engine/config';
-import { estimateMemory, weightsBytes } from '../../src/engine/memory';
+import { estimateMemory, memoryShortfall, weightsBytes } from '../../src/engine/memory';
 import { knownModel } from '../../src/engine/known-models';
 import { testModel, TINY } from './models';
 
@@ -21,5 +21,12 @@ describe('memory estimate', () => {
     assert.ok(int8.weights < f32.weights / 2.5 && int8.weights > f32.weights / 4, String(int8.weights));
     assert.equal(f32.total, f32.weights + f32.working + f32.views);
     assert.ok(estimateMemory(xl, 'float32', 1024).views > 20 * f32.views);
+  });
+
+  it('says when float32 does not fit the free memory, and what the 8-bit weights need', async () => {
+    const config = await readGpt2Config(await testModel(TINY));
+    const need = estimateMemory(config).total;
+    assert.equal(memoryShortfall(config, need), undefined);
+    assert.match(memoryShortfall(config, need - 1)!, /^this model needs about 0\.\d GB of memory with float32 weights, and 0\.\d GB is free; with 8-bit weights it needs about 0\.\d GB$/);
   });
 });

@@ -2,6 +2,8 @@
 // the file is still the one that was loaded, and its state for the status bar and the panel. It loads
 // the model on first need, once even when many requests need it at the same time.
 
+import { readGpt2Config } from '../../engine/config';
+import { availableMemory, memoryShortfall } from '../../engine/model-store';
 import type { ModelState } from '../../protocol/explorer';
 import type { ModelInfo } from '../../protocol/views';
 import type { ControllerUi, SessionRequests } from '../ports';
@@ -92,6 +94,7 @@ export class ModelKeeper {
       return false;
     }
     this.set('loading', `from ${location.dir}`);
+    if (weights === 'float32') await this.warnIfTooBig(location.dir);
     try {
       const file = await fingerprint(location.dir);
       const info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
@@ -110,6 +113,15 @@ export class ModelKeeper {
       else this.set('none'); // given up on purpose (the panel closed): nothing to tell
       return false;
     }
+  }
+
+  /** Said before loading: float32 weights that will not fit the free memory, with the 8-bit weights one click away. */
+  private async warnIfTooBig(dir: string): Promise<void> {
+    const config = await readGpt2Config(dir).catch(() => undefined); // a bad config is the load's to explain
+    const shortfall = config && memoryShortfall(config, availableMemory());
+    if (!shortfall) return;
+    this.ports.ui.log(`Memory: ${shortfall}`);
+    this.ports.ui.problem(`GPT-2 is loading from ${dir}, but ${shortfall}. Loading may fail or slow this window down: use the 8-bit weights instead.`, ['useInt8Weights']);
   }
 
   private set(state: ModelState, detail = ''): void {
