@@ -107,19 +107,20 @@ async function download(job: Job, file: SourceFile, url: URL): Promise<string> {
     dest: (sha256) => join(blobs, sha256),
     part: join(blobs, `${file.sha256 ?? `${job.revision}.${file.name}`}.gpt2-explorer.part`),
     file: file.name,
-    policy: job.policy,
-    auth: job.auth,
-    size: file.size,
-    sha256: file.sha256,
-    maxBytes: file.maxBytes,
-    signal: options.signal,
-    onProgress: options.onProgress,
-    stallMs: options.stallMs,
-    retryWith: job.retryWith,
+    ...checks(file),
+    ...pick(job, 'policy', 'auth', 'retryWith'),
+    ...pick(options, 'signal', 'onProgress', 'stallMs'),
     // config.json comes first: a repository that is not this GPT-2 stops here, before the weights, and leaves nothing behind.
     accept: file.name === 'config.json' ? (part) => checkConfig(job, file, part) : undefined,
   });
   return join(blobs, digest);
+}
+
+/** What download.ts checks a file by. */
+const checks = ({ size, sha256, maxBytes }: SourceFile) => ({ size, sha256, maxBytes });
+
+function pick<T, K extends keyof T>(from: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, from[key]])) as Pick<T, K>;
 }
 
 async function checkConfig(job: Job, file: SourceFile, path: string): Promise<void> {
