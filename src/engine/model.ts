@@ -21,6 +21,7 @@ import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { quantize, type Quantized } from './quantize';
 import { readTensorAsFloat32 } from './safetensors';
 import type { ForwardResult, Gpt2Config, KvCache, LoadOptions, WeightsMode } from './types';
+import { openSession, providerCandidates } from './providers';
 import { WeightsGuard } from './weights-guard';
 
 export class Gpt2Model {
@@ -34,6 +35,7 @@ export class Gpt2Model {
     private readonly lmHead: ort.InferenceSession,
     private readonly guard: WeightsGuard | undefined, // only when ORT maps weights from the file
     private readonly weightsInMemory: Map<string, Float32Array>, // ORT may read these in place: kept alive until dispose()
+    readonly provider: { name: string; passedOver: string[] } = { name: 'cpu', passedOver: [] }, // the execution provider that runs it, and those auto could not start
   ) {}
 
   /** Reads dir/config.json and dir/model.safetensors (checked tensor by tensor), builds the graphs, opens both sessions. */
@@ -65,13 +67,18 @@ export class Gpt2Model {
     };
     const guard = weightsInMemory.size === 0 ? new WeightsGuard(weights.file) : undefined;
     const sessions: ort.InferenceSession[] = [];
+    let candidates = providerCandidates(options.provider ?? 'cpu');
+    let passedOver: string[] = [];
     try {
       for (const graph of ['transformer', 'lmHead'] as const) {
         const int8 = mode === 'int8' ? { matrix: await quantizeMatrices(weights, config, graph), accuracyLevel } : undefined;
         const build = graph === 'transformer' ? buildTransformer : buildLmHead;
-        sessions.push(await ort.InferenceSession.create(build(config, source, int8), sessionOptions));
+        const opened = await openSession(build(config, source, int8), sessionOptions, candidates);
+        sessions.push(opened.session);
+        passedOver = passedOver.length > 0 ? passedOver : opened.passedOver;
+        candidates = [opened.provider]; // the lm_head runs where the transformer does
       }
-      return new Gpt2Model(config, mode, sessions[0], sessions[1], guard, weightsInMemory);
+      return new Gpt2Model(config, mode, sessions[0], sessions[1], guard, weightsInMemory, { name: candidates[0], passedOver });
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
       guard?.close();
