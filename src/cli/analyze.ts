@@ -7,9 +7,9 @@ import type { ForwardResult } from '../engine/types';
 import { softmax, topK } from '../explorer/decoding/logits';
 import type { Analysis, Ranked } from './analysis';
 import { formatAnalysis } from './analyze-table';
-import { integer, parse, UsageError } from './args';
+import { parse, UsageError } from './args';
 import type { Command } from './command';
-import { MODEL_USAGE, modelDir } from './model-option';
+import { LOAD_USAGE, loadOptions, MODEL_USAGE, modelDir, tellProvider } from './model-option';
 import { decodingOption } from './decoding-option';
 
 const usage = `Usage: gpt2-explorer analyze --model DIR|ID [--json] [--full] [--temperature T] [--int8] PROMPT
@@ -22,8 +22,7 @@ ${MODEL_USAGE}
   --json             print JSON instead of a table
   --full             with --json: also hidden [L+1][T][d], attention [L][H][T][T], q, k, v [L][H][T][d/H]
   --temperature T    probabilities are softmax(logits / T); default 1, 0 = all mass on the top token
-  --threads N        onnxruntime intra-op threads (default: all cores)
-  --int8             opt-in 8-bit weights, quantized at load: faster steps, but every number is the 8-bit model's
+${LOAD_USAGE}
 `;
 
 const options = {
@@ -33,6 +32,7 @@ const options = {
   temperature: { type: 'string' },
   threads: { type: 'string' },
   int8: { type: 'boolean' },
+  provider: { type: 'string' },
 } as const;
 
 const TOP = 10;
@@ -46,13 +46,14 @@ export const command: Command = {
     if (args.positionals.length !== 1) throw new UsageError(`expected one PROMPT argument, got ${args.positionals.length}`);
     const prompt = args.positionals[0];
     if (prompt.trim() === '') throw new UsageError('the prompt is empty: give GPT-2 some text to read');
-    const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);
+    const load = loadOptions(args);
     const full = args.values.full === true;
     if (full && args.values.json !== true) throw new UsageError('--full needs --json');
 
     const dir = await modelDir(args);
     const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
-    const model = await Gpt2Model.load(dir, { threads, weights: args.values.int8 === true ? 'int8' : 'float32' });
+    const model = await Gpt2Model.load(dir, load);
+    tellProvider(model);
     try {
       const analysis = await analyze(model, tokenizer, prompt, temperature, full);
       return args.values.json === true ? analysis : formatAnalysis(analysis, temperature);

@@ -55,4 +55,18 @@ describe('gpt2-explorer --model ID', function () {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /"not an id" is not a Hugging Face repository id/);
   });
+
+  it('--provider auto runs on the CPU where CUDA cannot start, says so on stderr, and prints the same', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const args = ['analyze', '--model', model, '--json', SESSION_PROMPT];
+    const [cpu, auto] = await Promise.all([cli(args), cli([...args, '--provider', 'auto'])]);
+    assert.equal(auto.code, 0, auto.stderr);
+    if (!/running on cpu/.test(auto.stderr)) this.skip(); // CUDA works here
+    assert.equal(auto.stdout, cpu.stdout);
+    assert.match(auto.stderr, /^gpt2-explorer: running on cpu; cuda: .+$/m);
+    assert.equal(cpu.stderr, '', 'the default (cpu) says nothing');
+    const bad = await cli([...args, '--provider', 'tpu']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--provider must be one of auto, cpu, cuda, dml, coreml, webgpu, got tpu/);
+  });
 });

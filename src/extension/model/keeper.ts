@@ -82,7 +82,7 @@ export class ModelKeeper {
 
   private async load(): Promise<boolean> {
     const generation = this.generation;
-    const { modelPath, model, threads, weights } = this.ports.settings();
+    const { modelPath, model, threads, weights, provider } = this.ports.settings();
     const location = await locateModel(modelPath, this.ports.storageDir, model);
     if (location.kind === 'uncached') {
       this.fail({ message: describeUncached(location), actions: ['chooseModel', 'openSettings'] }, 'none');
@@ -98,13 +98,13 @@ export class ModelKeeper {
     try {
       const file = await fingerprint(location.dir);
       const info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
-        this.ports.client.request({ type: 'load', modelDir: location.dir, threads, weights }),
+        this.ports.client.request({ type: 'load', modelDir: location.dir, threads, weights, provider }),
       );
       if (generation !== this.generation) return false; // forgotten while loading (the panel closed)
       this.loaded = { dir: location.dir, file };
       this.loadedInfo = info;
       this.set('ready');
-      this.ports.ui.log(`Loaded ${info.name} from ${location.dir} (${info.layers} layers, ${info.heads} heads, ${info.embd} wide)`);
+      this.ports.ui.log(`Loaded ${info.name} from ${location.dir} (${info.layers} layers, ${info.heads} heads, ${info.embd} wide) on ${info.provider ?? 'cpu'}`);
       return true;
     } catch (error) {
       if (generation !== this.generation) return false;

@@ -33,7 +33,7 @@ describe('explorer controller (real worker, tiny model)', () => {
   beforeEach(async () => {
     spawner = new WorkerSpawner(await workerBundle());
     ui = new RecordingUi();
-    settings = { modelPath: modelDir, model: '', threads: 1, weights: 'float32', decoding: { ...DEFAULT_DECODING, temperature: 0 }, codeLensEnabled: true };
+    settings = { modelPath: modelDir, model: '', provider: 'cpu', threads: 1, weights: 'float32', decoding: { ...DEFAULT_DECODING, temperature: 0 }, codeLensEnabled: true };
     controller = new ExplorerController({ spawnWorker: spawner.spawn, presets: lesson.presets, settings: () => settings, storageDir: '/nonexistent/storage', ui });
     posted = [];
     states = [];
