@@ -50,6 +50,6 @@ export function policyForEndpoint(endpoint: string): HostPolicy {
   const host = url.hostname;
   return {
     allows: (next) => next.protocol === 'https:' && (next.hostname === host || next.hostname.endsWith(`.${host}`)),
-    description: `the mirror https://${host} and its subdomains (HF_ENDPOINT)`,
+    description: `the mirror ${url.origin} and its subdomains (HF_ENDPOINT)`,
   };
 }
