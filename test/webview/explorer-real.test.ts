@@ -48,6 +48,9 @@ for (const options of SHAPES) {
       await page.locator('.strip:not(.strip--empty)').nth(2).waitFor();
       assert.equal(await page.locator('.strip').nth(0).locator('.cell').count(), SHAPE.nEmbd / SHAPE.nHead);
       await page.locator('.lens__row').nth(9).waitFor();
+      const lensLayer = page.getByRole('slider', { name: 'Lens layer', exact: true });
+      assert.deepEqual([await lensLayer.getAttribute('max'), await lensLayer.inputValue()], [String(SHAPE.nLayer), String(SHAPE.nLayer)], 'the lens starts at the last layer');
+      await page.getByText(`a 2D approximation of its ${SHAPE.nEmbd} numbers`).waitFor();
 
       await page.getByRole('button', { name: 'Step: append the top token' }).click();
       await page.getByText('1 / 10 tokens generated').waitFor();
