@@ -1,11 +1,12 @@
 // Which folder the model comes from and whether it is usable, said in words a user can act on.
 // The folder is the gpt2Explorer.modelPath setting, else the snapshot of gpt2Explorer.model in the
-// Hugging Face cache, else the extension's global storage (where Download puts GPT-2 small). Only the
+// Hugging Face cache, else the extension's global storage (where Download puts GPT-2 small), else GPT-2
+// small's snapshot in the Hugging Face cache (a Python user has it there already). Only the
 // files' presence is checked here; the engine checks their content.
 
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findCachedModel, hubCacheDir, sourceForId } from '../../engine/model-store';
+import { findCachedModel, GPT2_SMALL, hubCacheDir, sourceForId } from '../../engine/model-store';
 
 export const MODEL_FILES = ['config.json', 'model.safetensors'] as const;
 
@@ -18,6 +19,14 @@ export async function locateModel(modelPath: string, storageDir: string, model =
   if (modelPath === '' && model !== '') return locateCached(model, env);
   const fromSetting = modelPath !== '';
   const dir = fromSetting ? modelPath : storageDir;
+  const location = await locateFolder(dir, fromSetting);
+  if (location.kind === 'found' || fromSetting) return location;
+  // Neither setting names a model: GPT-2 small from the Hugging Face cache serves as well as our own copy.
+  const cached = await findCachedModel(GPT2_SMALL, hubCacheDir(env));
+  return cached.kind === 'found' ? { kind: 'found', dir: cached.dir, fromSetting: false } : location;
+}
+
+async function locateFolder(dir: string, fromSetting: boolean): Promise<ModelLocation> {
   if (!(await isDirectory(dir))) return { kind: 'missing', dir, fromSetting, missing: [dir] };
   const missing: string[] = [];
   for (const file of MODEL_FILES) if (!(await isFile(join(dir, file)))) missing.push(file);
