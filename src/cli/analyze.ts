@@ -6,27 +6,27 @@ import { Gpt2Tokenizer } from '../engine/tokenizer';
 import { softmax, topK } from '../explorer/decoding/logits';
 import type { Analysis, Ranked } from './analysis';
 import { formatAnalysis } from './analyze-table';
-import { integer, parse, required, UsageError } from './args';
+import { parse, UsageError } from './args';
 import { Streamed, type Command } from './command';
 import { readActivations, type Activations } from './activations';
 import { writeFullJson } from './full-json';
 import { saveActivations } from './save';
+import { LOAD_USAGE, loadOptions, MODEL_USAGE, modelDir, tellProvider } from './model-option';
 import { decodingOption } from './decoding-option';
 
-const usage = `Usage: gpt2-explorer analyze --model DIR [--json] [--full] [--save FILE.safetensors] [--temperature T] [--int8] PROMPT
+const usage = `Usage: gpt2-explorer analyze --model DIR|ID [--json] [--full] [--save FILE.safetensors] [--temperature T] [--int8] PROMPT
 
 Runs GPT-2 once over PROMPT and prints its tokens, the 10 most likely next tokens and, for every
 layer, the logit lens's top 10 at the last position.
 
 Options:
-  --model DIR        folder with config.json and model.safetensors (and tokenizer.json)
+${MODEL_USAGE}
   --json             print JSON instead of a table
   --full             with --json: also hidden [L+1][T][d], attention [L][H][T][T], q, k, v [L][H][T][d/H]
   --save FILE        also write hidden, attention, q, k, v (same shapes, F32) to FILE.safetensors,
                      the prompt's token ids under __metadata__.ids (a JSON array)
   --temperature T    probabilities are softmax(logits / T); default 1, 0 = all mass on the top token
-  --threads N        onnxruntime intra-op threads (default: all cores)
-  --int8             opt-in 8-bit weights, quantized at load: faster steps, but every number is the 8-bit model's
+${LOAD_USAGE}
 `;
 
 const options = {
@@ -37,6 +37,7 @@ const options = {
   temperature: { type: 'string' },
   threads: { type: 'string' },
   int8: { type: 'boolean' },
+  provider: { type: 'string' },
 } as const;
 
 const TOP = 10;
@@ -46,19 +47,20 @@ export const command: Command = {
   usage,
   async run(argv) {
     const args = parse(argv, options);
-    const dir = required(args, 'model');
     const temperature = decodingOption(args, 'temperature', 'temperature');
     if (args.positionals.length !== 1) throw new UsageError(`expected one PROMPT argument, got ${args.positionals.length}`);
     const prompt = args.positionals[0];
     if (prompt.trim() === '') throw new UsageError('the prompt is empty: give GPT-2 some text to read');
-    const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);
+    const load = loadOptions(args);
     const full = args.values.full === true;
     if (full && args.values.json !== true) throw new UsageError('--full needs --json');
 
+    const dir = await modelDir(args);
     const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
     const save = args.values.save;
     if (typeof save === 'string' && !save.endsWith('.safetensors')) throw new UsageError(`--save writes a .safetensors file, got ${save}`);
-    const model = await Gpt2Model.load(dir, { threads, weights: args.values.int8 === true ? 'int8' : 'float32' });
+    const model = await Gpt2Model.load(dir, load);
+    tellProvider(model);
     let streaming = false;
     try {
       const { analysis, acts } = await analyze(model, tokenizer, prompt, temperature);

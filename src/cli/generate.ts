@@ -5,18 +5,19 @@ import type { ExplorerSession } from '../explorer/session';
 import type { StopReason } from '../protocol/views';
 import { parse } from './args';
 import type { Command } from './command';
+import { MODEL_USAGE } from './model-option';
 import { decodingOption } from './decoding-option';
 import { percent, quote } from './format';
 import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, promptArgument, withSession } from './session-command';
 
-const usage = `Usage: gpt2-explorer generate --model DIR [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--int8] (PROMPT | --ids I,J,...)
+const usage = `Usage: gpt2-explorer generate --model DIR|ID [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--int8] (PROMPT | --ids I,J,...)
 
 Continues PROMPT one token at a time: each token is drawn from the model's next-token
 distribution, appended, and the model runs again on the longer text (with its KV cache).
 A prompt longer than the model's context keeps its last tokens, leaving room for --max-tokens new ones.
 
 Options:
-  --model DIR        folder with config.json and model.safetensors (and tokenizer.json)
+${MODEL_USAGE}
   --json             print {"prompt_tokens", "generated", "text", "stop"} (below)
   --max-tokens N     stop after N new tokens (default 10)
 ${DECODING_USAGE}

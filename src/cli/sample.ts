@@ -4,16 +4,17 @@ import type { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { ExplorerSession } from '../explorer/session';
 import { integer, parse, required } from './args';
 import type { Command } from './command';
+import { MODEL_USAGE } from './model-option';
 import { percent, quote } from './format';
 import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, promptArgument, withSession } from './session-command';
 
-const usage = `Usage: gpt2-explorer sample --model DIR --n N [--seed S] [--temperature T] [--top-k K] [--top-p P] [--json] [--int8] (PROMPT | --ids I,J,...)
+const usage = `Usage: gpt2-explorer sample --model DIR|ID --n N [--seed S] [--temperature T] [--top-k K] [--top-p P] [--json] [--int8] (PROMPT | --ids I,J,...)
 
 Draws the token after PROMPT N times from the model's next-token distribution (nothing is
 appended) and counts the draws: over many rolls the shares approach the probabilities.
 
 Options:
-  --model DIR        folder with config.json and model.safetensors (and tokenizer.json)
+${MODEL_USAGE}
   --n N              how many rolls (required)
   --json             print {"counts": {"<id>": n}, "probs": {"<id>": p}} for every id drawn
 ${DECODING_USAGE}

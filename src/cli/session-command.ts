@@ -4,7 +4,8 @@ import { Gpt2Model } from '../engine/model';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
 import { ExplorerSession } from '../explorer/session';
 import type { DecodingPatch } from '../protocol/decoding';
-import { integer, required, UsageError, type Options, type ParsedArgs } from './args';
+import { UsageError, type Options, type ParsedArgs } from './args';
+import { LOAD_USAGE, loadOptions, modelDir, tellProvider } from './model-option';
 import { decodingOption } from './decoding-option';
 
 export const DECODING_OPTIONS = {
@@ -16,6 +17,7 @@ export const DECODING_OPTIONS = {
   seed: { type: 'string' },
   threads: { type: 'string' },
   int8: { type: 'boolean' },
+  provider: { type: 'string' },
   ids: { type: 'string' },
 } as const satisfies Options;
 
@@ -23,8 +25,7 @@ export const DECODING_USAGE = `  --temperature T    softmax(logits / T); default
   --top-k K          draw only from the K most likely tokens; default 0 = off (the whole distribution)
   --top-p P          draw only from the fewest tokens holding P of the mass; default 1 = off
   --seed S           seeds the sampler: the same seed gives the same draws (default 0)
-  --threads N        onnxruntime intra-op threads (default: all cores)
-  --int8             opt-in 8-bit weights, quantized at load: faster steps, but every number is the 8-bit model's
+${LOAD_USAGE}
   --ids I,J,...      the prompt as GPT-2 token ids instead of a PROMPT text (e.g. --ids 464,3139,286)`;
 
 /** The decoding settings given on the command line (absent ones are the defaults). */
@@ -64,10 +65,11 @@ function tokenIds(list: string): number[] {
 
 /** Opens --model, starts a session on `prompt` with `settings`, runs `work`, then frees the session and the model. */
 export async function withSession<T>(args: ParsedArgs, prompt: Prompt, settings: DecodingPatch, work: (session: ExplorerSession, tokenizer: Gpt2Tokenizer) => Promise<T> | T): Promise<T> {
-  const dir = required(args, 'model');
-  const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);
+  const load = loadOptions(args);
+  const dir = await modelDir(args);
   const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
-  const model = await Gpt2Model.load(dir, { threads, weights: args.values.int8 === true ? 'int8' : 'float32' });
+  const model = await Gpt2Model.load(dir, load);
+  tellProvider(model);
   try {
     const sentence = { id: 'cli', text: prompt.text, source: 'custom' } as const;
     const session = await ExplorerSession.create(model, tokenizer, { sentence, settings, ...(prompt.ids ? { ids: prompt.ids } : {}) });

@@ -38,3 +38,18 @@ export function policyForBase(baseUrl: string): HostPolicy {
   if (loopbackPolicy.allows(url)) return loopbackPolicy;
   throw new Error(`refusing to download from ${baseUrl}: only ${HUGGING_FACE} (or a loopback test server) is allowed`);
 }
+
+/**
+ * The policy for $HF_ENDPOINT: Hugging Face itself, a loopback server (http allowed), or a mirror
+ * over https (its host and its subdomains, where mirrors keep their CDN). Plain http elsewhere throws.
+ */
+export function policyForEndpoint(endpoint: string): HostPolicy {
+  const url = new URL(endpoint);
+  if (url.origin === HUGGING_FACE || loopbackPolicy.allows(url)) return policyForBase(endpoint);
+  if (url.protocol !== 'https:') throw new Error(`refusing the mirror ${endpoint} (HF_ENDPOINT): plain http is allowed on loopback only; use https`);
+  const host = url.hostname;
+  return {
+    allows: (next) => next.protocol === 'https:' && (next.hostname === host || next.hostname.endsWith(`.${host}`)),
+    description: `the mirror ${url.origin} and its subdomains (HF_ENDPOINT)`,
+  };
+}

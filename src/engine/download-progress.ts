@@ -22,6 +22,8 @@ export type DownloadErrorCode =
   | 'checksum' // the sha256 differs from the pinned one
   | 'busy' // another download into the same folder is running
   | 'disk' // out of disk space
+  | 'readonly' // the folder (the Hugging Face cache) cannot be written
+  | 'offline' // HF_HUB_OFFLINE is set and the model is not on this machine
   | 'invalid'; // a file is there but is not a usable GPT-2 (bad config, tensor, URL…)
 
 /** A failure whose message tells the user what happened and what to do next. */

@@ -14,7 +14,10 @@ import { sendsTokenTo, type HubAuth } from './hub-token';
 
 export interface FileDownload {
   url: URL;
-  dest: string;
+  dest: string | ((sha256: string) => string); // the finished file, or where it goes once its sha256 is known
+  part?: string; // where the bytes go meanwhile; default `${dest}.part`
+  file?: string; // named in messages; default the dest's name
+  accept?: (part: string) => Promise<void>; // a last check of the whole, verified file before it is moved into place
   policy: HostPolicy; // checked for the URL and every redirect
   auth?: HubAuth; // a token for the Hub: sent only to its origin
   size?: number; // pinned size in bytes
@@ -28,12 +31,15 @@ export interface FileDownload {
 
 const MAX_REDIRECTS = 5;
 
-export async function downloadFile(job: FileDownload): Promise<void> {
-  const part = `${job.dest}.part`;
+/** Resolves with the file's sha256 once it is whole, verified and in place. */
+export async function downloadFile(job: FileDownload): Promise<string> {
+  const part = job.part ?? `${job.dest}.part`;
   const kept = await keptBytes(part, job.size);
   if (job.size === undefined || kept < job.size) await transfer(part, kept, job);
-  await verify(part, job);
-  await rename(part, job.dest);
+  const digest = await verify(part, job);
+  await job.accept?.(part);
+  await rename(part, typeof job.dest === 'string' ? job.dest : job.dest(digest));
+  return digest;
 }
 
 /** Bytes of an earlier attempt worth resuming from; a part longer than the pinned size is dropped. */
@@ -157,21 +163,22 @@ async function writeBody(
   meter.done(bytes);
 }
 
-/** Checks the finished part against the pinned size and sha256; a bad file is deleted. */
-async function verify(part: string, job: FileDownload): Promise<void> {
+/** Checks the finished part against the pinned size and sha256 (a bad file is deleted); resolves with its sha256, or '' when not needed. */
+async function verify(part: string, job: FileDownload): Promise<string> {
   const size = (await stat(part)).size;
   if (job.size !== undefined && size !== job.size) {
     await rm(part, { force: true });
     throw new DownloadError('size', `${name(job)} has ${size.toLocaleString('en')} bytes, expected ${job.size.toLocaleString('en')}; the file was deleted. Run ${job.retryWith} again to start over`);
   }
-  if (job.sha256 === undefined) return;
+  if (job.sha256 === undefined && typeof job.dest === 'string') return '';
   const digest = await sha256File(part, name(job), job).catch((error) => {
     throw job.signal?.aborted ? cancelled(size, job) : error;
   });
-  if (digest !== job.sha256) {
+  if (job.sha256 !== undefined && digest !== job.sha256) {
     await rm(part, { force: true });
     throw new DownloadError('checksum', `checksum mismatch for ${name(job)}: expected ${job.sha256}, got ${digest}; the file was deleted. Run ${job.retryWith} again to start over`);
   }
+  return digest;
 }
 
 function throwIfCancelled(job: FileDownload, bytes: number): void {
@@ -192,7 +199,7 @@ function networkError(error: unknown, bytes: number, job: FileDownload): Downloa
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC') {
     const needed = job.size === undefined ? '' : ` (${formatBytes(job.size)} in all)`;
-    return new DownloadError('disk', `not enough disk space for ${name(job)} in ${dirname(job.dest)}${needed}; free some space and run ${job.retryWith} again to resume`);
+    return new DownloadError('disk', `not enough disk space for ${name(job)} in ${dirname(job.part ?? String(job.dest))}${needed}; free some space and run ${job.retryWith} again to resume`);
   }
   if (code === 'ENOTFOUND' || code === 'ECONNREFUSED' || code === 'EAI_AGAIN') {
     return new DownloadError('interrupted', `could not reach ${job.url.host} (${code}); check your network connection and run ${job.retryWith} again`);
@@ -212,5 +219,5 @@ function httpError(status: number, statusMessage: string, job: FileDownload, wit
   return new DownloadError('http', `${answer}; run ${job.retryWith} again, or download the files yourself and import the folder`);
 }
 
-const name = (job: FileDownload) => basename(job.dest);
+const name = (job: FileDownload) => job.file ?? basename(typeof job.dest === 'string' ? job.dest : job.part ?? '');
 const ofTotal = (job: FileDownload) => (job.size === undefined ? '' : ` of ${formatBytes(job.size)}`);

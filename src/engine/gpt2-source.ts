@@ -5,12 +5,13 @@ export interface SourceFile {
   size?: number;
   sha256?: string;
   maxBytes?: number; // cap for a file without a pinned size
+  linked?: boolean; // an LFS file: without a pinned sha256, it must match the Hub's (X-Linked-Etag, X-Linked-Size)
 }
 
 /** A Hugging Face repository at a fixed revision, and the config values its model must have. */
 export interface ModelSource {
   repo: string;
-  revision: string; // a commit hash, so the files cannot change under us
+  revision: string; // a commit hash, so the files cannot change under us ("main" only for repositories we do not know)
   files: readonly SourceFile[];
   config: Readonly<Record<string, number | string>>; // keys config.json must have with these values
 }
@@ -36,3 +37,22 @@ export const GPT2_SMALL: ModelSource = {
   ],
   config: { model_type: 'gpt2', n_layer: 12, n_head: 12, n_embd: 768, vocab_size: 50257, n_positions: 1024 },
 };
+
+/** What is wrong with a downloaded config.json for this source ("has n_layer = 24, expected 12"), or undefined. */
+export function configProblem(text: string, source: ModelSource): string | undefined {
+  let config: Record<string, unknown>;
+  try {
+    config = JSON.parse(text);
+  } catch {
+    return 'is not valid JSON';
+  }
+  for (const [key, expected] of Object.entries(source.config)) {
+    if (config?.[key] !== expected) return `has ${key} = ${JSON.stringify(config?.[key])}, expected ${JSON.stringify(expected)}`;
+  }
+  return undefined;
+}
+
+/** <endpoint>/<repo>/resolve/<revision>/<file> — the only URL shape the store requests. */
+export function fileUrl(baseUrl: string, source: ModelSource, file: string): URL {
+  return new URL(`${source.repo}/resolve/${source.revision}/${file}`, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+}

@@ -1,6 +1,7 @@
 // Which tensors a GPT-2 checkpoint holds, and the check that a model.safetensors holds exactly
 // those, with the shapes config.json implies. Names are Hugging Face's, with or without the
 // "transformer." prefix; Conv1D weights are stored [in, out].
+import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readGpt2Config } from './config';
 import { isFloatDtype, readSafetensorsHeader, unreadableDtype, type TensorEntry } from './safetensors';
@@ -42,11 +43,13 @@ export function gpt2TensorShapes(config: Gpt2Config): Map<string, number[]> {
  * Checks a model folder the way Gpt2Model.load will use it: dir/config.json describes a GPT-2 and
  * dir/model.safetensors holds every weight with the right shape and a float dtype, within the file.
  * Reads only the headers, so it is quick even for the full model. Throws an Error that names the
- * file, the tensor, and what was expected.
+ * file, the tensor, and what was expected. The weights' file is its real path: in the Hugging Face
+ * cache dir/model.safetensors is a link to ../../blobs/<sha256>, and ORT reads only real paths.
  */
 export async function checkGpt2Folder(dir: string): Promise<{ config: Gpt2Config; weights: Gpt2Weights }> {
   const config = await readGpt2Config(dir);
-  return { config, weights: await openGpt2Weights(join(dir, 'model.safetensors'), config) };
+  const file = join(dir, 'model.safetensors');
+  return { config, weights: await openGpt2Weights(await realpath(file).catch(() => file), config) };
 }
 
 /** Reads file's header and checks every tensor against the config; throws on the first problem. */

@@ -1,17 +1,23 @@
 // Getting GPT-2's weights onto the disk: download the pinned files from Hugging Face (resumable,
 // verified, atomic), import a folder the user already has, and find which folder holds a usable model.
 // Plain Node (no `vscode`): the extension wraps these in progress and cancel UI, the CLI calls them too.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { downloadFile, type FileDownload } from './download';
+import { lockFile } from './download-lock';
 import { HUGGING_FACE, loopbackPolicy, policyForBase } from './download-policy';
 import { DownloadError, sha256File, type DownloadProgress } from './download-progress';
-import { GPT2_SMALL, type ModelSource } from './gpt2-source';
+import { configProblem, fileUrl, GPT2_SMALL, type ModelSource } from './gpt2-source';
 import { scrubError, type HubAuth, type HubToken } from './hub-token';
 
-export { DownloadError, type DownloadErrorCode, type DownloadProgress } from './download-progress';
-export { GPT2_SMALL, type ModelSource, type SourceFile } from './gpt2-source';
+export { DownloadError, formatBytes, type DownloadErrorCode, type DownloadProgress } from './download-progress';
+export { fileUrl, GPT2_SMALL, type ModelSource, type SourceFile } from './gpt2-source';
 export { readHubToken, tokenProblem, type HubToken } from './hub-token';
+export { findCachedModel, hubCacheDir, hubEnvironment, repoFolder, type CacheLookup, type HubEnvironment } from './hub-cache';
+export { downloadToCache } from './hub-download';
+export { KNOWN_MODELS, knownModel, sourceForId, type KnownModel } from './known-models';
+export { availableMemory, estimateMemory, memoryShortfall, type MemoryEstimate } from './memory';
+export { resolveModelRef, type ResolvedModel } from './model-ref';
 export { findModel, importModelFolder, ModelFolderError, type FoundModel, type ImportedModel, type ImportOptions } from './model-folder';
 
 export interface DownloadOptions {
@@ -43,12 +49,13 @@ async function downloadFiles(options: DownloadOptions): Promise<void> {
   const auth: HubAuth | undefined = options.token && { token: options.token, origin: new URL(baseUrl).origin };
   const retryWith = options.retryWith ?? 'GPT-2: Download Model';
   await mkdir(options.targetDir, { recursive: true });
-  const unlock = await lockFolder(options.targetDir, retryWith);
+  const unlock = await lockFile(join(options.targetDir, '.download.lock'), options.targetDir, retryWith);
   try {
     for (const file of source.files) {
-      const job: FileDownload = {
+      const dest = join(options.targetDir, file.name);
+      const job: FileDownload & { dest: string } = {
         url: fileUrl(baseUrl, source, file.name),
-        dest: join(options.targetDir, file.name),
+        dest,
         policy,
         auth,
         size: file.size,
@@ -61,16 +68,11 @@ async function downloadFiles(options: DownloadOptions): Promise<void> {
       };
       if (!(await intact(job))) await downloadFile(job);
       // config.json comes first in the source: a wrong one stops us before 550 MB of weights.
-      if (file.name === 'config.json') await checkConfig(job.dest, source);
+      if (file.name === 'config.json') await checkConfig(dest, source);
     }
   } finally {
     await unlock();
   }
-}
-
-/** https://huggingface.co/<repo>/resolve/<revision>/<file> — the only URL shape the store requests. */
-export function fileUrl(baseUrl: string, source: ModelSource, file: string): URL {
-  return new URL(`${source.repo}/resolve/${source.revision}/${file}`, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
 }
 
 function checkedPolicy(baseUrl: string, source: ModelSource) {
@@ -87,7 +89,7 @@ function checkedPolicy(baseUrl: string, source: ModelSource) {
 }
 
 /** True when the file is already in place: pinned files must match their sha256 (else they are deleted). */
-async function intact(job: FileDownload): Promise<boolean> {
+async function intact(job: FileDownload & { dest: string }): Promise<boolean> {
   const present = await stat(job.dest).then((s) => s.isFile() && (job.size === undefined || s.size === job.size), () => false);
   if (!present) return false;
   if (job.sha256 === undefined) return true;
@@ -101,50 +103,8 @@ async function intact(job: FileDownload): Promise<boolean> {
 
 /** config.json must be JSON with the source's hyper-parameters; a wrong one is deleted. */
 async function checkConfig(path: string, source: ModelSource): Promise<void> {
-  const reject = async (problem: string) => {
-    await rm(path, { force: true });
-    return new DownloadError('invalid', `config.json from ${source.repo} ${problem}; it was deleted. Run the download again, or import a folder with GPT-2's files`);
-  };
-  let config: Record<string, unknown>;
-  try {
-    config = JSON.parse(await readFile(path, 'utf8'));
-  } catch {
-    throw await reject('is not valid JSON');
-  }
-  for (const [key, expected] of Object.entries(source.config)) {
-    if (config?.[key] !== expected) throw await reject(`has ${key} = ${JSON.stringify(config?.[key])}, expected ${JSON.stringify(expected)}`);
-  }
-}
-
-/**
- * One download per folder at a time, across processes (two VS Code windows share global storage):
- * a lock file holds the owner's pid; a lock whose process is gone is stale and taken over.
- */
-async function lockFolder(dir: string, retryWith: string): Promise<() => Promise<void>> {
-  const path = join(dir, '.download.lock');
-  const unlock = () => rm(path, { force: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, String(process.pid), { flag: 'wx' });
-      return unlock;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(await readFile(path, 'utf8').catch(() => ''));
-      if (isRunning(owner)) {
-        throw new DownloadError('busy', `another download into ${dir} is running (process ${owner}); wait for it to finish, or cancel it and run ${retryWith} again`);
-      }
-      await unlock(); // stale: its process has ended
-    }
-  }
-  throw new DownloadError('busy', `could not lock ${dir} for the download; run ${retryWith} again`);
-}
-
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0); // signal 0: only asks whether the process exists
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const problem = configProblem(await readFile(path, 'utf8'), source);
+  if (!problem) return;
+  await rm(path, { force: true });
+  throw new DownloadError('invalid', `config.json from ${source.repo} ${problem}; it was deleted. Run the download again, or import a folder with GPT-2's files`);
 }

@@ -14,7 +14,7 @@
 // 75 MiB less, but a step took 380 ms instead of 11.
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { buildAttentionMap } from './attention-graph';
 import { buildLmHead, buildTransformer, INT8, INT8_ACCURACY_LEVEL, int8Matrices, type QuantizedSource, type WeightSource } from './graph';
 import { inMemory as memoryFile } from './onnx-builder';
@@ -22,6 +22,7 @@ import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { quantize, type Quantized } from './quantize';
 import { readTensorAsFloat32 } from './safetensors';
 import type { ForwardResult, Gpt2Config, KvCache, LoadOptions, WeightsMode } from './types';
+import { openSession, providerCandidates } from './providers';
 import { WeightsGuard } from './weights-guard';
 
 export class Gpt2Model {
@@ -36,6 +37,7 @@ export class Gpt2Model {
     private readonly attentionMap: ort.InferenceSession, // weightless: one head's [T, T] pattern from its saved q and k
     private readonly guard: WeightsGuard | undefined, // only when ORT maps weights from the file
     private readonly weightsInMemory: Map<string, Float32Array>, // ORT may read these in place: kept alive until dispose()
+    readonly provider: { name: string; passedOver: string[] } = { name: 'cpu', passedOver: [] }, // the execution provider that runs it, and those auto could not start
   ) {}
 
   /** Reads dir/config.json and dir/model.safetensors (checked tensor by tensor), builds the graphs, opens both sessions. */
@@ -56,7 +58,8 @@ export class Gpt2Model {
       extra: {
         session: {
           // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
-          model_external_initializers_file_folder_path: resolve(dir),
+          // The weights file's own folder (it is a real path): ORT refuses a link leading out of the folder (the HF cache's blobs).
+          model_external_initializers_file_folder_path: dirname(weights.file),
           // Each session has its own thread pool. Spinning idle threads of one session take the cores from
           // the other, which runs right after it on every step: measured, a step took twice as long.
           'intra_op.allow_spinning': '0',
@@ -66,14 +69,19 @@ export class Gpt2Model {
     };
     const guard = weightsInMemory.size === 0 ? new WeightsGuard(weights.file) : undefined;
     const sessions: ort.InferenceSession[] = [];
+    let candidates = providerCandidates(options.provider ?? 'cpu');
+    let passedOver: string[] = [];
     try {
       for (const graph of ['transformer', 'lmHead'] as const) {
         const int8 = mode === 'int8' ? { matrix: await quantizeMatrices(weights, config, graph), accuracyLevel } : undefined;
         const build = graph === 'transformer' ? buildTransformer : buildLmHead;
-        sessions.push(await ort.InferenceSession.create(build(config, source, int8), sessionOptions));
+        const opened = await openSession(build(config, source, int8), sessionOptions, candidates);
+        sessions.push(opened.session);
+        passedOver = passedOver.length > 0 ? passedOver : opened.passedOver;
+        candidates = [opened.provider]; // the lm_head runs where the transformer does
       }
-      sessions.push(await ort.InferenceSession.create(buildAttentionMap(config.nEmbd / config.nHead), { ...sessionOptions, externalData: [] }));
-      return new Gpt2Model(config, mode, sessions[0], sessions[1], sessions[2], guard, weightsInMemory);
+      sessions.push(await ort.InferenceSession.create(buildAttentionMap(config.nEmbd / config.nHead), { ...sessionOptions, executionProviders: ['cpu'], externalData: [] }));
+      return new Gpt2Model(config, mode, sessions[0], sessions[1], sessions[2], guard, weightsInMemory, { name: candidates[0], passedOver });
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
       guard?.close();

@@ -23,6 +23,7 @@ export interface TestModelOptions {
   dtype?: TestModelDtype; // of the weights; default f32
   favourToken?: number; // make this token the most likely next token at every position
   prefix?: boolean; // store names as "transformer.h.0…" (some checkpoints do); default false
+  masks?: boolean; // store the causal h.N.attn.bias buffers (the original gpt2 file does, transformers' own tiny checkpoints do not); default true
 }
 
 /** Bumped whenever the same options would give different bytes (caches of test models key on it). */
@@ -85,7 +86,7 @@ function plan(config: Gpt2Config, options: TestModelOptions): TensorPlan[] {
   };
   const prefix = options.prefix ? 'transformer.' : '';
   const tensors: TensorPlan[] = [...gpt2TensorShapes(config)].map(([name, shape]) => ({ name: prefix + name, shape, dtype, fill: init(name) }));
-  for (let i = 0; i < config.nLayer; i++) {
+  for (let i = 0; options.masks !== false && i < config.nLayer; i++) {
     const n = config.nPositions;
     tensors.push({ name: `${prefix}h.${i}.attn.bias`, shape: [1, 1, n, n], dtype: 'F32', fill: causalMask(n) });
   }

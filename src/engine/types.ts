@@ -37,7 +37,12 @@ export type OptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 export const WEIGHTS_MODES = ['float32', 'int8'] as const;
 export type WeightsMode = (typeof WEIGHTS_MODES)[number];
 
+/** onnxruntime-node's execution providers (per platform: cuda on Linux and Windows, dml on Windows, coreml on macOS); auto: the accelerator, else the CPU. */
+export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
+
 export interface LoadOptions {
+  provider?: ExecutionProvider; // default 'cpu'
   threads?: number; // intra-op threads; default: all cores
   optimization?: OptimizationLevel; // default 'all'
   weights?: WeightsMode; // default 'float32'

@@ -2,6 +2,8 @@
 // Heads named as known roles come from published studies of GPT-2 small: induction heads
 // (Olsson et al. 2022, "In-context learning and induction heads": 5.1, 5.5, 6.9, 7.2, 7.10),
 // previous-token head 4.11 and name-mover heads 9.6, 9.9 (Wang et al. 2022, "Interpretability in the wild").
+import { GPT2_SMALL_CONFIG } from '../engine/config';
+import type { Gpt2Config } from '../engine/types';
 import type { PresetView } from '../protocol/views';
 
 export const PRESETS: readonly PresetView[] = [
@@ -55,3 +57,13 @@ export const PRESETS: readonly PresetView[] = [
     note: 'A list that counts on: Step a few times and see whether the model keeps the order; 7.10 is one of the induction heads.',
   },
 ];
+
+/**
+ * A preset's Layer/Head on another model: presets are written for GPT-2 small's 12 layers, so the
+ * layer keeps its depth (layer 9 of 12 is 18 of gpt2-medium's 24, 5 of distilgpt2's 6), and the head
+ * is kept where the model has it, else its last one.
+ */
+export function presetOnModel(preset: { layer: number; head: number }, config: Pick<Gpt2Config, 'nLayer' | 'nHead'>): { layer: number; head: number } {
+  const layer = Math.round((preset.layer * config.nLayer) / GPT2_SMALL_CONFIG.nLayer);
+  return { layer: Math.min(layer, config.nLayer - 1), head: Math.min(preset.head, config.nHead - 1) };
+}

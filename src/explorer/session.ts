@@ -11,6 +11,7 @@ import type { Distribution } from './decoding/distribution';
 import { bestKept, decodingDistribution, drawToken } from './decoding/next-token';
 import { LogitLens } from './lens';
 import { describeModel } from './model-info';
+import { presetOnModel } from './presets';
 import { ProjectionFrame } from './projection';
 import { Trace } from './trace';
 import { prefill, type PrefillOptions } from '../engine/prefill';
@@ -20,7 +21,7 @@ const SHOWN = 10; // candidates in the next-token view
 export interface SessionOptions {
   sentence: SentenceView;
   ids?: number[]; // the prompt as token ids instead of the sentence's text, which then only names it (chips have no source range)
-  defaults?: { layer: number; head: number }; // a preset's Layer/Head (clamped to the model); default: the middle layer, head 0
+  defaults?: { layer: number; head: number }; // a preset's Layer/Head (fitted to the model's depth and heads); default: the middle layer, head 0
   settings?: DecodingPatch;
   progress?: SessionProgress;
 }
@@ -76,7 +77,7 @@ export class ExplorerSession {
   static async create(model: Gpt2Model, tokenizer: Gpt2Tokenizer, options: SessionOptions): Promise<ExplorerSession> {
     const config = model.config;
     const settings = applyDecoding(DEFAULT_DECODING, options.settings ?? {});
-    const defaults = fitDefaults(options.defaults ?? { layer: Math.floor(config.nLayer / 2), head: 0 }, config);
+    const defaults = options.defaults ? fitDefaults(options.defaults, config) : { layer: Math.floor(config.nLayer / 2), head: 0 };
     const progress = options.progress ?? {};
     const tokens = options.ids ? tokensOf(options.ids, tokenizer, config) : await tokenizer.encodeInChunks(options.sentence.text, progress.signal);
     if (tokens.length === 0) throw new RangeError('the prompt is empty: give GPT-2 some text to read');
@@ -329,12 +330,12 @@ function roomToGenerate(config: Gpt2Config, settings: DecodingSettings): number 
   return Math.min(settings.maxNewTokens, Math.floor(config.nPositions / 4));
 }
 
-/** A preset's Layer/Head on this model: presets are written for GPT-2 small, smaller models get their last layer/head. */
+/** A preset's Layer/Head on this model (presets.ts's presetOnModel), after checking them. */
 function fitDefaults(defaults: { layer: number; head: number }, config: Gpt2Config): { layer: number; head: number } {
   for (const [what, value] of [['layer', defaults.layer], ['head', defaults.head]] as const) {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`default ${what} ${value} must be an integer ≥ 0`);
   }
-  return { layer: Math.min(defaults.layer, config.nLayer - 1), head: Math.min(defaults.head, config.nHead - 1) };
+  return presetOnModel(defaults, config);
 }
 
 /** RangeError unless `value` is an integer in 0..count-1. */

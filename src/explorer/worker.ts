@@ -62,15 +62,16 @@ function requestId(raw: unknown): number {
 type Handlers = { [K in WorkerRequestType]: (request: RequestOf<K>, id: number) => Promise<WorkerResults[K]> | WorkerResults[K] };
 
 const handlers: Handlers = {
-  load: async ({ modelDir, threads, weights }) => {
+  load: async ({ modelDir, threads, weights, provider }) => {
     await release();
     const [loaded, loadedTokenizer] = await Promise.all([
-      Gpt2Model.load(modelDir, threads > 0 ? { threads, weights } : { weights }),
+      Gpt2Model.load(modelDir, { weights, provider, ...(threads > 0 ? { threads } : {}) }),
       Gpt2Tokenizer.fromModelDir(modelDir),
     ]);
     model = loaded;
     tokenizer = loadedTokenizer;
-    return describeModel(loaded.config, loaded.weights);
+    const { name, passedOver } = loaded.provider;
+    return { ...describeModel(loaded.config, loaded.weights), provider: passedOver.length > 0 ? `${name} (${passedOver.join('; ')})` : name };
   },
   analyze: async ({ sentence, settings, defaults }, id) => {
     if (!model || !tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');

@@ -33,8 +33,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const ui = new VsCodeUi(output, {
     downloadModel: () => vscode.commands.executeCommand('gpt2Explorer.downloadModel'),
     importModel: () => vscode.commands.executeCommand('gpt2Explorer.importModel'),
+    chooseModel: () => vscode.commands.executeCommand('gpt2Explorer.chooseModel'),
     openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'gpt2Explorer'),
     reloadModel: (): Promise<void> => controller.reloadModel(),
+    useInt8Weights: () => vscode.workspace.getConfiguration('gpt2Explorer').update('weights', 'int8', vscode.ConfigurationTarget.Global),
   });
   const log = (line: string) => ui.log(line);
   const reader = new SettingsReader(log);

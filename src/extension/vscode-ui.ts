@@ -8,8 +8,10 @@ import type { UserAction } from './common/failures';
 export const BUTTON_LABELS: Record<UserAction, string> = {
   downloadModel: 'Download (≈550 MB)',
   importModel: 'Import Folder…',
+  chooseModel: 'Choose Model…',
   openSettings: 'Open Settings',
   reloadModel: 'Reload Model',
+  useInt8Weights: 'Use 8-bit Weights',
 };
 
 export class VsCodeUi implements ControllerUi {

@@ -39,7 +39,7 @@ export const uiPatch = object({
 export const modelState = oneOf(['none', 'loading', 'ready', 'error'] as const);
 
 /** Commands the webview may ask the host to run (its error line offers them as a button). */
-export const commandAction = oneOf(['downloadModel', 'importModel', 'openSettings'] as const);
+export const commandAction = oneOf(['downloadModel', 'importModel', 'chooseModel', 'openSettings'] as const);
 
 // ——— host → explorer webview ———
 

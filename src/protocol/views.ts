@@ -4,7 +4,7 @@
 // Shapes: L layers, H heads, T tokens (prompt + generated), dh = head width (64 in GPT-2 small).
 
 import { decodingSettings } from './decoding';
-import { array, boolean, type Infer, nullable, number, object, oneOf, record, string } from './schema';
+import { array, boolean, type Infer, nullable, number, object, oneOf, optional, record, string } from './schema';
 
 /** Upper bounds that no real GPT-2 exceeds; the explorer checks the model's own limits after this. */
 export const MAX_LAYERS = 96;
@@ -62,6 +62,7 @@ export const modelInfo = object({
   embd: number({ min: 1, max: MAX_EMBD, integer: true }),
   vocab: tokenId,
   positions: tokenIndex,
+  provider: optional(string(1000)), // what `load` answers: the execution provider that runs it, and those auto passed over
 });
 
 /** Where the current prompt came from. */

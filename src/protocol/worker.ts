@@ -3,15 +3,15 @@
 // view data of views.ts. Both directions are checked at run time like the webview's: the worker checks
 // each request before it acts, the host checks each reply against the schema of what it asked.
 
-import { WEIGHTS_MODES } from '../engine/types';
+import { EXECUTION_PROVIDERS, WEIGHTS_MODES } from '../engine/types';
 import { decodingPatch, decodingSettings } from './decoding';
 import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
 import { analysisProgress, attentionView, head, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
-  /** threads 0: the engine's default. */
-  load: object({ type: literal('load'), modelDir: string(4096), threads: number({ min: 0, max: 256, integer: true }), weights: oneOf(WEIGHTS_MODES) }),
+  /** threads 0: the engine's default; provider: the execution provider (default cpu). */
+  load: object({ type: literal('load'), modelDir: string(4096), threads: number({ min: 0, max: 256, integer: true }), weights: oneOf(WEIGHTS_MODES), provider: optional(oneOf(EXECUTION_PROVIDERS)) }),
   /** defaults: a preset's Layer/Head. */
   analyze: object({ type: literal('analyze'), sentence: sentenceView, settings: decodingSettings, defaults: optional(layerHead) }),
   step: object({ type: literal('step') }),

@@ -17,10 +17,10 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `gpt2-explorer ARGS` from `entry` (the source by default), whatever its exit code. */
-export async function cli(args: string[], entry = SOURCE): Promise<Run> {
+/** Runs `gpt2-explorer ARGS` from `entry` (the source by default), whatever its exit code; `env` is added to this process's. */
+export async function cli(args: string[], entry = SOURCE, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...entry, ...args], { cwd: ROOT, maxBuffer: 256 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...entry, ...args], { cwd: ROOT, maxBuffer: 256 << 20, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as Run;

@@ -10,13 +10,16 @@ export interface Serve {
   chunkDelayMs?: number; // pause between 16 KiB chunks: a slow server
   dropAt?: number; // destroy the connection once this byte of the file has been sent
   stallAt?: number; // stop sending (but keep the connection open) at this byte
+  headers?: Record<string, string>; // sent with the answer (the Hub's X-Repo-Commit, ETag…)
 }
 
-export type Behaviour = Serve | { redirect: string; status?: number } | { status: number };
+export type Behaviour = Serve | { redirect: string; status?: number; headers?: Record<string, string> } | { status: number; headers?: Record<string, string> };
 
 export interface LoggedRequest {
   path: string;
+  method?: string;
   range?: string;
+  authorization?: string; // only when the request carried one
 }
 
 const CHUNK = 16 * 1024;
@@ -50,14 +53,15 @@ export class FileServer {
 
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
     const path = request.url ?? '';
-    this.log.push({ path, range: request.headers.range });
+    const { range, authorization } = request.headers;
+    this.log.push({ path, method: request.method, range, ...(authorization ? { authorization } : {}) });
     const behaviour = this.routes.get(path) ?? { status: 404 };
     if ('redirect' in behaviour) {
-      response.writeHead(behaviour.status ?? 302, { location: behaviour.redirect }).end();
+      response.writeHead(behaviour.status ?? 302, { ...behaviour.headers, location: behaviour.redirect }).end();
     } else if ('body' in behaviour) {
       void serve(request, response, behaviour);
     } else {
-      response.writeHead(behaviour.status).end();
+      response.writeHead(behaviour.status, behaviour.headers).end();
     }
   }
 }
@@ -69,9 +73,10 @@ async function serve(request: http.IncomingMessage, response: http.ServerRespons
     response.writeHead(416, { 'content-range': `bytes */${file.body.length}` }).end();
     return;
   }
-  const headers: http.OutgoingHttpHeaders = { 'content-length': file.body.length - start, 'accept-ranges': 'bytes' };
+  const headers: http.OutgoingHttpHeaders = { ...file.headers, 'content-length': file.body.length - start, 'accept-ranges': 'bytes' };
   if (range) headers['content-range'] = `bytes ${start}-${file.body.length - 1}/${file.body.length}`;
   response.writeHead(range ? 206 : 200, headers);
+  if (request.method === 'HEAD') return void response.end();
   for (let at = start; at < file.body.length; at += CHUNK) {
     const end = Math.min(at + CHUNK, file.body.length);
     if (file.stallAt !== undefined && end > file.stallAt) return; // silent until the client gives up

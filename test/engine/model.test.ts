@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { row } from '../../src/engine/matrix';
 import { Gpt2Model } from '../../src/engine/model';
-import { halfToFloat } from '../../src/engine/safetensors';
+import { halfToFloat, readSafetensorsHeader } from '../../src/engine/safetensors';
 import type { ForwardResult } from '../../src/engine/types';
 import { argmax, softmax } from '../../src/explorer/decoding/logits';
 import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel, type ReferenceResult } from './reference';
@@ -223,6 +223,18 @@ describe('Gpt2Model on other checkpoint formats', function () {
     const model = await Gpt2Model.load(dir, { threads: 1, optimization: 'disabled' });
     try {
       assertClose(await model.forward(PROMPT), referenceForward(loadReferenceModel(dir), PROMPT), 'prefixed');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('loads a checkpoint as transformers writes its tiny test models: "transformer." names, no mask buffers', async function () {
+    const dir = await testModel({ ...TINY, seed: 13, nLayer: 2, nHead: 2, nEmbd: 32, prefix: true, masks: false });
+    const names = [...(await readSafetensorsHeader(join(dir, 'model.safetensors'))).tensors.keys()];
+    assert.ok(names.every((name) => name.startsWith('transformer.')) && !names.some((name) => name.endsWith('.attn.bias')), names.join());
+    const model = await Gpt2Model.load(dir, { threads: 1 });
+    try {
+      assertClose(await model.forward(PROMPT), referenceForward(loadReferenceModel(dir), PROMPT), 'without masks');
     } finally {
       await model.dispose();
     }

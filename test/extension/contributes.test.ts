@@ -41,7 +41,7 @@ describe('package.json capabilities', () => {
 
   it('works in Restricted Mode, with the restricted settings of common/trust.ts and no others', () => {
     assert.equal(untrustedWorkspaces.supported, 'limited');
-    assert.match(untrustedWorkspaces.description, /Restricted Mode.*gpt2Explorer\.modelPath is ignored until you trust it/);
+    assert.match(untrustedWorkspaces.description, /Restricted Mode.*gpt2Explorer\.modelPath and gpt2Explorer\.model are ignored until you trust it/);
     assert.deepEqual(untrustedWorkspaces.restrictedConfigurations, RESTRICTED_SETTINGS.map((key) => `gpt2Explorer.${key}`));
     for (const key of untrustedWorkspaces.restrictedConfigurations) assert.ok(properties[key], `${key} is a contributed setting`);
   });

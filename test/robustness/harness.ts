@@ -41,7 +41,7 @@ export async function openExplorer(
     posted,
     sessions: () => posted.flatMap((message) => (message.type === 'session' ? [message.session] : [])),
     onSpawn: () => undefined,
-    settings: { modelPath: modelDir, threads: 1, weights: 'float32', decoding: { ...DEFAULT_DECODING, temperature: 0, ...decoding }, codeLensEnabled: true },
+    settings: { modelPath: modelDir, model: '', provider: 'cpu', threads: 1, weights: 'float32', decoding: { ...DEFAULT_DECODING, temperature: 0, ...decoding }, codeLensEnabled: true },
   };
   const spawnWorker = () => {
     const worker = startWorker ? startWorker() : spawner.spawn();

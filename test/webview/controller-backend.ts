@@ -30,7 +30,7 @@ export class ControllerBackend implements Backend {
   static async start(modelDir: string, presets: readonly PresetView[]): Promise<ControllerBackend> {
     const spawner = new WorkerSpawner(await workerBundle());
     const ui = new QuietUi();
-    const settings = { modelPath: modelDir, threads: 1, weights: 'float32' as const, decoding: DEFAULT_DECODING, codeLensEnabled: true };
+    const settings = { modelPath: modelDir, model: '', provider: 'cpu' as const, threads: 1, weights: 'float32' as const, decoding: DEFAULT_DECODING, codeLensEnabled: true };
     const controller = new ExplorerController({ spawnWorker: spawner.spawn, presets, settings: () => settings, storageDir: modelDir, ui });
     const backend = new ControllerBackend(controller, ui);
     controller.attachPanel((message) => void backend.post(message));

@@ -18,7 +18,7 @@ describe('explorer state', () => {
   });
 
   it('after a reload the first session keeps the restored layer, head and chip', () => {
-    const saved = { ...initialUiState, tab: 'attention' as const, layer: 11, head: 3, token: 5, slider: 9 };
+    const saved = { ...initialUiState, tab: 'attention' as const, layer: 11, head: 3, token: 5, slider: 9, lensLayer: 12 }; // as saved from a 12-layer session
     const state = host(initialState(saved), lesson.session());
     assert.deepEqual(state.ui, saved);
   });

@@ -134,7 +134,7 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
     <>
       {chips}
       <AttentionSection data={data} ui={ui} change={change} />
-      {data.projection && <PositionsPanel projection={data.projection} tokens={session.tokens} slider={ui.slider} onSlider={(slider) => change({ slider })} />}
+      {data.projection && <PositionsPanel projection={data.projection} tokens={session.tokens} embd={session.model.embd} slider={ui.slider} onSlider={(slider) => change({ slider })} />}
       <QkvSection data={data} ui={ui} change={change} />
       {lens}
       <Divider />

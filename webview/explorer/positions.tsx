@@ -21,6 +21,7 @@ const LABEL_ALL_UP_TO = 24; // more tokens than this: label only the last one (h
 interface PositionsProps {
   projection: ProjectionView;
   tokens: TokenChip[];
+  embd: number; // the model's n_embd: how many numbers each dot stands for
   slider: number;
   onSlider: (layer: number) => void;
 }
@@ -31,7 +32,7 @@ interface Hover {
   text: string;
 }
 
-export function PositionsPanel({ projection, tokens, slider, onSlider }: PositionsProps) {
+export function PositionsPanel({ projection, tokens, embd, slider, onSlider }: PositionsProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shown = useRef<Frame>(new Float64Array(0)); // what is on screen now, mid-glide included (set on create)
@@ -86,7 +87,7 @@ export function PositionsPanel({ projection, tokens, slider, onSlider }: Positio
   return (
     <section class="panel" aria-labelledby="positions-title">
       <h2 id="positions-title">Token Positions Across Layers</h2>
-      <p class="hint">Each blue dot is one token (a 2D approximation of its 768 numbers); the red, outlined diamond is the last token.</p>
+      <p class="hint">Each blue dot is one token (a 2D approximation of its {embd} numbers); the red, outlined diamond is the last token.</p>
       <Slider label="Layer" min={0} max={layers} value={slider} valueText={`Layer ${slider}`} onInput={onSlider} />
       <div class="scatter" ref={box}>
         {hover && (

@@ -14,6 +14,7 @@ const MODEL_WORDS: Record<ModelState, string> = {
 const ACTION_LABEL: Record<CommandAction, string> = {
   downloadModel: 'Download GPT-2',
   importModel: 'Import a model…',
+  chooseModel: 'Choose a model…',
   openSettings: 'Open Settings',
 };
 

@@ -2,9 +2,8 @@
 // new session does to the dropdowns (lesson, Self-Attention step 1).
 
 import type { UiPatch, UiState } from '../../src/protocol/explorer';
-import type { SessionView } from '../../src/protocol/views';
+import { MAX_LAYERS, type SessionView } from '../../src/protocol/views';
 
-export const GPT2_LAYERS = 12;
 
 export const initialUiState: UiState = {
   tab: 'tokens', // the lesson starts with "Select the Self-Attention tab"
@@ -13,7 +12,7 @@ export const initialUiState: UiState = {
   slider: 0,
   token: null,
   showQkv: false,
-  lensLayer: GPT2_LAYERS,
+  lensLayer: MAX_LAYERS, // the last layer: clampToSession brings it down to the model's
   trackId: null,
 };
 

@@ -4,8 +4,8 @@
 import type { CommandAction } from '../../protocol/explorer';
 import { WorkerError } from '../../protocol/worker';
 
-/** Buttons a notification may offer: the webview's actions, plus reloading the model. */
-export type UserAction = CommandAction | 'reloadModel';
+/** Buttons a notification may offer: the webview's actions, plus reloading the model and switching to 8-bit weights. */
+export type UserAction = CommandAction | 'reloadModel' | 'useInt8Weights';
 
 export interface Failure {
   message: string;

@@ -2,14 +2,16 @@
 // settings.json, so every value is checked by the protocol's own schemas and limits; a bad one falls
 // back to its default and is reported (the caller logs it). Pure: extension.ts reads the raw values.
 
-import type { WeightsMode } from '../../engine/types';
+import { EXECUTION_PROVIDERS, type ExecutionProvider, type WeightsMode } from '../../engine/types';
 import { DECODING_KEYS, DECODING_LIMITS, DEFAULT_DECODING, type DecodingSettings } from '../../protocol/decoding';
 import { number, type NumberRange } from '../../protocol/schema';
 
 export interface ExtensionSettings {
-  modelPath: string; // '' = the extension's own storage
+  modelPath: string; // '' = the extension's own storage (or `model`)
+  model: string; // a Hugging Face repository id, found in the Hugging Face cache; '' = GPT-2 small. modelPath wins when set
   threads: number; // 0 = the engine's default
   weights: WeightsMode; // 'int8': the opt-in 8-bit weights (faster steps, another model's numbers)
+  provider: ExecutionProvider; // onnxruntime's execution provider; auto: the accelerator, else the CPU
   decoding: DecodingSettings; // the defaults the explorer starts from
   codeLensEnabled: boolean;
 }
@@ -32,16 +34,23 @@ export function readSettings(raw: RawSettings): { settings: ExtensionSettings; p
   const decoding = Object.fromEntries(DECODING_KEYS.map((key) => [key, numberSetting(key, DECODING_LIMITS[key], DEFAULT_DECODING[key])])) as DecodingSettings;
   const modelPath = raw('modelPath');
   if (modelPath !== undefined && typeof modelPath !== 'string') problems.push('gpt2Explorer.modelPath is not a folder path (a string); using the extension\'s storage');
+  const model = raw('model');
+  if (model !== undefined && model !== null && typeof model !== 'string') problems.push('gpt2Explorer.model is not a repository id (a string); using GPT-2 small');
   const codeLens = raw('codeLens.enabled');
   const weights = raw('weights');
   if (weights !== undefined && weights !== null && weights !== 'float32' && weights !== 'int8') {
     problems.push(`gpt2Explorer.weights = ${JSON.stringify(weights)} is not "float32" or "int8"; using "float32"`);
   }
+  const provider = raw('executionProvider');
+  const knownProvider = EXECUTION_PROVIDERS.find((name) => name === provider);
+  if (provider !== undefined && provider !== null && !knownProvider) problems.push(`gpt2Explorer.executionProvider = ${JSON.stringify(provider)} is not one of ${EXECUTION_PROVIDERS.join(', ')}; using "auto"`);
   return {
     settings: {
       modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
+      model: typeof model === 'string' ? model.trim() : '',
       threads: numberSetting('threads', THREADS, 0),
       weights: weights === 'int8' ? 'int8' : 'float32',
+      provider: knownProvider ?? 'auto',
       decoding,
       codeLensEnabled: codeLens !== false,
     },

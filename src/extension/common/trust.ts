@@ -6,7 +6,7 @@
 // so inspect() may no longer show it: the workspace's settings file is read to tell the user. Pure.
 
 /** The path- and host-like settings, under gpt2Explorer; package.json lists the same in restrictedConfigurations. */
-export const RESTRICTED_SETTINGS: readonly string[] = ['modelPath'];
+export const RESTRICTED_SETTINGS: readonly string[] = ['modelPath', 'model'];
 
 export function isRestricted(key: string): boolean {
   return RESTRICTED_SETTINGS.includes(key);

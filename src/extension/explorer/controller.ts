@@ -216,7 +216,7 @@ export class ExplorerController {
     const previous = this.applied;
     this.applied = next;
     const decodingMoved = this.decoding.adoptSettings(next.decoding); // before a reload: the new sentence starts from it
-    const modelMoved = next.modelPath !== previous.modelPath || next.threads !== previous.threads || next.weights !== previous.weights;
+    const modelMoved = next.modelPath !== previous.modelPath || next.model !== previous.model || next.provider !== previous.provider || next.threads !== previous.threads || next.weights !== previous.weights;
     if (modelMoved && (this.worker.model.dir || this.panel.open)) return this.reloadModel();
     if (decodingMoved) await this.syncDecoding();
   }

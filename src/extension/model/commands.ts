@@ -4,10 +4,12 @@
 // already has and points gpt2Explorer.modelPath at it (no 550 MB copy).
 
 import * as vscode from 'vscode';
-import { DownloadError, downloadModel, importModelFolder, ModelFolderError, tokenProblem, type DownloadProgress, type ImportedModel } from '../../engine/model-store';
+import { DownloadError, downloadModel, importModelFolder, ModelFolderError, tokenProblem, type ImportedModel } from '../../engine/model-store';
 import type { ModelReloader } from '../ports';
 import type { ExtensionSettings } from '../common/settings';
+import { chooseModelCommand } from './choose';
 import { findHubToken, keepEnteredToken, type Secrets } from './hub-credentials';
+import { reporter } from './progress-reporter';
 
 export interface ModelCommandContext {
   explorer: ModelReloader; // loads the new files once they are in place
@@ -22,6 +24,7 @@ export function registerModelCommands(context: ModelCommandContext): vscode.Disp
     vscode.commands.registerCommand('gpt2Explorer.downloadModel', () => downloadModelCommand(context)),
     vscode.commands.registerCommand('gpt2Explorer.importModel', (folder) => importModelCommand(context, folder)),
     vscode.commands.registerCommand('gpt2Explorer.setHuggingFaceToken', () => setTokenCommand(context)),
+    vscode.commands.registerCommand('gpt2Explorer.chooseModel', () => chooseModelCommand(context)),
   ];
 }
 
@@ -44,24 +47,6 @@ async function downloadModelCommand(context: ModelCommandContext): Promise<void>
   context.log(`GPT-2 is in ${targetDir}`);
   void vscode.window.showInformationMessage(`GPT-2 is downloaded to ${targetDir}.`);
   await context.explorer.reloadModel();
-}
-
-/**
- * Turns byte counts into the notification's bar (it adds increments up) and a readable line. The bar
- * follows the weights file only (config.json is tiny): 0–90 % while downloading it (or checking its
- * tensors, on import), 90–100 % while hashing it.
- */
-function reporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (update: DownloadProgress) => void {
-  let shown = 0;
-  return (update) => {
-    const fraction = update.total > 0 ? update.bytes / update.total : 0;
-    const bar = update.file !== 'model.safetensors' ? shown : update.phase === 'verify' ? 90 + 10 * fraction : 90 * fraction;
-    const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
-    const speed = update.bytesPerSecond > 0 ? `, ${mb(update.bytesPerSecond)} MB/s` : '';
-    const verb = { download: 'downloading', verify: 'checking', check: 'checking the tensors of' }[update.phase];
-    progress.report({ increment: Math.max(0, bar - shown), message: `${verb} ${update.file}: ${mb(update.bytes)} of ${mb(update.total)} MB${speed}` });
-    shown = Math.max(shown, bar);
-  };
 }
 
 function downloadFailed(error: unknown, context: ModelCommandContext): void {

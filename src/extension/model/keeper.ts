@@ -2,12 +2,14 @@
 // the file is still the one that was loaded, and its state for the status bar and the panel. It loads
 // the model on first need, once even when many requests need it at the same time.
 
+import { readGpt2Config } from '../../engine/config';
+import { availableMemory, memoryShortfall } from '../../engine/model-store';
 import type { ModelState } from '../../protocol/explorer';
 import type { ModelInfo } from '../../protocol/views';
 import type { ControllerUi, SessionRequests } from '../ports';
 import { explainFailure, MODEL_ACTIONS, type Failure, type UserAction } from '../common/failures';
 import type { ExtensionSettings } from '../common/settings';
-import { describeMissing, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
+import { describeMissing, describeUncached, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
 
 export interface ModelKeeperPorts {
   client: SessionRequests;
@@ -80,24 +82,29 @@ export class ModelKeeper {
 
   private async load(): Promise<boolean> {
     const generation = this.generation;
-    const { modelPath, threads, weights } = this.ports.settings();
-    const location = await locateModel(modelPath, this.ports.storageDir);
+    const { modelPath, model, threads, weights, provider } = this.ports.settings();
+    const location = await locateModel(modelPath, this.ports.storageDir, model);
+    if (location.kind === 'uncached') {
+      this.fail({ message: describeUncached(location), actions: ['chooseModel', 'openSettings'] }, 'none');
+      return false;
+    }
     if (location.kind === 'missing') {
       const actions: UserAction[] = location.fromSetting ? [...MODEL_ACTIONS, 'openSettings'] : MODEL_ACTIONS;
       this.fail({ message: describeMissing(location), actions }, 'none');
       return false;
     }
     this.set('loading', `from ${location.dir}`);
+    if (weights === 'float32') await this.warnIfTooBig(location.dir);
     try {
       const file = await fingerprint(location.dir);
       const info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
-        this.ports.client.request({ type: 'load', modelDir: location.dir, threads, weights }),
+        this.ports.client.request({ type: 'load', modelDir: location.dir, threads, weights, provider }),
       );
       if (generation !== this.generation) return false; // forgotten while loading (the panel closed)
       this.loaded = { dir: location.dir, file };
       this.loadedInfo = info;
       this.set('ready');
-      this.ports.ui.log(`Loaded ${info.name} from ${location.dir} (${info.layers} layers, ${info.heads} heads, ${info.embd} wide)`);
+      this.ports.ui.log(`Loaded ${info.name} from ${location.dir} (${info.layers} layers, ${info.heads} heads, ${info.embd} wide) on ${info.provider ?? 'cpu'}`);
       return true;
     } catch (error) {
       if (generation !== this.generation) return false;
@@ -106,6 +113,15 @@ export class ModelKeeper {
       else this.set('none'); // given up on purpose (the panel closed): nothing to tell
       return false;
     }
+  }
+
+  /** Said before loading: float32 weights that will not fit the free memory, with the 8-bit weights one click away. */
+  private async warnIfTooBig(dir: string): Promise<void> {
+    const config = await readGpt2Config(dir).catch(() => undefined); // a bad config is the load's to explain
+    const shortfall = config && memoryShortfall(config, availableMemory());
+    if (!shortfall) return;
+    this.ports.ui.log(`Memory: ${shortfall}`);
+    this.ports.ui.problem(`GPT-2 is loading from ${dir}, but ${shortfall}. Loading may fail or slow this window down: use the 8-bit weights instead.`, ['useInt8Weights']);
   }
 
   private set(state: ModelState, detail = ''): void {

@@ -1,23 +1,55 @@
 // Which folder the model comes from and whether it is usable, said in words a user can act on.
-// The folder is the gpt2Explorer.modelPath setting, else the extension's global storage (where
-// Download puts it). Only the two files' presence is checked here; the engine checks their content.
+// The folder is the gpt2Explorer.modelPath setting, else the snapshot of gpt2Explorer.model in the
+// Hugging Face cache, else the extension's global storage (where Download puts GPT-2 small), else GPT-2
+// small's snapshot in the Hugging Face cache (a Python user has it there already). Only the
+// files' presence is checked here; the engine checks their content.
 
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { findCachedModel, GPT2_SMALL, hubCacheDir, sourceForId } from '../../engine/model-store';
 
 export const MODEL_FILES = ['config.json', 'model.safetensors'] as const;
 
 export type ModelLocation =
   | { kind: 'found'; dir: string; fromSetting: boolean }
-  | { kind: 'missing'; dir: string; fromSetting: boolean; missing: string[] }; // missing: file names, or the folder itself
+  | { kind: 'missing'; dir: string; fromSetting: boolean; missing: string[] } // missing: file names, or the folder itself
+  | { kind: 'uncached'; id: string; cacheDir: string; problems: string[] }; // gpt2Explorer.model is not in the Hugging Face cache
 
-export async function locateModel(modelPath: string, storageDir: string): Promise<ModelLocation> {
+export async function locateModel(modelPath: string, storageDir: string, model = '', env = process.env): Promise<ModelLocation> {
+  if (modelPath === '' && model !== '') return locateCached(model, env);
   const fromSetting = modelPath !== '';
   const dir = fromSetting ? modelPath : storageDir;
+  const location = await locateFolder(dir, fromSetting);
+  if (location.kind === 'found' || fromSetting) return location;
+  // Neither setting names a model: GPT-2 small from the Hugging Face cache serves as well as our own copy.
+  const cached = await findCachedModel(GPT2_SMALL, hubCacheDir(env));
+  return cached.kind === 'found' ? { kind: 'found', dir: cached.dir, fromSetting: false } : location;
+}
+
+async function locateFolder(dir: string, fromSetting: boolean): Promise<ModelLocation> {
   if (!(await isDirectory(dir))) return { kind: 'missing', dir, fromSetting, missing: [dir] };
   const missing: string[] = [];
   for (const file of MODEL_FILES) if (!(await isFile(join(dir, file)))) missing.push(file);
   return missing.length === 0 ? { kind: 'found', dir, fromSetting } : { kind: 'missing', dir, fromSetting, missing };
+}
+
+/** gpt2Explorer.model's snapshot in the Hugging Face cache. */
+async function locateCached(id: string, env: NodeJS.ProcessEnv): Promise<ModelLocation> {
+  const cacheDir = hubCacheDir(env);
+  let source;
+  try {
+    source = sourceForId(id);
+  } catch (error) {
+    return { kind: 'uncached', id, cacheDir, problems: [(error as Error).message] };
+  }
+  const found = await findCachedModel(source, cacheDir);
+  return found.kind === 'found' ? { kind: 'found', dir: found.dir, fromSetting: true } : { kind: 'uncached', id, cacheDir, problems: found.problems };
+}
+
+/** Why gpt2Explorer.model cannot be loaded, and what to do about it. */
+export function describeUncached(location: Extract<ModelLocation, { kind: 'uncached' }>): string {
+  const why = location.problems.length > 0 ? ` (${location.problems.join('; ')})` : '';
+  return `${location.id} (setting gpt2Explorer.model) is not in the Hugging Face cache ${location.cacheDir}${why}. Run GPT-2: Choose Model to download it, or choose another model.`;
 }
 
 /** What is wrong with a missing model, and what to do about it. */

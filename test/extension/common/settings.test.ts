@@ -7,7 +7,7 @@ describe('settings', () => {
 
   it('uses the defaults when nothing is set', () => {
     const { settings, problems } = from({});
-    assert.deepEqual(settings, { modelPath: '', threads: 0, weights: 'float32', decoding: DEFAULT_DECODING, codeLensEnabled: true });
+    assert.deepEqual(settings, { modelPath: '', model: '', threads: 0, provider: 'auto', weights: 'float32', decoding: DEFAULT_DECODING, codeLensEnabled: true });
     assert.deepEqual(problems, []);
   });
 
@@ -29,6 +29,20 @@ describe('settings', () => {
       assert.equal(settings.weights, 'float32', JSON.stringify(bad));
       assert.deepEqual(problems, [`gpt2Explorer.weights = ${JSON.stringify(bad)} is not "float32" or "int8"; using "float32"`]);
     }
+  });
+
+  it('reads the model as a repository id, and anything but a string as none, saying so', () => {
+    assert.equal(from({ model: ' distilgpt2 ' }).settings.model, 'distilgpt2');
+    const { settings, problems } = from({ model: 42 });
+    assert.equal(settings.model, '');
+    assert.deepEqual(problems, ['gpt2Explorer.model is not a repository id (a string); using GPT-2 small']);
+  });
+
+  it('reads the execution provider, and anything unknown as auto, saying so', () => {
+    assert.equal(from({ executionProvider: 'cuda' }).settings.provider, 'cuda');
+    const { settings, problems } = from({ executionProvider: 'tpu' });
+    assert.equal(settings.provider, 'auto');
+    assert.deepEqual(problems, ['gpt2Explorer.executionProvider = "tpu" is not one of auto, cpu, cuda, dml, coreml, webgpu; using "auto"']);
   });
 
   it('lists the decoding fields that changed', () => {

@@ -50,7 +50,7 @@ describe('Restricted Mode settings', () => {
   });
 
   it('tells the user which settings were ignored and what the explorer uses instead', () => {
-    assert.deepEqual(RESTRICTED_SETTINGS, ['modelPath']);
+    assert.deepEqual(RESTRICTED_SETTINGS, ['modelPath', 'model']);
     assert.match(restrictedNotice(['modelPath']), /^Restricted Mode: this workspace sets gpt2Explorer\.modelPath, which GPT-2 Explorer ignores until you trust it\. .*your own model/);
   });
 });

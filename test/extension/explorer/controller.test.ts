@@ -12,6 +12,8 @@ import { performLessonAction, type LessonHands } from '../../../src/extension/wa
 import type { ExtensionSettings } from '../../../src/extension/common/settings';
 import { DEFAULT_DECODING, type DecodingKey, type DecodingSettings } from '../../../src/protocol/decoding';
 import { parseHostMessage, type HostMessage, type UiPatch } from '../../../src/protocol/explorer';
+import { writeCachedRepo } from '../../engine/hub-repo';
+import { testModel } from '../../engine/models';
 import * as lesson from '../../webview/fixtures/lesson';
 import { LESSON_SENTENCE, RecordingUi, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from '../worker-harness';
 
@@ -31,7 +33,7 @@ describe('explorer controller (real worker, tiny model)', () => {
   beforeEach(async () => {
     spawner = new WorkerSpawner(await workerBundle());
     ui = new RecordingUi();
-    settings = { modelPath: modelDir, threads: 1, weights: 'float32', decoding: { ...DEFAULT_DECODING, temperature: 0 }, codeLensEnabled: true };
+    settings = { modelPath: modelDir, model: '', provider: 'cpu', threads: 1, weights: 'float32', decoding: { ...DEFAULT_DECODING, temperature: 0 }, codeLensEnabled: true };
     controller = new ExplorerController({ spawnWorker: spawner.spawn, presets: lesson.presets, settings: () => settings, storageDir: '/nonexistent/storage', ui });
     posted = [];
     states = [];
@@ -220,6 +222,30 @@ describe('explorer controller (real worker, tiny model)', () => {
     settings = { ...settings, weights: 'float32' };
     await controller.settingsChanged();
     assert.equal(sessions().at(-1)!.model.name, 'test model (2 layers, 64 wide)');
+  });
+
+  it('switches to gpt2Explorer.model from the Hugging Face cache, keeping the sentence and the live decoding; says when it is not cached', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'gpt2-hub-'));
+    const saved = process.env.HF_HUB_CACHE;
+    process.env.HF_HUB_CACHE = cache;
+    try {
+      writeCachedRepo(cache, 'models--someone--six-gpt2', 'ab'.repeat(20), await testModel({ seed: 31, nLayer: 6, nHead: 12, nEmbd: 48, nPositions: 32 }));
+      await controller.analyze(LESSON_SENTENCE, 'selection');
+      await controller.setDecoding({ temperature: 0.7, topK: 5 });
+      settings = { ...settings, modelPath: '', model: 'someone/six-gpt2' };
+      await controller.settingsChanged();
+      const switched = sessions().at(-1)!;
+      assert.deepEqual([switched.model.name, switched.model.layers, switched.sentence.text], ['test model (6 layers, 48 wide)', 6, LESSON_SENTENCE]);
+      assert.deepEqual([switched.settings.temperature, switched.settings.topK], [0.7, 5]);
+      settings = { ...settings, model: 'someone/absent-gpt2' };
+      await controller.settingsChanged();
+      assert.match(ui.problems.at(-1)!.message, new RegExp(`^someone/absent-gpt2 \\(setting gpt2Explorer\\.model\\) is not in the Hugging Face cache ${cache}\\. Run GPT-2: Choose Model to download it`));
+      assert.deepEqual(ui.problems.at(-1)!.actions, ['chooseModel', 'openSettings']);
+    } finally {
+      if (saved === undefined) delete process.env.HF_HUB_CACHE;
+      else process.env.HF_HUB_CACHE = saved;
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 
   it('offers Download and Import when there is no model, naming the missing file', async () => {

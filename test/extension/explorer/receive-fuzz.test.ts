@@ -113,7 +113,7 @@ describe('explorer panel receive path, fuzzed', () => {
         throw new Error('no malformed message may reach the worker');
       },
       presets: lesson.presets,
-      settings: () => ({ modelPath: '', threads: 0, weights: 'float32', decoding: DEFAULT_DECODING, codeLensEnabled: true }),
+      settings: () => ({ modelPath: '', model: '', provider: 'cpu', threads: 0, weights: 'float32', decoding: DEFAULT_DECODING, codeLensEnabled: true }),
       storageDir: join(tmpdir(), 'gpt2-explorer-fuzz-no-model'),
       ui,
     });

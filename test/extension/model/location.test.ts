@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { truncateSync } from 'node:fs';
+import { GPT2_SMALL } from '../../../src/engine/gpt2-source';
+import { writeCachedRepo } from '../../engine/hub-repo';
+import { testModel, TINY } from '../../engine/models';
 import { describeMissing, FINGERPRINT_FIELDS, fingerprint, fingerprintChange, locateModel } from '../../../src/extension/model/location';
 
 describe('model location', () => {
@@ -15,17 +19,28 @@ describe('model location', () => {
 
   it('uses the setting when it is set, else the storage folder, and names what is missing', async () => {
     const storage = join(dir, 'storage');
-    const fromStorage = await locateModel('', storage);
+    const env = { HF_HUB_CACHE: join(dir, 'hub') };
+    const fromStorage = await locateModel('', storage, '', env);
     assert.deepEqual(fromStorage, { kind: 'missing', dir: storage, fromSetting: false, missing: [storage] });
     assert.equal(describeMissing(fromStorage), `The model folder ${storage} does not exist. Import a folder with config.json and model.safetensors, or download the model (≈550 MB).`);
 
     await writeFile(join(dir, 'config.json'), '{}');
-    const fromSetting = await locateModel(dir, storage);
+    const fromSetting = await locateModel(dir, storage, '', env);
     assert.deepEqual(fromSetting, { kind: 'missing', dir, fromSetting: true, missing: ['model.safetensors'] });
     assert.match(describeMissing(fromSetting as Extract<typeof fromSetting, { kind: 'missing' }>), /has no model\.safetensors \(setting gpt2Explorer\.modelPath\)\. .*or change the setting\.$/);
 
     await writeFile(join(dir, 'model.safetensors'), 'weights');
-    assert.deepEqual(await locateModel(dir, storage), { kind: 'found', dir, fromSetting: true });
+    assert.deepEqual(await locateModel(dir, storage, '', env), { kind: 'found', dir, fromSetting: true });
+  });
+
+  it("takes GPT-2 small from the Hugging Face cache when the extension's storage has none", async () => {
+    const storage = join(dir, 'storage');
+    const env = { HF_HUB_CACHE: join(dir, 'hub') };
+    const snapshot = writeCachedRepo(env.HF_HUB_CACHE, 'models--gpt2', GPT2_SMALL.revision, await testModel(TINY), { ref: false });
+    truncateSync(join(env.HF_HUB_CACHE, 'models--gpt2', 'blobs', 'model.safetensors-blob'), GPT2_SMALL.files[1].size!); // sparse: the pinned size
+    assert.deepEqual(await locateModel('', storage, '', env), { kind: 'found', dir: snapshot, fromSetting: false });
+    await writeFile(join(dir, 'config.json'), '{}');
+    assert.equal((await locateModel(dir, storage, '', env)).kind, 'missing', 'a folder in the setting is not replaced by the cache');
   });
 
   it('notices a weights file that was replaced or deleted after loading', async () => {

@@ -1,0 +1,79 @@
+// `--model`: a model folder, or a Hugging Face repository id found in the Hugging Face cache and
+// downloaded into it when missing (engine/model-ref.ts), with the token the Hub's tools use
+// (HF_TOKEN, else their token file). Download progress goes to stderr, so stdout keeps its shape.
+import { formatBytes, type DownloadProgress } from '../engine/download-progress';
+import { readHubToken } from '../engine/hub-token';
+import { isFolderRef, resolveModelRef } from '../engine/model-ref';
+import type { Gpt2Model } from '../engine/model';
+import { EXECUTION_PROVIDERS, type LoadOptions } from '../engine/types';
+import { integer, required, UsageError, type ParsedArgs } from './args';
+
+export const MODEL_USAGE = `  --model DIR|ID     a model folder (config.json, model.safetensors), or a Hugging Face id such as gpt2,
+                     distilgpt2, openai-community/gpt2-medium or someone/some-gpt2: taken from the Hugging Face
+                     cache ($HF_HUB_CACHE…), downloaded into it when missing (HF_HUB_OFFLINE=1: never)`;
+
+/** The folder --model names, ready to load. */
+export async function modelDir(args: ParsedArgs, stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Promise<string> {
+  const ref = required(args, 'model');
+  if (await isFolderRef(ref)) return ref; // loading it says what is wrong with it, as it always has
+  const progress = progressPrinter(stderr);
+  const resolved = await resolveModelRef(ref, {
+    token: async () => {
+      const found = await readHubToken();
+      for (const line of found.ignored) stderr.write(`gpt2-explorer: ${line}\n`);
+      return found.token ?? undefined;
+    },
+    retryWith: 'the same command',
+    onDownload: (repo, hub, token) => {
+      const using = token ? ` with the Hugging Face token from ${token.source}` : '';
+      stderr.write(`gpt2-explorer: downloading ${repo} from ${hub.endpoint} into ${hub.cacheDir}${using}\n`);
+    },
+    onProgress: progress.update,
+  });
+  progress.end();
+  return resolved.dir;
+}
+
+/** One line per file and phase, rewritten in place on a terminal, else printed every few seconds. */
+function progressPrinter(stderr: NodeJS.WritableStream & { isTTY?: boolean }) {
+  let last = '';
+  let printedAt = 0;
+  let open = false;
+  return {
+    update(p: DownloadProgress) {
+      const key = `${p.file}:${p.phase}`;
+      const finished = p.total > 0 && p.bytes >= p.total;
+      if (!stderr.isTTY && key === last && !finished && Date.now() - printedAt < 5000) return;
+      const verb = { download: 'downloading', verify: 'checking', check: 'checking' }[p.phase];
+      const speed = p.phase === 'download' && p.bytesPerSecond > 0 ? `, ${formatBytes(p.bytesPerSecond)}/s` : '';
+      const line = `${verb} ${p.file}: ${formatBytes(p.bytes)} of ${formatBytes(p.total)}${speed}`;
+      stderr.write(stderr.isTTY ? `\r${line}\x1b[K` : `${line}\n`);
+      open = stderr.isTTY === true;
+      last = key;
+      printedAt = Date.now();
+    },
+    end() {
+      if (open) stderr.write('\n');
+    },
+  };
+}
+
+export const LOAD_USAGE = `  --threads N        onnxruntime intra-op threads (default: all cores)
+  --int8             opt-in 8-bit weights, quantized at load: faster steps, but every number is the 8-bit model's
+  --provider P       onnxruntime execution provider: ${EXECUTION_PROVIDERS.join(', ')} (default cpu; auto: the
+                     accelerator, else the CPU, said on stderr)`;
+
+/** How --threads, --int8 and --provider load the model. */
+export function loadOptions(args: ParsedArgs): LoadOptions {
+  const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);
+  const raw = args.values.provider ?? 'cpu';
+  const provider = EXECUTION_PROVIDERS.find((name) => name === raw);
+  if (!provider) throw new UsageError(`--provider must be one of ${EXECUTION_PROVIDERS.join(', ')}, got ${raw}`);
+  return { threads, weights: args.values.int8 === true ? 'int8' : 'float32', provider };
+}
+
+/** When auto passed an accelerator over, stderr says so and which provider runs (stdout keeps its shape). */
+export function tellProvider(model: Gpt2Model, stderr: NodeJS.WritableStream = process.stderr): void {
+  const { name, passedOver } = model.provider;
+  if (passedOver.length > 0) stderr.write(`gpt2-explorer: running on ${name}; ${passedOver.join('; ')}\n`);
+}

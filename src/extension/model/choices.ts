@@ -1,0 +1,64 @@
+// The entries of GPT-2: Choose Model: each known model with its size, whether it is on this machine
+// (the extension's storage, where GPT-2: Download Model puts GPT-2 small, or the Hugging Face cache)
+// and the memory it will take against what is free. No `vscode`: the quick pick shows these.
+
+import { estimateMemory, findCachedModel, formatBytes, hubCacheDir, KNOWN_MODELS, type KnownModel } from '../../engine/model-store';
+import type { Gpt2Config, WeightsMode } from '../../engine/types';
+import { locateModel } from './location';
+
+export interface ModelChoice {
+  model: KnownModel;
+  where: 'storage' | 'cache' | 'absent';
+  dir?: string; // where it is, when it is
+  bytes: number; // the weights file, pinned or estimated
+  memory: Record<WeightsMode, number>; // bytes it will take to run, float32 and 8-bit
+  fits: boolean; // float32 fits the free memory
+  label: string;
+  description: string;
+  detail: string;
+}
+
+export interface ChoiceContext {
+  storageDir: string;
+  available: number; // bytes free now
+  running?: string; // the repository id of the model that runs, if one of these
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function modelChoices(context: ChoiceContext): Promise<ModelChoice[]> {
+  return Promise.all(KNOWN_MODELS.map((model) => modelChoice(model, context)));
+}
+
+async function modelChoice(model: KnownModel, context: ChoiceContext): Promise<ModelChoice> {
+  const config = configOf(model);
+  const cache = hubCacheDir(context.env);
+  const cached = await findCachedModel(model.source, cache);
+  const inStorage = model === KNOWN_MODELS[0] && (await locateModel('', context.storageDir)).kind === 'found';
+  const where = inStorage ? 'storage' : cached.kind === 'found' ? 'cache' : 'absent';
+  const dir = inStorage ? context.storageDir : cached.kind === 'found' ? cached.dir : undefined;
+  const pinned = model.source.files.find((file) => file.name === 'model.safetensors')?.size;
+  const memory = { float32: estimateMemory(config, 'float32').total, int8: estimateMemory(config, 'int8').total };
+  const bytes = pinned ?? estimateMemory(config).weights;
+  const fits = memory.float32 <= context.available;
+  const place = { storage: "on this machine (the extension's storage)", cache: `on this machine (Hugging Face cache)`, absent: 'not on this machine: choosing it downloads it into the Hugging Face cache' }[where];
+  const gb = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
+  const detail = fits
+    ? `needs ≈ ${gb(memory.float32)} of memory (${gb(memory.int8)} with 8-bit weights); ${gb(context.available)} free`
+    : `float32 needs ≈ ${gb(memory.float32)}, more than the ${gb(context.available)} free: it can run with 8-bit weights (≈ ${gb(memory.int8)})`;
+  return {
+    model,
+    where,
+    dir,
+    bytes,
+    memory,
+    fits,
+    label: `${context.running === model.id ? '$(check) ' : ''}${model.label}`,
+    description: `${model.id} · ${pinned ? '' : '≈ '}${formatBytes(bytes)} · ${place}`,
+    detail,
+  };
+}
+
+function configOf(model: KnownModel): Gpt2Config {
+  const c = model.source.config as Record<string, number>;
+  return { nLayer: c.n_layer, nHead: c.n_head, nEmbd: c.n_embd, vocabSize: c.vocab_size, nPositions: c.n_positions, layerNormEpsilon: 1e-5 };
+}

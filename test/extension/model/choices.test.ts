@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { knownModel } from '../../../src/engine/known-models';
+import { modelChoices } from '../../../src/extension/model/choices';
+import { locateModel } from '../../../src/extension/model/location';
+import { writeCachedRepo } from '../../engine/hub-repo';
+import { testModel, TINY } from '../../engine/models';
+
+describe('GPT-2: Choose Model entries', () => {
+  let root: string;
+  let env: NodeJS.ProcessEnv;
+  let storageDir: string;
+  beforeEach(async () => {
+    root = mkdtempSync(join(tmpdir(), 'gpt2-choices-'));
+    env = { HF_HUB_CACHE: join(root, 'hub') };
+    storageDir = join(root, 'storage');
+    const distil = knownModel('distilgpt2')!.source;
+    writeCachedRepo(env.HF_HUB_CACHE!, 'models--distilbert--distilgpt2', distil.revision, await testModel(TINY), { ref: false });
+    truncateSync(join(env.HF_HUB_CACHE!, 'models--distilbert--distilgpt2', 'blobs', 'model.safetensors-blob'), distil.files[1].size!);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('lists the family with size, where each is, and its memory against what is free', async () => {
+    mkdirSync(storageDir);
+    for (const file of ['config.json', 'model.safetensors']) writeFileSync(join(storageDir, file), '{}');
+    const choices = await modelChoices({ storageDir, available: 4e9, running: 'distilbert/distilgpt2', env });
+    assert.deepEqual(choices.map((c) => [c.model.legacyId, c.where, c.fits]), [
+      ['gpt2', 'storage', true], ['distilgpt2', 'cache', true], ['gpt2-medium', 'absent', true], ['gpt2-large', 'absent', true], ['gpt2-xl', 'absent', false],
+    ]);
+    assert.equal(choices[1].label, '$(check) DistilGPT-2 (82M)');
+    assert.equal(choices[1].description, 'distilbert/distilgpt2 · 352 MB · on this machine (Hugging Face cache)');
+    assert.equal(choices[1].dir, join(env.HF_HUB_CACHE!, 'models--distilbert--distilgpt2', 'snapshots', knownModel('distilgpt2')!.source.revision));
+    assert.match(choices[2].description, /^openai-community\/gpt2-medium · ≈ 1419 MB · not on this machine: choosing it downloads it into the Hugging Face cache$/);
+    assert.match(choices[4].detail, /^float32 needs ≈ 6\.\d GB, more than the 4\.0 GB free: it can run with 8-bit weights \(≈ 2\.\d GB\)$/);
+    assert.match(choices[0].detail, /^needs ≈ 0\.\d GB of memory \(0\.\d GB with 8-bit weights\); 4\.0 GB free$/);
+  });
+
+  it('finds gpt2Explorer.model in the Hugging Face cache, and says so when it is not there', async () => {
+    assert.deepEqual(await locateModel('', storageDir, 'distilgpt2', env), { kind: 'found', dir: (await modelChoices({ storageDir, available: 1e12, env }))[1].dir, fromSetting: true });
+    const missing = await locateModel('', storageDir, 'gpt2-medium', env);
+    assert.deepEqual(missing, { kind: 'uncached', id: 'gpt2-medium', cacheDir: env.HF_HUB_CACHE, problems: [] });
+    assert.equal((await locateModel(storageDir, storageDir, 'distilgpt2', env)).kind, 'missing', 'modelPath wins');
+  });
+});
