@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 import { GPT2_SMALL } from '../../src/engine/gpt2-source';
+import { hubCacheDir, repoFolders } from '../../src/engine/hub-cache';
 import packageJson from '../../package.json';
 
 const EXTENSION_ID = `${packageJson.publisher}.${packageJson.name}`;
@@ -23,11 +24,9 @@ function userFolders(): string[] {
   return [...flavours.map((flavour) => join(config, flavour)), codeServer].map((dir) => join(dir, 'User'));
 }
 
-/** The snapshots of GPT-2 small in the Hugging Face cache ($HF_HUB_CACHE, $HF_HOME/hub, then the default). */
+/** The snapshots of GPT-2 small in the Hugging Face cache (the engine's lookup of where it is, legacy folder too). */
 function hubSnapshots(): string[] {
-  const env = process.env;
-  const hub = env.HF_HUB_CACHE ?? (env.HF_HOME ? join(env.HF_HOME, 'hub') : join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'huggingface', 'hub'));
-  const repos = [GPT2_SMALL.repo, 'gpt2'].map((repo) => join(hub, `models--${repo.replace('/', '--')}`, 'snapshots'));
+  const repos = repoFolders(GPT2_SMALL.repo).map((folder) => join(hubCacheDir(), folder, 'snapshots'));
   return repos.filter((dir) => existsSync(dir)).flatMap((dir) => {
     const commits = readdirSync(dir).sort((a, b) => Number(b === GPT2_SMALL.revision) - Number(a === GPT2_SMALL.revision));
     return commits.map((commit) => join(dir, commit));
