@@ -41,7 +41,8 @@ export class ExplorerController {
   readonly onDidChangeState: vscode.Event<ExplorerState> = this.changed.event;
 
   private snapshot: SessionSnapshot | null = null;
-  private sentence: Sentence | null = null;
+  private sentence: Sentence | null = null; // the one being analyzed or shown: what a reload analyzes again
+  private shownSentence: Sentence | null = null; // the one whose session is on screen: a cancel goes back to it
   private ui: UiState | null = null;
   private tallyTotal = 0;
   private readonly panel = new PanelLink();
@@ -88,7 +89,7 @@ export class ExplorerController {
     this.panel.detach();
     // Forgotten before the worker stops: a panel opened meanwhile must not be shown this session.
     this.snapshot = null;
-    this.sentence = null;
+    this.sentence = this.shownSentence = null;
     this.tallyTotal = 0;
     this.worker.model.forget('none');
     await this.worker.stop();
@@ -114,6 +115,7 @@ export class ExplorerController {
       case 'reset':
         return this.reset();
       case 'cancel': // the panel shows the session before it again; the analyze fails quietly as 'cancelled'
+        this.sentence = this.shownSentence; // a reload, a chip's reveal and the sentence list follow what is on screen
         return this.worker.cancel(), this.post({ type: 'progress', progress: null });
       case 'setDecoding':
         await this.setDecoding(message.patch);
@@ -241,6 +243,7 @@ export class ExplorerController {
     const settings = this.decoding.value;
     const request: RequestOf<'analyze'> = { type: 'analyze', sentence: sentence.view, settings, ...(sentence.defaults ? { defaults: sentence.defaults } : {}) };
     const result = await this.session(request, (progress) => this.post({ type: 'progress', progress })); // long prompts: chips first
+    if (result) this.shownSentence = sentence;
     if (result && this.decoding.value !== settings) await this.syncDecoding(); // changed while the sentence was analyzed
     const note = result && truncationNote(result.session);
     if (note) this.ports.ui.note(note);

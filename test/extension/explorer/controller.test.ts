@@ -13,7 +13,8 @@ import type { ExtensionSettings } from '../../../src/extension/common/settings';
 import { DEFAULT_DECODING, type DecodingKey, type DecodingSettings } from '../../../src/protocol/decoding';
 import { parseHostMessage, type HostMessage, type UiPatch } from '../../../src/protocol/explorer';
 import { writeCachedRepo } from '../../engine/hub-repo';
-import { testModel } from '../../engine/models';
+import { PREFILL_PASS } from '../../../src/engine/prefill';
+import { testModel, TINY } from '../../engine/models';
 import * as lesson from '../../webview/fixtures/lesson';
 import { LESSON_SENTENCE, RecordingUi, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from '../worker-harness';
 
@@ -75,6 +76,24 @@ describe('explorer controller (real worker, tiny model)', () => {
     await until(() => selected.length === 1);
     assert.deepEqual(selected, [[14, 22]]);
     assert.equal(LESSON_SENTENCE.slice(14, 22), ' Germany');
+  });
+
+  it('goes back to the sentence on screen when a long analysis is cancelled: a chip reveals in its editor, a reload analyzes it', async () => {
+    settings = { ...settings, modelPath: await testModel({ ...TINY, nPositions: 3 * PREFILL_PASS }) }; // room for more than one pass
+    const selected: [number, number][] = [];
+    assert.equal(await controller.analyze(LESSON_SENTENCE, 'selection', { select: (start, end) => selected.push([start, end]) }), true);
+    const long = Array.from({ length: 400 }, (_, i) => `word${i} and`).join(' ');
+    controller.attachPanel((message) => {
+      posted.push(message);
+      if (message.type === 'progress' && message.progress?.done === 0) controller.receive({ type: 'cancel' });
+    });
+    assert.equal(await controller.analyze(long, 'selection', { select: () => assert.fail('the cancelled text was selected') }), false);
+    assert.ok(posted.some((message) => message.type === 'progress' && message.progress === null), 'the progress was taken down');
+    controller.receive({ type: 'revealToken', index: 3 });
+    await until(() => selected.length === 1);
+    assert.deepEqual(selected, [[14, 22]], "the lesson sentence's own editor");
+    await controller.reloadModel();
+    assert.equal(sessions().at(-1)?.tokens.length, 12, 'the reload analyzed the lesson sentence again, not the cancelled text');
   });
 
   it('sends nothing for an empty or whitespace-only selection, and says why', async () => {
