@@ -3,7 +3,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../chromium';
 import { ROOT } from './code-server';
 
@@ -16,13 +16,28 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
 }
 
+/**
+ * Opens the quick input from the command center. The workbench draws the title bar before it handles clicks on it:
+ * on a busy machine a click in the first seconds after start-up opened nothing (seen: no input after 30 s). So a
+ * click that opened nothing within a few seconds is made again, three times at most.
+ */
+async function openQuickInput(page: Page, input: Locator): Promise<void> {
+  for (let attempt = 1; !(await input.isVisible()); attempt++) {
+    await page.locator('.command-center .command-center-center').click();
+    try {
+      await input.waitFor({ timeout: 5000 });
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
 /** Types `text` into the quick input (opening it from the command center unless it is open) and picks the row labelled `row`. */
 export async function quickPick(page: Page, text: string, row: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   // F1 goes wherever the focus is, and a focused webview (another document) may not hand it back:
   // the command center in the title bar opens the same quick input from anywhere.
-  if (!(await input.isVisible())) await page.locator('.command-center .command-center-center').click();
-  await input.waitFor();
+  await openQuickInput(page, input);
   await input.fill(text);
   // The row whose label is exactly `row`, not the first that contains it ("Preferences: Color Theme" is also in
   // "Preferences: Browse Color Themes in Marketplace", which may be listed first).
