@@ -3,7 +3,7 @@
 // (resumable, size- and sha256-checked by download.ts, moved into place only when whole), then the
 // snapshot link snapshots/<commit>/<file> → ../../blobs/<sha256>, then refs/main for a `main` download.
 // A file that is already there and whole is not fetched again; a broken or half-written one is replaced.
-import { access, constants, copyFile, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { access, constants, copyFile, mkdir, readFile, rename, rm, rmdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { downloadFile } from './download';
 import { lockFile } from './download-lock';
@@ -60,10 +60,18 @@ async function fill(options: CacheDownloadOptions): Promise<{ dir: string; commi
   try {
     for (const file of source.files) await fetchFile(job, file);
     if (job.revision !== source.revision) await writable(hub.cacheDir, () => writeAtomically(join(repoDir, 'refs', source.revision), job.revision));
-  } finally {
+  } catch (error) {
     await unlock();
+    await removeIfEmpty([join(repoDir, 'blobs'), repoDir, dirname(lock)]); // a typo or a non-GPT-2 id leaves no folders behind
+    throw error;
   }
+  await unlock();
   return { dir: join(repoDir, 'snapshots', job.revision), commit: job.revision };
+}
+
+/** Removes each folder that is empty, in order (a partial blob, kept for resuming, keeps its folders). */
+async function removeIfEmpty(dirs: string[]): Promise<void> {
+  for (const dir of dirs) await rmdir(dir).catch(() => undefined);
 }
 
 const isCommit = (revision: string) => /^[0-9a-f]{40}$/.test(revision);
