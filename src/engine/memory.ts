@@ -33,7 +33,7 @@ export function estimateMemory(config: Gpt2Config, weights: WeightsMode = 'float
   const T = Math.min(tokens, config.nPositions);
   const kv = 2 * L * T * d * 4;
   const activations = (4 * d + 3 * d + H * T) * T * 4 + config.vocabSize * 4 * 2; // the widest intermediates of one pass, and the logits
-  const views = ((L + 1) * T * d + L * H * T * T + 3 * L * T * d) * 4;
+  const views = ((L + 1) * T * d + 3 * L * T * d + T * T) * 4; // hidden, q/k/v kept per position; one head's [T, T] pattern in view
   const w = weightsBytes(config, weights);
   const working = kv + activations + RUNTIME_BYTES;
   return { weights: w, working, views, total: w + working + views };
