@@ -4,7 +4,7 @@
 
 import { estimateMemory, findCachedModel, formatBytes, hubCacheDir, KNOWN_MODELS, type KnownModel } from '../../engine/model-store';
 import type { Gpt2Config, WeightsMode } from '../../engine/types';
-import { locateModel } from './location';
+import { locateFolder } from './location';
 
 export interface ModelChoice {
   model: KnownModel;
@@ -33,7 +33,7 @@ async function modelChoice(model: KnownModel, context: ChoiceContext): Promise<M
   const config = configOf(model);
   const cache = hubCacheDir(context.env);
   const cached = await findCachedModel(model.source, cache);
-  const inStorage = model === KNOWN_MODELS[0] && (await locateModel('', context.storageDir)).kind === 'found';
+  const inStorage = model === KNOWN_MODELS[0] && (await locateFolder(context.storageDir, false)).kind === 'found'; // our own copy only: the cache is asked above
   const where = inStorage ? 'storage' : cached.kind === 'found' ? 'cache' : 'absent';
   const dir = inStorage ? context.storageDir : cached.kind === 'found' ? cached.dir : undefined;
   const pinned = model.source.files.find((file) => file.name === 'model.safetensors')?.size;

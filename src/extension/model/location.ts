@@ -26,7 +26,8 @@ export async function locateModel(modelPath: string, storageDir: string, model =
   return cached.kind === 'found' ? { kind: 'found', dir: cached.dir, fromSetting: false } : location;
 }
 
-async function locateFolder(dir: string, fromSetting: boolean): Promise<ModelLocation> {
+/** The model files in `dir` alone (no Hugging Face cache). */
+export async function locateFolder(dir: string, fromSetting: boolean): Promise<ModelLocation> {
   if (!(await isDirectory(dir))) return { kind: 'missing', dir, fromSetting, missing: [dir] };
   const missing: string[] = [];
   for (const file of MODEL_FILES) if (!(await isFile(join(dir, file)))) missing.push(file);

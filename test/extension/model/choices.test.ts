@@ -37,6 +37,17 @@ describe('GPT-2: Choose Model entries', () => {
     assert.match(choices[0].detail, /^needs ≈ 0\.\d GB of memory \(0\.\d GB with 8-bit weights\); 4\.0 GB free$/);
   });
 
+  it("says GPT-2 small is in the Hugging Face cache, not in the extension's storage, when only the cache has it", async () => {
+    const small = knownModel('gpt2')!.source;
+    writeCachedRepo(env.HF_HUB_CACHE!, 'models--openai-community--gpt2', small.revision, await testModel(TINY), { ref: false });
+    truncateSync(join(env.HF_HUB_CACHE!, 'models--openai-community--gpt2', 'blobs', 'model.safetensors-blob'), small.files[1].size!);
+    const saved = process.env.HF_HUB_CACHE;
+    process.env.HF_HUB_CACHE = env.HF_HUB_CACHE; // as on a Python user's machine: the process's own cache has it too
+    const [gpt2] = await modelChoices({ storageDir, available: 4e9, env }).finally(() => (saved === undefined ? delete process.env.HF_HUB_CACHE : (process.env.HF_HUB_CACHE = saved)));
+    assert.equal(gpt2.where, 'cache');
+    assert.equal(gpt2.dir, join(env.HF_HUB_CACHE!, 'models--openai-community--gpt2', 'snapshots', small.revision));
+  });
+
   it('finds gpt2Explorer.model in the Hugging Face cache, and says so when it is not there', async () => {
     assert.deepEqual(await locateModel('', storageDir, 'distilgpt2', env), { kind: 'found', dir: (await modelChoices({ storageDir, available: 1e12, env }))[1].dir, fromSetting: true });
     const missing = await locateModel('', storageDir, 'gpt2-medium', env);
