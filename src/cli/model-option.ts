@@ -5,7 +5,7 @@ import { formatBytes, type DownloadProgress } from '../engine/download-progress'
 import { readHubToken } from '../engine/hub-token';
 import { isFolderRef, resolveModelRef } from '../engine/model-ref';
 import type { Gpt2Model } from '../engine/model';
-import { EXECUTION_PROVIDERS, type LoadOptions } from '../engine/types';
+import { DEFAULT_PROVIDER, EXECUTION_PROVIDERS, type LoadOptions } from '../engine/types';
 import { integer, required, UsageError, type ParsedArgs } from './args';
 
 export const MODEL_USAGE = `  --model DIR|ID     a model folder (config.json, model.safetensors), or a Hugging Face id such as gpt2,
@@ -60,13 +60,13 @@ function progressPrinter(stderr: NodeJS.WritableStream & { isTTY?: boolean }) {
 
 export const LOAD_USAGE = `  --threads N        onnxruntime intra-op threads (default: all cores)
   --int8             opt-in 8-bit weights, quantized at load: faster steps, but every number is the 8-bit model's
-  --provider P       onnxruntime execution provider: ${EXECUTION_PROVIDERS.join(', ')} (default cpu; auto: the
+  --provider P       onnxruntime execution provider: ${EXECUTION_PROVIDERS.join(', ')} (default ${DEFAULT_PROVIDER}; auto: the
                      accelerator, else the CPU, said on stderr)`;
 
 /** How --threads, --int8 and --provider load the model. */
 export function loadOptions(args: ParsedArgs): LoadOptions {
   const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);
-  const raw = args.values.provider ?? 'cpu';
+  const raw = args.values.provider ?? DEFAULT_PROVIDER;
   const provider = EXECUTION_PROVIDERS.find((name) => name === raw);
   if (!provider) throw new UsageError(`--provider must be one of ${EXECUTION_PROVIDERS.join(', ')}, got ${raw}`);
   return { threads, weights: args.values.int8 === true ? 'int8' : 'float32', provider };

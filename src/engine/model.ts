@@ -21,7 +21,7 @@ import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { quantize, type Quantized } from './quantize';
 import { readTensorAsFloat32 } from './safetensors';
-import type { ForwardResult, Gpt2Config, KvCache, LoadOptions, WeightsMode } from './types';
+import { DEFAULT_PROVIDER, type ForwardResult, type Gpt2Config, type KvCache, type LoadOptions, type WeightsMode } from './types';
 import { openSession, providerCandidates } from './providers';
 import { WeightsGuard } from './weights-guard';
 
@@ -69,7 +69,7 @@ export class Gpt2Model {
     };
     const guard = weightsInMemory.size === 0 ? new WeightsGuard(weights.file) : undefined;
     const sessions: ort.InferenceSession[] = [];
-    let candidates = providerCandidates(options.provider ?? 'cpu');
+    let candidates = providerCandidates(options.provider ?? DEFAULT_PROVIDER);
     let passedOver: string[] = [];
     try {
       for (const graph of ['transformer', 'lmHead'] as const) {

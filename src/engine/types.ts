@@ -40,6 +40,11 @@ export type WeightsMode = (typeof WEIGHTS_MODES)[number];
 /** onnxruntime-node's execution providers (per platform: cuda on Linux and Windows, dml on Windows, coreml on macOS); auto: the accelerator, else the CPU. */
 export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
+/**
+ * The CPU unless the user picks another: every number the views show is proven against the float64 reference on
+ * it; an accelerator's kernels are not (like the 8-bit weights, an accelerator is opted into).
+ */
+export const DEFAULT_PROVIDER: ExecutionProvider = 'cpu';
 
 export interface LoadOptions {
   provider?: ExecutionProvider; // default 'cpu'

@@ -2,7 +2,7 @@
 // settings.json, so every value is checked by the protocol's own schemas and limits; a bad one falls
 // back to its default and is reported (the caller logs it). Pure: extension.ts reads the raw values.
 
-import { EXECUTION_PROVIDERS, type ExecutionProvider, type WeightsMode } from '../../engine/types';
+import { DEFAULT_PROVIDER, EXECUTION_PROVIDERS, type ExecutionProvider, type WeightsMode } from '../../engine/types';
 import { DECODING_KEYS, DECODING_LIMITS, DEFAULT_DECODING, type DecodingSettings } from '../../protocol/decoding';
 import { number, type NumberRange } from '../../protocol/schema';
 
@@ -43,14 +43,14 @@ export function readSettings(raw: RawSettings): { settings: ExtensionSettings; p
   }
   const provider = raw('executionProvider');
   const knownProvider = EXECUTION_PROVIDERS.find((name) => name === provider);
-  if (provider !== undefined && provider !== null && !knownProvider) problems.push(`gpt2Explorer.executionProvider = ${JSON.stringify(provider)} is not one of ${EXECUTION_PROVIDERS.join(', ')}; using "auto"`);
+  if (provider !== undefined && provider !== null && !knownProvider) problems.push(`gpt2Explorer.executionProvider = ${JSON.stringify(provider)} is not one of ${EXECUTION_PROVIDERS.join(', ')}; using "${DEFAULT_PROVIDER}"`);
   return {
     settings: {
       modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
       model: typeof model === 'string' ? model.trim() : '',
       threads: numberSetting('threads', THREADS, 0),
       weights: weights === 'int8' ? 'int8' : 'float32',
-      provider: knownProvider ?? 'auto',
+      provider: knownProvider ?? DEFAULT_PROVIDER,
       decoding,
       codeLensEnabled: codeLens !== false,
     },

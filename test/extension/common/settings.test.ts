@@ -7,7 +7,7 @@ describe('settings', () => {
 
   it('uses the defaults when nothing is set', () => {
     const { settings, problems } = from({});
-    assert.deepEqual(settings, { modelPath: '', model: '', threads: 0, provider: 'auto', weights: 'float32', decoding: DEFAULT_DECODING, codeLensEnabled: true });
+    assert.deepEqual(settings, { modelPath: '', model: '', threads: 0, provider: 'cpu', weights: 'float32', decoding: DEFAULT_DECODING, codeLensEnabled: true });
     assert.deepEqual(problems, []);
   });
 
@@ -38,11 +38,11 @@ describe('settings', () => {
     assert.deepEqual(problems, ['gpt2Explorer.model is not a repository id (a string); using GPT-2 small']);
   });
 
-  it('reads the execution provider, and anything unknown as auto, saying so', () => {
+  it('reads the execution provider, and anything unknown as the CPU, saying so', () => {
     assert.equal(from({ executionProvider: 'cuda' }).settings.provider, 'cuda');
     const { settings, problems } = from({ executionProvider: 'tpu' });
-    assert.equal(settings.provider, 'auto');
-    assert.deepEqual(problems, ['gpt2Explorer.executionProvider = "tpu" is not one of auto, cpu, cuda, dml, coreml, webgpu; using "auto"']);
+    assert.equal(settings.provider, 'cpu');
+    assert.deepEqual(problems, ['gpt2Explorer.executionProvider = "tpu" is not one of auto, cpu, cuda, dml, coreml, webgpu; using "cpu"']);
   });
 
   it('lists the decoding fields that changed', () => {
