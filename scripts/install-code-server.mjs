@@ -47,8 +47,9 @@ export function isInstalled(dir) {
   return existsSync(marker(dir)) && readFileSync(marker(dir), 'utf8').trim() === CODE_SERVER_VERSION && existsSync(codeServerBinary(dir));
 }
 
+/** The build's needs are checked on Linux, where they are Debian packages; elsewhere npm reports what is missing. */
 function missingNeeds() {
-  return NEEDS.filter((need) => !succeeds(need.check[0], need.check.slice(1)));
+  return platform() === 'linux' ? NEEDS.filter((need) => !succeeds(need.check[0], need.check.slice(1))) : [];
 }
 
 function installSystemPackages(log) {

@@ -25,7 +25,7 @@ function files(entry: string): string[] {
   try {
     return readdirSync(full, { withFileTypes: true, recursive: true })
       .filter((item) => item.isFile() && !relative(ROOT, item.parentPath).split(sep).some((part) => SKIPPED.has(part)))
-      .filter((item) => /\.(ts|tsx|mjs|cjs|js|json|sh)$|^run$/.test(item.name))
+      .filter((item) => /\.(ts|tsx|mts|mjs|cjs|js|json|sh|ya?ml)$|^run$/.test(item.name))
       .map((item) => relative(ROOT, join(item.parentPath, item.name)).split(sep).join('/'));
   } catch {
     return entry.includes('.') && !entry.startsWith('.') ? [entry] : [];

@@ -2,7 +2,7 @@
 // length, the JSON header (every tensor's dtype, shape and byte range; string metadata under
 // "__metadata__"), padded with spaces so the data starts 8-byte aligned, then the tensors' bytes in
 // order. Each tensor's bytes come in chunks, so a file larger than memory can be written.
-import { open } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 
 export type WrittenDtype = 'F32' | 'F16' | 'BF16';
 const BYTES: Record<WrittenDtype, number> = { F32: 4, F16: 2, BF16: 2 };
@@ -26,7 +26,10 @@ export async function writeSafetensors(file: string, tensors: TensorToWrite[], m
   header.__metadata__ = metadata;
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const padded = Buffer.concat([json, Buffer.alloc((8 - (json.length % 8)) % 8, ' ')]);
-  const handle = await open(file, 'w');
+  // Written beside it, then moved in place: a failure midway leaves the file that was there, not half of a new one.
+  const partial = `${file}.partial`;
+  const handle = await open(partial, 'w');
+  let complete = false;
   try {
     const length = Buffer.alloc(8);
     length.writeBigUInt64LE(BigInt(padded.length));
@@ -38,8 +41,11 @@ export async function writeSafetensors(file: string, tensors: TensorToWrite[], m
       const [begin, end] = (header[t.name] as { data_offsets: number[] }).data_offsets;
       if (written !== end - begin) throw new Error(`safetensors: ${t.name} gave ${written} bytes, its shape needs ${end - begin}`);
     }
+    complete = true;
   } finally {
     await handle.close();
+    if (complete) await rename(partial, file);
+    else await rm(partial, { force: true });
   }
 }
 

@@ -176,6 +176,7 @@ class WalkthroughViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   dispose(): void {
+    this.view = null; // a page retry still waiting finds no view and stops
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }
