@@ -39,6 +39,9 @@ export function estimateMemory(config: Gpt2Config, weights: WeightsMode = 'float
   return { weights: w, working, views, total: w + working + views };
 }
 
+/** Bytes as the memory messages say them: "6.8 GB". */
+export const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
 /** Memory the system can give now: the smaller of what is free and what a container allows this process. */
 export function availableMemory(): number {
   const constrained = process.constrainedMemory?.() ?? 0;
@@ -50,6 +53,5 @@ export function availableMemory(): number {
 export function memoryShortfall(config: Gpt2Config, available: number): string | undefined {
   const [float32, int8] = [estimateMemory(config, 'float32').total, estimateMemory(config, 'int8').total];
   if (float32 <= available) return undefined;
-  const gb = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
   return `this model needs about ${gb(float32)} of memory with float32 weights, and ${gb(Math.max(0, available))} is free; with 8-bit weights it needs about ${gb(int8)}`;
 }

@@ -2,6 +2,7 @@
 // (the extension's storage, where GPT-2: Download Model puts GPT-2 small, or the Hugging Face cache)
 // and the memory it will take against what is free. No `vscode`: the quick pick shows these.
 
+import { gb } from '../../engine/memory';
 import { estimateMemory, findCachedModel, formatBytes, hubCacheDir, KNOWN_MODELS, type KnownModel } from '../../engine/model-store';
 import type { Gpt2Config, WeightsMode } from '../../engine/types';
 import { locateFolder } from './location';
@@ -41,7 +42,6 @@ async function modelChoice(model: KnownModel, context: ChoiceContext): Promise<M
   const bytes = pinned ?? estimateMemory(config).weights;
   const fits = memory.float32 <= context.available;
   const place = { storage: "on this machine (the extension's storage)", cache: `on this machine (Hugging Face cache)`, absent: 'not on this machine: choosing it downloads it into the Hugging Face cache' }[where];
-  const gb = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
   const detail = fits
     ? `needs ≈ ${gb(memory.float32)} of memory (${gb(memory.int8)} with 8-bit weights); ${gb(context.available)} free`
     : `float32 needs ≈ ${gb(memory.float32)}, more than the ${gb(context.available)} free: it can run with 8-bit weights (≈ ${gb(memory.int8)})`;

@@ -5,6 +5,7 @@
 // into gpt2Explorer.model (and clears gpt2Explorer.modelPath); the settings listener reloads the
 // model, and the explorer keeps its sentence and its decoding settings across the switch.
 
+import { gb } from '../../engine/memory';
 import * as vscode from 'vscode';
 import { availableMemory, DownloadError, downloadToCache, hubEnvironment, KNOWN_MODELS, knownModel, type KnownModel } from '../../engine/model-store';
 import type { ExtensionSettings } from '../common/settings';
@@ -81,7 +82,6 @@ async function download(model: KnownModel, choice: ModelChoice, context: ChooseC
 /** float32 when it fits the free memory (or the user insists), else the 8-bit weights if the user takes them. */
 async function weightsFor(choice: ModelChoice, current: ExtensionSettings['weights']): Promise<ExtensionSettings['weights'] | undefined> {
   if (choice.fits || current === 'int8') return current;
-  const gb = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
   const answer = await vscode.window.showWarningMessage(
     `${choice.model.label} needs about ${gb(choice.memory.float32)} of memory with float32 weights, more than is free now. With 8-bit weights it needs about ${gb(choice.memory.int8)} (every number shown is then the 8-bit model's).`,
     { modal: true },
