@@ -4,7 +4,7 @@
 import { Gpt2Model } from '../engine/model';
 import { prefill } from '../engine/prefill';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
-import { attribute } from '../explorer/attribution';
+import { attribute, attributionView } from '../explorer/attribution';
 import { topK } from '../explorer/decoding/logits';
 import { Trace } from '../explorer/trace';
 import { integer, parse, UsageError, type ParsedArgs } from './args';
@@ -70,9 +70,7 @@ export const command: Command = {
       (await prefill(model, tokens.map((token) => token.id), (pass) => trace.append(pass))).cache.dispose();
       const target = pick('target') ?? topK(await model.lens(trace.hidden(L, position), 1), 1)[0];
       const versus = pick('versus');
-      const { total, embed, heads, attnBias, mlp, finalBias } = await attribute(model, trace, { position, target, versus });
-      const named = (id: number) => ({ id, text: tokenizer.tokenText(id) });
-      return { position, target: named(target), versus: versus === null ? null : named(versus), total, embed, heads, attnBias, mlp, finalBias };
+      return attributionView(await attribute(model, trace, { position, target, versus }), (id) => tokenizer.tokenText(id));
     } finally {
       await model.dispose();
     }

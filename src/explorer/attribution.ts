@@ -15,6 +15,7 @@
 //   a pass); this differs from it by float32 rounding only (the tests hold it to the reference's),
 //   and it makes the pieces sum to the last hidden state by construction.
 import type { Gpt2Model } from '../engine/model';
+import type { AttributionView } from '../protocol/views';
 import type { Trace } from './trace';
 
 export interface AttributionRequest {
@@ -64,6 +65,12 @@ export async function attribute(model: Gpt2Model, trace: Trace, request: Attribu
     mlp: Array.from({ length: L }, (_, layer) => project(mlpOutput(layer))),
     finalBias: dot(out.lnFinal.bias, direction),
   };
+}
+
+/** As the views and the CLI show it: the tokens named by `text`. */
+export function attributionView({ position, target, versus, total, embed, heads, attnBias, mlp, finalBias }: Attribution, text: (id: number) => string): AttributionView {
+  const named = (id: number) => ({ id, text: text(id) });
+  return { position, target: named(target), versus: versus === null ? null : named(versus), total, embed, heads, attnBias, mlp, finalBias };
 }
 
 /** The sum of every piece: equals `total` within float32 rounding (the decomposition's check). */

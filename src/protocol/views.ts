@@ -135,6 +135,25 @@ export const lensView = object({
   track: nullable(object({ id: tokenId, text: tokenText, probs: array(probability, MAX_LAYERS + 1) })), // the tracked token's probability at layers 0..L
 });
 
+/** A token named: its id and its text. */
+const namedToken = object({ id: tokenId, text: tokenText });
+
+/**
+ * Direct logit attribution at one position (explorer/attribution.ts): logit(target) [− logit(versus)]
+ * split into pieces that add up to `total`. Also the exact shape `gpt2-explorer attribute` prints.
+ */
+export const attributionView = object({
+  position: tokenIndex,
+  target: namedToken,
+  versus: nullable(namedToken),
+  total: anyNumber, // the model's own logit (difference) at the position
+  embed: anyNumber, // token + position embeddings
+  heads: array(array(anyNumber, MAX_HEADS), MAX_LAYERS), // [L][H] each head's own output
+  attnBias: array(anyNumber, MAX_LAYERS), // [L] each layer's attention output bias
+  mlp: array(anyNumber, MAX_LAYERS), // [L] each MLP's output
+  finalBias: anyNumber, // the final LayerNorm's bias
+});
+
 /** A preset prompt from the Sentence dropdown. */
 export const presetView = object({
   id: string(200),
@@ -160,4 +179,5 @@ export type AttentionView = Infer<typeof attentionView>;
 export type AnalysisProgress = Infer<typeof analysisProgress>;
 export type QkvView = Infer<typeof qkvView>;
 export type LensView = Infer<typeof lensView>;
+export type AttributionView = Infer<typeof attributionView>;
 export type PresetView = Infer<typeof presetView>;
