@@ -31,6 +31,7 @@ export interface Attribution extends AttributionRequest {
   attnBias: number[]; // [L] each layer's attention c_proj bias
   mlp: number[]; // [L] each MLP's output
   finalBias: number; // ln_f's bias
+  attention: Float32Array; // [L, H, position + 1] each head's attention row at the position (what it mixed)
 }
 
 export async function attribute(model: Gpt2Model, trace: Trace, request: AttributionRequest): Promise<Attribution> {
@@ -64,6 +65,7 @@ export async function attribute(model: Gpt2Model, trace: Trace, request: Attribu
     attnBias: Array.from({ length: L }, (_, layer) => project(bias(layer))),
     mlp: Array.from({ length: L }, (_, layer) => project(mlpOutput(layer))),
     finalBias: dot(out.lnFinal.bias, direction),
+    attention: out.attention,
   };
 }
 
@@ -71,6 +73,17 @@ export async function attribute(model: Gpt2Model, trace: Trace, request: Attribu
 export function attributionView({ position, target, versus, total, embed, heads, attnBias, mlp, finalBias }: Attribution, text: (id: number) => string): AttributionView {
   const named = (id: number) => ({ id, text: text(id) });
   return { position, target: named(target), versus: versus === null ? null : named(versus), total, embed, heads, attnBias, mlp, finalBias };
+}
+
+/** Each head's three strongest keys in attention rows [L, H, S], strongest first: [L][H]. */
+export function strongestKeys(attention: Float32Array, L: number, H: number): { token: number; weight: number }[][][] {
+  const S = attention.length / (L * H);
+  return Array.from({ length: L }, (_, layer) =>
+    Array.from({ length: H }, (_, h) => {
+      const row = Array.from(attention.subarray((layer * H + h) * S, (layer * H + h + 1) * S), (weight, token) => ({ token, weight }));
+      return row.sort((a, b) => b.weight - a.weight).slice(0, 3);
+    }),
+  );
 }
 
 /** The sum of every piece: equals `total` within float32 rounding (the decomposition's check). */

@@ -6,7 +6,7 @@
 
 import { decodingPatch } from './decoding';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
-import { analysisProgress, attentionView, attributionView, head, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
+import { analysisProgress, attentionView, attributionPanelView, head, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
 
 /** A tab of the explorer panel. */
 export const tab = oneOf(['tokens', 'attention', 'generation'] as const);
@@ -55,7 +55,7 @@ export const hostMessage = union({
   attention: object({ type: literal('attention'), view: attentionView }),
   qkv: object({ type: literal('qkv'), view: qkvView }),
   lens: object({ type: literal('lens'), view: lensView }),
-  attribution: object({ type: literal('attribution'), view: attributionView }),
+  attribution: object({ type: literal('attribution'), view: attributionPanelView }),
   /** A Sample roll that was not appended (lesson, Generation step 5). */
   tally: object({ type: literal('tally'), tally: tallyView }),
   /** The host (walkthrough, commands) changes what the panel shows. */

@@ -154,6 +154,15 @@ export const attributionView = object({
   finalBias: anyNumber, // the final LayerNorm's bias
 });
 
+/** Where one head looks from the attributed position: its strongest keys, strongest first. */
+const attends = array(object({ token: tokenIndex, weight: probability }), 3);
+
+/** The Attribution panel: the attribution, and each head's strongest keys (shown on hover) [L][H]. */
+export const attributionPanelView = object({
+  attribution: attributionView,
+  attends: array(array(attends, MAX_HEADS), MAX_LAYERS),
+});
+
 /** A preset prompt from the Sentence dropdown. */
 export const presetView = object({
   id: string(200),
@@ -180,4 +189,5 @@ export type AnalysisProgress = Infer<typeof analysisProgress>;
 export type QkvView = Infer<typeof qkvView>;
 export type LensView = Infer<typeof lensView>;
 export type AttributionView = Infer<typeof attributionView>;
+export type AttributionPanelView = Infer<typeof attributionPanelView>;
 export type PresetView = Infer<typeof presetView>;

@@ -6,7 +6,7 @@
 import { EXECUTION_PROVIDERS, WEIGHTS_MODES } from '../engine/types';
 import { decodingPatch, decodingSettings } from './decoding';
 import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
-import { analysisProgress, attentionView, attributionView, head, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
+import { analysisProgress, attentionView, attributionPanelView, head, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
@@ -45,7 +45,7 @@ export const workerResults = {
   attention: attentionView,
   qkv: qkvView,
   lens: lensView,
-  attribution: attributionView,
+  attribution: attributionPanelView,
   dispose: literal(null),
   cancel: literal(null),
 } satisfies { [K in WorkerRequestType]: Schema<unknown> };

@@ -72,6 +72,10 @@ for (const shape of SHAPES) {
       assert.ok(diff <= PIECE, `a piece differs from the reference by ${diff}`);
       assert.deepEqual([got.heads.length, got.heads[0].length, got.attnBias.length, got.mlp.length], [L, H, L, L]);
       assert.deepEqual([got.position, got.target, got.versus], [position, target, versus]);
+      const rows = referenceForward(reference, ids).attention; // [L, H, T, T]
+      const T = ids.length;
+      const expectedRows = Array.from({ length: L * H }, (_, r) => Array.from(rows.subarray((r * T + position) * T, (r * T + position) * T + position + 1))).flat();
+      assert.ok(maxAbsDiff(got.attention, expectedRows) <= 1e-5, 'each head\'s attention row at the position');
     };
 
     it('splits the top token\'s logit at the last position into pieces equal to the reference\'s', async () => {

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { topK } from '../../src/explorer/decoding/logits';
 import { PRESETS } from '../../src/explorer/presets';
+import { shownToken } from '../../webview/explorer/token-text';
 import { testModel, TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
 import { pieces, referenceAttribution } from '../explorer/reference-attribution';
@@ -72,8 +73,17 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     assert.match(await page.locator('.attribution__top li').first().innerText(), new RegExp(`${largest.toFixed(3)} \\(\\d+%\\)$`));
     await expectStrongestHeadColoured(page, expected.heads);
 
-    // A click on a head: the Self-Attention tab at that layer and head.
+    // Hover a head: its value and where it looks from the last token (the reference's strongest key first).
     const cell = await page.locator('.attribution canvas').evaluate((canvas) => (canvas.getBoundingClientRect().width - 38) / 4);
+    await page.locator('.attribution canvas').hover({ position: { x: 36 + 2.5 * cell, y: 18 + 1.5 * cell } });
+    const T = ids.length;
+    const row = Array.from(referenceForward(reference, ids).attention.subarray(((1 * 4 + 2) * T + T - 1) * T, ((1 * 4 + 2) * T + T) * T));
+    const strongest = row.indexOf(Math.max(...row));
+    const tooltip = await page.locator('.attribution .tooltip').innerText();
+    assert.ok(tooltip.startsWith(`layer 1, head 2: ${expected.heads[1][2] >= 0 ? '+' : '−'}${Math.abs(expected.heads[1][2]).toFixed(3)}; attends to `), tooltip);
+    assert.ok(tooltip.includes(`attends to ${shownToken(tokenizer.tokenText(ids[strongest]))} ${row[strongest].toFixed(2)}`), tooltip);
+
+    // A click on a head: the Self-Attention tab at that layer and head.
     await page.locator('.attribution canvas').click({ position: { x: 36 + 2.5 * cell, y: 18 + 1.5 * cell } });
     await page.getByRole('tab', { name: 'Self-Attention', selected: true }).waitFor();
     const ui = explorer!.host.last('uiState')!.ui;

@@ -131,7 +131,7 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
     );
   }
   if (tab === 'generation') {
-    const attribution = shown(data, data.attribution, () => true, (view) => view.position === session.tokens.length - 1);
+    const attribution = shown(data, data.attribution, () => true, (view) => view.attribution.position === session.tokens.length - 1);
     return (
       <>
         {generation}

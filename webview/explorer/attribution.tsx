@@ -5,7 +5,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ExplorerMessage, UiPatch } from '../../src/protocol/explorer';
-import type { AttributionView, SessionView } from '../../src/protocol/views';
+import type { AttributionPanelView, SessionView } from '../../src/protocol/views';
 import { prepareCanvas, useWidth } from '../ui/canvas';
 import { Button, Dropdown } from '../ui/toolkit';
 import { drawGrid, type GridLayout, headAt, layoutGrid } from './attribution-grid';
@@ -20,7 +20,7 @@ const NONE = 'none';
 interface AttributionProps {
   session: SessionView;
   sessions: number; // a new session asks again
-  attribution: Shown<AttributionView> | null;
+  attribution: Shown<AttributionPanelView> | null;
   post: (message: ExplorerMessage) => void;
   change: (patch: UiPatch) => void; // a clicked head opens the attention view there
 }
@@ -37,6 +37,7 @@ export function AttributionPanel({ session, sessions, attribution, post, change 
     if (open && targetId !== undefined) post({ type: 'requestAttribution', token: position, target: targetId, versus: versusId });
   }, [open, sessions, targetId, versusId]);
   const view = attribution?.view ?? null;
+  const labels = session.tokens.map((token) => token.text);
   const choices = candidates.map((c) => ({ value: String(c.id), label: shownToken(c.text) }));
   return (
     <section class="panel" aria-labelledby="attribution-title">
@@ -59,14 +60,22 @@ export function AttributionPanel({ session, sessions, attribution, post, change 
               onChange={(v) => setVersus(v === NONE ? null : Number(v))}
             />
           </div>
-          {view && <AttributionBody view={view} stale={attribution?.stale ?? true} change={change} />}
+          {view && <AttributionBody panel={view} labels={labels} stale={attribution?.stale ?? true} change={change} />}
         </>
       )}
     </section>
   );
 }
 
-function AttributionBody({ view, stale, change }: { view: AttributionView; stale: boolean; change: (patch: UiPatch) => void }) {
+interface BodyProps {
+  panel: AttributionPanelView;
+  labels: string[]; // the tokens' texts, for where each head looks
+  stale: boolean;
+  change: (patch: UiPatch) => void;
+}
+
+function AttributionBody({ panel, labels, stale, change }: BodyProps) {
+  const view = panel.attribution;
   const what = view.versus ? `logit(${shownToken(view.target.text)}) − logit(${shownToken(view.versus.text)})` : `logit(${shownToken(view.target.text)})`;
   const top = topContributors(view, TOP);
   return (
@@ -74,7 +83,7 @@ function AttributionBody({ view, stale, change }: { view: AttributionView; stale
       <p class="attribution__total">
         {what} = <strong>{view.total.toFixed(3)}</strong>
       </p>
-      <HeadGrid view={view} onPick={(layer, head) => change({ layer, head, tab: 'attention' })} />
+      <HeadGrid panel={panel} labels={labels} onPick={(layer, head) => change({ layer, head, tab: 'attention' })} />
       <h3>Embeddings, MLPs and biases</h3>
       <SignedBars pieces={allPieces(view).filter((piece) => !piece.head)} />
       <h3>Top contributors</h3>
@@ -100,7 +109,8 @@ function AttributionBody({ view, stale, change }: { view: AttributionView; stale
   );
 }
 
-function HeadGrid({ view, onPick }: { view: AttributionView; onPick: (layer: number, head: number) => void }) {
+function HeadGrid({ panel, labels, onPick }: { panel: AttributionPanelView; labels: string[]; onPick: (layer: number, head: number) => void }) {
+  const view = panel.attribution;
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const layout = useRef<GridLayout | null>(null);
@@ -118,7 +128,9 @@ function HeadGrid({ view, onPick }: { view: AttributionView; onPick: (layer: num
   const at = (event: MouseEvent) => (layout.current ? headAt(layout.current, event.offsetX, event.offsetY) : null);
   const move = (event: MouseEvent) => {
     const cell = at(event);
-    setHover(cell && { x: event.offsetX, y: event.offsetY, text: `layer ${cell.layer}, head ${cell.head}: ${signed(view.heads[cell.layer][cell.head])}` });
+    const looks = (panel.attends[cell?.layer ?? 0]?.[cell?.head ?? 0] ?? []).map((key) => `${shownToken(labels[key.token] ?? '')} ${key.weight.toFixed(2)}`);
+    const text = cell && `layer ${cell.layer}, head ${cell.head}: ${signed(view.heads[cell.layer][cell.head])}; attends to ${looks.join(', ')}`;
+    setHover(cell && text ? { x: event.offsetX, y: event.offsetY, text } : null);
   };
   const strongest = topContributors(view, 1, (piece) => piece.head)[0];
   return (

@@ -1,7 +1,7 @@
 // Everything the host has told the explorer, folded from validated host messages (pure).
 
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
-import type { AnalysisProgress, AttentionView, AttributionView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
+import type { AnalysisProgress, AttentionView, AttributionPanelView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
 export interface Stamped<View> {
@@ -22,7 +22,7 @@ export interface HostData {
   attention: Stamped<AttentionView> | null;
   qkv: Stamped<QkvView> | null;
   lens: Stamped<LensView> | null;
-  attribution: Stamped<AttributionView> | null;
+  attribution: Stamped<AttributionPanelView> | null;
   progress: AnalysisProgress | null; // a long Analyze under way: its chips and how far it is
 }
 
