@@ -56,9 +56,8 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     const asked = explorer!.host.last('requestAttribution')!;
     const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
     const reference = loadReferenceModel(modelDir);
-    const prompt = tokenizer.encode(PRESETS[0].text).map((token) => token.id);
-    const stepped = topK(referenceForward(reference, prompt).logits.subarray((prompt.length - 1) * V), 1)[0];
-    const ids = [...prompt, stepped];
+    const ids = await greedyIds(reference, asked.token + 1);
+    assert.equal(ids.length, tokenizer.encode(PRESETS[0].text).length + 1, 'the lesson sentence and the Step');
     const [first, second] = topK(referenceForward(reference, ids).logits.subarray((ids.length - 1) * V), 2);
     assert.deepEqual(asked, { type: 'requestAttribution', token: ids.length - 1, target: first, versus: second });
 
@@ -90,6 +89,23 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     assert.deepEqual([ui.tab, ui.layer, ui.head], ['attention', 1, 2]);
   });
 
+  it('Versus (none): the target’s logit alone, as the reference splits it', async () => {
+    const page = await openGeneration();
+    await page.getByRole('button', { name: 'Show Attribution' }).click();
+    await page.locator('.attribution:not(.stale)').waitFor();
+    await page.getByRole('combobox', { name: 'Versus' }).click();
+    await page.getByRole('option', { name: '(none)', exact: true }).click();
+    await page.getByText(/^logit\([^)]*\) = /).waitFor();
+    const asked = explorer!.host.last('requestAttribution')!;
+    assert.equal(asked.versus, null);
+    const reference = loadReferenceModel(modelDir);
+    const ids = await greedyIds(reference, asked.token + 1); // the session is the backend's: the Step above may still be in it
+    const expected = referenceAttribution(reference, ids, ids.length - 1, asked.target, null);
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const total = Number((await page.locator('.attribution__total strong').innerText()).replace('−', '-'));
+    assert.ok(Math.abs(total - expected.total) <= 1e-3, `shown total ${total}, the reference's ${expected.total}`);
+  });
+
   for (const theme of THEME_NAMES) {
     it(`has no accessibility violations with the panel open (${theme})`, async () => {
       const page = await openGeneration(theme);
@@ -97,6 +113,14 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
       await page.locator('.attribution:not(.stale)').waitFor();
       await expectNoViolations(page, `Attribution panel, ${theme}`);
     });
+  }
+
+  /** The lesson sentence's ids, then the reference's greedy picks, `length` tokens in all. */
+  async function greedyIds(reference: ReturnType<typeof loadReferenceModel>, length: number): Promise<number[]> {
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const ids = tokenizer.encode(PRESETS[0].text).map((token) => token.id);
+    while (ids.length < length) ids.push(topK(referenceForward(reference, ids).logits.subarray((ids.length - 1) * V), 1)[0]);
+    return ids;
   }
 
   /** The strongest head's cell is drawn at full strength in the theme's red (pushes up) or blue (down). */

@@ -30,8 +30,10 @@ export function AttributionPanel({ session, sessions, attribution, post, change 
   const candidates = session.next.top;
   const [target, setTarget] = useState<number | null>(null); // null: the top candidate
   const [versus, setVersus] = useState<number | null | undefined>(undefined); // undefined: the runner-up
-  const targetId = target ?? candidates[0]?.id;
-  const versusId = versus === undefined ? (candidates.find((c) => c.id !== targetId)?.id ?? null) : versus;
+  // A choice holds while it is still a candidate; after a Step that drops it, the default again.
+  const listed = (id: number | null | undefined) => candidates.some((c) => c.id === id);
+  const targetId = listed(target) ? target! : candidates[0]?.id;
+  const versusId = versus === null ? null : listed(versus) && versus !== targetId ? versus! : (candidates.find((c) => c.id !== targetId)?.id ?? null);
   const position = session.tokens.length - 1;
   useEffect(() => {
     if (open && targetId !== undefined) post({ type: 'requestAttribution', token: position, target: targetId, versus: versusId });
