@@ -1,5 +1,6 @@
 // Every measured configuration, by the name the orchestrator asks a child process to run.
 import type { CaseRunner } from '../harness/case';
+import { attribution } from './attribution';
 import { fidelity } from './fidelity';
 import { floorNode, floorWasm } from './floor';
 import { int8Cases } from './int8';
@@ -35,4 +36,5 @@ export const CASES: Record<string, CaseRunner> = {
   fidelity,
   ...int8Cases, // the opt-in 8-bit weights mode: 'ours-int8', 'wasm-int8'
   ...longPromptCases, // issue 20: 'long-prompt-12' … 'long-prompt-1024'
+  attribution, // issue 15: the Attribution panel's ask, against a Step
 };

@@ -6,6 +6,7 @@ import { UsageError } from './args';
 /** The subcommands. To add one: write src/cli/<name>.ts exporting `command`, and add a line here. */
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   analyze: () => import('./analyze'),
+  attribute: () => import('./attribute'),
   'make-test-model': () => import('./make-test-model'),
   generate: () => import('./generate'),
   sample: () => import('./sample'),

@@ -16,12 +16,14 @@ import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { buildAttentionMap } from './attention-graph';
+import { buildHeadOutputs } from './head-outputs-graph';
+import { HeadOutputsSession } from './head-outputs';
 import { buildLmHead, buildTransformer, INT8, INT8_ACCURACY_LEVEL, int8Matrices, type QuantizedSource, type WeightSource } from './graph';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { quantize, type Quantized } from './quantize';
 import { readTensorAsFloat32 } from './safetensors';
-import { DEFAULT_PROVIDER, type ForwardResult, type Gpt2Config, type KvCache, type LoadOptions, type WeightsMode } from './types';
+import { DEFAULT_PROVIDER, type ForwardResult, type Gpt2Config, type HeadOutputs, type KvCache, type LoadOptions, type WeightsMode } from './types';
 import { openSession, providerCandidates } from './providers';
 import { WeightsGuard } from './weights-guard';
 
@@ -35,6 +37,7 @@ export class Gpt2Model {
     private readonly transformer: ort.InferenceSession,
     private readonly lmHead: ort.InferenceSession,
     private readonly attentionMap: ort.InferenceSession, // weightless: one head's [T, T] pattern from its saved q and k
+    private readonly headOutputsSession: HeadOutputsSession, // opened on first use: every head's output at one position
     private readonly guard: WeightsGuard | undefined, // only when ORT maps weights from the file
     private readonly weightsInMemory: Map<string, Float32Array>, // ORT may read these in place: kept alive until dispose()
     readonly provider: { name: string; passedOver: string[] } = { name: 'cpu', passedOver: [] }, // the execution provider that runs it, and those auto could not start
@@ -50,21 +53,20 @@ export class Gpt2Model {
     }
     const weightsInMemory = await weightsInMemoryIfNeeded(weights, mode === 'int8' ? quantizedNames(config) : new Set());
     const source = weightSource(weights, weightsInMemory);
+    const sessionExtras = {
+      // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
+      // The weights file's own folder (it is a real path): ORT refuses a link leading out of the folder (the HF cache's blobs).
+      model_external_initializers_file_folder_path: dirname(weights.file),
+      // Each session has its own thread pool. Spinning idle threads of one session take the cores from
+      // the other, which runs right after it on every step: measured, a step took twice as long.
+      'intra_op.allow_spinning': '0',
+    };
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: options.threads ?? availableParallelism(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: options.optimization ?? 'all',
-      extra: {
-        session: {
-          // ORT refuses absolute external-data paths; for a graph loaded from memory, relative ones are found here.
-          // The weights file's own folder (it is a real path): ORT refuses a link leading out of the folder (the HF cache's blobs).
-          model_external_initializers_file_folder_path: dirname(weights.file),
-          // Each session has its own thread pool. Spinning idle threads of one session take the cores from
-          // the other, which runs right after it on every step: measured, a step took twice as long.
-          'intra_op.allow_spinning': '0',
-        },
-      },
+      extra: { session: sessionExtras },
       externalData: [...weightsInMemory].map(([name, values]) => memoryFile(name, values)),
     };
     const guard = weightsInMemory.size === 0 ? new WeightsGuard(weights.file) : undefined;
@@ -81,7 +83,8 @@ export class Gpt2Model {
         candidates = [opened.provider]; // the lm_head runs where the transformer does
       }
       sessions.push(await ort.InferenceSession.create(buildAttentionMap(config.nEmbd / config.nHead), { ...sessionOptions, executionProviders: ['cpu'], externalData: [] }));
-      return new Gpt2Model(config, mode, sessions[0], sessions[1], sessions[2], guard, weightsInMemory, { name: candidates[0], passedOver });
+      const headOutputs = HeadOutputsSession.lazy(config, mode, buildHeadOutputs(config, source), { ...sessionOptions, extra: { session: { ...sessionExtras, disable_prepacking: '1' } } });
+      return new Gpt2Model(config, mode, sessions[0], sessions[1], sessions[2], headOutputs, guard, weightsInMemory, { name: candidates[0], passedOver });
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
       guard?.close();
@@ -150,12 +153,24 @@ export class Gpt2Model {
     return floats(out.weights, [T, T]);
   }
 
+  /**
+   * For direct logit attribution at position t = S − 1: every head's own output there, from the queries
+   * q [L, H, dh] of t and the keys and values k, v [L, H, S, dh] of positions 0..t that its passes
+   * returned, with the weights the attribution reads (see HeadOutputs). Float32 models only.
+   */
+  async headOutputs(q: Float32Array, k: Float32Array, v: Float32Array, S: number, ids: number[]): Promise<HeadOutputs> {
+    this.checkOpen();
+    const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= this.config.vocabSize);
+    if (bad !== undefined) throw new RangeError(`headOutputs: token id ${bad} is not in the vocabulary (0..${this.config.vocabSize - 1})`);
+    return this.track(this.headOutputsSession.run(q, k, v, S, ids));
+  }
+
   /** Releases the sessions once the passes already started have finished; no new ones start. Safe to call twice. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     await Promise.allSettled(this.running);
-    await Promise.all([this.transformer.release(), this.lmHead.release(), this.attentionMap.release()]);
+    await Promise.all([this.transformer.release(), this.lmHead.release(), this.attentionMap.release(), this.headOutputsSession.release()]);
     this.weightsInMemory.clear();
     this.guard?.close();
   }

@@ -25,6 +25,15 @@ export interface ForwardResult {
   cache: KvCache; // keys/values of all P+T positions, to continue from
 }
 
+/** What direct logit attribution reads at one position t (Gpt2Model.headOutputs), all float32 from the model's weights. */
+export interface HeadOutputs {
+  heads: Float32Array; // [L, H, d] each head's own output: its attention-weighted mix of values times its rows of c_proj
+  attention: Float32Array; // [L, H, t+1] the attention row of position t in every head
+  attnBias: Float32Array; // [L, d] each layer's c_proj bias
+  lnFinal: { weight: Float32Array; bias: Float32Array }; // ln_f's gain and bias, [d] each
+  unembedding: Float32Array; // [K, d] the unembedding rows of the K tokens asked about
+}
+
 /** Keys and values of every position seen so far; opaque outside the engine. */
 export interface KvCache {
   readonly length: number; // positions held

@@ -6,7 +6,8 @@ import { SeededRandom } from '../engine/random';
 import { EOS_ID, type Gpt2Tokenizer, type Token } from '../engine/tokenizer';
 import type { Gpt2Config, KvCache } from '../engine/types';
 import { applyDecoding, changesDistribution, DEFAULT_DECODING, type DecodingPatch, type DecodingSettings } from '../protocol/decoding';
-import type { AttentionView, Candidate, LensView, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from '../protocol/views';
+import type { AttentionView, AttributionPanelView, Candidate, LensView, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from '../protocol/views';
+import { attribute, attributionView, strongestKeys } from './attribution';
 import type { Distribution } from './decoding/distribution';
 import { bestKept, decodingDistribution, drawToken } from './decoding/next-token';
 import { LogitLens } from './lens';
@@ -165,6 +166,17 @@ export class ExplorerSession {
       this.checkToken(token);
       if (trackId !== null) checkIndex('tracked token id', trackId, this.config.vocabSize);
       return this.lensReader.read(layer, token, trackId);
+    });
+  }
+
+  /** Direct logit attribution of `target` [− `versus`] at `token`: computed only when asked, from what the trace holds. */
+  attribution(token: number, target: number, versus: number | null): Promise<AttributionPanelView> {
+    return this.serially(async () => {
+      this.checkOpen();
+      this.checkToken(token);
+      for (const id of versus === null ? [target] : [target, versus]) checkIndex('attributed token id', id, this.config.vocabSize);
+      const found = await attribute(this.model, this.trace, { position: token, target, versus });
+      return { attribution: attributionView(found, (id) => this.tokenizer.tokenText(id)), attends: strongestKeys(found.attention, this.config.nLayer, this.config.nHead) };
     });
   }
 

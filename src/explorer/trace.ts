@@ -51,6 +51,23 @@ export class Trace {
     return out;
   }
 
+  /** Every head's q, k or v of `token`: [L, H, dh], a view. */
+  heads(kind: 'q' | 'k' | 'v', token: number): Float32Array {
+    return this.positions[token][kind];
+  }
+
+  /** Every head's q, k or v of positions 0..count-1: [L, H, count, dh], as one pass would return them. */
+  span(kind: 'q' | 'k' | 'v', count: number): Float32Array {
+    const { nLayer: L, nHead: H } = this.config;
+    const dh = this.config.nEmbd / H;
+    const out = new Float32Array(L * H * count * dh);
+    for (let t = 0; t < count; t++) {
+      const position = this.positions[t][kind];
+      for (let r = 0; r < L * H; r++) out.set(position.subarray(r * dh, (r + 1) * dh), (r * count + t) * dh);
+    }
+    return out;
+  }
+
   /** One head's q, k or v of `token`: [dh]. */
   vector(kind: 'q' | 'k' | 'v', layer: number, head: number, token: number): number[] {
     const dh = this.config.nEmbd / this.config.nHead;

@@ -98,6 +98,7 @@ const handlers: Handlers = {
   attention: ({ layer, head }) => current().attention(layer, head),
   qkv: ({ layer, head, token }) => current().qkv(layer, head, token),
   lens: ({ layer, token, trackId }) => current().lens(layer, token, trackId),
+  attribution: ({ token, target, versus }) => current().attribution(token, target, versus),
   dispose: async () => (await release(), null),
   cancel: () => null, // answered out of turn (above); here only if it came inside the queue
 };

@@ -135,6 +135,34 @@ export const lensView = object({
   track: nullable(object({ id: tokenId, text: tokenText, probs: array(probability, MAX_LAYERS + 1) })), // the tracked token's probability at layers 0..L
 });
 
+/** A token named: its id and its text. */
+const namedToken = object({ id: tokenId, text: tokenText });
+
+/**
+ * Direct logit attribution at one position (explorer/attribution.ts): logit(target) [− logit(versus)]
+ * split into pieces that add up to `total`. Also the exact shape `gpt2-explorer attribute` prints.
+ */
+export const attributionView = object({
+  position: tokenIndex,
+  target: namedToken,
+  versus: nullable(namedToken),
+  total: anyNumber, // the model's own logit (difference) at the position
+  embed: anyNumber, // token + position embeddings
+  heads: array(array(anyNumber, MAX_HEADS), MAX_LAYERS), // [L][H] each head's own output
+  attnBias: array(anyNumber, MAX_LAYERS), // [L] each layer's attention output bias
+  mlp: array(anyNumber, MAX_LAYERS), // [L] each MLP's output
+  finalBias: anyNumber, // the final LayerNorm's bias
+});
+
+/** Where one head looks from the attributed position: its strongest keys, strongest first. */
+const attends = array(object({ token: tokenIndex, weight: probability }), 3);
+
+/** The Attribution panel: the attribution, and each head's strongest keys (shown on hover) [L][H]. */
+export const attributionPanelView = object({
+  attribution: attributionView,
+  attends: array(array(attends, MAX_HEADS), MAX_LAYERS),
+});
+
 /** A preset prompt from the Sentence dropdown. */
 export const presetView = object({
   id: string(200),
@@ -160,4 +188,6 @@ export type AttentionView = Infer<typeof attentionView>;
 export type AnalysisProgress = Infer<typeof analysisProgress>;
 export type QkvView = Infer<typeof qkvView>;
 export type LensView = Infer<typeof lensView>;
+export type AttributionView = Infer<typeof attributionView>;
+export type AttributionPanelView = Infer<typeof attributionPanelView>;
 export type PresetView = Infer<typeof presetView>;

@@ -159,14 +159,14 @@ export function referenceLens(model: ReferenceModel, residuals: ArrayLike<number
   return logits;
 }
 
-function tensor(model: ReferenceModel, name: string): Float32Array {
+export function tensor(model: ReferenceModel, name: string): Float32Array {
   const found = model.tensors.get(name);
   if (found === undefined) throw new Error(`reference: no tensor ${name}`);
   return found;
 }
 
 /** (x - mean) / sqrt(var + eps) · gain + bias, per row of width d. */
-function layerNorm(x: Float64Array, gain: Float32Array, bias: Float32Array, d: number, eps: number): Float64Array {
+export function layerNorm(x: Float64Array, gain: Float32Array, bias: Float32Array, d: number, eps: number): Float64Array {
   const out = new Float64Array(x.length);
   for (let r = 0; r < x.length / d; r++) {
     let mean = 0;
@@ -179,7 +179,7 @@ function layerNorm(x: Float64Array, gain: Float32Array, bias: Float32Array, d: n
 }
 
 /** x [rows, nIn] · W [nIn, nOut] + b: Hugging Face's Conv1D stores W as [in, out]. */
-function linear(x: Float64Array, weight: Float32Array, bias: Float32Array, rows: number, nIn: number, nOut: number): Float64Array {
+export function linear(x: Float64Array, weight: Float32Array, bias: Float32Array, rows: number, nIn: number, nOut: number): Float64Array {
   const out = new Float64Array(rows * nOut);
   for (let r = 0; r < rows; r++) {
     for (let o = 0; o < nOut; o++) out[r * nOut + o] = bias[o];
@@ -196,7 +196,7 @@ function add(a: Float64Array, b: Float64Array): Float64Array {
 }
 
 /** GPT-2's tanh approximation of GELU. */
-function gelu(x: number): number {
+export function gelu(x: number): number {
   return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
 }
 

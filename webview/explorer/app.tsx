@@ -9,6 +9,7 @@ import { linkToHost, restoreState, saveState } from '../common/vscode-api';
 import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AnalysisProgressView } from './analysis-progress';
 import { AttentionHeatmap, LayerHeadPickers } from './attention';
+import { AttributionPanel } from './attribution';
 import { TokenChips } from './chips';
 import { GenerationPanel } from './generation';
 import { HostData, shown } from './host-data';
@@ -129,7 +130,15 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
       </>
     );
   }
-  if (tab === 'generation') return generation;
+  if (tab === 'generation') {
+    const attribution = shown(data, data.attribution, () => true, (view) => view.attribution.position === session.tokens.length - 1);
+    return (
+      <>
+        {generation}
+        <AttributionPanel session={session} sessions={data.sessions} attribution={attribution} post={send} change={change} />
+      </>
+    );
+  }
   return (
     <>
       {chips}

@@ -1,7 +1,7 @@
 // Everything the host has told the explorer, folded from validated host messages (pure).
 
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
-import type { AnalysisProgress, AttentionView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
+import type { AnalysisProgress, AttentionView, AttributionPanelView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
 export interface Stamped<View> {
@@ -22,6 +22,7 @@ export interface HostData {
   attention: Stamped<AttentionView> | null;
   qkv: Stamped<QkvView> | null;
   lens: Stamped<LensView> | null;
+  attribution: Stamped<AttributionPanelView> | null;
   progress: AnalysisProgress | null; // a long Analyze under way: its chips and how far it is
 }
 
@@ -38,6 +39,7 @@ export const emptyHostData: HostData = {
   attention: null,
   qkv: null,
   lens: null,
+  attribution: null,
   progress: null,
 };
 
@@ -63,6 +65,8 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, qkv: stamp(message.view) };
     case 'lens':
       return { ...data, lens: stamp(message.view) };
+    case 'attribution':
+      return { ...data, attribution: stamp(message.view) };
     case 'tally':
       return { ...data, tally: message.tally };
     case 'error':

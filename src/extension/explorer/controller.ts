@@ -126,6 +126,8 @@ export class ExplorerController {
         return this.view({ type: 'qkv', layer: message.layer, head: message.head, token: message.token }, (view) => ({ type: 'qkv', view }));
       case 'requestLens':
         return this.view({ type: 'lens', layer: message.layer, token: message.token, trackId: message.trackId }, (view) => ({ type: 'lens', view }));
+      case 'requestAttribution':
+        return this.view({ type: 'attribution', token: message.token, target: message.target, versus: message.versus }, (view) => ({ type: 'attribution', view }));
       case 'revealToken':
         return this.revealToken(message.index);
       case 'uiState':
@@ -270,7 +272,7 @@ export class ExplorerController {
     return snapshot;
   }
 
-  private async view<K extends 'attention' | 'qkv' | 'lens'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
+  private async view<K extends 'attention' | 'qkv' | 'lens' | 'attribution'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
     const view = await this.request(request);
     if (view) this.post(message(view));
   }

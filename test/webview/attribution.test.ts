@@ -1,0 +1,145 @@
+// The Attribution panel in headless Chromium on the real controller and session worker (a small
+// generated model, the real tokenizer): closed, it asks nothing, not even after a Step; open, it shows
+// top-1 versus top-2 at the last token with the total the float64 reference gives, the running total
+// ending on it, the heatmap's strongest head in the theme's red or blue, and a click on a head opens
+// the attention view there. axe finds nothing in any theme.
+
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
+import { topK } from '../../src/explorer/decoding/logits';
+import { PRESETS } from '../../src/explorer/presets';
+import { shownToken } from '../../webview/explorer/token-text';
+import { testModel, TINY } from '../engine/models';
+import { loadReferenceModel, referenceForward } from '../engine/reference';
+import { pieces, referenceAttribution } from '../explorer/reference-attribution';
+import { expectNoViolations } from './axe';
+import { ControllerBackend } from './controller-backend';
+import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { THEME_NAMES } from './themes';
+
+const V = 50257;
+
+describe('explorer webview: the Attribution panel (real controller and worker)', () => {
+  let browser: Browser;
+  let server: PageServer;
+  let backend: ControllerBackend;
+  let explorer: ExplorerPage | undefined;
+  let modelDir: string;
+
+  before(async () => {
+    modelDir = await testModel(TINY);
+    [browser, server, backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS)]);
+  });
+  afterEach(async () => {
+    await explorer?.page.context().close();
+    assert.deepEqual(explorer?.violations, [], 'CSP violations or page errors');
+    assert.deepEqual(explorer?.host.malformed, [], 'the page posted messages the protocol rejects');
+  });
+  after(async () => Promise.all([browser?.close(), server?.close(), backend?.dispose()]));
+
+  async function openGeneration(theme: (typeof THEME_NAMES)[number] = 'dark'): Promise<Page> {
+    explorer = await openExplorer(browser, server, { backend, theme });
+    await explorer.page.locator('.chip').first().waitFor();
+    await explorer.page.getByRole('tab', { name: 'Generation' }).click();
+    return explorer.page;
+  }
+
+  it('asks nothing while closed; open, shows top-1 versus top-2 as the reference splits it', async () => {
+    const page = await openGeneration();
+    await page.getByRole('button', { name: 'Step: append the top token' }).click();
+    await page.getByText('1 / 10 tokens generated').waitFor();
+    assert.equal(explorer!.host.last('requestAttribution'), undefined, 'a closed panel asks for nothing');
+
+    await page.getByRole('button', { name: 'Show Attribution' }).click();
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const asked = explorer!.host.last('requestAttribution')!;
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const reference = loadReferenceModel(modelDir);
+    const ids = await greedyIds(reference, asked.token + 1);
+    assert.equal(ids.length, tokenizer.encode(PRESETS[0].text).length + 1, 'the lesson sentence and the Step');
+    const [first, second] = topK(referenceForward(reference, ids).logits.subarray((ids.length - 1) * V), 2);
+    assert.deepEqual(asked, { type: 'requestAttribution', token: ids.length - 1, target: first, versus: second });
+
+    const expected = referenceAttribution(reference, ids, ids.length - 1, first, second);
+    const total = Number((await page.locator('.attribution__total strong').innerText()).replace('−', '-'));
+    assert.ok(Math.abs(total - expected.total) <= 1e-3, `shown total ${total}, the reference's ${expected.total}`);
+    const running = await page.locator('.attribution__running td').allInnerTexts();
+    assert.equal(running.length, TINY.nLayer! + 2);
+    assert.equal(Number(running.at(-1)), total, 'the running total ends on the logit difference');
+    assert.equal(await page.locator('.attribution__top li').count(), 10);
+    const largest = Math.max(...pieces(expected).map(Math.abs));
+    assert.match(await page.locator('.attribution__top li').first().innerText(), new RegExp(`${largest.toFixed(3)} \\(\\d+%\\)$`));
+    await expectStrongestHeadColoured(page, expected.heads);
+
+    // Hover a head: its value and where it looks from the last token (the reference's strongest key first).
+    const cell = await page.locator('.attribution canvas').evaluate((canvas) => (canvas.getBoundingClientRect().width - 38) / 4);
+    await page.locator('.attribution canvas').hover({ position: { x: 36 + 2.5 * cell, y: 18 + 1.5 * cell } });
+    const T = ids.length;
+    const row = Array.from(referenceForward(reference, ids).attention.subarray(((1 * 4 + 2) * T + T - 1) * T, ((1 * 4 + 2) * T + T) * T));
+    const strongest = row.indexOf(Math.max(...row));
+    const tooltip = await page.locator('.attribution .tooltip').innerText();
+    assert.ok(tooltip.startsWith(`layer 1, head 2: ${expected.heads[1][2] >= 0 ? '+' : '−'}${Math.abs(expected.heads[1][2]).toFixed(3)}; attends to `), tooltip);
+    assert.ok(tooltip.includes(`attends to ${shownToken(tokenizer.tokenText(ids[strongest]))} ${row[strongest].toFixed(2)}`), tooltip);
+
+    // A click on a head: the Self-Attention tab at that layer and head.
+    await page.locator('.attribution canvas').click({ position: { x: 36 + 2.5 * cell, y: 18 + 1.5 * cell } });
+    await page.getByRole('tab', { name: 'Self-Attention', selected: true }).waitFor();
+    const ui = explorer!.host.last('uiState')!.ui;
+    assert.deepEqual([ui.tab, ui.layer, ui.head], ['attention', 1, 2]);
+  });
+
+  it('Versus (none): the target’s logit alone, as the reference splits it', async () => {
+    const page = await openGeneration();
+    await page.getByRole('button', { name: 'Show Attribution' }).click();
+    await page.locator('.attribution:not(.stale)').waitFor();
+    await page.getByRole('combobox', { name: 'Versus' }).click();
+    await page.getByRole('option', { name: '(none)', exact: true }).click();
+    await page.getByText(/^logit\([^)]*\) = /).waitFor();
+    const asked = explorer!.host.last('requestAttribution')!;
+    assert.equal(asked.versus, null);
+    const reference = loadReferenceModel(modelDir);
+    const ids = await greedyIds(reference, asked.token + 1); // the session is the backend's: the Step above may still be in it
+    const expected = referenceAttribution(reference, ids, ids.length - 1, asked.target, null);
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const total = Number((await page.locator('.attribution__total strong').innerText()).replace('−', '-'));
+    assert.ok(Math.abs(total - expected.total) <= 1e-3, `shown total ${total}, the reference's ${expected.total}`);
+  });
+
+  for (const theme of THEME_NAMES) {
+    it(`has no accessibility violations with the panel open (${theme})`, async () => {
+      const page = await openGeneration(theme);
+      await page.getByRole('button', { name: 'Show Attribution' }).click();
+      await page.locator('.attribution:not(.stale)').waitFor();
+      await expectNoViolations(page, `Attribution panel, ${theme}`);
+    });
+  }
+
+  /** The lesson sentence's ids, then the reference's greedy picks, `length` tokens in all. */
+  async function greedyIds(reference: ReturnType<typeof loadReferenceModel>, length: number): Promise<number[]> {
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const ids = tokenizer.encode(PRESETS[0].text).map((token) => token.id);
+    while (ids.length < length) ids.push(topK(referenceForward(reference, ids).logits.subarray((ids.length - 1) * V), 1)[0]);
+    return ids;
+  }
+
+  /** The strongest head's cell is drawn at full strength in the theme's red (pushes up) or blue (down). */
+  async function expectStrongestHeadColoured(page: Page, heads: number[][]) {
+    const flat = heads.flat();
+    const best = flat.reduce((b, x, i) => (Math.abs(x) > Math.abs(flat[b]) ? i : b), 0);
+    const [layer, head] = [Math.floor(best / heads[0].length), best % heads[0].length];
+    const variable = flat[best] >= 0 ? '--vscode-charts-red' : '--vscode-charts-blue';
+    const same = await page.evaluate(({ layer, head, heads, variable }) => {
+      const canvas = document.querySelector('.attribution canvas') as HTMLCanvasElement;
+      const ratio = canvas.width / canvas.getBoundingClientRect().width;
+      const cell = (canvas.getBoundingClientRect().width - 38) / heads;
+      const at = canvas.getContext('2d')!.getImageData(Math.round((36 + (head + 0.5) * cell) * ratio), Math.round((18 + (layer + 0.5) * cell) * ratio), 1, 1).data;
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = getComputedStyle(document.body).getPropertyValue(variable).trim();
+      probe.fillRect(0, 0, 1, 1);
+      const want = probe.getImageData(0, 0, 1, 1).data;
+      return [0, 1, 2].every((i) => Math.abs(at[i] - want[i]) < 12);
+    }, { layer, head, heads: heads[0].length, variable });
+    assert.ok(same, `the strongest head (layer ${layer}, head ${head}) is drawn in ${variable}`);
+  }
+});
