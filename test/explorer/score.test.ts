@@ -1,5 +1,5 @@
 // Token surprise against the float64 reference (test/engine/reference.ts): each token's log-probability,
-// rank, top 5 and lens layer are recomputed here from the reference's hidden states, over the same chunk
+// rank, top 5 and lens layer are recomputed from the reference's hidden states (score-reference.ts), over the same chunk
 // windows, never from the scorer's code. The model's context (300) holds two prefill passes, and the
 // text is longer than it, so a chunk boundary and a pass boundary are both crossed.
 import assert from 'node:assert/strict';
@@ -9,31 +9,13 @@ import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { chunkPlan, rankOf, scoreText, scoreTokens } from '../../src/explorer/score';
 import type { TextScores } from '../../src/protocol/surprise';
 import { testModel, TINY } from '../engine/models';
-import { loadReferenceModel, referenceForward, referenceLens, type ReferenceModel } from '../engine/reference';
+import { loadReferenceModel, type ReferenceModel } from '../engine/reference';
+import { assertNarrow, checkAgainstReference } from './score-reference';
 
 const CONTEXT = PREFILL_PASS + 44;
 const LONG = { ...TINY, nPositions: CONTEXT };
-const EPS = 1e-4; // probabilities and log-probabilities
-const LOGIT_EPS = 2e-5; // |engine logit − reference logit| bound (float32 against float64): ranks are checked within what it allows
 // Repeated words: at layer 0 the tied embedding ranks the current token first, so repeats get a lens layer.
 const TEXT = 'The capital of Germany is Berlin, the the the capital capital of France is Paris. '.repeat(22);
-
-/** The reference's logits at window position t for layers 0..L: [L+1][V]. */
-function referenceRows(reference: ReferenceModel, hidden: Float64Array, T: number, t: number): Float64Array[] {
-  const { nLayer: L, nEmbd: d } = reference.config;
-  return Array.from({ length: L + 1 }, (_, l) => referenceLens(reference, hidden.subarray((l * T + t) * d, (l * T + t + 1) * d), 1));
-}
-
-function logSoftmaxAt(logits: Float64Array, id: number): number {
-  let max = -Infinity;
-  for (const value of logits) max = Math.max(max, value);
-  let sum = 0;
-  for (const value of logits) sum += Math.exp(value - max);
-  return logits[id] - max - Math.log(sum);
-}
-
-const count = (logits: Float64Array, above: number) => logits.reduce((n, value) => n + (value > above ? 1 : 0), 0);
-const bestOther = (logits: Float64Array, id: number) => logits.reduce((best, value, i) => (i === id ? best : Math.max(best, value)), -Infinity);
 
 describe('token surprise (score.ts) against the reference', function () {
   let model: Gpt2Model;
@@ -64,38 +46,9 @@ describe('token surprise (score.ts) against the reference', function () {
   });
 
   it('matches the reference: logprob, rank (within float32 ties), top 5 and the lens layer, across the chunk boundary', function () {
-    const ids = scores.tokens.map((token) => token.id);
-    const bands: number[] = []; // how many ranks each check allows: narrow, or the check could not fail
-    const lensLayers = new Set<number | null>();
-    for (const { from, start, end } of [{ from: 0, start: 1, end: CONTEXT }, { from: CONTEXT - 75, start: CONTEXT, end: ids.length }]) {
-      const window = ids.slice(from, end);
-      const { hidden } = referenceForward(reference, window);
-      for (let i = start; i < end; i++) {
-        const got = scores.tokens[i];
-        const rows = referenceRows(reference, hidden, window.length, i - 1 - from);
-        const final = rows[rows.length - 1];
-        const id = ids[i];
-        assert.ok(Math.abs(got.logprob! - logSoftmaxAt(final, id)) < EPS, `token ${i}: logprob ${got.logprob} vs ${logSoftmaxAt(final, id)}`);
-        const [lo, hi] = [1 + count(final, final[id] + 2 * LOGIT_EPS), 1 + count(final, final[id] - 2 * LOGIT_EPS)];
-        assert.ok(got.rank! >= lo && got.rank! <= hi, `token ${i}: rank ${got.rank} outside [${lo}, ${hi}]`);
-        bands.push(hi - lo + 1);
-        const sorted = Float64Array.from(final).sort().reverse();
-        got.top.forEach((candidate, j) => {
-          assert.ok(Math.abs(Math.log(candidate.prob) - logSoftmaxAt(final, candidate.id)) < EPS, `token ${i}: top ${j}`); // in logs: every probability is ≈ 1/V here
-          assert.ok(Math.abs(final[candidate.id] - sorted[j]) < 2 * LOGIT_EPS, `token ${i}: top ${j} is not the ${j + 1}th largest`);
-        });
-        // Clearly first (or clearly not) at a layer by more than the float32 error; in between either answer is right.
-        const answer = got.lensLayer ?? rows.length;
-        rows.forEach((logits, l) => {
-          const margin = logits[id] - bestOther(logits, id);
-          if (l < answer) assert.ok(margin < 2 * LOGIT_EPS, `token ${i}: the lens ranks it first at layer ${l}, before ${got.lensLayer}`);
-          if (l === answer) assert.ok(margin > -2 * LOGIT_EPS, `token ${i}: the lens does not rank it first at layer ${l}`);
-        });
-        lensLayers.add(got.lensLayer);
-      }
-    }
-    bands.sort((a, b) => a - b);
-    assert.ok(bands[bands.length >> 1] <= 2 && bands[bands.length - 1] <= 10, `rank bands: median ${bands[bands.length >> 1]}, widest ${bands[bands.length - 1]}`);
+    const T = scores.tokens.length;
+    const { bands, lensLayers } = checkAgainstReference(reference, scores.tokens, [{ from: 0, start: 1, end: CONTEXT }, { from: CONTEXT - 75, start: CONTEXT, end: T }]);
+    assertNarrow(bands);
     assert.ok(lensLayers.has(null) && lensLayers.has(0), `lens layers seen: ${[...lensLayers].join(', ')}`);
   });
 
