@@ -14,6 +14,7 @@ import { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { TokenChip } from '../protocol/views';
 import { parseWorkerEnvelope, WorkerError, type WorkerProgress, type RequestOf, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../protocol/worker';
 import { describeModel } from './model-info';
+import { scoreText } from './score';
 import { ExplorerSession, type SessionProgress } from './session';
 
 const port = parentPort;
@@ -98,6 +99,10 @@ const handlers: Handlers = {
   attention: ({ layer, head }) => current().attention(layer, head),
   qkv: ({ layer, head, token }) => current().qkv(layer, head, token),
   lens: ({ layer, token, trackId }) => current().lens(layer, token, trackId),
+  score: ({ text }) => {
+    if (!model || !tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
+    return scoreText(model, tokenizer, text); // an empty text is a RangeError: kind 'invalid'
+  },
   dispose: async () => (await release(), null),
   cancel: () => null, // answered out of turn (above); here only if it came inside the queue
 };

@@ -6,6 +6,7 @@
 import { EXECUTION_PROVIDERS, WEIGHTS_MODES } from '../engine/types';
 import { decodingPatch, decodingSettings } from './decoding';
 import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
+import { MAX_SCORED_TEXT, textScores } from './surprise';
 import { analysisProgress, attentionView, head, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
@@ -22,6 +23,8 @@ export const workerRequest = union({
   attention: object({ type: literal('attention'), layer, head }),
   qkv: object({ type: literal('qkv'), layer, head, token: tokenIndex }),
   lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
+  /** Token surprise over a text of its own (not the session's): scores/chunks as in src/explorer/score.ts; the session stays. */
+  score: object({ type: literal('score'), text: string(MAX_SCORED_TEXT) }),
   dispose: object({ type: literal('dispose') }),
   /** Stops the analyze under way; answered at once, out of turn (the analyze then fails with kind 'cancelled'). */
   cancel: object({ type: literal('cancel') }),
@@ -43,6 +46,7 @@ export const workerResults = {
   attention: attentionView,
   qkv: qkvView,
   lens: lensView,
+  score: textScores,
   dispose: literal(null),
   cancel: literal(null),
 } satisfies { [K in WorkerRequestType]: Schema<unknown> };

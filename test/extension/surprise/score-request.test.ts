@@ -1,0 +1,58 @@
+// The session worker's `score` request on a real worker thread and a real (tiny) model: its result passes
+// the protocol's schema on the way back, agrees with the float64 reference, leaves the session alone,
+// a newer score supersedes a waiting one, and bad texts get their error kinds.
+import assert from 'node:assert/strict';
+import { SessionClient } from '../../../src/extension/explorer/session-client';
+import { DEFAULT_DECODING } from '../../../src/protocol/decoding';
+import { WorkerError } from '../../../src/protocol/worker';
+import { loadReferenceModel } from '../../engine/reference';
+import { checkAgainstReference } from '../../explorer/score-reference';
+import { LESSON_SENTENCE, tinyModel, workerBundle, WorkerSpawner } from '../worker-harness';
+
+async function kindOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof WorkerError, String(error));
+    return error.kind;
+  }
+  return 'resolved';
+}
+
+describe('session worker: score (real worker, tiny model)', function () {
+  let modelDir: string;
+  let client: SessionClient;
+
+  before(async function () {
+    modelDir = await tinyModel();
+    client = new SessionClient({ spawn: new WorkerSpawner(await workerBundle()).spawn });
+  });
+  after(async () => client?.dispose());
+
+  it('before a load: no-model', async function () {
+    assert.equal(await kindOf(client.request({ type: 'score', text: 'Hello there' })), 'no-model');
+  });
+
+  it('scores a text as the reference does, chunk marks and all, and the session is untouched', async function () {
+    await client.request({ type: 'load', modelDir, threads: 1, weights: 'float32' });
+    const sentence = { id: 'selection', text: LESSON_SENTENCE, source: 'selection' as const };
+    const analyzed = await client.request({ type: 'analyze', sentence, settings: DEFAULT_DECODING });
+    const scores = await client.request({ type: 'score', text: 'The the the capital of France is Paris.' });
+    assert.equal(scores.context, 64);
+    assert.deepEqual(scores.chunks, [0]);
+    assert.deepEqual(scores.tokens.map((token) => token.chunkStart), scores.tokens.map((_, i) => i === 0));
+    checkAgainstReference(loadReferenceModel(modelDir), scores.tokens, [{ from: 0, start: 1, end: scores.tokens.length }]);
+    const stepped = await client.request({ type: 'step' });
+    assert.equal(stepped.session.tokens.length, analyzed.session.tokens.length + 1, 'the session goes on after a score');
+  });
+
+  it('a newer score supersedes one still waiting; an empty text is invalid', async function () {
+    const first = client.request({ type: 'score', text: 'one '.repeat(30).trim() }); // runs
+    const second = client.request({ type: 'score', text: 'two' }); // waits, then is replaced
+    const third = client.request({ type: 'score', text: 'three four' });
+    assert.equal(await kindOf(second), 'superseded');
+    assert.equal((await first).tokens.length, 30);
+    assert.equal((await third).tokens.length, 2);
+    assert.equal(await kindOf(client.request({ type: 'score', text: '' })), 'invalid');
+  });
+});
