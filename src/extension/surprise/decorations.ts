@@ -1,0 +1,51 @@
+// The surprise painted on an editor: each scored token tinted by its rank bucket (buckets.ts), a bar
+// where a chunk of a long text starts, and a hover on every token (hover-text.ts), the first one too,
+// which says why it has no score. One decoration type per bucket, made once and reused.
+import * as vscode from 'vscode';
+import type { TextScores } from '../../protocol/surprise';
+import { bucketOf, RANK_BUCKETS, type RankBucket } from './buckets';
+import { CHUNK_START_COLOR } from './contributes';
+import { hoverMarkdown } from './hover-text';
+
+export class SurpriseDecorations implements vscode.Disposable {
+  private readonly buckets = new Map<RankBucket['key'], vscode.TextEditorDecorationType>();
+  private readonly unscored = vscode.window.createTextEditorDecorationType({}); // a hover, no colour
+  private readonly chunkStart = vscode.window.createTextEditorDecorationType({
+    borderStyle: 'none none none solid',
+    borderWidth: '0 0 0 2px',
+    borderColor: new vscode.ThemeColor(CHUNK_START_COLOR),
+  });
+
+  constructor() {
+    for (const bucket of RANK_BUCKETS) {
+      this.buckets.set(bucket.key, vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(bucket.color), borderRadius: '2px' }));
+    }
+  }
+
+  /** Paints `scores` of the text that starts at document offset `offset`. */
+  paint(editor: vscode.TextEditor, scores: TextScores, offset: number): void {
+    const byType = new Map<vscode.TextEditorDecorationType, vscode.DecorationOptions[]>([...this.all()].map((type) => [type, []]));
+    const document = editor.document;
+    scores.tokens.forEach((token, i) => {
+      if (token.end <= token.start) return; // a character split over byte tokens: the token with its last byte holds the range
+      const range = new vscode.Range(document.positionAt(offset + token.start), document.positionAt(offset + token.end));
+      const hover = new vscode.MarkdownString(hoverMarkdown(token, { layers: scores.layers, overlap: scores.overlap, first: i === 0 }));
+      const bucket = bucketOf(token.rank);
+      byType.get(bucket ? this.buckets.get(bucket.key)! : this.unscored)!.push({ range, hoverMessage: hover });
+      if (token.chunkStart && i > 0) byType.get(this.chunkStart)!.push({ range });
+    });
+    for (const [type, options] of byType) editor.setDecorations(type, options);
+  }
+
+  clear(editor: vscode.TextEditor): void {
+    for (const type of this.all()) editor.setDecorations(type, []);
+  }
+
+  dispose(): void {
+    for (const type of this.all()) type.dispose();
+  }
+
+  private all(): vscode.TextEditorDecorationType[] {
+    return [...this.buckets.values(), this.unscored, this.chunkStart];
+  }
+}

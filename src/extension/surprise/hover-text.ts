@@ -1,0 +1,48 @@
+// What hovering a token shows (Markdown): its id, the probability and rank the model gave it from the
+// text before it, the model's top 5 there, and the first layer whose logit lens ranks it first. Plain
+// strings, so it is tested without VS Code; the decorations wrap it in a MarkdownString.
+import type { ScoredToken } from '../../protocol/surprise';
+import { bucketOf } from './buckets';
+
+/** What the hover needs besides the token: the model's last layer and the chunking of the text. */
+export interface HoverContext {
+  layers: number; // L: hidden states are 0 (embeddings) … L
+  overlap: number; // tokens a later chunk re-reads before its first one
+  first: boolean; // the text's first token
+}
+
+/** Markdown's special characters escaped, so a token's text shows as it is. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
+}
+
+/** A token's text quoted (its leading space and control characters show), safe in Markdown. */
+const shown = (text: string) => escapeMarkdown(JSON.stringify(text));
+
+export function percent(prob: number): string {
+  if (prob >= 0.001) return `${(prob * 100).toFixed(prob >= 0.1 ? 1 : 2)}%`;
+  return prob.toExponential(1); // a random or surprised model gives 1e-7s: a percentage would say 0.00%
+}
+
+export function hoverMarkdown(token: ScoredToken, context: HoverContext): string {
+  const lines = [`**${shown(token.text)}** · token id ${token.id}`, ''];
+  if (token.logprob === null || token.rank === null) {
+    lines.push('The first token of the text: nothing comes before it, so the model gave it no probability.');
+    return lines.join('\n');
+  }
+  const prob = Math.exp(token.logprob);
+  const bits = -token.logprob / Math.LN2;
+  lines.push(`Probability **${percent(prob)}** given the text before it (surprise ${bits.toFixed(2)} bits) · rank **${token.rank.toLocaleString('en-US')}**, ${bucketOf(token.rank)!.label}`, '');
+  lines.push(
+    token.lensLayer === null
+      ? `Logit lens: no layer ranks it first (layers 0–${context.layers}).`
+      : `Logit lens: first ranked first at layer **${token.lensLayer}** of 0–${context.layers}${token.lensLayer === 0 ? ' (the embeddings)' : ''}.`,
+    '',
+  );
+  if (token.chunkStart && !context.first) {
+    lines.push(`A new chunk starts here: the text is longer than the model's context, so this token is scored from the ${context.overlap} tokens before it only.`, '');
+  }
+  lines.push("| the model's top 5 here | id | probability |", '| --- | ---: | ---: |');
+  for (const candidate of token.top) lines.push(`| ${shown(candidate.text)}${candidate.id === token.id ? ' ✓' : ''} | ${candidate.id} | ${percent(candidate.prob)} |`);
+  return lines.join('\n');
+}

@@ -1,0 +1,86 @@
+// The parts of Show Token Surprise that need no VS Code: which bucket (colour) a rank gets, what a
+// token's hover says, and where the scored range is after an edit.
+import assert from 'node:assert/strict';
+import { bucketOf } from '../../../src/extension/surprise/buckets';
+import { followEdit } from '../../../src/extension/surprise/follow-edit';
+import { escapeMarkdown, hoverMarkdown, percent } from '../../../src/extension/surprise/hover-text';
+import type { ScoredToken } from '../../../src/protocol/surprise';
+
+const scored: ScoredToken = {
+  id: 6342,
+  text: ' Paris',
+  start: 27,
+  end: 33,
+  logprob: Math.log(0.25),
+  rank: 2,
+  top: [
+    { id: 262, text: ' the', prob: 0.4 },
+    { id: 6342, text: ' Paris', prob: 0.25 },
+    { id: 257, text: ' a', prob: 0.1 },
+    { id: 12, text: '-', prob: 0.05 },
+    { id: 1635, text: ' *', prob: 0.0000123 },
+  ],
+  lensLayer: 9,
+  chunkStart: false,
+};
+const context = { layers: 12, overlap: 256, first: false };
+
+describe('token surprise: buckets', () => {
+  it('puts ranks 1–10, 11–100, 101–1,000 and beyond in GLTR\'s four buckets; no score, no bucket', () => {
+    const keys = [1, 10, 11, 100, 101, 1000, 1001, 50257].map((rank) => bucketOf(rank)!.key);
+    assert.deepEqual(keys, ['top10', 'top10', 'top100', 'top100', 'top1000', 'top1000', 'beyond', 'beyond']);
+    assert.equal(bucketOf(null), null);
+  });
+});
+
+describe('token surprise: hover', () => {
+  it('says the id, probability, surprise in bits, rank and bucket, the lens layer, and the top 5 with the token marked', () => {
+    const lines = hoverMarkdown(scored, context).split('\n');
+    assert.equal(lines[0], '**" Paris"** · token id 6342');
+    assert.equal(lines[2], 'Probability **25.0%** given the text before it (surprise 2.00 bits) · rank **2**, in the top 10');
+    assert.equal(lines[4], 'Logit lens: first ranked first at layer **9** of 0–12.');
+    assert.deepEqual(lines.slice(6), [
+      "| the model's top 5 here | id | probability |",
+      '| --- | ---: | ---: |',
+      '| " the" | 262 | 40.0% |',
+      '| " Paris" ✓ | 6342 | 25.0% |',
+      '| " a" | 257 | 10.0% |',
+      '| "\\-" | 12 | 5.00% |',
+      '| " \\*" | 1635 | 1.2e-5 |',
+    ]);
+  });
+
+  it('the first token: why there is no score; no lens layer; a chunk start: the context it was scored from', () => {
+    assert.match(hoverMarkdown({ ...scored, logprob: null, rank: null, top: [], lensLayer: null, chunkStart: true }, { ...context, first: true }), /The first token of the text: nothing comes before it/);
+    assert.match(hoverMarkdown({ ...scored, lensLayer: null }, context), /Logit lens: no layer ranks it first \(layers 0–12\)\./);
+    assert.match(hoverMarkdown({ ...scored, lensLayer: 0 }, context), /layer \*\*0\*\* of 0–12 \(the embeddings\)/);
+    assert.match(hoverMarkdown({ ...scored, chunkStart: true }, context), /A new chunk starts here: .* scored from the 256 tokens before it only\./);
+    assert.doesNotMatch(hoverMarkdown(scored, context), /chunk/);
+    assert.match(hoverMarkdown({ ...scored, rank: 4321 }, context), /rank \*\*4,321\*\*, beyond the top 1,000/);
+  });
+
+  it('escapes Markdown in token texts, so `code`, | pipes and [links](x) show as typed', () => {
+    assert.equal(escapeMarkdown('`a`|[b](c)*_'), '\\`a\\`\\|\\[b\\]\\(c\\)\\*\\_');
+    assert.match(hoverMarkdown({ ...scored, text: '|`x`' }, context), /^\*\*"\\\|\\`x\\`"\*\*/);
+    assert.deepEqual([0.5, 0.05, 0.001, 0.00099].map(percent), ['50.0%', '5.00%', '0.10%', '9.9e-4']);
+  });
+});
+
+describe('token surprise: the scored range follows edits', () => {
+  const range = { start: 10, end: 20 };
+  it('shifts with edits before it, stays for edits after it, grows with typing inside or at its ends', () => {
+    assert.deepEqual(followEdit(range, { offset: 2, length: 0, inserted: 3 }), { start: 13, end: 23 });
+    assert.deepEqual(followEdit(range, { offset: 0, length: 5, inserted: 0 }), { start: 5, end: 15 });
+    assert.deepEqual(followEdit(range, { offset: 25, length: 2, inserted: 9 }), range);
+    assert.deepEqual(followEdit(range, { offset: 15, length: 0, inserted: 4 }), { start: 10, end: 24 });
+    assert.deepEqual(followEdit(range, { offset: 20, length: 0, inserted: 1 }), { start: 10, end: 21 });
+    assert.deepEqual(followEdit(range, { offset: 10, length: 0, inserted: 1 }), { start: 10, end: 21 });
+  });
+
+  it('keeps what is left of it when an edit cuts across one end; null when all of it is gone', () => {
+    assert.deepEqual(followEdit(range, { offset: 5, length: 10, inserted: 0 }), { start: 5, end: 10 });
+    assert.deepEqual(followEdit(range, { offset: 15, length: 10, inserted: 0 }), { start: 10, end: 15 });
+    assert.equal(followEdit(range, { offset: 10, length: 10, inserted: 0 }), null);
+    assert.equal(followEdit(range, { offset: 0, length: 30, inserted: 0 }), null);
+  });
+});
