@@ -91,7 +91,7 @@ export async function scoreTokens(model: Gpt2Model, tokenizer: Gpt2Tokenizer, to
       options.onProgress?.(done, tokens.length - 1);
     }
   }
-  return { tokens: scored, context, overlap: chunkOverlap(context), chunks: plan.map((chunk) => chunk.start) };
+  return { tokens: scored, layers: model.config.nLayer, context, overlap: chunkOverlap(context), chunks: plan.map((chunk) => chunk.start) };
 }
 
 /** The hidden states of a chunk's window, [T][L+1, d] by position, from one forward pass read in prefill passes. */

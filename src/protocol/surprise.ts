@@ -37,9 +37,10 @@ export const scoredToken = object({
 });
 export type ScoredToken = Infer<typeof scoredToken>;
 
-/** A scored text: its tokens, the context the model reads at most, and the index of each chunk's first token. */
+/** A scored text: its tokens, the model's last layer and context, and the index of each chunk's first token. */
 export const textScores = object({
   tokens: array(scoredToken, MAX_SCORED_TOKENS),
+  layers: layer, // L: lensLayer runs over the hidden states 0 (the embeddings) … L
   context: number({ min: 1, integer: true }),
   overlap: number({ min: 0, integer: true }), // tokens a later chunk reads again before its first one
   chunks: array(number({ min: 0, integer: true }), MAX_SCORED_TOKENS),
