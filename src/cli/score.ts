@@ -2,14 +2,12 @@
 // log-probability the model gave it from the tokens before it, its rank, the top 5 there and the
 // first lens layer that ranks it first (src/explorer/score.ts). A text over the context is scored in
 // chunks, told on stderr so stdout keeps its shape.
-import { Gpt2Model } from '../engine/model';
-import { Gpt2Tokenizer } from '../engine/tokenizer';
 import { scoreText } from '../explorer/score';
 import type { TextScores } from '../protocol/surprise';
 import { parse } from './args';
 import type { Command } from './command';
 import { percent, quote } from './format';
-import { LOAD_USAGE, loadOptions, MODEL_USAGE, modelDir, tellProvider } from './model-option';
+import { LOAD_USAGE, MODEL_USAGE, openModel } from './model-option';
 import { scoreInput } from './score-input';
 
 const usage = `Usage: gpt2-explorer score --model DIR|ID [--json] [--file FILE] [--int8] TEXT
@@ -48,11 +46,7 @@ export const command: Command = {
   async run(argv) {
     const args = parse(argv, options);
     const text = await scoreInput(args);
-    const load = loadOptions(args);
-    const dir = await modelDir(args);
-    const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
-    const model = await Gpt2Model.load(dir, load);
-    tellProvider(model);
+    const { model, tokenizer } = await openModel(args);
     try {
       const scores = await scoreText(model, tokenizer, text);
       tellChunks(scores);
