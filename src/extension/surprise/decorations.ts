@@ -1,15 +1,14 @@
-// The surprise painted on an editor: each scored token tinted by its rank bucket (buckets.ts), a bar
-// where a chunk of a long text starts, and a hover on every token (hover-text.ts), the first one too,
-// which says why it has no score. One decoration type per bucket, made once and reused.
+// The surprise painted on an editor: each scored token tinted by its rank bucket (buckets.ts) and a bar
+// where a chunk of a long text starts. One decoration type per bucket, made once and reused. The hovers
+// come from a hover provider (feature.ts), built when asked: not thousands of Markdown strings up front,
+// and readable by vscode.executeHoverProvider.
 import * as vscode from 'vscode';
 import type { TextScores } from '../../protocol/surprise';
 import { bucketOf, RANK_BUCKETS, type RankBucket } from './buckets';
 import { CHUNK_START_COLOR } from './contributes';
-import { hoverMarkdown } from './hover-text';
 
 export class SurpriseDecorations implements vscode.Disposable {
   private readonly buckets = new Map<RankBucket['key'], vscode.TextEditorDecorationType>();
-  private readonly unscored = vscode.window.createTextEditorDecorationType({}); // a hover, no colour
   private readonly chunkStart = vscode.window.createTextEditorDecorationType({
     borderStyle: 'none none none solid',
     borderWidth: '0 0 0 2px',
@@ -29,9 +28,8 @@ export class SurpriseDecorations implements vscode.Disposable {
     scores.tokens.forEach((token, i) => {
       if (token.end <= token.start) return; // a character split over byte tokens: the token with its last byte holds the range
       const range = new vscode.Range(document.positionAt(offset + token.start), document.positionAt(offset + token.end));
-      const hover = new vscode.MarkdownString(hoverMarkdown(token, { layers: scores.layers, overlap: scores.overlap, first: i === 0 }));
       const bucket = bucketOf(token.rank);
-      byType.get(bucket ? this.buckets.get(bucket.key)! : this.unscored)!.push({ range, hoverMessage: hover });
+      if (bucket) byType.get(this.buckets.get(bucket.key)!)!.push({ range });
       if (token.chunkStart && i > 0) byType.get(this.chunkStart)!.push({ range });
     });
     for (const [type, options] of byType) editor.setDecorations(type, options);
@@ -46,6 +44,6 @@ export class SurpriseDecorations implements vscode.Disposable {
   }
 
   private all(): vscode.TextEditorDecorationType[] {
-    return [...this.buckets.values(), this.unscored, this.chunkStart];
+    return [...this.buckets.values(), this.chunkStart];
   }
 }

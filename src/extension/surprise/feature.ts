@@ -1,14 +1,15 @@
 // GPT-2: Show Token Surprise. The command scores the selection (or the whole document when nothing is
 // selected) in the session worker and paints it; the same command, or Escape in that editor, takes it
-// off again. While it is on, an edit clears the colours at once (they belong to the old text) and the
-// text is scored again once typing pauses (live.ts). One document at a time: showing it on another
-// document moves it there.
+// off again. A hover on a scored token says what the model made of it. While it is on, an edit clears
+// the colours and hovers at once (they belong to the old text) and the text is scored again once typing
+// pauses (live.ts). One document at a time: showing it on another document moves it there.
 import * as vscode from 'vscode';
 import { MAX_SCORED_TEXT, type TextScores } from '../../protocol/surprise';
 import type { SurpriseScorer } from '../ports';
 import { SHOWN_CONTEXT, SURPRISE_COMMANDS } from './contributes';
 import { SurpriseDecorations } from './decorations';
 import { followEdit, type TextRange } from './follow-edit';
+import { hoverMarkdown, tokenAt } from './hover-text';
 import { LiveScore, type ScoreTarget } from './live';
 
 interface Shown {
@@ -30,7 +31,20 @@ export class SurpriseFeature implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => document === this.shown?.document && this.hide()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.repaint()),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
+      vscode.languages.registerHoverProvider({ pattern: '**' }, { provideHover: (document, position) => this.hover(document, position) }),
     ];
+  }
+
+  /** The hover of the token under the mouse, while its scores are on screen. */
+  private hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const painted = this.shown?.document === document ? this.shown.painted : null;
+    if (!painted) return undefined;
+    const { scores, offset } = painted;
+    const index = tokenAt(scores.tokens, document.offsetAt(position) - offset);
+    if (index < 0) return undefined;
+    const token = scores.tokens[index];
+    const markdown = hoverMarkdown(token, { layers: scores.layers, overlap: scores.overlap, first: index === 0 });
+    return new vscode.Hover(new vscode.MarkdownString(markdown), new vscode.Range(document.positionAt(offset + token.start), document.positionAt(offset + token.end)));
   }
 
   /** The command: on for the active editor's selection or document, or off when it is on there. */

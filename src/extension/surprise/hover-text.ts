@@ -24,6 +24,23 @@ export function percent(prob: number): string {
   return prob.toExponential(1); // a random or surprised model gives 1e-7s: a percentage would say 0.00%
 }
 
+/**
+ * The index of the token whose range holds `offset` (UTF-16, in the scored text), or -1. Binary search:
+ * the hover asks on every mouse move, over up to 200,000 characters of tokens. The ranges tile the text
+ * (a character split over byte tokens belongs to the last of them; the others have empty ranges).
+ */
+export function tokenAt(tokens: readonly Pick<ScoredToken, 'start' | 'end'>[], offset: number): number {
+  let low = 0;
+  let high = tokens.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    if (tokens[mid].end <= offset) low = mid + 1;
+    else if (tokens[mid].start > offset) high = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
 export function hoverMarkdown(token: ScoredToken, context: HoverContext): string {
   const lines = [`**${shown(token.text)}** · token id ${token.id}`, ''];
   if (token.logprob === null || token.rank === null) {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { bucketOf } from '../../../src/extension/surprise/buckets';
 import { followEdit } from '../../../src/extension/surprise/follow-edit';
-import { escapeMarkdown, hoverMarkdown, percent } from '../../../src/extension/surprise/hover-text';
+import { escapeMarkdown, hoverMarkdown, percent, tokenAt } from '../../../src/extension/surprise/hover-text';
 import type { ScoredToken } from '../../../src/protocol/surprise';
 
 const scored: ScoredToken = {
@@ -82,5 +82,23 @@ describe('token surprise: the scored range follows edits', () => {
     assert.deepEqual(followEdit(range, { offset: 15, length: 10, inserted: 0 }), { start: 10, end: 15 });
     assert.equal(followEdit(range, { offset: 10, length: 10, inserted: 0 }), null);
     assert.equal(followEdit(range, { offset: 0, length: 30, inserted: 0 }), null);
+  });
+});
+
+describe('token surprise: the token under the mouse', () => {
+  // "ab" "c" then a character split over two byte tokens (the first has an empty range), then "d".
+  const tokens = [{ start: 0, end: 2 }, { start: 2, end: 3 }, { start: 3, end: 3 }, { start: 3, end: 4 }, { start: 4, end: 5 }];
+  it('finds the token whose range holds the offset; the split character belongs to its last token; outside: -1', () => {
+    assert.deepEqual([0, 1, 2, 3, 4].map((offset) => tokenAt(tokens, offset)), [0, 0, 1, 3, 4]);
+    assert.deepEqual([-1, 5, 99].map((offset) => tokenAt(tokens, offset)), [-1, -1, -1]);
+    assert.equal(tokenAt([], 0), -1);
+  });
+
+  it('agrees with a linear scan over many tokens', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ start: 3 * i, end: 3 * i + (i % 7 === 0 ? 0 : 3) })); // every 7th empty
+    for (let offset = 0; offset < 3000; offset += 1) {
+      const linear = many.findIndex((token) => token.start <= offset && offset < token.end);
+      assert.equal(tokenAt(many, offset), linear, `offset ${offset}`);
+    }
   });
 });
