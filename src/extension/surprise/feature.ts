@@ -31,7 +31,7 @@ export class SurpriseFeature implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => document === this.shown?.document && this.hide()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.repaint()),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
-      vscode.languages.registerHoverProvider({ pattern: '**' }, { provideHover: (document, position) => this.hover(document, position) }),
+      vscode.languages.registerHoverProvider('*', { provideHover: (document, position) => this.hover(document, position) }),
     ];
   }
 
