@@ -3,7 +3,7 @@
 // first lens layer that ranks it first (src/explorer/score.ts). A text over the context is scored in
 // chunks, told on stderr so stdout keeps its shape.
 import { scoreText } from '../explorer/score';
-import type { TextScores } from '../protocol/surprise';
+import { surpriseSummary, type TextScores } from '../protocol/surprise';
 import { parse } from './args';
 import type { Command } from './command';
 import { percent, quote } from './format';
@@ -79,10 +79,9 @@ function formatScores({ tokens }: TextScores): string {
     const scored = token.logprob === null ? `${'–'.padStart(6)}  ${'–'.padStart(7)}  ${'–'.padStart(4)}` : `${String(token.rank).padStart(6)}  ${percent(Math.exp(token.logprob))}  ${String(token.lensLayer ?? '–').padStart(4)}  ${quote(token.top[0].text)}`;
     lines.push(`  ${String(i).padStart(5)}  ${String(token.id).padStart(6)}  ${quote(token.text).padEnd(18)}  ${scored}${mark}`);
   });
-  const scored = tokens.filter((token) => token.logprob !== null);
-  if (scored.length > 0) {
-    const bits = scored.reduce((sum, token) => sum - token.logprob! / Math.LN2, 0) / scored.length;
-    lines.push('', `Mean surprise: ${bits.toFixed(2)} bits per token over ${scored.length} scored tokens`);
+  const { scored, meanBits, most } = surpriseSummary(tokens);
+  if (meanBits !== null && most !== null) {
+    lines.push('', `Mean surprise: ${meanBits.toFixed(2)} bits per token over ${scored} scored tokens; the most surprising: ${quote(most.text)} (token ${most.index}, ${most.bits.toFixed(2)} bits, rank ${most.rank})`);
   }
   return lines.join('\n') + '\n';
 }

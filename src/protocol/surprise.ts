@@ -46,3 +46,28 @@ export const textScores = object({
   chunks: array(number({ min: 0, integer: true }), MAX_SCORED_TOKENS),
 });
 export type TextScores = Infer<typeof textScores>;
+
+/** A scored text in one line's worth: the CLI's last line and the editor's status bar read it. */
+export interface SurpriseSummary {
+  tokens: number;
+  scored: number; // tokens with a score: all but the first
+  meanBits: number | null; // mean surprise, −log2 p, over the scored tokens; null when none is
+  most: { index: number; text: string; bits: number; rank: number } | null; // the most surprising token (the first of equals)
+}
+
+/** Surprise in bits, −log2 p, from a natural-log probability. */
+export const surpriseBits = (logprob: number): number => -logprob / Math.LN2;
+
+export function surpriseSummary(tokens: readonly ScoredToken[]): SurpriseSummary {
+  let total = 0;
+  let scored = 0;
+  let most: SurpriseSummary['most'] = null;
+  tokens.forEach((token, index) => {
+    if (token.logprob === null || token.rank === null) return;
+    const bits = surpriseBits(token.logprob);
+    total += bits;
+    scored++;
+    if (most === null || bits > most.bits) most = { index, text: token.text, bits, rank: token.rank };
+  });
+  return { tokens: tokens.length, scored, meanBits: scored > 0 ? total / scored : null, most };
+}

@@ -57,7 +57,7 @@ describe('gpt2-explorer score', function () {
     assert.match(lines[0], /#\s+id\s+text\s+rank\s+prob\s+lens/);
     assert.match(lines.find((line) => /^\s+64\s/.test(line))!, /a new chunk starts here/);
     assert.equal(lines.filter((line) => line.includes('a new chunk')).length, 1);
-    assert.match(lines[lines.length - 1], /^Mean surprise: \d+\.\d\d bits per token over \d+ scored tokens$/);
+    assert.match(lines[lines.length - 1], /^Mean surprise: \d+\.\d\d bits per token over \d+ scored tokens; the most surprising: ".+" \(token \d+, \d+\.\d\d bits, rank \d+\)$/);
   });
 
   it('refuses no text, an empty one, both TEXT and --file (exit 2), binary data and non-UTF-8 bytes (exit 1)', async function () {

@@ -4,12 +4,12 @@
 // the colours and hovers at once (they belong to the old text) and the text is scored again once typing
 // pauses (live.ts). One document at a time: showing it on another document moves it there.
 import * as vscode from 'vscode';
-import { MAX_SCORED_TEXT, type TextScores } from '../../protocol/surprise';
+import { MAX_SCORED_TEXT, surpriseSummary, type TextScores } from '../../protocol/surprise';
 import type { SurpriseScorer } from '../ports';
 import { SHOWN_CONTEXT, SURPRISE_COMMANDS } from './contributes';
 import { SurpriseDecorations } from './decorations';
 import { followEdit, type TextRange } from './follow-edit';
-import { hoverMarkdown, tokenAt } from './hover-text';
+import { hoverMarkdown, summaryText, tokenAt } from './hover-text';
 import { LiveScore, type ScoreTarget } from './live';
 
 interface Shown {
@@ -23,10 +23,14 @@ interface Shown {
 export class SurpriseFeature implements vscode.Disposable {
   private shown: Shown | null = null;
   private readonly decorations = new SurpriseDecorations();
+  private readonly status = vscode.window.createStatusBarItem('gpt2Explorer.surprise', vscode.StatusBarAlignment.Right, 99);
   private readonly listeners: vscode.Disposable[];
 
   constructor(private readonly scorer: SurpriseScorer) {
+    this.status.name = 'GPT-2 Token Surprise';
+    this.status.command = SURPRISE_COMMANDS.hide;
     this.listeners = [
+      this.status,
       vscode.workspace.onDidChangeTextDocument((event) => this.edited(event)),
       vscode.workspace.onDidCloseTextDocument((document) => document === this.shown?.document && this.hide()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.repaint()),
@@ -79,6 +83,7 @@ export class SurpriseFeature implements vscode.Disposable {
     if (!shown) return;
     this.shown = null;
     shown.live.stop();
+    this.status.hide();
     for (const editor of this.editorsOf(shown.document)) this.decorations.clear(editor);
     this.updateContext();
   }
@@ -103,6 +108,7 @@ export class SurpriseFeature implements vscode.Disposable {
       show: (scores: TextScores, target: ScoreTarget) => {
         if (this.shown?.document !== document) return;
         this.shown.painted = { scores, offset: target.offset };
+        Object.assign(this.status, summaryText(surpriseSummary(scores.tokens))).show();
         this.repaint();
       },
     };
@@ -112,6 +118,7 @@ export class SurpriseFeature implements vscode.Disposable {
     const shown = this.shown;
     if (!shown || event.document !== shown.document || event.contentChanges.length === 0) return;
     shown.painted = null; // the old scores belong to the old text: never shown on the new one
+    this.status.hide();
     for (const editor of this.editorsOf(shown.document)) this.decorations.clear(editor);
     let range: TextRange | null = shown.range;
     // Each change's offset is in the text before the event: applied from the last one back, the earlier offsets still hold.

@@ -1,7 +1,7 @@
 // What hovering a token shows (Markdown): its id, the probability and rank the model gave it from the
 // text before it, the model's top 5 there, and the first layer whose logit lens ranks it first. Plain
 // strings, so it is tested without VS Code; the decorations wrap it in a MarkdownString.
-import type { ScoredToken } from '../../protocol/surprise';
+import { surpriseBits, type ScoredToken, type SurpriseSummary } from '../../protocol/surprise';
 import { bucketOf } from './buckets';
 
 /** What the hover needs besides the token: the model's last layer and the chunking of the text. */
@@ -48,7 +48,7 @@ export function hoverMarkdown(token: ScoredToken, context: HoverContext): string
     return lines.join('\n');
   }
   const prob = Math.exp(token.logprob);
-  const bits = -token.logprob / Math.LN2;
+  const bits = surpriseBits(token.logprob);
   lines.push(`Probability **${percent(prob)}** given the text before it (surprise ${bits.toFixed(2)} bits) · rank **${token.rank.toLocaleString('en-US')}**, ${bucketOf(token.rank)!.label}`, '');
   lines.push(
     token.lensLayer === null
@@ -62,4 +62,14 @@ export function hoverMarkdown(token: ScoredToken, context: HoverContext): string
   lines.push("| the model's top 5 here | id | probability |", '| --- | ---: | ---: |');
   for (const candidate of token.top) lines.push(`| ${shown(candidate.text)}${candidate.id === token.id ? ' ✓' : ''} | ${candidate.id} | ${percent(candidate.prob)} |`);
   return lines.join('\n');
+}
+
+/** The status bar's line while the surprise is shown, and its tooltip. */
+export function summaryText({ tokens, scored, meanBits, most }: SurpriseSummary): { text: string; tooltip: string } {
+  const count = `${tokens.toLocaleString('en-US')} token${tokens === 1 ? '' : 's'}`;
+  if (meanBits === null || most === null) return { text: `$(pulse) Surprise: ${count}`, tooltip: 'GPT-2 Token Surprise: one token, nothing before it to score it from. Click to hide.' };
+  return {
+    text: `$(pulse) Surprise: ${meanBits.toFixed(2)} bits/token`,
+    tooltip: `GPT-2 Token Surprise: ${count}, ${scored.toLocaleString('en-US')} scored; mean surprise ${meanBits.toFixed(2)} bits per token; the most surprising is ${JSON.stringify(most.text)} (token ${most.index}, ${most.bits.toFixed(2)} bits, rank ${most.rank.toLocaleString('en-US')}). Click to hide.`,
+  };
 }

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { bucketOf } from '../../../src/extension/surprise/buckets';
 import { followEdit } from '../../../src/extension/surprise/follow-edit';
-import { escapeMarkdown, hoverMarkdown, percent, tokenAt } from '../../../src/extension/surprise/hover-text';
-import type { ScoredToken } from '../../../src/protocol/surprise';
+import { escapeMarkdown, hoverMarkdown, percent, summaryText, tokenAt } from '../../../src/extension/surprise/hover-text';
+import { surpriseSummary, type ScoredToken } from '../../../src/protocol/surprise';
 
 const scored: ScoredToken = {
   id: 6342,
@@ -100,5 +100,24 @@ describe('token surprise: the token under the mouse', () => {
       const linear = many.findIndex((token) => token.start <= offset && offset < token.end);
       assert.equal(tokenAt(many, offset), linear, `offset ${offset}`);
     }
+  });
+});
+
+describe('token surprise: the summary (status bar, and the CLI table\'s last line)', () => {
+  const first: ScoredToken = { ...scored, id: 464, text: 'The', logprob: null, rank: null, top: [], lensLayer: null, chunkStart: true };
+  it('the mean surprise in bits over the scored tokens and the most surprising of them (the first of equals)', () => {
+    const tokens = [first, { ...scored, logprob: Math.log(0.5) }, { ...scored, text: ' x', logprob: Math.log(1 / 1024), rank: 900 }, { ...scored, text: ' y', logprob: Math.log(1 / 1024) }];
+    const summary = surpriseSummary(tokens);
+    assert.deepEqual({ ...summary, meanBits: Number(summary.meanBits!.toFixed(9)) }, { tokens: 4, scored: 3, meanBits: 7, most: { index: 2, text: ' x', bits: 10, rank: 900 } });
+    assert.deepEqual(summaryText(summary), {
+      text: '$(pulse) Surprise: 7.00 bits/token',
+      tooltip: 'GPT-2 Token Surprise: 4 tokens, 3 scored; mean surprise 7.00 bits per token; the most surprising is " x" (token 2, 10.00 bits, rank 900). Click to hide.',
+    });
+  });
+
+  it('a one-token text: nothing scored', () => {
+    const summary = surpriseSummary([first]);
+    assert.deepEqual(summary, { tokens: 1, scored: 0, meanBits: null, most: null });
+    assert.equal(summaryText(summary).text, '$(pulse) Surprise: 1 token');
   });
 });
