@@ -81,7 +81,8 @@ describe('package.json: GPT-2: Show Token Surprise', () => {
     assert.equal(escape.length, 1);
     assert.equal(escape[0].command, SURPRISE_COMMANDS.hide);
     const when: string[] = escape[0].when.split(' && ');
-    for (const term of ['editorTextFocus', SHOWN_CONTEXT, '!suggestWidgetVisible', '!findWidgetVisible', '!inSnippetMode']) assert.ok(when.includes(term), `${term} in ${escape[0].when}`);
+    // Escape first clears a selection or extra cursors (VS Code's own Escape), then hides the surprise.
+    for (const term of ['editorTextFocus', SHOWN_CONTEXT, '!editorHasSelection', '!editorHasMultipleSelections', '!suggestWidgetVisible', '!findWidgetVisible', '!inSnippetMode']) assert.ok(when.includes(term), `${term} in ${escape[0].when}`);
   });
 
   it('contributes every colour the feature paints with, with dark, light and both high-contrast defaults', () => {
