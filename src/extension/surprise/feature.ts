@@ -74,7 +74,11 @@ export class SurpriseFeature implements vscode.Disposable {
     const shown: Shown = { document, range, whole, painted: null, live: new LiveScore(this.ports(document)) };
     this.shown = shown;
     this.updateContext();
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'GPT-2: scoring tokens' }, () => shown.live.now());
+    const version = document.version;
+    const painted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'GPT-2: scoring tokens' }, () => shown.live.now());
+    // Not painted and not outrun by an edit: the score failed (the failure was reported), so it is not left on.
+    if (!painted && this.shown === shown && document.version === version) this.hide();
+    return painted;
   }
 
   /** Off: the colours go and nothing scored later is shown. */
