@@ -26,7 +26,10 @@ export const workerRequest = union({
   /** Token surprise over a text of its own (not the session's): scores/chunks as in src/explorer/score.ts; the session stays. */
   score: object({ type: literal('score'), text: string(MAX_SCORED_TEXT) }),
   dispose: object({ type: literal('dispose') }),
-  /** Stops the analyze under way; answered at once, out of turn (the analyze then fails with kind 'cancelled'). */
+  /**
+   * Stops the analyze or score under way; answered at once, out of turn. The analyze then fails with kind
+   * 'cancelled'; the score with 'superseded' (the client sends it when a newer text to score comes).
+   */
   cancel: object({ type: literal('cancel') }),
 });
 

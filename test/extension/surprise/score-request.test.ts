@@ -46,13 +46,20 @@ describe('session worker: score (real worker, tiny model)', function () {
     assert.equal(stepped.session.tokens.length, analyzed.session.tokens.length + 1, 'the session goes on after a score');
   });
 
-  it('a newer score supersedes one still waiting; an empty text is invalid', async function () {
-    const first = client.request({ type: 'score', text: 'one '.repeat(30).trim() }); // runs
-    const second = client.request({ type: 'score', text: 'two' }); // waits, then is replaced
-    const third = client.request({ type: 'score', text: 'three four' });
-    assert.equal(await kindOf(second), 'superseded');
-    assert.equal((await first).tokens.length, 30);
-    assert.equal((await third).tokens.length, 2);
+  it('a newer score stops the one running (between its lens batches) and replaces one still waiting', async function () {
+    const long = 'one two three four '.repeat(1000).trim(); // 4,000 tokens: 83 chunks of the 64-token context, seconds of work
+    const running = client.request({ type: 'score', text: long });
+    const waiting = client.request({ type: 'score', text: 'five' }); // stops the running one, then is replaced itself
+    const newest = client.request({ type: 'score', text: 'six seven' });
+    assert.equal(await kindOf(waiting), 'superseded');
+    assert.equal(await kindOf(running), 'superseded', 'stopped: run to its end it would have resolved');
+    assert.equal((await newest).tokens.length, 2);
+  });
+
+  it('an empty text is invalid; Cancel (for an analyze) leaves a score alone', async function () {
     assert.equal(await kindOf(client.request({ type: 'score', text: '' })), 'invalid');
+    const scoring = client.request({ type: 'score', text: 'seven eight' });
+    client.cancel(); // no analyze runs: nothing is sent
+    assert.equal((await scoring).tokens.length, 2);
   });
 });
