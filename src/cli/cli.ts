@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   'make-test-model': () => import('./make-test-model'),
   generate: () => import('./generate'),
   sample: () => import('./sample'),
+  score: () => import('./score'),
 };
 
 async function main(argv: string[]): Promise<number> {

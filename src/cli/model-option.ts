@@ -4,7 +4,8 @@
 import { formatBytes, type DownloadProgress } from '../engine/download-progress';
 import { readHubToken } from '../engine/hub-token';
 import { isFolderRef, resolveModelRef } from '../engine/model-ref';
-import type { Gpt2Model } from '../engine/model';
+import { Gpt2Model } from '../engine/model';
+import { Gpt2Tokenizer } from '../engine/tokenizer';
 import { DEFAULT_PROVIDER, EXECUTION_PROVIDERS, type LoadOptions } from '../engine/types';
 import { integer, required, UsageError, type ParsedArgs } from './args';
 
@@ -70,6 +71,16 @@ export function loadOptions(args: ParsedArgs): LoadOptions {
   const provider = EXECUTION_PROVIDERS.find((name) => name === raw);
   if (!provider) throw new UsageError(`--provider must be one of ${EXECUTION_PROVIDERS.join(', ')}, got ${raw}`);
   return { threads, weights: args.values.int8 === true ? 'int8' : 'float32', provider };
+}
+
+/** Opens what --model names with --threads, --int8 and --provider: the model (the caller disposes it) and its tokenizer. */
+export async function openModel(args: ParsedArgs): Promise<{ model: Gpt2Model; tokenizer: Gpt2Tokenizer }> {
+  const load = loadOptions(args);
+  const dir = await modelDir(args);
+  const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
+  const model = await Gpt2Model.load(dir, load);
+  tellProvider(model);
+  return { model, tokenizer };
 }
 
 /** When auto passed an accelerator over, stderr says so and which provider runs (stdout keeps its shape). */

@@ -1,11 +1,10 @@
 // What `generate` and `sample` share: the model folder, the prompt, how tokens are picked, and an
 // explorer session on them that is freed whatever happens.
-import { Gpt2Model } from '../engine/model';
-import { Gpt2Tokenizer } from '../engine/tokenizer';
+import type { Gpt2Tokenizer } from '../engine/tokenizer';
 import { ExplorerSession } from '../explorer/session';
 import type { DecodingPatch } from '../protocol/decoding';
 import { UsageError, type Options, type ParsedArgs } from './args';
-import { LOAD_USAGE, loadOptions, modelDir, tellProvider } from './model-option';
+import { LOAD_USAGE, openModel } from './model-option';
 import { decodingOption } from './decoding-option';
 
 export const DECODING_OPTIONS = {
@@ -65,11 +64,7 @@ function tokenIds(list: string): number[] {
 
 /** Opens --model, starts a session on `prompt` with `settings`, runs `work`, then frees the session and the model. */
 export async function withSession<T>(args: ParsedArgs, prompt: Prompt, settings: DecodingPatch, work: (session: ExplorerSession, tokenizer: Gpt2Tokenizer) => Promise<T> | T): Promise<T> {
-  const load = loadOptions(args);
-  const dir = await modelDir(args);
-  const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
-  const model = await Gpt2Model.load(dir, load);
-  tellProvider(model);
+  const { model, tokenizer } = await openModel(args);
   try {
     const sentence = { id: 'cli', text: prompt.text, source: 'custom' } as const;
     const session = await ExplorerSession.create(model, tokenizer, { sentence, settings, ...(prompt.ids ? { ids: prompt.ids } : {}) });

@@ -2,9 +2,9 @@
 // the tokenizer and the current ExplorerSession. onnxruntime-node blocks the thread it runs on (2–3 s to
 // create a session, tens of ms per pass), so the extension host never runs it: it posts requests here
 // (src/extension/explorer/session-client.ts). Requests are answered strictly in arrival order, one at a
-// time, except `cancel`, which is answered at once and stops the analyze under way between two of
-// its steps (tokenising pieces, prefill passes). Each is checked against the protocol before anything
-// acts on it; a malformed one is answered with kind 'invalid' and changes nothing. An analyze posts
+// time, except `cancel`, which is answered at once and stops the analyze or score under way between two
+// of its steps (tokenising pieces, prefill passes, lens batches). Each is checked against the protocol
+// before anything acts on it; a malformed one is answered with kind 'invalid' and changes nothing. An analyze posts
 // progress messages ({ id, progress }) before its reply: the chips, then each prefill pass.
 
 import { parentPort } from 'node:worker_threads';
@@ -14,6 +14,7 @@ import { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { TokenChip } from '../protocol/views';
 import { parseWorkerEnvelope, WorkerError, type WorkerProgress, type RequestOf, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../protocol/worker';
 import { describeModel } from './model-info';
+import { scoreText } from './score';
 import { ExplorerSession, type SessionProgress } from './session';
 
 const port = parentPort;
@@ -24,6 +25,7 @@ let tokenizer: Gpt2Tokenizer | null = null;
 let session: ExplorerSession | null = null;
 let queue: Promise<void> = Promise.resolve();
 let analyzing: AbortController | null = null; // the analyze under way
+let scoring: AbortController | null = null; // the score under way
 
 port.on('message', (raw: unknown) => {
   const envelope = parseWorkerEnvelope(raw);
@@ -31,9 +33,10 @@ port.on('message', (raw: unknown) => {
   queue = queue.then(() => answer(raw));
 });
 
-/** Out of turn: the queue is busy with the very analyze this stops. */
+/** Out of turn: the queue is busy with the very analyze or score this stops. */
 function cancel(id: number): void {
   analyzing?.abort(new WorkerError('cancelled', 'the analysis was cancelled'));
+  scoring?.abort(new WorkerError('superseded', 'a newer text to score replaced this one'));
   post({ id, ok: true, result: null });
 }
 
@@ -99,6 +102,13 @@ const handlers: Handlers = {
   qkv: ({ layer, head, token }) => current().qkv(layer, head, token),
   lens: ({ layer, token, trackId }) => current().lens(layer, token, trackId),
   attribution: ({ token, target, versus }) => current().attribution(token, target, versus),
+  score: ({ text }) => {
+    if (!model || !tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
+    const stop = new AbortController();
+    scoring = stop;
+    // An empty text is a RangeError: kind 'invalid'.
+    return scoreText(model, tokenizer, text, { signal: stop.signal }).finally(() => scoring === stop && (scoring = null));
+  },
   dispose: async () => (await release(), null),
   cancel: () => null, // answered out of turn (above); here only if it came inside the queue
 };

@@ -13,6 +13,7 @@ import { ExplorerPanel } from './explorer/panel';
 import { createStatusBar } from './explorer/status-bar';
 import { registerModelCommands } from './model/commands';
 import { SettingsReader } from './settings-reader';
+import { registerSurprise } from './surprise/feature';
 import { VsCodeUi } from './vscode-ui';
 import { registerWalkthroughView, type LessonApi } from './walkthrough/lesson-view';
 
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       settingsMoved();
     }),
     ...registerCommands({ extensionUri: context.extensionUri, controller, log }),
+    ...registerSurprise(controller),
     ...registerModelCommands({ explorer: controller, settings: () => settings, storageDir, secrets: context.secrets, log }),
   );
   stopController = () => controller.dispose();

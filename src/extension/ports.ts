@@ -4,6 +4,7 @@
 
 import type { DecodingSettings } from '../protocol/decoding';
 import type { ModelState, UiState } from '../protocol/explorer';
+import type { TextScores } from '../protocol/surprise';
 import type { SessionView } from '../protocol/views';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../protocol/worker';
 import type { UserAction } from './common/failures';
@@ -20,6 +21,11 @@ export interface ExplorerState {
 /** Where an analyzed text came from: selecting text[start, end) selects it in its editor. */
 export interface TextOrigin {
   select(start: number, end: number): void;
+}
+
+/** Token surprise, scored in the session worker (the explorer controller does it; the surprise feature asks). */
+export interface SurpriseScorer {
+  score(text: string): Promise<TextScores | null>;
 }
 
 /** The notifications, progress and log the controller and the model keeper need (vscode-ui.ts shows them). */

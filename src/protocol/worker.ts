@@ -6,6 +6,7 @@
 import { EXECUTION_PROVIDERS, WEIGHTS_MODES } from '../engine/types';
 import { decodingPatch, decodingSettings } from './decoding';
 import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
+import { MAX_SCORED_TEXT, textScores } from './surprise';
 import { analysisProgress, attentionView, attributionPanelView, head, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
@@ -24,8 +25,13 @@ export const workerRequest = union({
   lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   /** Direct logit attribution of target [− versus] at token. */
   attribution: object({ type: literal('attribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),
+  /** Token surprise over a text of its own (not the session's): scores/chunks as in src/explorer/score.ts; the session stays. */
+  score: object({ type: literal('score'), text: string(MAX_SCORED_TEXT) }),
   dispose: object({ type: literal('dispose') }),
-  /** Stops the analyze under way; answered at once, out of turn (the analyze then fails with kind 'cancelled'). */
+  /**
+   * Stops the analyze or score under way; answered at once, out of turn. The analyze then fails with kind
+   * 'cancelled'; the score with 'superseded' (the client sends it when a newer text to score comes).
+   */
   cancel: object({ type: literal('cancel') }),
 });
 
@@ -46,6 +52,7 @@ export const workerResults = {
   qkv: qkvView,
   lens: lensView,
   attribution: attributionPanelView,
+  score: textScores,
   dispose: literal(null),
   cancel: literal(null),
 } satisfies { [K in WorkerRequestType]: Schema<unknown> };

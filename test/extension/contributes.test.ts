@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESTRICTED_SETTINGS } from '../../src/extension/common/trust';
 import { DECODING_KEYS, DECODING_LIMITS, DEFAULT_DECODING } from '../../src/protocol/decoding';
+import { SHOWN_CONTEXT, SURPRISE_COLORS, SURPRISE_COMMANDS } from '../../src/extension/surprise/contributes';
 
 interface SettingSchema {
   type: string;
@@ -62,5 +63,34 @@ describe('package.json capabilities', () => {
   it('contributes GPT-2: Set Hugging Face Token', () => {
     const command = manifest.contributes.commands.find((entry: { command: string }) => entry.command === 'gpt2Explorer.setHuggingFaceToken');
     assert.deepEqual(command, { command: 'gpt2Explorer.setHuggingFaceToken', title: 'Set Hugging Face Token', category: 'GPT-2' });
+  });
+});
+
+describe('package.json: GPT-2: Show Token Surprise', () => {
+  const { commands, colors, keybindings, menus } = manifest.contributes;
+
+  it('contributes the toggle and the hide, the hide in the palette only while it is shown', () => {
+    const find = (id: string) => commands.find((entry: { command: string }) => entry.command === id);
+    assert.deepEqual(find(SURPRISE_COMMANDS.toggle), { command: SURPRISE_COMMANDS.toggle, title: 'Show Token Surprise', category: 'GPT-2' });
+    assert.deepEqual(find(SURPRISE_COMMANDS.hide), { command: SURPRISE_COMMANDS.hide, title: 'Hide Token Surprise', category: 'GPT-2' });
+    assert.deepEqual(menus.commandPalette.find((entry: { command: string }) => entry.command === SURPRISE_COMMANDS.hide), { command: SURPRISE_COMMANDS.hide, when: SHOWN_CONTEXT });
+  });
+
+  it('binds Escape to the hide only in a text editor that shows it, and not over a widget Escape closes', () => {
+    const escape = keybindings.filter((entry: { key: string }) => entry.key === 'escape');
+    assert.equal(escape.length, 1);
+    assert.equal(escape[0].command, SURPRISE_COMMANDS.hide);
+    const when: string[] = escape[0].when.split(' && ');
+    // Escape first clears a selection or extra cursors (VS Code's own Escape), then hides the surprise.
+    for (const term of ['editorTextFocus', SHOWN_CONTEXT, '!editorHasSelection', '!editorHasMultipleSelections', '!suggestWidgetVisible', '!findWidgetVisible', '!inSnippetMode']) assert.ok(when.includes(term), `${term} in ${escape[0].when}`);
+  });
+
+  it('contributes every colour the feature paints with, with dark, light and both high-contrast defaults', () => {
+    assert.deepEqual(colors.map((color: { id: string }) => color.id), SURPRISE_COLORS);
+    for (const color of colors) {
+      assert.deepEqual(Object.keys(color.defaults).sort(), ['dark', 'highContrast', 'highContrastLight', 'light'], color.id);
+      for (const value of Object.values<string>(color.defaults)) assert.match(value, /^#[0-9a-f]{6}([0-9a-f]{2})?$/, color.id);
+      assert.match(color.description, /^Token Surprise: /);
+    }
   });
 });

@@ -20,6 +20,7 @@ import { DecodingStore, type DecodingMemory } from './decoding-store';
 import { PanelLink } from './panel-link';
 import { receiveExplorerMessage } from './panel-messages';
 import { presetSentence, textSentence, truncationNote, type Sentence } from './sentences';
+import type { TextScores } from '../../protocol/surprise';
 import { SessionRunner } from './session-runner';
 
 export interface ControllerPorts {
@@ -150,6 +151,11 @@ export class ExplorerController {
   }
 
   // ——— what commands and the panel ask for ———
+
+  /** Token surprise over a text of its own, in the session worker (the session stays); null when it did not run (a failure is reported). */
+  score(text: string): Promise<TextScores | null> {
+    return this.worker.request({ type: 'score', text }, () => true);
+  }
 
   /** Analyzes text from an editor, a CodeLens or a command; false when nothing was sent. */
   async analyze(text: string, source: TextSource, origin: TextOrigin | null = null): Promise<boolean> {

@@ -14,7 +14,7 @@ import type { AnalysisProgress } from '../../protocol/views';
 import { parseWorkerProgress, parseWorkerReply, parseWorkerResult, WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../../protocol/worker';
 
 /** View requests that a newer request of the same type makes pointless. */
-const COALESCED: ReadonlySet<WorkerRequestType> = new Set(['attention', 'qkv', 'lens', 'attribution']);
+const COALESCED: ReadonlySet<WorkerRequestType> = new Set(['attention', 'qkv', 'lens', 'attribution', 'score']); // a newer text's score makes the older one pointless too
 /** How long a closing worker may take to finish its pass and dispose (a full-size load takes ≈ 3 s). */
 const STOP_GRACE_MS = 30_000;
 
@@ -57,6 +57,7 @@ export class SessionClient {
   request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: AnalysisProgress) => void): Promise<WorkerResults[K]> {
     if (this.disposed) return Promise.reject(new WorkerError('disposed', 'the GPT-2 session was closed'));
     if (COALESCED.has(request.type)) this.supersede(request.type);
+    if (request.type === 'score' && this.running?.request.type === 'score') this.postCancel(); // a long text's chunks stop for the newer text
     return new Promise<WorkerResults[K]>((resolve, reject) => {
       this.waiting.push({ id: this.nextId++, request, onProgress, resolve: resolve as (result: unknown) => void, reject });
       this.pump();
@@ -72,9 +73,13 @@ export class SessionClient {
       if (this.waiting[i].request.type !== 'analyze') continue;
       this.waiting.splice(i, 1)[0].reject(new WorkerError('cancelled', 'the analysis was cancelled'));
     }
-    if (this.running?.request.type !== 'analyze' || !this.worker) return;
+    if (this.running?.request.type === 'analyze') this.postCancel();
+  }
+
+  /** Out of turn: stops the analyze or score the worker runs now. */
+  private postCancel(): void {
     const cancel: WorkerEnvelope = { id: 0, request: { type: 'cancel' } }; // id 0: no job waits for its answer
-    this.worker.postMessage(cancel);
+    this.worker?.postMessage(cancel);
   }
 
   /** A request runs or waits. */

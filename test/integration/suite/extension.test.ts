@@ -7,7 +7,7 @@ import { explorerPanelOpen, extensionApi, LESSON_SENTENCE, openFile, until } fro
 
 const COMMANDS = [
   'openExplorer', 'analyzeSelection', 'analyzeText', 'step', 'sample', 'setTemperature', 'reset',
-  'choosePreset', 'downloadModel', 'importModel', 'setHuggingFaceToken', 'showWalkthrough', 'applyUi',
+  'choosePreset', 'downloadModel', 'importModel', 'setHuggingFaceToken', 'showWalkthrough', 'applyUi', 'showTokenSurprise', 'hideTokenSurprise',
 ].map((name) => `gpt2Explorer.${name}`);
 
 describe('GPT-2 Explorer in the extension host', () => {

@@ -1,0 +1,134 @@
+// Token surprise: GPT-2 on a text itself. Each token after the first is scored from the tokens before
+// it: the log-probability the model gave it, its rank, the model's top 5 there, and the first hidden
+// state whose logit lens already ranks it first. One forward pass per chunk (read in prefill passes),
+// then the lm_head on every position's hidden state at every layer: the last layer's row is the model's
+// own next-token logits, the others are the logit lens, so one lens call per batch serves both.
+import { row } from '../engine/matrix';
+import type { Gpt2Model } from '../engine/model';
+import { prefill } from '../engine/prefill';
+import type { Gpt2Tokenizer, Token } from '../engine/tokenizer';
+import { SCORE_TOP, type ScoredToken, type TextScores } from '../protocol/surprise';
+import { logSumExp, topK } from './decoding/logits';
+
+/** Rows per lm_head call: bounds its output (rows × V floats, ≈ 51 MB for GPT-2) whatever the text's length. */
+const LENS_ROWS = 256;
+
+/** One chunk of a long text: the model reads [from, end) and scores the tokens [start, end). */
+export interface Chunk {
+  from: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * A later chunk first reads again this many tokens before its first one, so that every token after the
+ * first is scored with at least this much context (a quarter of the context: 256 tokens for GPT-2) and
+ * a chunk still scores three quarters of the context of new tokens.
+ */
+export function chunkOverlap(context: number): number {
+  return Math.floor(context / 4);
+}
+
+/** How a text of T tokens is read in chunks of at most `context` tokens (one chunk when it fits). */
+export function chunkPlan(T: number, context: number): Chunk[] {
+  const overlap = chunkOverlap(context);
+  const chunks: Chunk[] = [];
+  for (let start = 0; start < T; ) {
+    const from = start === 0 ? 0 : start - overlap;
+    const end = Math.min(T, from + context);
+    chunks.push({ from, start, end });
+    start = end;
+  }
+  return chunks;
+}
+
+/**
+ * 1 + how many entries of `logits` are strictly larger than logits[id]: tokens tied with it do not push
+ * it down (so a token tied for the largest logit has rank 1), the same rule at every layer.
+ */
+export function rankOf(logits: ArrayLike<number>, id: number): number {
+  const value = logits[id];
+  let above = 0;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > value) above++;
+  return above + 1;
+}
+
+/** rankOf(logits, id) === 1, stopping at the first larger entry (most lens rows have one early). */
+function rankedFirst(logits: ArrayLike<number>, id: number): boolean {
+  const value = logits[id];
+  for (let i = 0; i < logits.length; i++) if (logits[i] > value) return false;
+  return true;
+}
+
+export interface ScoreOptions {
+  signal?: AbortSignal; // checked between passes and lens batches
+  onProgress?: (scored: number, total: number) => void;
+}
+
+/** Scores `text` (tokenized here). Throws on an empty text: there is nothing to score. */
+export async function scoreText(model: Gpt2Model, tokenizer: Gpt2Tokenizer, text: string, options: ScoreOptions = {}): Promise<TextScores> {
+  const tokens = await tokenizer.encodeInChunks(text, options.signal);
+  return scoreTokens(model, tokenizer, tokens, options);
+}
+
+/** Scores tokens already encoded; chunks them when they are more than the model's context. */
+export async function scoreTokens(model: Gpt2Model, tokenizer: Gpt2Tokenizer, tokens: Token[], options: ScoreOptions = {}): Promise<TextScores> {
+  if (tokens.length === 0) throw new RangeError('score: the text has no tokens');
+  const context = model.config.nPositions;
+  const plan = chunkPlan(tokens.length, context);
+  const starts = new Set(plan.map((chunk) => chunk.start));
+  const scored: ScoredToken[] = tokens.map((token, i) => ({ ...token, logprob: null, rank: null, top: [], lensLayer: null, chunkStart: starts.has(i) }));
+  let done = 0;
+  for (const chunk of plan) {
+    const hidden = await readChunk(model, tokens, chunk, options.signal);
+    const first = Math.max(chunk.start, chunk.from + 1); // a token is scored from the position before it, which the window must hold
+    const positions = Array.from({ length: chunk.end - first }, (_, i) => first - 1 + i);
+    const perBatch = Math.max(1, Math.floor(LENS_ROWS / (model.config.nLayer + 1)));
+    for (let b = 0; b < positions.length; b += perBatch) {
+      options.signal?.throwIfAborted();
+      await scoreBatch(model, tokenizer, hidden, chunk.from, positions.slice(b, b + perBatch), scored);
+      done += Math.min(perBatch, positions.length - b);
+      options.onProgress?.(done, tokens.length - 1);
+    }
+  }
+  return { tokens: scored, layers: model.config.nLayer, context, overlap: chunkOverlap(context), chunks: plan.map((chunk) => chunk.start) };
+}
+
+/** The hidden states of a chunk's window, [T][L+1, d] by position, from one forward pass read in prefill passes. */
+async function readChunk(model: Gpt2Model, tokens: Token[], chunk: Chunk, signal?: AbortSignal): Promise<Float32Array[]> {
+  const { nLayer: L, nEmbd: d } = model.config;
+  const byPosition: Float32Array[] = [];
+  const ids = tokens.slice(chunk.from, chunk.end).map((token) => token.id);
+  const last = await prefill(
+    model,
+    ids,
+    ({ hidden, length: T }) => {
+      for (let t = 0; t < T; t++) {
+        const rows = new Float32Array((L + 1) * d);
+        for (let l = 0; l <= L; l++) rows.set(row(hidden, l * T + t, d), l * d); // hidden is [L+1, T, d]
+        byPosition.push(rows);
+      }
+    },
+    { signal },
+  );
+  last.cache.dispose();
+  return byPosition;
+}
+
+/** Scores the token after each of `positions` (indices into the text) from its hidden states at every layer. */
+async function scoreBatch(model: Gpt2Model, tokenizer: Gpt2Tokenizer, hidden: Float32Array[], from: number, positions: number[], scored: ScoredToken[]): Promise<void> {
+  const { nLayer: L, nEmbd: d, vocabSize: V } = model.config;
+  const residuals = new Float32Array(positions.length * (L + 1) * d);
+  positions.forEach((p, b) => residuals.set(hidden[p - from], b * (L + 1) * d));
+  const logits = await model.lens(residuals, positions.length * (L + 1)); // [B·(L+1), V], position-major
+  positions.forEach((p, b) => {
+    const target = scored[p + 1];
+    const final = row(logits, b * (L + 1) + L, V); // the model's own next-token logits
+    const lse = logSumExp(final);
+    target.logprob = final[target.id] - lse;
+    target.rank = rankOf(final, target.id);
+    target.top = topK(final, SCORE_TOP).map((id) => ({ id, text: tokenizer.tokenText(id), prob: Math.exp(final[id] - lse) }));
+    const layer = Array.from({ length: L + 1 }, (_, l) => l).find((l) => rankedFirst(row(logits, b * (L + 1) + l, V), target.id));
+    target.lensLayer = layer ?? null;
+  });
+}

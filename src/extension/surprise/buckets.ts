@@ -1,0 +1,23 @@
+// The rank buckets the decorations colour tokens by, as GLTR does: the model's top 10, top 100, top 1,000,
+// and beyond. Each has a ThemeColor contributed in package.json (`colors`, with light, dark and high
+// contrast defaults; a test holds the two lists together), so a theme can restyle them.
+
+export interface RankBucket {
+  key: 'top10' | 'top100' | 'top1000' | 'beyond';
+  maxRank: number; // the bucket holds ranks up to this one (after the bucket before it)
+  label: string; // said in the hover
+  color: string; // the ThemeColor id
+}
+
+export const RANK_BUCKETS: readonly RankBucket[] = [
+  { key: 'top10', maxRank: 10, label: 'in the top 10', color: 'gpt2Explorer.surprise.top10Background' },
+  { key: 'top100', maxRank: 100, label: 'in the top 100', color: 'gpt2Explorer.surprise.top100Background' },
+  { key: 'top1000', maxRank: 1000, label: 'in the top 1,000', color: 'gpt2Explorer.surprise.top1000Background' },
+  { key: 'beyond', maxRank: Infinity, label: 'beyond the top 1,000', color: 'gpt2Explorer.surprise.beyondBackground' },
+];
+
+/** The bucket of a rank (1 = the model's first choice); null for a token without a score (the first one). */
+export function bucketOf(rank: number | null): RankBucket | null {
+  if (rank === null) return null;
+  return RANK_BUCKETS.find((bucket) => rank <= bucket.maxRank)!;
+}

@@ -1,0 +1,49 @@
+// The surprise painted on an editor: each scored token tinted by its rank bucket (buckets.ts) and a bar
+// where a chunk of a long text starts. One decoration type per bucket, made once and reused. The hovers
+// come from a hover provider (feature.ts), built when asked: not thousands of Markdown strings up front,
+// and readable by vscode.executeHoverProvider.
+import * as vscode from 'vscode';
+import type { TextScores } from '../../protocol/surprise';
+import { bucketOf, RANK_BUCKETS, type RankBucket } from './buckets';
+import { CHUNK_START_COLOR } from './contributes';
+
+export class SurpriseDecorations implements vscode.Disposable {
+  private readonly buckets = new Map<RankBucket['key'], vscode.TextEditorDecorationType>();
+  private readonly chunkStart = vscode.window.createTextEditorDecorationType({
+    borderStyle: 'none none none solid',
+    borderWidth: '0 0 0 2px',
+    borderColor: new vscode.ThemeColor(CHUNK_START_COLOR),
+  });
+
+  constructor() {
+    for (const bucket of RANK_BUCKETS) {
+      this.buckets.set(bucket.key, vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(bucket.color), borderRadius: '2px' }));
+    }
+  }
+
+  /** Paints `scores` of the text that starts at document offset `offset`. */
+  paint(editor: vscode.TextEditor, scores: TextScores, offset: number): void {
+    const byType = new Map<vscode.TextEditorDecorationType, vscode.DecorationOptions[]>([...this.all()].map((type) => [type, []]));
+    const document = editor.document;
+    scores.tokens.forEach((token, i) => {
+      if (token.end <= token.start) return; // a character split over byte tokens: the token with its last byte holds the range
+      const range = new vscode.Range(document.positionAt(offset + token.start), document.positionAt(offset + token.end));
+      const bucket = bucketOf(token.rank);
+      if (bucket) byType.get(this.buckets.get(bucket.key)!)!.push({ range });
+      if (token.chunkStart && i > 0) byType.get(this.chunkStart)!.push({ range });
+    });
+    for (const [type, options] of byType) editor.setDecorations(type, options);
+  }
+
+  clear(editor: vscode.TextEditor): void {
+    for (const type of this.all()) editor.setDecorations(type, []);
+  }
+
+  dispose(): void {
+    for (const type of this.all()) type.dispose();
+  }
+
+  private all(): vscode.TextEditorDecorationType[] {
+    return [...this.buckets.values(), this.chunkStart];
+  }
+}
