@@ -3,8 +3,8 @@
 // Pure TypeScript on the engine: no `vscode`. Methods that run the model are async; the rest are not.
 import type { Gpt2Model } from '../engine/model';
 import { SeededRandom } from '../engine/random';
-import { EOS_ID, type Gpt2Tokenizer, type Token } from '../engine/tokenizer';
-import type { Gpt2Config, KvCache } from '../engine/types';
+import { EOS_ID, type Gpt2Tokenizer } from '../engine/tokenizer';
+import type { Gpt2Config } from '../engine/types';
 import { applyDecoding, changesDistribution, DEFAULT_DECODING, type DecodingPatch, type DecodingSettings } from '../protocol/decoding';
 import type { AttentionView, AttributionPanelView, Candidate, LensView, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from '../protocol/views';
 import { attribute, attributionView, strongestKeys } from './attribution';
@@ -12,10 +12,8 @@ import type { Distribution } from './decoding/distribution';
 import { bestKept, decodingDistribution, drawToken } from './decoding/next-token';
 import { LogitLens } from './lens';
 import { describeModel } from './model-info';
-import { presetOnModel } from './presets';
-import { ProjectionFrame } from './projection';
-import { Trace } from './trace';
-import { prefill, type PrefillOptions } from '../engine/prefill';
+import type { Trace } from './trace';
+import { checkIndex, fitDefaults, readPrompt, type Frontier, type ReadPrompt, type SessionProgress } from './prompt';
 
 const SHOWN = 10; // candidates in the next-token view
 
@@ -27,19 +25,10 @@ export interface SessionOptions {
   progress?: SessionProgress;
 }
 
-/** For long prompts: the chips as soon as they are known, then how far the prompt pass is; a signal to stop. */
-export interface SessionProgress extends PrefillOptions {
-  onTokens?: (chips: TokenChip[], truncated: number) => void;
-}
+export type { SessionProgress };
 
 /** A generated token and its probability under the distribution it was picked from. */
 export type GeneratedToken = Candidate;
-
-/** Where the loop stands: the last position's logits and the cache to continue from. */
-interface Frontier {
-  logits: Float32Array; // [V] at the last position
-  cache: KvCache;
-}
 
 export class ExplorerSession {
   private readonly config: Gpt2Config;
@@ -57,7 +46,7 @@ export class ExplorerSession {
     private readonly model: Gpt2Model,
     private readonly tokenizer: Gpt2Tokenizer,
     private readonly sentence: SentenceView,
-    private readonly prompt: { chips: TokenChip[]; truncated: number; frontier: Frontier; frame: ProjectionFrame },
+    private readonly prompt: Omit<ReadPrompt, 'trace'>,
     private readonly trace: Trace, // every position so far: the prompt's, then one per generated token
     private readonly defaults: { layer: number; head: number },
     private settings: DecodingSettings,
@@ -70,27 +59,12 @@ export class ExplorerSession {
     this.redraw();
   }
 
-  /**
-   * Tokenises the sentence, runs the prompt pass and fits the projection. A text longer than the
-   * context keeps its last tokens, leaving room for maxNewTokens new ones (at most a quarter of the
-   * context), so it can still be stepped.
-   */
+  /** Reads the prompt (prompt.ts: tokens, the cut of a long text, the prompt pass, the projection frame). */
   static async create(model: Gpt2Model, tokenizer: Gpt2Tokenizer, options: SessionOptions): Promise<ExplorerSession> {
-    const config = model.config;
     const settings = applyDecoding(DEFAULT_DECODING, options.settings ?? {});
-    const defaults = options.defaults ? fitDefaults(options.defaults, config) : { layer: Math.floor(config.nLayer / 2), head: 0 };
-    const progress = options.progress ?? {};
-    const tokens = options.ids ? tokensOf(options.ids, tokenizer, config) : await tokenizer.encodeInChunks(options.sentence.text, progress.signal);
-    if (tokens.length === 0) throw new RangeError('the prompt is empty: give GPT-2 some text to read');
-    const truncated = tokens.length > config.nPositions ? tokens.length - config.nPositions + roomToGenerate(config, settings) : 0;
-    const chips = tokens.slice(truncated).map((token, index): TokenChip => ({ index, ...token, generated: false }));
-    progress.onTokens?.(chips, truncated);
-    const trace = new Trace(config);
-    const result = await prefill(model, chips.map((chip) => chip.id), (pass) => trace.append(pass), progress);
-    const rows = Array.from({ length: (config.nLayer + 1) * chips.length }, (_, i) => trace.hidden(Math.floor(i / chips.length), i % chips.length));
-    const frame = ProjectionFrame.fit(rows, config.nEmbd);
-    const frontier = { logits: result.logits, cache: result.cache };
-    return new ExplorerSession(model, tokenizer, options.sentence, { chips, truncated, frontier, frame }, trace, defaults, settings);
+    const defaults = fitDefaults(options.defaults, model.config);
+    const read = await readPrompt(model, tokenizer, options.sentence, options.ids, settings, options.progress ?? {});
+    return new ExplorerSession(model, tokenizer, options.sentence, read, read.trace, defaults, settings);
   }
 
   /** What the Generation panel and the token chips show. */
@@ -328,31 +302,5 @@ export class ExplorerSession {
 
   private checkOpen(): void {
     if (this.disposed) throw new Error('ExplorerSession: used after dispose()');
-  }
-}
-
-/** A prompt given as ids, as chips without a place in any source text (start = end = -1, as generated ones). */
-function tokensOf(ids: number[], tokenizer: Gpt2Tokenizer, config: Gpt2Config): Token[] {
-  for (const id of ids) checkIndex('prompt token id', id, config.vocabSize);
-  return ids.map((id) => ({ id, text: tokenizer.tokenText(id), start: -1, end: -1 }));
-}
-
-/** Positions kept free for generated tokens when a prompt has to be cut anyway. */
-function roomToGenerate(config: Gpt2Config, settings: DecodingSettings): number {
-  return Math.min(settings.maxNewTokens, Math.floor(config.nPositions / 4));
-}
-
-/** A preset's Layer/Head on this model (presets.ts's presetOnModel), after checking them. */
-function fitDefaults(defaults: { layer: number; head: number }, config: Gpt2Config): { layer: number; head: number } {
-  for (const [what, value] of [['layer', defaults.layer], ['head', defaults.head]] as const) {
-    if (!Number.isInteger(value) || value < 0) throw new RangeError(`default ${what} ${value} must be an integer ≥ 0`);
-  }
-  return presetOnModel(defaults, config);
-}
-
-/** RangeError unless `value` is an integer in 0..count-1. */
-function checkIndex(what: string, value: number, count: number): void {
-  if (!Number.isInteger(value) || value < 0 || value >= count) {
-    throw new RangeError(`${what} ${value} is out of range: expected 0 to ${count - 1}`);
   }
 }
