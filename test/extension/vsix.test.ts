@@ -3,11 +3,12 @@
 // machine's platform is unpacked and its own session worker loads onnxruntime-node and runs a model.
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bindingFolder, listTarget, packageTargets, TARGETS } from '../../scripts/package.mjs';
+import { explainNativeFailure } from '../../src/extension/common/native-runtime';
 import { SessionClient } from '../../src/extension/explorer/session-client';
 import { DEFAULT_DECODING } from '../../src/protocol/decoding';
 import { LESSON_SENTENCE, tinyModel } from './worker-harness';
@@ -108,5 +109,26 @@ describe('VSIX packages, one per platform', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('a VSIX of another platform installed here: its worker dies loading the binding, and the user is told which VSIX to install', async () => {
+    const other = Object.keys(TARGETS).find((target) => target !== HERE)!;
+    const unpacked = join(dir, `unpacked-${other}`);
+    await unzip(vsix.get(other)!, unpacked);
+    let reason = '';
+    const client = SessionClient.forBundle(join(unpacked, 'extension', 'dist', 'session-worker.js'), { onCrash: (why) => (reason = why) });
+    try {
+      await assert.rejects(client.request({ type: 'load', modelDir: await tinyModel(), threads: 1, weights: 'float32' }), { kind: 'crashed' });
+    } finally {
+      await client.dispose();
+    }
+    const failure = explainNativeFailure(reason, process.platform, process.arch);
+    assert.match(failure?.message ?? reason, new RegExp(`built for another platform and has no ONNX Runtime for ${HERE}`));
+  });
+
+  it('the extension bundle never loads onnxruntime-node: only the session worker does', () => {
+    const requires = (bundle: string) => [...readFileSync(join(ROOT, 'dist', bundle), 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
+    assert.ok(requires('session-worker.js').includes('onnxruntime-node'), 'the check reads the requires it means to');
+    assert.deepEqual(requires('extension.js').filter((name) => !name.startsWith('node:') && name !== 'vscode'), []);
   });
 });
