@@ -2,11 +2,13 @@
 // each carrying only its own binaries: `vsce package --target T` with an ignore file made of .vscodeignore
 // (which leaves every platform's binaries out) plus the target's own files put back. vsce has no ignore
 // file per target, and in .vscodeignore a `!pattern` always wins, so the target's files are named one by one.
-// Usage: node scripts/package.mjs [--target T]… [--out DIR]   (default: every target, into the repository)
-// It packages the dist/ that is there: `npm run package` builds first.
+// Usage: node scripts/package.mjs [--target T]… [--out DIR] [--base-url URL]
+// (default: every target, into the repository). It packages the dist/ that is there: `npm run package` builds
+// first. README links stay relative (they resolve inside the VSIX) unless --base-url gives the address the
+// repository's files are served from, which the Marketplace and Open VSX pages need.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,8 +40,10 @@ async function ignoreFileFor(target, dir) {
 
 const run = promisify(execFile);
 
+const links = (baseUrl) => (baseUrl ? ['--baseContentUrl', baseUrl, '--baseImagesUrl', baseUrl] : ['--no-rewrite-relative-links']);
+
 /** The vsce arguments for one target (package, or ls with `command` 'ls'). */
-const vsceArgs = (command, target, ignoreFile) => [VSCE, command, ...(command === 'package' ? ['--target', target, '--allow-missing-repository', '--no-rewrite-relative-links'] : []), '--ignoreFile', ignoreFile];
+const vsceArgs = (command, target, ignoreFile, baseUrl) => [VSCE, command, ...(command === 'package' ? ['--target', target, '--allow-missing-repository', ...links(baseUrl)] : []), '--ignoreFile', ignoreFile];
 
 /** The files vsce would pack for `target`, without packing them (`vsce ls`). */
 export async function listTarget(target) {
@@ -53,14 +57,15 @@ export async function listTarget(target) {
 }
 
 /** Packages every target in `targets` at once (each vsce is one process); resolves with the VSIX paths. */
-export async function packageTargets({ targets = Object.keys(TARGETS), outDir = ROOT, log = () => undefined } = {}) {
+export async function packageTargets({ targets = Object.keys(TARGETS), outDir = ROOT, baseUrl, log = () => undefined } = {}) {
   const unknown = targets.filter((target) => !TARGETS[target]);
   if (unknown.length > 0) throw new Error(`no onnxruntime-node binding for ${unknown.join(', ')}; the targets are ${Object.keys(TARGETS).join(', ')}`);
+  await mkdir(outDir, { recursive: true });
   const dir = await mkdtemp(join(tmpdir(), 'gpt2-package-'));
   try {
     return await Promise.all(targets.map(async (target) => {
       const out = vsixPath(outDir, target);
-      await run(process.execPath, [...vsceArgs('package', target, await ignoreFileFor(target, dir)), '-o', out], { cwd: ROOT, maxBuffer: 16 << 20 });
+      await run(process.execPath, [...vsceArgs('package', target, await ignoreFileFor(target, dir), baseUrl), '-o', out], { cwd: ROOT, maxBuffer: 16 << 20 });
       log(`packaged ${out}`);
       return out;
     }));
@@ -71,8 +76,8 @@ export async function packageTargets({ targets = Object.keys(TARGETS), outDir = 
 
 function options(argv) {
   const targets = argv.flatMap((arg, i) => (argv[i - 1] === '--target' ? [arg] : []));
-  const out = argv[argv.indexOf('--out') + 1];
-  return { targets: targets.length > 0 ? targets : undefined, outDir: argv.includes('--out') ? resolve(out) : ROOT, log: console.log };
+  const value = (flag) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  return { targets: targets.length > 0 ? targets : undefined, outDir: resolve(value('--out') ?? ROOT), baseUrl: value('--base-url'), log: console.log };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CODE_SERVER_VERSION } from '../../scripts/install-code-server.mjs';
 import { bindingFolder, listTarget, packageTargets, TARGETS } from '../../scripts/package.mjs';
 import { explainNativeFailure } from '../../src/extension/common/native-runtime';
 import { SessionClient } from '../../src/extension/explorer/session-client';
@@ -28,7 +29,7 @@ const BUDGET_MB: Record<string, number> = {
 
 /** What every VSIX holds besides its binaries (vsce renames README.md and LICENSE). */
 const EXPECTED = [
-  'package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/session-worker.js', 'dist/webview/explorer.js',
+  'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'media/icons/gpt2.png', 'dist/extension.js', 'dist/session-worker.js', 'dist/webview/explorer.js',
   'dist/webview/explorer.css', 'dist/webview/walkthrough.js', 'models/gpt2/tokenizer.json', 'models/gpt2/tokenizer_config.json',
   'models/gpt2/config.json', 'media/icons/gpt2.svg', 'node_modules/onnxruntime-node/dist/index.js',
   'node_modules/onnxruntime-common/dist/cjs/index.js', 'node_modules/onnxruntime-common/dist/cjs/package.json',
@@ -83,7 +84,8 @@ describe('VSIX packages, one per platform', () => {
 
   it('every VSIX leaves out sources, tests, source maps and the tools in node_modules', () => {
     const unwanted = [...entries.values()].flat().map((entry) => entry.name).filter((file) =>
-      /^extension\/(src|test|bench|scripts|webview|\.ci|\.vscode|\.test-models|\.cache|\.scratch|out)\//.test(file) ||
+      /^extension\/bench\/(?!REPORT\.md$|long-prompts\.svg$)/.test(file) ||
+      /^extension\/(src|test|scripts|webview|\.ci|\.vscode|\.test-models|\.cache|\.scratch|out)\//.test(file) ||
       /\.(map|ts|tsx|vsix)$/.test(file) ||
       /node_modules\/(adm-zip|global-agent|onnxruntime-web|esbuild|typescript|preact)\//.test(file),
     );
@@ -130,5 +132,25 @@ describe('VSIX packages, one per platform', () => {
     const requires = (bundle: string) => [...readFileSync(join(ROOT, 'dist', bundle), 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
     assert.ok(requires('session-worker.js').includes('onnxruntime-node'), 'the check reads the requires it means to');
     assert.deepEqual(requires('extension.js').filter((name) => !name.startsWith('node:') && name !== 'vscode'), []);
+  });
+
+  it('is ready for a marketplace page: a 128×128 PNG icon, banner, keywords, engines.vscode the version tested, README images inside the VSIX', () => {
+    const files = entries.get('linux-x64')!;
+    const read = (name: string) => files.find((entry) => entry.name === name)!.data();
+    const icon = read('extension/media/icons/gpt2.png');
+    assert.equal(icon.subarray(1, 4).toString(), 'PNG');
+    assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128]);
+    const manifest = read('extension.vsixmanifest').toString();
+    assert.match(manifest, /<Icon>extension\/media\/icons\/gpt2\.png<\/Icon>/);
+    assert.match(manifest, /Branding\.Color" Value="#[0-9a-f]{6}"/);
+    assert.match(manifest, /<Tags>gpt-2,/);
+    // code-server 4.X.Y is VS Code 1.X.Y: the oldest VS Code the real VS Code tests run in.
+    assert.match(manifest, new RegExp(`Code\\.Engine" Value="\\^1\\.${CODE_SERVER_VERSION.split('.').slice(1).join('\\.')}"`));
+    const readme = read('extension/readme.md').toString();
+    assert.match(readme, /^## Install$/m);
+    const links = [...readme.matchAll(/\]\(([^)\s#]+)\)/g)].map((match) => match[1]).filter((link) => !/^[a-z]+:/.test(link));
+    assert.ok(links.length >= 9, 'the screenshots are linked');
+    assert.deepEqual(links.filter((link) => !files.some((entry) => entry.name === `extension/${link}`)), [], 'links that lead nowhere in the VSIX');
+    assert.deepEqual([...readme.matchAll(/!\[[^\]]*\]\(([^)]+\.svg)\)/g)].map((match) => match[1]), [], 'the Marketplace refuses SVG images in a README');
   });
 });
