@@ -1,6 +1,7 @@
-// When onnxruntime-node cannot load: the words for each way it fails, then the real thing — the session
-// worker bundle beside an onnxruntime-node whose binding lacks its libonnxruntime (a missing system
-// library, as dlopen reports it) — through the controller: one clear message, no restart loop.
+// When onnxruntime-node cannot load: the words for each way it fails, then the real thing through the
+// controller — the session worker bundle beside an onnxruntime-node whose binding is another architecture's,
+// which dlopen refuses — one clear message, no restart loop. (Not a binding without its libonnxruntime:
+// once another test loaded the real one, the loader finds that library by name and the load succeeds.)
 
 import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -42,18 +43,21 @@ describe('a native binding that cannot load', () => {
     assert.equal(explainNativeFailure('The GPT-2 worker stopped unexpectedly: it exited with code 134', 'linux', 'x64'), null);
   });
 
-  describe('through the controller, with the real worker and a binding whose library is missing', () => {
+  describe('through the controller, with the real worker and a binding this machine cannot load', () => {
     let dir: string;
     const started: Worker[] = [];
 
     before(async function () {
-      const binding = join('node_modules', 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch, 'onnxruntime_binding.node');
-      if (!NATIVE_TARGETS.includes(`${process.platform}-${process.arch}`)) return this.skip();
+      const folder = (target: string) => join('node_modules', 'onnxruntime-node', 'bin', 'napi-v6', ...target.split('-'));
+      const here = `${process.platform}-${process.arch}`;
+      if (!NATIVE_TARGETS.includes(here)) return this.skip();
+      const others = NATIVE_TARGETS.filter((target) => target !== here);
+      const foreign = others.find((target) => target.startsWith(`${process.platform}-`)) ?? others[0];
       dir = await mkdtemp(join(tmpdir(), 'gpt2-native-'));
       await cp(await workerBundle(), join(dir, 'dist', 'session-worker.js'));
       for (const part of ['onnxruntime-node/package.json', 'onnxruntime-node/dist', 'onnxruntime-common']) await cp(join(ROOT, 'node_modules', part), join(dir, 'node_modules', part), { recursive: true });
-      await mkdir(join(dir, binding, '..'), { recursive: true });
-      await cp(join(ROOT, binding), join(dir, binding)); // the binding alone: its libonnxruntime is not beside it
+      await mkdir(join(dir, folder(here)), { recursive: true });
+      await cp(join(ROOT, folder(foreign), 'onnxruntime_binding.node'), join(dir, folder(here), 'onnxruntime_binding.node'));
     });
 
     after(() => dir && rm(dir, { recursive: true, force: true }));
@@ -73,7 +77,7 @@ describe('a native binding that cannot load', () => {
         assert.equal(await controller.analyze(LESSON_SENTENCE, 'selection'), false);
         assert.equal(started.length, 1, 'a worker that cannot load the engine is not restarted');
         assert.equal(ui.problems.length, 1);
-        assert.match(ui.problems[0].message, new RegExp(`could not load on ${process.platform}-${process.arch}: .*onnxruntime.*\\. It needs `));
+        assert.match(ui.problems[0].message, new RegExp(`could not load on ${process.platform}-${process.arch}: .*onnxruntime_binding\\.node.*\\. It needs `));
         assert.equal(controller.state.model, 'error');
         assert.equal(await controller.analyze(LESSON_SENTENCE, 'selection'), false, 'the command answers again, with the same message');
         assert.equal(ui.problems.length, 2);
