@@ -13,8 +13,10 @@ const any = new Proxy(function () {}, {
   set: () => true,
   defineProperty: () => true,
 });
-const NAMESPACES = 'CodeLens ConfigurationTarget Disposable EventEmitter FileSystemError ProgressLocation QuickPickItemKind Range Selection StatusBarAlignment TextEditorRevealType Uri ViewColumn commands env extensions languages window workspace';
-const vscode = Object.fromEntries(NAMESPACES.split(' ').map((name) => [name, any]));
+const BUNDLE = join(ROOT, 'dist', 'extension.js');
+// The names the bundle reads off `vscode` (esbuild's copy of the module takes only its own properties).
+const used = fs.readFileSync(BUNDLE, 'utf8').matchAll(/\bvscode\d*\.([A-Za-z]+)/g);
+const vscode = Object.fromEntries([...used].map((match) => [match[1], any]));
 
 const required = [];
 const load = Module._load;
@@ -37,7 +39,7 @@ const memory = () => ({ get: () => undefined, update: async () => undefined, key
 const storage = fs.mkdtempSync(join(require('node:os').tmpdir(), 'gpt2-activate-'));
 const context = { extensionPath: ROOT, extensionUri: any, globalStorageUri: { fsPath: storage }, subscriptions: [], workspaceState: memory(), globalState: memory(), secrets: any };
 const started = process.hrtime.bigint();
-require(join(ROOT, 'dist', 'extension.js')).activate(context);
+require(BUNDLE).activate(context);
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 setTimeout(() => {
   fs.rmSync(storage, { recursive: true, force: true });
