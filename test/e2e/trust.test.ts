@@ -6,18 +6,16 @@
 // that shows the setting was really there and would have redirected the model.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, makeTestModel } from '../integration/environment';
-import { CodeServer, ensureCodeServer, installExtension, ROOT } from './code-server';
+import { packageTargets } from '../../scripts/package.mjs';
+import { CodeServer, ensureCodeServer, installExtension } from './code-server';
 import { trustingProfile } from './trust-server';
 import { launchChromium, openWorkbench, runFromPalette, screenshot, webviewFrame } from './workbench';
 
-const run = promisify(execFile);
 const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is';
 const NOTICE = 'Restricted Mode: this workspace sets gpt2Explorer.modelPath';
 
@@ -37,8 +35,7 @@ describe('GPT-2 Explorer in Restricted Mode (code-server + Chromium, workspace t
     writeFileSync(join(workspace, 'lesson.txt'), LESSON_SENTENCE);
     writeFileSync(join(workspace, '.vscode', 'settings.json'), `{\n  // a downloaded lesson folder that points the model elsewhere\n  "gpt2Explorer.modelPath": ${JSON.stringify(elsewhere)},\n}\n`);
     const profile = trustingProfile(join(scratch, 'profile'), await makeTestModel(join(scratch, 'model')));
-    const vsix = join(scratch, 'gpt2-explorer.vsix');
-    await run(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const [vsix] = await packageTargets({ targets: [`${process.platform}-${process.arch}`], outDir: scratch }); // this machine's VSIX, as npm run package makes it
     await installExtension(profile, vsix);
     server = await CodeServer.start(profile, workspace, { workspaceTrust: true });
     browser = await launchChromium();

@@ -4,19 +4,18 @@
 // suite (test/integration) runs inside code-server's extension host, as @vscode/test-electron would run it.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { format, promisify } from 'node:util';
+import { format } from 'node:util';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { buildIntegrationSuite } from '../integration/build';
 import { expectNoViolations } from '../webview/axe';
 import { assertBuilt, makeTestModel } from '../integration/environment';
+import { packageTargets } from '../../scripts/package.mjs';
 import { CodeServer, ensureCodeServer, installExtension, makeProfile, ROOT } from './code-server';
 import { launchChromium, openFile, openWorkbench, quickPick, reloadWindow, runFromPalette, screenshot, webviewFrame } from './workbench';
 
-const run = promisify(execFile);
 const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is';
 
 describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function () {
@@ -57,8 +56,7 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
   async function startServer(profileName: string): Promise<CodeServer> {
     const profile = makeProfile(join(scratch, profileName), modelDir);
     if (profileName === 'user') {
-      const vsix = join(scratch, 'gpt2-explorer.vsix');
-      await run(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+      const [vsix] = await packageTargets({ targets: [`${process.platform}-${process.arch}`], outDir: scratch }); // this machine's VSIX, as npm run package makes it
       await installExtension(profile, vsix);
     }
     const server = await CodeServer.start(profile, workspace);

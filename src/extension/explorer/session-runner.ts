@@ -1,6 +1,7 @@
 // The session worker and its model, as the controller uses them: a request runs only once the model
 // is loaded (ModelKeeper), and its failure is explained and reported, never thrown; a crashed worker
-// is restarted once (a second crash soon after waits for the user to reload). The controller decides
+// is restarted once (a second crash soon after waits for the user to reload), unless it died because
+// onnxruntime-node cannot load here (common/native-runtime.ts). The controller decides
 // what to ask and what the panel hears; the runner decides whether a request can run at all.
 
 import type { Worker } from 'node:worker_threads';
@@ -9,6 +10,7 @@ import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol
 import { ModelKeeper } from '../model/keeper';
 import type { ControllerUi } from '../ports';
 import { explainFailure, type Failure } from '../common/failures';
+import { explainNativeFailure } from '../common/native-runtime';
 import type { ExtensionSettings } from '../common/settings';
 import { SessionClient } from './session-client';
 
@@ -90,6 +92,8 @@ export class SessionRunner {
   private async recoverFromCrash(reason: string): Promise<void> {
     this.ports.ui.log(reason);
     this.model.forget();
+    const native = explainNativeFailure(reason, process.platform, process.arch);
+    if (native) return this.model.fail(native, 'error'); // a restart would die the same way
     const again = Date.now() - this.lastRestart < RESTART_QUIET_MS;
     if (again || !this.ports.panelOpen()) {
       this.model.fail({ message: `${reason}. Reload the model to go on.`, actions: ['reloadModel'] }, 'error');
