@@ -27,9 +27,11 @@ let stopController: (() => Promise<void>) | undefined;
 export interface ExtensionApi {
   controller: ExplorerController;
   lesson: LessonApi;
+  activationMs: number; // how long activate() took (the bundle's own load not counted): it runs in nearly every window
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const output = vscode.window.createOutputChannel('GPT-2 Explorer');
   const ui = new VsCodeUi(output, {
     downloadModel: () => vscode.commands.executeCommand('gpt2Explorer.downloadModel'),
@@ -82,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...registerModelCommands({ explorer: controller, settings: () => settings, storageDir, secrets: context.secrets, log }),
   );
   stopController = () => controller.dispose();
-  return { controller, lesson: walkthrough.lesson };
+  return { controller, lesson: walkthrough.lesson, activationMs: performance.now() - started };
 }
 
 /**

@@ -100,6 +100,8 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
     assert.notEqual(code, -1, `the suite did not finish within 5 minutes:\n${report}\ncode-server log (tail):\n${server.logTail()}`);
     assert.match(report, /passing/, `no mocha report came back:\n${report}\n${server.logTail()}`);
     assert.equal(code, 0, `integration tests failed:\n${report}`);
+    const activation = report.match(/activation: .*/)?.[0];
+    if (activation) console.log(`      ${activation} (in code-server's extension host)`);
   });
 });
 
