@@ -18,6 +18,8 @@ import { basename, dirname } from 'node:path';
 import { buildAttentionMap } from './attention-graph';
 import { buildHeadOutputs } from './head-outputs-graph';
 import { HeadOutputsSession } from './head-outputs';
+import { buildPatchGraph } from './patch-graph';
+import { PatchSession, type PatchActivations, type PatchedRuns, type PatchMasks } from './patch';
 import { buildLmHead, buildTransformer, INT8, INT8_ACCURACY_LEVEL, int8Matrices, type QuantizedSource, type WeightSource } from './graph';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
@@ -38,6 +40,7 @@ export class Gpt2Model {
     private readonly lmHead: ort.InferenceSession,
     private readonly attentionMap: ort.InferenceSession, // weightless: one head's [T, T] pattern from its saved q and k
     private readonly headOutputsSession: HeadOutputsSession, // opened on first use: every head's output at one position
+    private readonly patchSession: PatchSession, // opened on first use: batches of runs with activations patched in
     private readonly guard: WeightsGuard | undefined, // only when ORT maps weights from the file
     private readonly weightsInMemory: Map<string, Float32Array>, // ORT may read these in place: kept alive until dispose()
     readonly provider: { name: string; passedOver: string[] } = { name: 'cpu', passedOver: [] }, // the execution provider that runs it, and those auto could not start
@@ -84,7 +87,8 @@ export class Gpt2Model {
       }
       sessions.push(await ort.InferenceSession.create(buildAttentionMap(config.nEmbd / config.nHead), { ...sessionOptions, executionProviders: ['cpu'], externalData: [] }));
       const headOutputs = HeadOutputsSession.lazy(config, mode, buildHeadOutputs(config, source), { ...sessionOptions, extra: { session: { ...sessionExtras, disable_prepacking: '1' } } });
-      return new Gpt2Model(config, mode, sessions[0], sessions[1], sessions[2], headOutputs, guard, weightsInMemory, { name: candidates[0], passedOver });
+      const patch = PatchSession.lazy(mode, config, () => buildPatchGraph(config, source), sessionOptions);
+      return new Gpt2Model(config, mode, sessions[0], sessions[1], sessions[2], headOutputs, patch, guard, weightsInMemory, { name: candidates[0], passedOver });
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
       guard?.close();
@@ -165,12 +169,24 @@ export class Gpt2Model {
     return this.track(this.headOutputsSession.run(q, k, v, S, ids));
   }
 
+  /**
+   * Activation patching: `ids` run in masks.batch copies, each taking from `source` the activations its
+   * masks mark (see patch-graph.ts); the logits of `metricIds` at the last position, [batch, 2], and
+   * with `activations` copy 0's activations (the sources of a later patch). Float32 models only.
+   */
+  async patched(ids: number[], metricIds: [number, number], masks: PatchMasks, source?: PatchActivations, activations = false): Promise<PatchedRuns> {
+    this.checkOpen();
+    this.checkIds(ids, 0);
+    this.checkIds(metricIds, 0);
+    return this.track(this.patchSession.run(ids, metricIds, masks, source, activations));
+  }
+
   /** Releases the sessions once the passes already started have finished; no new ones start. Safe to call twice. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     await Promise.allSettled(this.running);
-    await Promise.all([this.transformer.release(), this.lmHead.release(), this.attentionMap.release(), this.headOutputsSession.release()]);
+    await Promise.all([this.transformer.release(), this.lmHead.release(), this.attentionMap.release(), this.headOutputsSession.release(), this.patchSession.release()]);
     this.weightsInMemory.clear();
     this.guard?.close();
   }
