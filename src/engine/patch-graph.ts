@@ -1,17 +1,13 @@
-// GPT-2 run as a batch of B copies of one prompt, each free to take one or more activations from
-// another run, for activation patching (explorer/patching.ts). Per copy b, four masks say what it
-// takes: patch_resid [B, L+1, T] a hidden state (0 = the embeddings … L = after the last block) at
-// a position, patch_attn and patch_mlp [B, L, T] a block's attention output (after c_proj, with its
-// bias) or MLP output at a position, patch_heads [B, L, H] a head's mix of values (before c_proj) at
-// every position. Where a mask is 1 the copy reads the clean_* tensor there instead of its own (a
-// Where, so the values are exactly the clean run's); everything downstream is computed as usual.
-// The output is the two logits of metric_ids at the last position, [B, 2]; the activations of each
-// copy are outputs too, fetched only for the unpatched runs that supply them.
-// Why a graph of its own and not the transformer's: the transformer runs one prompt with a KV cache
-// and keeps only the last attention row; this one runs B copies side by side in one pass, with the
-// same weights and the same float32 operators, so the numbers are the model's.
+// GPT-2 one block at a time, for activation patching (explorer/patching.ts): a graph per block that
+// runs B copies of N positions after P past ones (the keys/values a patch cannot change, taken from
+// the corrupted run), each copy free to take its attention heads' mixes, its attention output or its
+// MLP output from a source run where its masks say (a Where, so the values are exactly the source's).
+// Block by block, because a patch at layer l and position p changes nothing before them: a grid's
+// runs start at their own layer, on positions p.., and the copies that share a position are batched.
+// A readout graph turns the last position of each copy into the two metric tokens' logits.
+// The same float32 operators and weights as graph.ts's transformer, so the numbers are the model's.
 //
-// Shapes: B copies, T positions, L layers, H heads, d width, dh = d / H.
+// Shapes: B copies, N new positions, P past positions, S = P + N, H heads, d width, dh = d / H.
 import { OPSET } from './graph';
 import { gpt2TensorShapes } from './gpt2-weights';
 import { GraphBuilder, type WeightData } from './onnx-builder';
@@ -23,9 +19,47 @@ interface Builder {
   weight: (name: string) => string;
 }
 
-export function buildPatchGraph(config: Gpt2Config, source: (name: string) => WeightData): Uint8Array {
+/**
+ * Block `layer`: x [B, N, d], past_key / past_value [B, H, P, dh], and per patchable activation a mask
+ * and a source — patch_mix [B, 1, d] with source_mix [N, d] (the heads' mixes before c_proj, a head's
+ * dh columns at once), patch_attn / patch_mlp [B, N, 1] with source_attn / source_mlp [N, d] → out
+ * [B, N, d], and mix, attn, mlp [B, N, d] and present_key / present_value [B, H, S, dh] to record a run.
+ */
+export function buildPatchBlock(config: Gpt2Config, layer: number, source: (name: string) => WeightData): Uint8Array {
+  const b = builder(config, source);
+  const { g } = b;
+  const { nHead: H, nEmbd: d } = config;
+  const h = `h.${layer}`;
+  const x = g.input('x', 'float', ['B', 'N', d]);
+  const pastKey = g.input('past_key', 'float', ['B', H, 'P', d / H]);
+  const pastValue = g.input('past_value', 'float', ['B', H, 'P', d / H]);
+  const patched = (name: string, maskDims: (number | string)[], value: string) =>
+    g.op('Where', [g.op('Cast', [g.input(`patch_${name}`, 'float', maskDims)], { to: 9 }), g.input(`source_${name}`, 'float', ['N', d]), value]);
+  const qkv = linear(b, layerNorm(b, x, `${h}.ln_1`), `${h}.attn.c_attn`); // [B, N, 3d]
+  const [q, k, v] = g.opMulti('Split', [qkv, g.int64s([d, d, d])], 3, { axis: 2 });
+  const [y, presentKey, presentValue] = g.opMulti('Attention', [q, k, v, causalMask(b, x, pastKey), pastKey, pastValue], 3, { q_num_heads: H, kv_num_heads: H });
+  const mix = patched('mix', ['B', 1, d], y); // heads side by side
+  const attn = patched('attn', ['B', 'N', 1], linear(b, mix, `${h}.attn.c_proj`));
+  const afterAttn = g.op('Add', [x, attn]);
+  const mlp = patched('mlp', ['B', 'N', 1], linear(b, gelu(b, linear(b, layerNorm(b, afterAttn, `${h}.ln_2`), `${h}.mlp.c_fc`)), `${h}.mlp.c_proj`));
+  g.output('out', g.op('Add', [afterAttn, mlp]), 'float', ['B', 'N', d]);
+  for (const [name, value] of [['mix', mix], ['attn', attn], ['mlp', mlp]]) g.output(name, value, 'float', ['B', 'N', d]);
+  g.output('present_key', presentKey, 'float', ['B', H, 'S', d / H]);
+  g.output('present_value', presentValue, 'float', ['B', H, 'S', d / H]);
+  return g.toBytes(`gpt2-patch-block-${layer}`, OPSET);
+}
+
+/** The last position of each copy, x [B, d], and metric_ids [2] → ln_f → the two tokens' logits [B, 2]. */
+export function buildPatchReadout(config: Gpt2Config, source: (name: string) => WeightData): Uint8Array {
+  const b = builder(config, source);
+  const x = b.g.input('x', 'float', ['B', config.nEmbd]);
+  const rows = b.g.op('Gather', [b.weight('wte.weight'), b.g.input('metric_ids', 'int64', [2])], { axis: 0 }); // [2, d]
+  b.g.output('logits', b.g.op('Gemm', [layerNorm(b, x, 'ln_f'), rows], { transB: 1 }), 'float', ['B', 2]);
+  return b.g.toBytes('gpt2-patch-readout', OPSET);
+}
+
+function builder(config: Gpt2Config, source: (name: string) => WeightData): Builder {
   const g = new GraphBuilder();
-  const { nLayer: L, nHead: H, nEmbd: d } = config;
   const shapes = gpt2TensorShapes(config);
   const added = new Set<string>();
   const weight = (name: string) => {
@@ -33,75 +67,26 @@ export function buildPatchGraph(config: Gpt2Config, source: (name: string) => We
     added.add(name);
     return name;
   };
-  const b: Builder = { g, config, weight };
-  const ids = g.op('Reshape', [g.input('input_ids', 'int64', [1, 'T']), g.int64s([-1])]); // [T]
-  const clean = {
-    hidden: g.input('clean_hidden', 'float', [L + 1, 'T', d]),
-    attn: g.input('clean_attn', 'float', [L, 'T', d]),
-    mlp: g.input('clean_mlp', 'float', [L, 'T', d]),
-    mix: g.input('clean_mix', 'float', [L, 'T', d]),
-  };
-  const masks = {
-    resid: g.input('patch_resid', 'float', ['B', L + 1, 'T']),
-    attn: g.input('patch_attn', 'float', ['B', L, 'T']),
-    mlp: g.input('patch_mlp', 'float', ['B', L, 'T']),
-    heads: g.input('patch_heads', 'float', ['B', L, H]),
-  };
-  const T = g.op('Squeeze', [g.op('Shape', [ids]), g.int64s([0])]); // scalar
-  const positions = g.op('Range', [g.int64s([0], true), T, g.int64s([1], true)]); // [T]
-  const causal = g.op('LessOrEqual', [g.op('Unsqueeze', [positions, g.int64s([0])]), g.op('Unsqueeze', [positions, g.int64s([1])])]); // [T, T]
-  const embedded = g.op('Add', [g.op('Gather', [weight('wte.weight'), ids], { axis: 0 }), g.op('Gather', [weight('wpe.weight'), positions], { axis: 0 })]); // [T, d]
-  const taken = { hidden: [] as string[], attn: [] as string[], mlp: [] as string[], mix: [] as string[] };
-  let x = patchAt(b, masks.resid, 0, clean.hidden, embedded); // [B, T, d] from here on
-  taken.hidden.push(x);
-  for (let i = 0; i < L; i++) {
-    const h = `h.${i}`;
-    const qkv = linear(b, layerNorm(b, x, `${h}.ln_1`), `${h}.attn.c_attn`); // [B, T, 3d]
-    const [q, k, v] = g.opMulti('Split', [qkv, g.int64s([d, d, d])], 3, { axis: 2 });
-    const [y] = g.opMulti('Attention', [q, k, v, causal], 1, { q_num_heads: H, kv_num_heads: H }, `${h}.attention`); // [B, T, d], heads side by side
-    const mix = g.op('Where', [headMask(b, masks.heads, i), gather(b, clean.mix, i), y]);
-    const attn = patchAt(b, masks.attn, i, clean.attn, linear(b, mix, `${h}.attn.c_proj`));
-    const afterAttn = g.op('Add', [x, attn]);
-    const fc = linear(b, layerNorm(b, afterAttn, `${h}.ln_2`), `${h}.mlp.c_fc`);
-    const mlp = patchAt(b, masks.mlp, i, clean.mlp, linear(b, gelu(b, fc), `${h}.mlp.c_proj`));
-    x = patchAt(b, masks.resid, i + 1, clean.hidden, g.op('Add', [afterAttn, mlp]));
-    taken.mix.push(mix);
-    taken.attn.push(attn);
-    taken.mlp.push(mlp);
-    taken.hidden.push(x);
-  }
-  const last = g.op('Squeeze', [g.op('Slice', [x, g.int64s([-1]), g.int64s([Number.MAX_SAFE_INTEGER]), g.int64s([1])]), g.int64s([1])]); // [B, d]
-  const rows = g.op('Gather', [weight('wte.weight'), g.input('metric_ids', 'int64', [2])], { axis: 0 }); // [2, d]
-  g.output('metric_logits', g.op('Gemm', [layerNorm(b, last, 'ln_f'), rows], { transB: 1 }), 'float', ['B', 2]);
-  g.output('hidden', stack(b, taken.hidden), 'float', ['B', L + 1, 'T', d]);
-  for (const part of ['attn', 'mlp', 'mix'] as const) g.output(part, stack(b, taken[part]), 'float', ['B', L, 'T', d]);
-  return g.toBytes('gpt2-patch', OPSET);
+  return { g, config, weight };
 }
 
-/** Where mask[:, layer, :] is 1, source[layer] ([T, d]) instead of x ([T, d] or [B, T, d]). */
-function patchAt(b: Builder, mask: string, layer: number, source: string, x: string): string {
+/** Which keys each new position sees: [N, S] bool, query P + i sees keys 0..P + i. */
+function causalMask(b: Builder, x: string, pastKey: string): string {
   const { g } = b;
-  const at = g.op('Cast', [g.op('Unsqueeze', [gather(b, mask, layer, 1), g.int64s([2])])], { to: 9 }); // [B, T, 1] bool
-  return g.op('Where', [at, gather(b, source, layer), x]);
-}
-
-/** mask[:, layer, :] ([B, H]) spread over each head's dh columns: [B, 1, d] bool. */
-function headMask(b: Builder, mask: string, layer: number): string {
-  const { g } = b;
-  const { nHead: H, nEmbd: d } = b.config;
-  const spread = g.op('Expand', [g.op('Unsqueeze', [gather(b, mask, layer, 1), g.int64s([2])]), g.int64s([1, 1, d / H])]); // [B, H, dh]
-  return g.op('Cast', [g.op('Reshape', [spread, g.int64s([0, 1, d])])], { to: 9 });
-}
-
-function gather(b: Builder, x: string, index: number, axis = 0): string {
-  return b.g.op('Gather', [x, b.g.int64s([index], true)], { axis });
+  const scalar = (shape: string) => g.op('Squeeze', [shape, g.int64s([0])]);
+  const P = g.op('Shape', [pastKey], { start: 2, end: 3 });
+  const S = g.op('Add', [P, g.op('Shape', [x], { start: 1, end: 2 })]);
+  const one = g.int64s([1], true);
+  const queries = g.op('Range', [scalar(P), scalar(S), one]); // [N]
+  const keys = g.op('Range', [g.int64s([0], true), scalar(S), one]); // [S]
+  return g.op('LessOrEqual', [g.op('Unsqueeze', [keys, g.int64s([0])]), g.op('Unsqueeze', [queries, g.int64s([1])])]);
 }
 
 function layerNorm(b: Builder, x: string, prefix: string): string {
   return b.g.op('LayerNormalization', [x, b.weight(`${prefix}.weight`), b.weight(`${prefix}.bias`)], { axis: -1, epsilon: { float: b.config.layerNormEpsilon } });
 }
 
-/** Hugging Face's Conv1D on [B, T, in]: x @ W + b, W stored [in, out]. */
+/** Hugging Face's Conv1D on [B, N, in]: x @ W + b, W stored [in, out]. */
 function linear(b: Builder, x: string, prefix: string): string {
   return b.g.op('Add', [b.g.op('MatMul', [x, b.weight(`${prefix}.weight`)]), b.weight(`${prefix}.bias`)]);
 }
@@ -111,9 +96,4 @@ function gelu(b: Builder, x: string): string {
   const { g } = b;
   const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [g.op('Pow', [x, g.float(3)]), g.float(0.044715)])]), g.float(Math.sqrt(2 / Math.PI))]);
   return g.op('Mul', [g.op('Mul', [x, g.float(0.5)]), g.op('Add', [g.op('Tanh', [inner]), g.float(1)])]);
-}
-
-/** [B, T, d] × n → [B, n, T, d]. */
-function stack(b: Builder, xs: string[]): string {
-  return b.g.op('Concat', xs.map((x) => b.g.op('Unsqueeze', [x, b.g.int64s([1])])), { axis: 1 });
 }

@@ -1,86 +1,94 @@
-// The session behind Gpt2Model.patched (patch-graph.ts), opened the first time patching is asked for,
-// on the CPU like the head-outputs session. Float32 models only: the patched numbers are the model's.
+// The sessions behind Gpt2Model.patchBlock and patchReadout (patch-graph.ts): one per block and the
+// readout, all opened the first time patching is asked for, on the CPU like the head-outputs session.
+// Float32 models only: the patched numbers are the model's.
 import * as ort from 'onnxruntime-node';
 import type { Gpt2Config, WeightsMode } from './types';
 
-/** A run's activations, the sources a patch reads: hidden [L+1, T, d], attn, mlp and mix [L, T, d]. */
-export interface PatchActivations {
-  hidden: Float32Array;
-  attn: Float32Array; // each block's attention output after c_proj (with its bias)
-  mlp: Float32Array; // each block's MLP output
-  mix: Float32Array; // each block's heads' mixes of values, side by side, before c_proj
+/** An activation taken from a source run: where (a 0/1 mask) and from what ([N, d]). */
+export interface BlockPatch {
+  mask: Float32Array; // [B, 1, d] for mix (a head's columns), [B, N, 1] for attn and mlp (positions)
+  source: Float32Array;
 }
 
-/** What each of `batch` copies takes from `source`: masks of 0/1, [batch, L+1, T], [batch, L, T] ×2, [batch, L, H]. */
-export interface PatchMasks {
+/** One block on `batch` copies of `positions` new positions after `past` (the same for every copy). */
+export interface BlockRun {
+  x: Float32Array; // [B, N, d]
   batch: number;
-  resid?: Float32Array;
-  attn?: Float32Array;
-  mlp?: Float32Array;
-  heads?: Float32Array;
+  positions: number;
+  past?: { key: Float32Array; value: Float32Array; length: number }; // [B, H, P, dh] each
+  mix?: BlockPatch;
+  attn?: BlockPatch;
+  mlp?: BlockPatch;
 }
 
-export interface PatchedRuns {
-  logits: Float32Array; // [batch, 2]: the two metric tokens' logits at the last position
-  activations?: PatchActivations; // of copy 0, when asked for
+/** What a block computed: out [B, N, d]; when recorded, also mix, attn, mlp [B, N, d] and present keys/values [B, H, S, dh]. */
+export interface BlockOutputs {
+  out: Float32Array;
+  recorded?: { mix: Float32Array; attn: Float32Array; mlp: Float32Array; presentKey: Float32Array; presentValue: Float32Array };
 }
 
-export class PatchSession {
-  private opened: Promise<ort.InferenceSession> | undefined;
+interface Graphs {
+  block: (layer: number) => Uint8Array;
+  readout: () => Uint8Array;
+}
 
-  constructor(private readonly config: Gpt2Config, private readonly open: () => Promise<ort.InferenceSession>) {}
+export class PatchSessions {
+  private opened: Promise<{ blocks: ort.InferenceSession[]; readout: ort.InferenceSession }> | undefined;
 
-  static lazy(mode: WeightsMode, config: Gpt2Config, graph: () => Uint8Array, options: ort.InferenceSession.SessionOptions): PatchSession {
-    return new PatchSession(config, () => {
-      if (mode === 'int8') return Promise.reject(new Error('patching reads the float32 model: load it without 8-bit weights'));
-      return ort.InferenceSession.create(graph(), { ...options, executionProviders: ['cpu'] });
+  constructor(private readonly config: Gpt2Config, private readonly mode: WeightsMode, private readonly graphs: Graphs, private readonly options: ort.InferenceSession.SessionOptions) {}
+
+  async block(layer: number, run: BlockRun, record: boolean): Promise<BlockOutputs> {
+    const { nHead: H, nEmbd: d } = this.config;
+    const dh = d / H;
+    const { batch: B, positions: N } = run;
+    const P = run.past?.length ?? 0;
+    const tensor = (values: Float32Array, dims: number[]) => {
+      if (values.length !== dims.reduce((a, b) => a * b, 1)) throw new RangeError(`patchBlock: ${values.length} values for [${dims.join(', ')}]`);
+      return new ort.Tensor('float32', values, dims);
+    };
+    const patch = (name: 'mix' | 'attn' | 'mlp', maskDims: number[]) => ({
+      [`patch_${name}`]: tensor(run[name]?.mask ?? new Float32Array(maskDims.reduce((a, b) => a * b, 1)), maskDims),
+      [`source_${name}`]: tensor(run[name]?.source ?? new Float32Array(N * d), [N, d]),
     });
+    const feeds = {
+      x: tensor(run.x, [B, N, d]),
+      past_key: tensor(run.past?.key ?? new Float32Array(0), [B, H, P, dh]),
+      past_value: tensor(run.past?.value ?? new Float32Array(0), [B, H, P, dh]),
+      ...patch('mix', [B, 1, d]),
+      ...patch('attn', [B, N, 1]),
+      ...patch('mlp', [B, N, 1]),
+    };
+    const { blocks } = await this.open();
+    const out = await blocks[layer].run(feeds, record ? ['out', 'mix', 'attn', 'mlp', 'present_key', 'present_value'] : ['out']);
+    const data = (name: string) => out[name].data as Float32Array;
+    if (!record) return { out: data('out') };
+    return { out: data('out'), recorded: { mix: data('mix'), attn: data('attn'), mlp: data('mlp'), presentKey: data('present_key'), presentValue: data('present_value') } };
   }
 
-  /** `ids` (T tokens) in masks.batch copies, each patched from `source` where its masks say; `activations` also returns copy 0's. */
-  async run(ids: number[], metricIds: [number, number], masks: PatchMasks, source: PatchActivations | undefined, activations: boolean): Promise<PatchedRuns> {
-    const { nLayer: L, nHead: H, nEmbd: d } = this.config;
-    const T = ids.length;
-    const B = masks.batch;
-    const mask = (values: Float32Array | undefined, rows: number, cols: number): ort.Tensor => {
-      if (values !== undefined && values.length !== B * rows * cols) throw new RangeError(`patch: a mask of ${values.length} values, expected ${B * rows * cols}`);
-      return new ort.Tensor('float32', values ?? new Float32Array(B * rows * cols), [B, rows, cols]);
-    };
-    const from = (values: Float32Array | undefined, rows: number): ort.Tensor => {
-      if (values !== undefined && values.length !== rows * T * d) throw new RangeError(`patch: a source of ${values.length} values, expected ${rows * T * d}`);
-      return new ort.Tensor('float32', values ?? new Float32Array(rows * T * d), [rows, T, d]);
-    };
-    this.opened ??= this.open();
-    const session = await this.opened;
-    const feeds = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, T]),
+  /** x [n, d] → the logits of metricIds, [n, 2]. */
+  async readout(x: Float32Array, n: number, metricIds: [number, number]): Promise<Float32Array> {
+    const { readout } = await this.open();
+    const out = await readout.run({
+      x: new ort.Tensor('float32', x, [n, this.config.nEmbd]),
       metric_ids: new ort.Tensor('int64', BigInt64Array.from(metricIds, BigInt), [2]),
-      clean_hidden: from(source?.hidden, L + 1),
-      clean_attn: from(source?.attn, L),
-      clean_mlp: from(source?.mlp, L),
-      clean_mix: from(source?.mix, L),
-      patch_resid: mask(masks.resid, L + 1, T),
-      patch_attn: mask(masks.attn, L, T),
-      patch_mlp: mask(masks.mlp, L, T),
-      patch_heads: mask(masks.heads, L, H),
-    };
-    const fetches = activations ? ['metric_logits', 'hidden', 'attn', 'mlp', 'mix'] : ['metric_logits'];
-    const out = await session.run(feeds, fetches);
-    const data = (name: string, size: number): Float32Array => {
-      const values = out[name]?.data;
-      if (!(values instanceof Float32Array) || values.length !== size) throw new Error(`patch: output ${name} is missing or of the wrong size`);
-      return values;
-    };
-    const logits = data('metric_logits', B * 2);
-    if (!activations) return { logits };
-    // Copy 0's slice of each [B, …] output.
-    const first = (name: string, rows: number) => data(name, B * rows * T * d).slice(0, rows * T * d);
-    return { logits, activations: { hidden: first('hidden', L + 1), attn: first('attn', L), mlp: first('mlp', L), mix: first('mix', L) } };
+    });
+    return out.logits.data as Float32Array;
   }
 
   async release(): Promise<void> {
-    const session = await this.opened?.catch(() => undefined);
+    const opened = await this.opened?.catch(() => undefined);
     this.opened = undefined;
-    await session?.release();
+    await Promise.all([...(opened?.blocks ?? []), ...(opened?.readout ? [opened.readout] : [])].map((session) => session.release()));
+  }
+
+  private open() {
+    this.opened ??= (async () => {
+      if (this.mode === 'int8') throw new Error('patching reads the float32 model: load it without 8-bit weights');
+      const create = (graph: Uint8Array) => ort.InferenceSession.create(graph, { ...this.options, executionProviders: ['cpu'] });
+      const blocks: ort.InferenceSession[] = [];
+      for (let layer = 0; layer < this.config.nLayer; layer++) blocks.push(await create(this.graphs.block(layer)));
+      return { blocks, readout: await create(this.graphs.readout()) };
+    })();
+    return this.opened;
   }
 }

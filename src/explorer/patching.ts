@@ -1,17 +1,18 @@
 // Activation patching (the causal tracing of Meng et al. 2022, TransformerLens's `patching`): run the
 // corrupted prompt with one activation taken from the clean prompt's run, for every cell of a grid,
 // and read the metric logit(target) − logit(versus) at the last position. The runs are the engine's
-// patch graph (engine/patch-graph.ts), many cells to one ORT run.
+// patch graphs (engine/patch-graph.ts), block by block, the cells that start at one position batched
+// (patch-runs.ts).
 import type { Gpt2Model } from '../engine/model';
-import type { PatchMasks } from '../engine/patch';
 import { topK } from './decoding/logits';
+import { patchedLastStates, recordRun, type Cell, type RecordedRun } from './patch-runs';
 
 /** What is patched: hidden states × positions, attention or MLP outputs × positions, or heads (at every position). */
 export const PATCH_SITES = ['resid', 'attn', 'mlp', 'heads'] as const;
 export type PatchSite = (typeof PATCH_SITES)[number];
 
-/** Token rows per ORT run (copies × positions): bounds the memory of one run on long prompts. */
-export const PATCH_BATCH_ROWS = 1024;
+/** Token rows per batch (copies × positions): bounds the memory of one run on long prompts. */
+export const PATCH_BATCH_ROWS = 2048;
 
 export interface PatchToken {
   id: number;
@@ -61,48 +62,49 @@ export function checkPair(clean: PatchToken[], corrupt: PatchToken[]): void {
 /** The whole grid of `options.what` for patching `clean` into `corrupt` (same token count). */
 export async function patchGrid(model: Gpt2Model, clean: PatchToken[], corrupt: PatchToken[], options: PatchOptions): Promise<Patching> {
   checkPair(clean, corrupt);
-  const { nLayer: L, nHead: H } = model.config;
-  const [cleanIds, corruptIds] = [clean, corrupt].map((tokens) => tokens.map((token) => token.id));
-  const T = cleanIds.length;
-  const target = options.target ?? (await topToken(model, cleanIds));
-  const versus = options.versus ?? (await topToken(model, corruptIds));
-  const metricIds: [number, number] = [target, versus];
-  const metric = (logits: Float32Array, b: number) => logits[2 * b] - logits[2 * b + 1];
-  const none: PatchMasks = { batch: 1 };
-  const cleanRun = await model.patched(cleanIds, metricIds, none, undefined, true);
-  const corruptRun = await model.patched(corruptIds, metricIds, none);
-  const { rows, cols } = gridShape(options.what, L, H, T);
-  const cells = rows * cols;
-  const perRun = Math.max(1, Math.floor(PATCH_BATCH_ROWS / T));
-  const effect = new Float64Array(cells);
-  for (let start = 0; start < cells; start += perRun) {
-    options.signal?.throwIfAborted();
-    const batch = Math.min(perRun, cells - start);
-    const mask = new Float32Array(batch * cells);
-    for (let b = 0; b < batch; b++) mask[b * cells + start + b] = 1; // copy b patches cell start + b
-    const masks: PatchMasks = { batch, [options.what]: mask };
-    const { logits } = await model.patched(corruptIds, metricIds, masks, cleanRun.activations);
-    for (let b = 0; b < batch; b++) effect[start + b] = metric(logits, b);
-    options.onProgress?.(start + batch, cells);
-  }
-  return {
-    what: options.what,
-    target,
-    versus,
-    clean: metric(cleanRun.logits, 0),
-    corrupt: metric(corruptRun.logits, 0),
-    effect: Array.from({ length: rows }, (_, r) => Array.from(effect.subarray(r * cols, (r + 1) * cols))),
+  const { nLayer: L, nHead: H, nEmbd: d } = model.config;
+  const T = clean.length;
+  const [cleanPass, corruptPass] = [await model.forward(clean.map((t) => t.id)), await model.forward(corrupt.map((t) => t.id))];
+  [cleanPass, corruptPass].forEach((pass) => pass.cache.dispose());
+  const metricIds: [number, number] = [options.target ?? topK(cleanPass.logits, 1)[0], options.versus ?? topK(corruptPass.logits, 1)[0]];
+  // Both runs recorded block by block on the patch graphs, so an empty patch is the corrupted run exactly.
+  const [cleanRun, corruptRun] = [await recordRun(model, cleanPass.hidden.slice(0, T * d), T), await recordRun(model, corruptPass.hidden.slice(0, T * d), T)];
+  const metrics = async (last: Float32Array, n: number) => {
+    const logits = await model.patchReadout(last, n, metricIds);
+    return Array.from({ length: n }, (_, b) => logits[2 * b] - logits[2 * b + 1]);
   };
+  const lastRow = (run: RecordedRun) => run.hidden[L].slice((T - 1) * d);
+  const [cleanMetric, corruptMetric] = [...(await metrics(lastRow(cleanRun), 1)), ...(await metrics(lastRow(corruptRun), 1))];
+  const { rows, cols } = gridShape(options.what, L, H, T);
+  const effect = Array.from({ length: rows }, () => new Array<number>(cols).fill(NaN));
+  let done = 0;
+  for (const group of cellGroups(options.what, L, H, T)) {
+    const perRun = Math.max(1, Math.floor(PATCH_BATCH_ROWS / (T - group.position)));
+    for (let start = 0; start < group.cells.length; start += perRun) {
+      const cells = group.cells.slice(start, start + perRun);
+      const last = await patchedLastStates(model, cleanRun, corruptRun, group.position, cells, options.signal);
+      (await metrics(last, cells.length)).forEach((metric, i) => (effect[cells[i].row][cells[i].col] = metric));
+      done += cells.length;
+      options.onProgress?.(done, rows * cols);
+    }
+  }
+  return { what: options.what, target: metricIds[0], versus: metricIds[1], clean: cleanMetric, corrupt: corruptMetric, effect };
+}
+
+/** The grid's cells by the position their runs start at (heads: all at 0), each group sorted by layer. */
+function cellGroups(what: PatchSite, L: number, H: number, T: number): { position: number; cells: (Cell & { row: number; col: number })[] }[] {
+  if (what === 'heads') {
+    const cells = Array.from({ length: L * H }, (_, i) => ({ layer: Math.floor(i / H), patch: { site: 'mix' as const, head: i % H }, row: Math.floor(i / H), col: i % H }));
+    return [{ position: 0, cells }];
+  }
+  const layers = what === 'resid' ? L + 1 : L;
+  return Array.from({ length: T }, (_, position) => ({
+    position,
+    cells: Array.from({ length: layers }, (_, layer) => ({ layer, patch: { site: what }, row: layer, col: position })),
+  }));
 }
 
 /** As the CLI prints it: the two tokens named by `text`. */
 export function patchingView(p: Patching, text: (id: number) => string) {
   return { what: p.what, target: { id: p.target, text: text(p.target) }, versus: { id: p.versus, text: text(p.versus) }, clean: p.clean, corrupt: p.corrupt, effect: p.effect };
-}
-
-/** The model's most likely next token after `ids`. */
-async function topToken(model: Gpt2Model, ids: number[]): Promise<number> {
-  const pass = await model.forward(ids);
-  pass.cache.dispose();
-  return topK(pass.logits, 1)[0];
 }
