@@ -25,6 +25,7 @@ export interface PatchOptions {
   versus?: number | null; // default: the corrupted prompt's
   signal?: AbortSignal; // checked before each run: an abort stops with signal.reason
   onProgress?: (done: number, total: number) => void; // cells done so far
+  batchRows?: number; // copies × positions per batch, default PATCH_BATCH_ROWS
 }
 
 export interface Patching {
@@ -79,7 +80,7 @@ export async function patchGrid(model: Gpt2Model, clean: PatchToken[], corrupt: 
   const effect = Array.from({ length: rows }, () => new Array<number>(cols).fill(NaN));
   let done = 0;
   for (const group of cellGroups(options.what, L, H, T)) {
-    const perRun = Math.max(1, Math.floor(PATCH_BATCH_ROWS / (T - group.position)));
+    const perRun = Math.max(1, Math.floor((options.batchRows ?? PATCH_BATCH_ROWS) / (T - group.position)));
     for (let start = 0; start < group.cells.length; start += perRun) {
       const cells = group.cells.slice(start, start + perRun);
       const last = await patchedLastStates(model, cleanRun, corruptRun, group.position, cells, options.signal);

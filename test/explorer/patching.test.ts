@@ -65,6 +65,20 @@ describe('activation patching', function () {
     assert.ok(Math.abs(resid.effect[0][part] - resid.corrupt) > 0.01);
   });
 
+  it('in small batches (as a long prompt runs) the grids still match the reference, and progress counts every cell', async function () {
+    for (const what of ['resid', 'heads'] as const) {
+      const progress: number[][] = [];
+      const batched = await patchGrid(model, clean, corrupt, { what, batchRows: 6, onProgress: (done, total) => progress.push([done, total]) });
+      const expected = referencePatching(reference, ids(clean), ids(corrupt), batched.target, batched.versus, what).effect.flat();
+      const cells = expected.length;
+      assert.ok(progress.length > 4, `${what}: ${progress.length} batches`);
+      assert.deepEqual(progress.at(-1), [cells, cells]);
+      assert.ok(progress.every(([done], i) => i === 0 || done > progress[i - 1][0]));
+      const diff = maxAbsDiff(batched.effect.flat(), expected);
+      assert.ok(diff <= TOLERANCE, `${what}: the batched grid differs from the reference's by ${diff}`);
+    }
+  });
+
   it('prompts of different token counts: both tokenizations and the first position where they part', async function () {
     const longer = tokenizer.encode('The capital of the French Republic is');
     await assert.rejects(patchGrid(model, clean, longer, { what: 'resid' }), (error: Error) => {
