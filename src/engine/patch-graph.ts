@@ -8,16 +8,12 @@
 // The same float32 operators and weights as graph.ts's transformer, so the numbers are the model's.
 //
 // Shapes: B copies, N new positions, P past positions, S = P + N, H heads, d width, dh = d / H.
-import { OPSET } from './graph';
+import { gelu, layerNorm, OPSET, type Model } from './graph';
 import { gpt2TensorShapes } from './gpt2-weights';
 import { GraphBuilder, type WeightData } from './onnx-builder';
 import type { Gpt2Config } from './types';
 
-interface Builder {
-  g: GraphBuilder;
-  config: Gpt2Config;
-  weight: (name: string) => string;
-}
+type Builder = Model;
 
 /**
  * Block `layer`: x [B, N, d], past_key / past_value [B, H, P, dh], and per patchable activation a mask
@@ -82,18 +78,7 @@ function causalMask(b: Builder, x: string, pastKey: string): string {
   return g.op('LessOrEqual', [g.op('Unsqueeze', [keys, g.int64s([0])]), g.op('Unsqueeze', [queries, g.int64s([1])])]);
 }
 
-function layerNorm(b: Builder, x: string, prefix: string): string {
-  return b.g.op('LayerNormalization', [x, b.weight(`${prefix}.weight`), b.weight(`${prefix}.bias`)], { axis: -1, epsilon: { float: b.config.layerNormEpsilon } });
-}
-
 /** Hugging Face's Conv1D on [B, N, in]: x @ W + b, W stored [in, out]. */
 function linear(b: Builder, x: string, prefix: string): string {
   return b.g.op('Add', [b.g.op('MatMul', [x, b.weight(`${prefix}.weight`)]), b.weight(`${prefix}.bias`)]);
-}
-
-/** gelu_new, written as graph.ts writes it (ORT fuses it the same way). */
-function gelu(b: Builder, x: string): string {
-  const { g } = b;
-  const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [g.op('Pow', [x, g.float(3)]), g.float(0.044715)])]), g.float(Math.sqrt(2 / Math.PI))]);
-  return g.op('Mul', [g.op('Mul', [x, g.float(0.5)]), g.op('Add', [g.op('Tanh', [inner]), g.float(1)])]);
 }
