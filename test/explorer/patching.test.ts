@@ -14,6 +14,7 @@ import { referencePatching } from './reference-patching';
 const CLEAN = 'The capital of France is';
 const CORRUPT = 'The capital of Italy is'; // the same five tokens but the fourth
 const TOLERANCE = 1e-4;
+const TINY_INT8 = { ...TINY, nEmbd: 64 }; // 8-bit weights need a width that is a multiple of 32 (int8.test.ts's)
 
 describe('activation patching', function () {
   let model: Gpt2Model;
@@ -93,6 +94,15 @@ describe('activation patching', function () {
 
   it('the same prompt twice: nothing to patch', async function () {
     await assert.rejects(patchGrid(model, clean, tokenizer.encode(CLEAN), { what: 'heads' }), /the two prompts are the same tokens: nothing to patch/);
+  });
+
+  it('an 8-bit model is refused: its numbers would not be the float32 model\'s', async function () {
+    const int8 = await Gpt2Model.load(await testModel(TINY_INT8), { threads: 1, weights: 'int8' });
+    try {
+      await assert.rejects(patchGrid(int8, clean, corrupt, { what: 'resid' }), /patching reads the float32 model: load it without 8-bit weights/);
+    } finally {
+      await int8.dispose();
+    }
   });
 
   it('an abort stops the grid with its reason', async function () {
