@@ -25,6 +25,19 @@ export interface Cell {
   patch: CellPatch;
 }
 
+/**
+ * Whether a cell's patch can change anything: not when what it takes from the clean run is, bit for
+ * bit, what the corrupted run has there (positions before the prompts part, whose prefixes agree) —
+ * its run would then be the corrupted run itself, exactly.
+ */
+export function patchChanges(clean: RecordedRun, corrupt: RecordedRun, p: number, cell: Cell, d: number): boolean {
+  const { site } = cell.patch;
+  if (site === 'mix') return true; // a head at every position: the prompts differ somewhere
+  const [a, b] = site === 'resid' ? [clean.hidden[cell.layer], corrupt.hidden[cell.layer]] : [clean[site][cell.layer], corrupt[site][cell.layer]];
+  for (let j = p * d; j < (p + 1) * d; j++) if (a[j] !== b[j] && !(Number.isNaN(a[j]) && Number.isNaN(b[j]))) return true;
+  return false;
+}
+
 /** Runs `embedded` (the prompt's hidden state 0, [T, d]) through every block, recording what patches read. */
 export async function recordRun(model: Gpt2Model, embedded: Float32Array, T: number): Promise<RecordedRun> {
   const run: RecordedRun = { hidden: [embedded], mix: [], attn: [], mlp: [], keys: [], values: [] };

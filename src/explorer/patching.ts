@@ -5,7 +5,7 @@
 // (patch-runs.ts).
 import type { Gpt2Model } from '../engine/model';
 import { topK } from './decoding/logits';
-import { patchedLastStates, recordRun, type Cell, type RecordedRun } from './patch-runs';
+import { patchChanges, patchedLastStates, recordRun, type Cell, type RecordedRun } from './patch-runs';
 
 /** What is patched: hidden states × positions, attention or MLP outputs × positions, or heads (at every position). */
 export const PATCH_SITES = ['resid', 'attn', 'mlp', 'heads'] as const;
@@ -80,6 +80,11 @@ export async function patchGrid(model: Gpt2Model, clean: PatchToken[], corrupt: 
   const effect = Array.from({ length: rows }, () => new Array<number>(cols).fill(NaN));
   let done = 0;
   for (const group of cellGroups(options.what, L, H, T)) {
+    const unchanged = group.cells.filter((cell) => !patchChanges(cleanRun, corruptRun, group.position, cell, d));
+    unchanged.forEach((cell) => (effect[cell.row][cell.col] = corruptMetric)); // the corrupted run itself, not rerun
+    done += unchanged.length;
+    if (unchanged.length > 0) options.onProgress?.(done, rows * cols);
+    group.cells = group.cells.filter((cell) => !unchanged.includes(cell));
     const perRun = Math.max(1, Math.floor((options.batchRows ?? PATCH_BATCH_ROWS) / (T - group.position)));
     for (let start = 0; start < group.cells.length; start += perRun) {
       const cells = group.cells.slice(start, start + perRun);

@@ -66,17 +66,19 @@ describe('activation patching', function () {
     assert.ok(Math.abs(resid.effect[0][part] - resid.corrupt) > 0.01);
   });
 
-  it('in small batches (as a long prompt runs) the grids still match the reference, and progress counts every cell', async function () {
-    for (const what of ['resid', 'heads'] as const) {
+  it('prompts that part at the first token (every cell rerun), one copy per batch: still the reference\'s grids, and progress counts every cell', async function () {
+    const [first, second] = ['John went to the store', 'Mary went to the store'].map((text) => tokenizer.encode(text));
+    assert.equal(first.length, second.length);
+    assert.notEqual(first[0].id, second[0].id);
+    for (const what of ['resid', 'attn', 'heads'] as const) {
       const progress: number[][] = [];
-      const batched = await patchGrid(model, clean, corrupt, { what, batchRows: 6, onProgress: (done, total) => progress.push([done, total]) });
-      const expected = referencePatching(reference, ids(clean), ids(corrupt), batched.target, batched.versus, what).effect.flat();
+      const batched = await patchGrid(model, first, second, { what, batchRows: 1, onProgress: (done, total) => progress.push([done, total]) });
+      const expected = referencePatching(reference, ids(first), ids(second), batched.target, batched.versus, what).effect.flat();
       const cells = expected.length;
-      assert.ok(progress.length > 4, `${what}: ${progress.length} batches`);
+      assert.equal(progress.length, cells, `${what}: one batch a cell`);
       assert.deepEqual(progress.at(-1), [cells, cells]);
-      assert.ok(progress.every(([done], i) => i === 0 || done > progress[i - 1][0]));
       const diff = maxAbsDiff(batched.effect.flat(), expected);
-      assert.ok(diff <= TOLERANCE, `${what}: the batched grid differs from the reference's by ${diff}`);
+      assert.ok(diff <= TOLERANCE, `${what}: the grid differs from the reference's by ${diff}`);
     }
   });
 
