@@ -38,6 +38,21 @@ export function patchChanges(clean: RecordedRun, corrupt: RecordedRun, p: number
   return false;
 }
 
+/**
+ * How many leading positions the two runs share bit for bit in every activation of every layer: the
+ * positions before the prompts part, which no patch can change (a head patched "at every position"
+ * changes only the others, so its run can start there).
+ */
+export function sharedPositions(clean: RecordedRun, corrupt: RecordedRun, d: number): number {
+  const T = clean.hidden[0].length / d;
+  const all = (run: RecordedRun) => [...run.hidden, ...run.mix, ...run.attn, ...run.mlp];
+  const [a, b] = [all(clean), all(corrupt)];
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < a.length; i++) for (let j = t * d; j < (t + 1) * d; j++) if (!Object.is(a[i][j], b[i][j])) return t;
+  }
+  return T;
+}
+
 /** Runs `embedded` (the prompt's hidden state 0, [T, d]) through every block, recording what patches read. */
 export async function recordRun(model: Gpt2Model, embedded: Float32Array, T: number): Promise<RecordedRun> {
   const run: RecordedRun = { hidden: [embedded], mix: [], attn: [], mlp: [], keys: [], values: [] };
@@ -55,7 +70,7 @@ export async function recordRun(model: Gpt2Model, embedded: Float32Array, T: num
 
 /**
  * The corrupted prompt's last hidden state for each of `cells` (sorted by layer), all patched at position
- * `p` (mix patches: every position, p = 0), [cells.length, d]. `signal` is checked before each block.
+ * `p` (mix patches: every position from p on), [cells.length, d]. `signal` is checked before each block.
  */
 export async function patchedLastStates(model: Gpt2Model, clean: RecordedRun, corrupt: RecordedRun, p: number, cells: Cell[], signal?: AbortSignal): Promise<Float32Array> {
   const { nLayer: L, nHead: H, nEmbd: d } = model.config;
@@ -88,7 +103,7 @@ export async function patchedLastStates(model: Gpt2Model, clean: RecordedRun, co
     if (site === 'mix') {
       const mask = new Float32Array(active * d);
       joining.forEach((cell, i) => cell.patch.site === 'mix' && mask.fill(1, (first + i) * d + cell.patch.head * dh, (first + i) * d + (cell.patch.head + 1) * dh));
-      run.mix = { mask, source: clean.mix[layer] };
+      run.mix = { mask, source: rows(clean.mix[layer]) };
     } else if (site === 'attn' || site === 'mlp') {
       const mask = new Float32Array(active * N);
       joining.forEach((_, i) => (mask[(first + i) * N] = 1)); // position p is each copy's first row

@@ -5,7 +5,7 @@
 // (patch-runs.ts).
 import type { Gpt2Model } from '../engine/model';
 import { topK } from './decoding/logits';
-import { patchChanges, patchedLastStates, recordRun, type Cell, type RecordedRun } from './patch-runs';
+import { patchChanges, patchedLastStates, recordRun, sharedPositions, type Cell, type RecordedRun } from './patch-runs';
 
 /** What is patched: hidden states × positions, attention or MLP outputs × positions, or heads (at every position). */
 export const PATCH_SITES = ['resid', 'attn', 'mlp', 'heads'] as const;
@@ -79,7 +79,8 @@ export async function patchGrid(model: Gpt2Model, clean: PatchToken[], corrupt: 
   const { rows, cols } = gridShape(options.what, L, H, T);
   const effect = Array.from({ length: rows }, () => new Array<number>(cols).fill(NaN));
   let done = 0;
-  for (const group of cellGroups(options.what, L, H, T)) {
+  const shared = Math.min(sharedPositions(cleanRun, corruptRun, d), T - 1); // the last position always runs: the metric is read there
+  for (const group of cellGroups(options.what, L, H, T, shared)) {
     const unchanged = group.cells.filter((cell) => !patchChanges(cleanRun, corruptRun, group.position, cell, d));
     unchanged.forEach((cell) => (effect[cell.row][cell.col] = corruptMetric)); // the corrupted run itself, not rerun
     done += unchanged.length;
@@ -97,11 +98,11 @@ export async function patchGrid(model: Gpt2Model, clean: PatchToken[], corrupt: 
   return { what: options.what, target: metricIds[0], versus: metricIds[1], clean: cleanMetric, corrupt: corruptMetric, effect };
 }
 
-/** The grid's cells by the position their runs start at (heads: all at 0), each group sorted by layer. */
-function cellGroups(what: PatchSite, L: number, H: number, T: number): { position: number; cells: (Cell & { row: number; col: number })[] }[] {
+/** The grid's cells by the position their runs start at (heads: all where the prompts part), each group sorted by layer. */
+function cellGroups(what: PatchSite, L: number, H: number, T: number, shared: number): { position: number; cells: (Cell & { row: number; col: number })[] }[] {
   if (what === 'heads') {
     const cells = Array.from({ length: L * H }, (_, i) => ({ layer: Math.floor(i / H), patch: { site: 'mix' as const, head: i % H }, row: Math.floor(i / H), col: i % H }));
-    return [{ position: 0, cells }];
+    return [{ position: shared, cells }];
   }
   const layers = what === 'resid' ? L + 1 : L;
   return Array.from({ length: T }, (_, position) => ({
