@@ -7,6 +7,7 @@ import { int8Cases } from './int8';
 import { longPromptCases } from './long-prompts';
 import { coldStart, ours } from './ours';
 import { paired } from './paired';
+import { patching } from './patching';
 import { pairedPeer } from './paired-peer';
 import { plainTs } from './plain-ts';
 import { prepackingCase } from './prepacking';
@@ -37,4 +38,5 @@ export const CASES: Record<string, CaseRunner> = {
   ...int8Cases, // the opt-in 8-bit weights mode: 'ours-int8', 'wasm-int8'
   ...longPromptCases, // issue 20: 'long-prompt-12' … 'long-prompt-1024'
   attribution, // issue 15: the Attribution panel's ask, against a Step
+  patching, // issue 16: the activation-patching grids at 12 tokens
 };

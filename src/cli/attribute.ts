@@ -7,9 +7,10 @@ import { Gpt2Tokenizer } from '../engine/tokenizer';
 import { attribute, attributionView } from '../explorer/attribution';
 import { topK } from '../explorer/decoding/logits';
 import { Trace } from '../explorer/trace';
-import { integer, parse, UsageError, type ParsedArgs } from './args';
+import { integer, parse, UsageError } from './args';
 import type { Command } from './command';
 import { LOAD_USAGE, loadOptions, MODEL_USAGE, modelDir, tellProvider } from './model-option';
+import { tokenChoice } from './token-choice';
 
 const usage = `Usage: gpt2-explorer attribute --model DIR|ID --json [--target TEXT | --target-id N] [--versus TEXT | --versus-id N] [--position P] PROMPT
 
@@ -76,18 +77,3 @@ export const command: Command = {
     }
   },
 };
-
-/** --NAME TEXT (exactly one token) or --NAME-id N, or null when neither is given. */
-function tokenChoice(args: ParsedArgs, name: 'target' | 'versus', tokenizer: Gpt2Tokenizer, vocabSize: number): number | null {
-  const text = args.values[name];
-  const given = args.values[`${name}-id`] !== undefined;
-  if (typeof text === 'string' && given) throw new UsageError(`give either --${name} or --${name}-id, not both`);
-  if (given) return integer(args, `${name}-id`, 0, 0, vocabSize - 1);
-  if (typeof text !== 'string') return null;
-  const tokens = tokenizer.encode(text);
-  if (tokens.length !== 1) {
-    const pieces = tokens.map((token) => `${JSON.stringify(token.text)} (${token.id})`).join(' + ');
-    throw new UsageError(`--${name} must be exactly one token; ${JSON.stringify(text)} is ${tokens.length}: ${pieces || 'nothing'}`);
-  }
-  return tokens[0].id;
-}

@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   attribute: () => import('./attribute'),
   'make-test-model': () => import('./make-test-model'),
   generate: () => import('./generate'),
+  patch: () => import('./patch'),
   sample: () => import('./sample'),
   score: () => import('./score'),
 };

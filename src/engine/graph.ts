@@ -54,8 +54,8 @@ export interface Matrix {
   layout: MatrixLayout;
 }
 
-/** What the graph functions share: the builder, the config, and the weights. */
-interface Model {
+/** What the graph functions share: the builder, the config, and the weights (patch-graph.ts builds with them too). */
+export interface Model {
   g: GraphBuilder;
   config: Gpt2Config;
   weight: (name: string) => string;
@@ -180,7 +180,7 @@ function embeddings(m: Model, ids: string, positions: string): string {
   return m.g.op('Add', [tokens, places], {}, 'h_0'); // [T, d]
 }
 
-function layerNorm(m: Model, x: string, prefix: string): string {
+export function layerNorm(m: Model, x: string, prefix: string): string {
   const epsilon = { float: m.config.layerNormEpsilon };
   return m.g.op('LayerNormalization', [x, m.weight(`${prefix}.weight`), m.weight(`${prefix}.bias`)], { axis: -1, epsilon }, prefix);
 }
@@ -247,7 +247,7 @@ function mlp(m: Model, x: string, layer: number): string {
  * GPT-2's "gelu_new": 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), written out (opset 17 has no tanh
  * Gelu), in the form ORT's optimiser recognises (Pow, then 0.5·x first): level 'all' fuses it into FastGelu.
  */
-function gelu(m: Model, x: string): string {
+export function gelu(m: Model, x: string): string {
   const { g } = m;
   const cube = g.op('Pow', [x, g.float(3)]); // x³
   const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [cube, g.float(0.044715)])]), g.float(Math.sqrt(2 / Math.PI))]);

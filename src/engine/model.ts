@@ -18,6 +18,8 @@ import { basename, dirname } from 'node:path';
 import { buildAttentionMap } from './attention-graph';
 import { buildHeadOutputs } from './head-outputs-graph';
 import { HeadOutputsSession } from './head-outputs';
+import { buildPatchBlock, buildPatchReadout } from './patch-graph';
+import { PatchSessions, type BlockOutputs, type BlockRun } from './patch';
 import { buildLmHead, buildTransformer, INT8, INT8_ACCURACY_LEVEL, int8Matrices, type QuantizedSource, type WeightSource } from './graph';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
@@ -38,6 +40,7 @@ export class Gpt2Model {
     private readonly lmHead: ort.InferenceSession,
     private readonly attentionMap: ort.InferenceSession, // weightless: one head's [T, T] pattern from its saved q and k
     private readonly headOutputsSession: HeadOutputsSession, // opened on first use: every head's output at one position
+    private readonly patchSessions: PatchSessions, // opened on first use: one block at a time, with activations patched in
     private readonly guard: WeightsGuard | undefined, // only when ORT maps weights from the file
     private readonly weightsInMemory: Map<string, Float32Array>, // ORT may read these in place: kept alive until dispose()
     readonly provider: { name: string; passedOver: string[] } = { name: 'cpu', passedOver: [] }, // the execution provider that runs it, and those auto could not start
@@ -84,7 +87,9 @@ export class Gpt2Model {
       }
       sessions.push(await ort.InferenceSession.create(buildAttentionMap(config.nEmbd / config.nHead), { ...sessionOptions, executionProviders: ['cpu'], externalData: [] }));
       const headOutputs = HeadOutputsSession.lazy(config, mode, buildHeadOutputs(config, source), { ...sessionOptions, extra: { session: { ...sessionExtras, disable_prepacking: '1' } } });
-      return new Gpt2Model(config, mode, sessions[0], sessions[1], sessions[2], headOutputs, guard, weightsInMemory, { name: candidates[0], passedOver });
+      const graphs = { block: (layer: number) => buildPatchBlock(config, layer, source), readout: () => buildPatchReadout(config, source) };
+      const patch = new PatchSessions(config, mode, graphs, sessionOptions);
+      return new Gpt2Model(config, mode, sessions[0], sessions[1], sessions[2], headOutputs, patch, guard, weightsInMemory, { name: candidates[0], passedOver });
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
       guard?.close();
@@ -165,12 +170,26 @@ export class Gpt2Model {
     return this.track(this.headOutputsSession.run(q, k, v, S, ids));
   }
 
+  /** Activation patching, one block at a time: block `layer` on run.batch copies, patched where its masks say (patch-graph.ts). Float32 models only. */
+  async patchBlock(layer: number, run: BlockRun, record = false): Promise<BlockOutputs> {
+    this.checkOpen();
+    if (!Number.isInteger(layer) || layer < 0 || layer >= this.config.nLayer) throw new RangeError(`patchBlock: no layer ${layer}`);
+    return this.track(this.patchSessions.block(layer, run, record));
+  }
+
+  /** The logits of the two metricIds for n last positions x [n, d] (ln_f, then their unembedding rows): [n, 2]. */
+  async patchReadout(x: Float32Array, n: number, metricIds: [number, number]): Promise<Float32Array> {
+    this.checkOpen();
+    this.checkIds(metricIds, 0);
+    return this.track(this.patchSessions.readout(x, n, metricIds));
+  }
+
   /** Releases the sessions once the passes already started have finished; no new ones start. Safe to call twice. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     await Promise.allSettled(this.running);
-    await Promise.all([this.transformer.release(), this.lmHead.release(), this.attentionMap.release(), this.headOutputsSession.release()]);
+    await Promise.all([this.transformer.release(), this.lmHead.release(), this.attentionMap.release(), this.headOutputsSession.release(), this.patchSessions.release()]);
     this.weightsInMemory.clear();
     this.guard?.close();
   }

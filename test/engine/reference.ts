@@ -79,8 +79,16 @@ function half(bits: number): number {
   return bits & 0x8000 ? -magnitude : magnitude;
 }
 
-/** One pass over `ids` after `past` (default: nothing cached). */
-export function referenceForward(model: ReferenceModel, ids: number[], past?: ReferencePast): ReferenceResult {
+/**
+ * Where an activation of a pass can be read or overwritten in place (activation patching): 'resid'
+ * the hidden state `layer` (0 = the embeddings) before anything reads it, 'mix' a block's heads'
+ * mixes of values side by side before c_proj, 'attn' its attention output after c_proj, 'mlp' its
+ * MLP output — each [T, d].
+ */
+export type ReferenceHook = (site: 'resid' | 'mix' | 'attn' | 'mlp', layer: number, x: Float64Array) => void;
+
+/** One pass over `ids` after `past` (default: nothing cached); `hook` sees (and may change) every activation. */
+export function referenceForward(model: ReferenceModel, ids: number[], past?: ReferencePast, hook: ReferenceHook = () => {}): ReferenceResult {
   const { nLayer: L, nHead: H, nEmbd: d } = model.config;
   const dh = d / H;
   const T = ids.length;
@@ -96,6 +104,7 @@ export function referenceForward(model: ReferenceModel, ids: number[], past?: Re
   for (let t = 0; t < T; t++) {
     for (let i = 0; i < d; i++) x[t * d + i] = w('wte.weight')[ids[t] * d + i] + w('wpe.weight')[(P + t) * d + i];
   }
+  hook('resid', 0, x);
   hidden.set(x, 0);
   for (let layer = 0; layer < L; layer++) {
     const h = `h.${layer}.`;
@@ -135,9 +144,15 @@ export function referenceForward(model: ReferenceModel, ids: number[], past?: Re
         }
       }
     }
-    x = add(x, linear(y, w(h + 'attn.c_proj.weight'), w(h + 'attn.c_proj.bias'), T, d, d));
+    hook('mix', layer, y);
+    const attnOut = linear(y, w(h + 'attn.c_proj.weight'), w(h + 'attn.c_proj.bias'), T, d, d);
+    hook('attn', layer, attnOut);
+    x = add(x, attnOut);
     const fc = linear(layerNorm(x, w(h + 'ln_2.weight'), w(h + 'ln_2.bias'), d, model.config.layerNormEpsilon), w(h + 'mlp.c_fc.weight'), w(h + 'mlp.c_fc.bias'), T, d, 4 * d);
-    x = add(x, linear(fc.map(gelu), w(h + 'mlp.c_proj.weight'), w(h + 'mlp.c_proj.bias'), T, 4 * d, d));
+    const mlpOut = linear(fc.map(gelu), w(h + 'mlp.c_proj.weight'), w(h + 'mlp.c_proj.bias'), T, 4 * d, d);
+    hook('mlp', layer, mlpOut);
+    x = add(x, mlpOut);
+    hook('resid', layer + 1, x);
     hidden.set(x, (layer + 1) * T * d);
   }
   return { hidden, attention, q, k, v, logits: referenceLens(model, x, T), past: next };
