@@ -13,6 +13,7 @@ import { PREFILL_PASS } from '../engine/prefill';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { TokenChip } from '../protocol/views';
 import { parseWorkerEnvelope, WorkerError, type WorkerProgress, type RequestOf, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../protocol/worker';
+import { headsGrid } from './heads-grid';
 import { describeModel } from './model-info';
 import { ExplorerSession, type SessionProgress } from './session';
 
@@ -99,6 +100,7 @@ const handlers: Handlers = {
   qkv: ({ layer, head, token }) => current().qkv(layer, head, token),
   lens: ({ layer, token, trackId }) => current().lens(layer, token, trackId),
   attribution: ({ token, target, versus }) => current().attribution(token, target, versus),
+  headsGrid: ({ token }) => headsGrid(current(), token),
   dispose: async () => (await release(), null),
   cancel: () => null, // answered out of turn (above); here only if it came inside the queue
 };

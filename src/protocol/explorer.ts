@@ -6,7 +6,7 @@
 
 import { decodingPatch } from './decoding';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
-import { analysisProgress, attentionView, attributionPanelView, head, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
+import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
 
 /** A tab of the explorer panel. */
 export const tab = oneOf(['tokens', 'attention', 'generation'] as const);
@@ -56,6 +56,7 @@ export const hostMessage = union({
   qkv: object({ type: literal('qkv'), view: qkvView }),
   lens: object({ type: literal('lens'), view: lensView }),
   attribution: object({ type: literal('attribution'), view: attributionPanelView }),
+  headsGrid: object({ type: literal('headsGrid'), view: headsGridView }),
   /** A Sample roll that was not appended (lesson, Generation step 5). */
   tally: object({ type: literal('tally'), tally: tallyView }),
   /** The host (walkthrough, commands) changes what the panel shows. */
@@ -82,6 +83,8 @@ export const explorerMessage = union({
   requestLens: object({ type: literal('requestLens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   /** Asked only while the Attribution panel is open: a Step costs nothing more while it is closed. */
   requestAttribution: object({ type: literal('requestAttribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),
+  /** Asked only while the heads grid is open: every head's pattern, reduced, read at `token`. */
+  requestHeadsGrid: object({ type: literal('requestHeadsGrid'), token: tokenIndex }),
   /** Select the token's characters in the editor it came from. */
   revealToken: object({ type: literal('revealToken'), index: tokenIndex }),
   /** The webview's UI state changed (the walkthrough follows progress through it). */

@@ -6,7 +6,7 @@
 import { EXECUTION_PROVIDERS, WEIGHTS_MODES } from '../engine/types';
 import { decodingPatch, decodingSettings } from './decoding';
 import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
-import { analysisProgress, attentionView, attributionPanelView, head, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
+import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
@@ -24,6 +24,8 @@ export const workerRequest = union({
   lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   /** Direct logit attribution of target [− versus] at token. */
   attribution: object({ type: literal('attribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),
+  /** Every head's pattern, reduced (views.ts headsGridView), with where `token` looks most in each. */
+  headsGrid: object({ type: literal('headsGrid'), token: tokenIndex }),
   dispose: object({ type: literal('dispose') }),
   /** Stops the analyze under way; answered at once, out of turn (the analyze then fails with kind 'cancelled'). */
   cancel: object({ type: literal('cancel') }),
@@ -46,6 +48,7 @@ export const workerResults = {
   qkv: qkvView,
   lens: lensView,
   attribution: attributionPanelView,
+  headsGrid: headsGridView,
   dispose: literal(null),
   cancel: literal(null),
 } satisfies { [K in WorkerRequestType]: Schema<unknown> };

@@ -1,7 +1,7 @@
 // Everything the host has told the explorer, folded from validated host messages (pure).
 
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
-import type { AnalysisProgress, AttentionView, AttributionPanelView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
+import type { AnalysisProgress, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
 export interface Stamped<View> {
@@ -23,6 +23,7 @@ export interface HostData {
   qkv: Stamped<QkvView> | null;
   lens: Stamped<LensView> | null;
   attribution: Stamped<AttributionPanelView> | null;
+  headsGrid: Stamped<HeadsGridView> | null;
   progress: AnalysisProgress | null; // a long Analyze under way: its chips and how far it is
 }
 
@@ -40,6 +41,7 @@ export const emptyHostData: HostData = {
   qkv: null,
   lens: null,
   attribution: null,
+  headsGrid: null,
   progress: null,
 };
 
@@ -67,6 +69,8 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, lens: stamp(message.view) };
     case 'attribution':
       return { ...data, attribution: stamp(message.view) };
+    case 'headsGrid':
+      return { ...data, headsGrid: stamp(message.view) };
     case 'tally':
       return { ...data, tally: message.tally };
     case 'error':

@@ -128,6 +128,8 @@ export class ExplorerController {
         return this.view({ type: 'lens', layer: message.layer, token: message.token, trackId: message.trackId }, (view) => ({ type: 'lens', view }));
       case 'requestAttribution':
         return this.view({ type: 'attribution', token: message.token, target: message.target, versus: message.versus }, (view) => ({ type: 'attribution', view }));
+      case 'requestHeadsGrid':
+        return this.view({ type: 'headsGrid', token: message.token }, (view) => ({ type: 'headsGrid', view }));
       case 'revealToken':
         return this.revealToken(message.index);
       case 'uiState':
@@ -272,7 +274,7 @@ export class ExplorerController {
     return snapshot;
   }
 
-  private async view<K extends 'attention' | 'qkv' | 'lens' | 'attribution'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
+  private async view<K extends 'attention' | 'qkv' | 'lens' | 'attribution' | 'headsGrid'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
     const view = await this.request(request);
     if (view) this.post(message(view));
   }
