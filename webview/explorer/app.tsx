@@ -12,6 +12,7 @@ import { AttentionHeatmap, LayerHeadPickers } from './attention';
 import { AttributionPanel } from './attribution';
 import { TokenChips } from './chips';
 import { GenerationPanel } from './generation';
+import { HeadsGridPanel } from './heads-grid';
 import { HostData, shown } from './host-data';
 import { LensPanel } from './lens';
 import { PositionsPanel } from './positions';
@@ -143,6 +144,14 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
     <>
       {chips}
       <AttentionSection data={data} ui={ui} change={change} />
+      <HeadsGridPanel
+        tokens={session.tokens}
+        sessions={data.sessions}
+        grid={shown(data, data.headsGrid, () => true, (view) => view.token === (ui.token ?? session.tokens.length - 1))}
+        chosen={ui}
+        post={send}
+        change={change}
+      />
       {data.projection && <PositionsPanel projection={data.projection} tokens={session.tokens} embd={session.model.embd} slider={ui.slider} onSlider={(slider) => change({ slider })} />}
       <QkvSection data={data} ui={ui} change={change} />
       {lens}
