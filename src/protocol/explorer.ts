@@ -5,8 +5,12 @@
 // Host → explorer webview: HostMessage.   Explorer webview → host: ExplorerMessage.
 
 import { decodingPatch } from './decoding';
+import { panelExport } from './export';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
 import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
+
+/** The largest panel image the host takes (base64 of a PNG): a 4096 × 4096 canvas compresses far below it. */
+export const MAX_PNG_BASE64 = 32 * 2 ** 20;
 
 /** A tab of the explorer panel. */
 export const tab = oneOf(['tokens', 'attention', 'generation'] as const);
@@ -90,6 +94,10 @@ export const explorerMessage = union({
   /** The webview's UI state changed (the walkthrough follows progress through it). */
   uiState: object({ type: literal('uiState'), ui: uiState }),
   runCommand: object({ type: literal('runCommand'), command: commandAction }),
+  /** A panel's Save Data: the host asks where (VS Code's save dialog) and writes it as JSON. */
+  saveData: object({ type: literal('saveData'), fileName: string(200), data: panelExport }),
+  /** A panel's image as PNG (base64), saved through the host when the clipboard refuses it. */
+  saveImage: object({ type: literal('saveImage'), fileName: string(200), png: string(MAX_PNG_BASE64) }),
 });
 
 export type Tab = Infer<typeof tab>;

@@ -3,6 +3,7 @@
 // type and its runtime check cannot drift. Arrays are plain number[] so they survive postMessage and JSON.
 // Shapes: L layers, H heads, T tokens (prompt + generated), dh = head width (64 in GPT-2 small).
 
+import { WEIGHTS_MODES } from '../engine/types';
 import { decodingSettings } from './decoding';
 import { array, boolean, type Infer, nullable, number, object, oneOf, optional, record, string } from './schema';
 
@@ -62,6 +63,7 @@ export const modelInfo = object({
   embd: number({ min: 1, max: MAX_EMBD, integer: true }),
   vocab: tokenId,
   positions: tokenIndex,
+  weights: optional(oneOf(WEIGHTS_MODES)), // float32, or the opt-in 8-bit weights (absent in views recorded before it was told)
   provider: optional(string(1000)), // what `load` answers: the execution provider that runs it, and those auto passed over
 });
 

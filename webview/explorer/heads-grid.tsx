@@ -8,13 +8,16 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ExplorerMessage, UiPatch } from '../../src/protocol/explorer';
 import type { HeadsGridView, TokenChip } from '../../src/protocol/views';
 import { prepareCanvas, useWidth } from '../ui/canvas';
+import type { SessionView } from '../../src/protocol/views';
 import { Button } from '../ui/toolkit';
+import { ExportButtons } from './export';
 import { drawHeadsGrid, gridHeadAt, gridSize, type HeadsGridLayout, layoutHeadsGrid, resolveColour } from './heads-grid-draw';
 import type { Shown } from './host-data';
 import { usePalette } from './theme';
 import { shownToken } from './token-text';
 
 interface HeadsGridProps {
+  session: SessionView;
   tokens: TokenChip[];
   sessions: number; // a new session asks again
   grid: Shown<HeadsGridView> | null;
@@ -29,7 +32,7 @@ interface Hover {
   text: string;
 }
 
-export function HeadsGridPanel({ tokens, sessions, grid, chosen, post, change }: HeadsGridProps) {
+export function HeadsGridPanel({ session, tokens, sessions, grid, chosen, post, change }: HeadsGridProps) {
   const [open, setOpen] = useState(false);
   const token = chosen.token ?? tokens.length - 1;
   useEffect(() => {
@@ -42,6 +45,7 @@ export function HeadsGridPanel({ tokens, sessions, grid, chosen, post, change }:
         {open ? 'Hide All Heads' : 'Show All Heads'}
       </Button>
       {open && grid && <HeadsGridCanvas grid={grid} tokens={tokens} chosen={chosen} change={change} />}
+      {open && <ExportButtons session={session} data={grid && { type: 'headsGrid', view: grid.view }} post={post} />}
     </section>
   );
 }

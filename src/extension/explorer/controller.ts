@@ -20,6 +20,7 @@ import { DecodingStore, type DecodingMemory } from './decoding-store';
 import { PanelLink } from './panel-link';
 import { receiveExplorerMessage } from './panel-messages';
 import { presetSentence, textSentence, truncationNote, type Sentence } from './sentences';
+import { saveFromPanel } from './saving';
 import { SessionRunner } from './session-runner';
 
 export interface ControllerPorts {
@@ -137,6 +138,9 @@ export class ExplorerController {
         return this.fire();
       case 'runCommand':
         return this.ports.ui.run(message.command);
+      case 'saveData':
+      case 'saveImage':
+        return saveFromPanel(message, this.ports.ui);
     }
   }
 
