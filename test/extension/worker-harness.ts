@@ -78,5 +78,5 @@ export class RecordingUi implements ControllerUi {
   run = (action: UserAction) => void this.ran.push(action);
   progress = <T>(_title: string, task: () => Promise<T>) => task();
   readonly saved: SavedFile[] = [];
-  save = async (file: SavedFile) => (this.saved.push(file), `saved/${file.name}`);
+  save = async (file: SavedFile): Promise<string | null> => (this.saved.push(file), `saved/${file.name}`);
 }

@@ -6,7 +6,7 @@ import { Gpt2Model } from '../../src/engine/model';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { headsGrid } from '../../src/explorer/heads-grid';
 import { ExplorerSession } from '../../src/explorer/session';
-import { EXPORT_FORMAT, exportFileName, exportOf, exportText, type PanelData, readExport } from '../../src/protocol/export';
+import { analysisOf, EXPORT_FORMAT, exportFileName, exportOf, exportText, type PanelData, readAnalysis, readExport } from '../../src/protocol/export';
 import { testModel, TINY } from '../engine/models';
 
 describe('export format', function () {
@@ -47,6 +47,17 @@ describe('export format', function () {
       assert.deepEqual(read.value.decoding, view.settings);
     }
     assert.deepEqual(panels.map((panel) => exportFileName(panel, 'json')), ['gpt2-attention-l1h2.json', 'gpt2-heads-grid-t5.json', 'gpt2-attribution.json', 'gpt2-lens-l1t5.json', 'gpt2-qkv-l0h1t5.json', 'gpt2-positions.json', 'gpt2-generation.json']);
+  });
+
+  it('reads back a whole analysis (Save Analysis), and tells it from a panel file', function () {
+    const analysis = analysisOf(session.view(), panels, new Date('2026-12-03T12:00:00Z'));
+    const read = readAnalysis(exportText(analysis));
+    assert.ok(read.ok, !read.ok ? read.error : '');
+    assert.deepEqual(read.value, analysis);
+    const asPanel = readExport(exportText(analysis));
+    assert.ok(!asPanel.ok && /its "format" is "gpt2-explorer\/analysis", not "gpt2-explorer\/panel"/.test(asPanel.error));
+    const panel = readAnalysis(exportText(exportOf(session.view(), panels[0], new Date())));
+    assert.ok(!panel.ok && /not "gpt2-explorer\/analysis"/.test(panel.error));
   });
 
   it('refuses bad files with a clear message', function () {

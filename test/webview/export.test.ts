@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { PRESETS } from '../../src/explorer/presets';
-import { readExport } from '../../src/protocol/export';
+import { readAnalysis, readExport } from '../../src/protocol/export';
 import { testModel, TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
 import { ControllerBackend } from './controller-backend';
@@ -61,6 +61,29 @@ describe('explorer webview: Copy Image and Save Data (real controller and worker
     const expected = referenceForward(loadReferenceModel(modelDir), ids).attention.subarray(offset, offset + T * T);
     const worst = saved.panel.view.weights.reduce((max, weight, i) => Math.max(max, Math.abs(weight - expected[i])), 0);
     assert.ok(worst <= 1e-5, `saved weights differ from the reference by ${worst}`);
+  });
+
+  it('GPT-2: Save Analysis writes the session and every panel at what it shows, as the reference gives them', async () => {
+    await openAttention();
+    const before = backend.ui.saved.length;
+    const path = await backend.controller.saveAnalysis();
+    assert.equal(path, 'saved/gpt2-analysis.json');
+    assert.equal(backend.ui.saved.length, before + 1);
+    const read = readAnalysis(new TextDecoder().decode(backend.ui.saved.at(-1)!.bytes));
+    assert.ok(read.ok, !read.ok ? read.error : '');
+    const analysis = read.value;
+    assert.deepEqual(analysis.panels.map((panel) => panel.type), ['generation', 'positions', 'attention', 'headsGrid', 'lens', 'qkv', 'attribution']);
+    const ids = analysis.session.tokens.map((chip) => chip.id);
+    assert.deepEqual(analysis.prompt.tokens.map((chip) => chip.id), ids);
+    const T = ids.length;
+    const reference = referenceForward(loadReferenceModel(modelDir), ids);
+    const attention = analysis.panels.find((panel) => panel.type === 'attention')!;
+    assert.ok(attention.type === 'attention');
+    const { layer, head, weights } = attention.view;
+    const offset = (layer * TINY.nHead! + head) * T * T;
+    const worst = weights.reduce((max, weight, i) => Math.max(max, Math.abs(weight - reference.attention[offset + i])), 0);
+    assert.ok(worst <= 1e-5, `saved weights differ from the reference by ${worst}`);
+    assert.ok(!readExport(JSON.stringify(analysis)).ok, 'an analysis file is not a panel file');
   });
 
   it('Copy Image: a PNG of the heatmap on the clipboard when the page may write it', async () => {

@@ -29,6 +29,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     'gpt2Explorer.choosePreset': (id) => choosePreset(controller, open, id),
     'gpt2Explorer.showWalkthrough': () => vscode.commands.executeCommand('gpt2Explorer.lesson.focus'),
     'gpt2Explorer.applyUi': (patch) => applyUi(controller, open, patch, context.log),
+    'gpt2Explorer.saveAnalysis': () => controller.saveAnalysis(),
   };
   return Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run));
 }

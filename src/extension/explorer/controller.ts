@@ -20,6 +20,7 @@ import { DecodingStore, type DecodingMemory } from './decoding-store';
 import { PanelLink } from './panel-link';
 import { receiveExplorerMessage } from './panel-messages';
 import { presetSentence, textSentence, truncationNote, type Sentence } from './sentences';
+import { saveAnalysis } from './analysis-file';
 import { saveFromPanel } from './saving';
 import { SessionRunner } from './session-runner';
 
@@ -142,6 +143,11 @@ export class ExplorerController {
       case 'saveImage':
         return saveFromPanel(message, this.ports.ui);
     }
+  }
+
+  /** GPT-2: Save Analysis: the session and every panel's data at what they show now, in one JSON file. */
+  saveAnalysis(): Promise<string | null> {
+    return saveAnalysis(this.snapshot, this.ui, (request) => this.worker.request(request, () => true), this.ports.ui);
   }
 
   /** The webview (re)loaded: it gets everything it needs to draw, or the lesson sentence to start with. */
