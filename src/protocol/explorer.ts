@@ -5,7 +5,7 @@
 // Host → explorer webview: HostMessage.   Explorer webview → host: ExplorerMessage.
 
 import { decodingPatch } from './decoding';
-import { panelExport } from './export';
+import { panelExport } from './export-format';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
 import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
 

@@ -4,79 +4,61 @@
 // panel's canvas on the clipboard when the page may write it, and else saves it through the host.
 
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { PRESETS } from '../../src/explorer/presets';
-import { readAnalysis, readExport } from '../../src/protocol/export';
-import { testModel, TINY } from '../engine/models';
+import { readAnalysis, readExport } from '../../src/protocol/export-format';
+import { TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
-import { ControllerBackend } from './controller-backend';
-import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { realControllerSuite } from './real-controller-suite';
 
 describe('explorer webview: Copy Image and Save Data (real controller and worker)', () => {
-  let browser: Browser;
-  let server: PageServer;
-  let backend: ControllerBackend;
-  let explorer: ExplorerPage | undefined;
-  let modelDir: string;
-
-  before(async () => {
-    modelDir = await testModel(TINY);
-    [browser, server, backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS)]);
-  });
-  afterEach(async () => {
-    await explorer?.page.context().close();
-    assert.deepEqual(explorer?.violations, [], 'CSP violations or page errors');
-    assert.deepEqual(explorer?.host.malformed, [], 'the page posted messages the protocol rejects');
-  });
-  after(async () => Promise.all([browser?.close(), server?.close(), backend?.dispose()]));
+  const suite = realControllerSuite();
 
   async function openAttention() {
-    explorer = await openExplorer(browser, server, { backend });
-    await explorer.page.locator('.chip').first().waitFor();
-    await explorer.page.getByRole('tab', { name: 'Self-Attention' }).click();
-    await explorer.page.locator('.heatmap:not(.stale)').waitFor();
-    return explorer.page.locator('section[aria-labelledby="attention-title"]');
+    const page = await suite.open();
+    await page.getByRole('tab', { name: 'Self-Attention' }).click();
+    await page.locator('.heatmap:not(.stale)').waitFor();
+    return page.locator('section[aria-labelledby="attention-title"]');
   }
 
   it('Save Data: the attention panel’s numbers with the prompt and the model, as the reference gives them', async () => {
     const section = await openAttention();
-    const before = backend.ui.saved.length;
+    const before = suite.backend.ui.saved.length;
     await section.getByRole('button', { name: 'Save Data' }).click();
-    await waitFor(() => backend.ui.saved.length > before, 'the host was asked to save');
-    const file = backend.ui.saved.at(-1)!;
+    await waitFor(() => suite.backend.ui.saved.length > before, 'the host was asked to save');
+    const file = suite.backend.ui.saved.at(-1)!;
     assert.equal(file.kind, 'json');
     const read = readExport(new TextDecoder().decode(file.bytes));
     assert.ok(read.ok, !read.ok ? read.error : '');
     const saved = read.value;
-    const ui = explorer!.host.last('uiState')!.ui;
+    const ui = suite.explorer!.host.last('uiState')!.ui;
     assert.equal(file.name, `gpt2-attention-l${ui.layer}h${ui.head}.json`);
     assert.equal(saved.prompt.text, PRESETS[0].text);
     assert.deepEqual([saved.model.info.layers, saved.model.info.heads, saved.model.info.weights], [TINY.nLayer, TINY.nHead, 'float32']);
     assert.ok(saved.panel.type === 'attention');
-    const ids = (await Gpt2Tokenizer.fromModelDir(modelDir)).encode(PRESETS[0].text).map((token) => token.id);
+    const ids = (await Gpt2Tokenizer.fromModelDir(suite.modelDir)).encode(PRESETS[0].text).map((token) => token.id);
     assert.deepEqual(saved.prompt.tokens.map((chip) => chip.id), ids);
     const T = ids.length;
     const offset = (ui.layer * TINY.nHead! + ui.head) * T * T;
-    const expected = referenceForward(loadReferenceModel(modelDir), ids).attention.subarray(offset, offset + T * T);
+    const expected = referenceForward(loadReferenceModel(suite.modelDir), ids).attention.subarray(offset, offset + T * T);
     const worst = saved.panel.view.weights.reduce((max, weight, i) => Math.max(max, Math.abs(weight - expected[i])), 0);
     assert.ok(worst <= 1e-5, `saved weights differ from the reference by ${worst}`);
   });
 
   it('GPT-2: Save Analysis writes the session and every panel at what it shows, as the reference gives them', async () => {
     await openAttention();
-    const before = backend.ui.saved.length;
-    const path = await backend.controller.saveAnalysis();
+    const before = suite.backend.ui.saved.length;
+    const path = await suite.backend.controller.saveAnalysis();
     assert.equal(path, 'saved/gpt2-analysis.json');
-    assert.equal(backend.ui.saved.length, before + 1);
-    const read = readAnalysis(new TextDecoder().decode(backend.ui.saved.at(-1)!.bytes));
+    assert.equal(suite.backend.ui.saved.length, before + 1);
+    const read = readAnalysis(new TextDecoder().decode(suite.backend.ui.saved.at(-1)!.bytes));
     assert.ok(read.ok, !read.ok ? read.error : '');
     const analysis = read.value;
     assert.deepEqual(analysis.panels.map((panel) => panel.type), ['generation', 'positions', 'attention', 'headsGrid', 'lens', 'qkv', 'attribution']);
     const ids = analysis.session.tokens.map((chip) => chip.id);
     assert.deepEqual(analysis.prompt.tokens.map((chip) => chip.id), ids);
     const T = ids.length;
-    const reference = referenceForward(loadReferenceModel(modelDir), ids);
+    const reference = referenceForward(loadReferenceModel(suite.modelDir), ids);
     const attention = analysis.panels.find((panel) => panel.type === 'attention')!;
     assert.ok(attention.type === 'attention');
     const { layer, head, weights } = attention.view;
@@ -88,10 +70,10 @@ describe('explorer webview: Copy Image and Save Data (real controller and worker
 
   it('Copy Image: a PNG of the heatmap on the clipboard when the page may write it', async () => {
     const section = await openAttention();
-    await explorer!.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    await suite.explorer!.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await section.getByRole('button', { name: 'Copy Image' }).click();
     await section.getByText('Image copied to the clipboard.').waitFor();
-    const [size, copied] = await explorer!.page.evaluate(async () => {
+    const [size, copied] = await suite.explorer!.page.evaluate(async () => {
       const canvas = document.querySelector('.heatmap canvas') as HTMLCanvasElement;
       const [item] = await navigator.clipboard.read();
       const bitmap = await createImageBitmap(await item.getType('image/png'));
@@ -102,11 +84,11 @@ describe('explorer webview: Copy Image and Save Data (real controller and worker
 
   it('Copy Image: saved as a PNG file through the host when the clipboard refuses', async () => {
     const section = await openAttention();
-    await explorer!.page.evaluate(`navigator.clipboard.write = () => Promise.reject(new DOMException('refused', 'NotAllowedError'))`);
-    const before = backend.ui.saved.length;
+    await suite.explorer!.page.evaluate(`navigator.clipboard.write = () => Promise.reject(new DOMException('refused', 'NotAllowedError'))`);
+    const before = suite.backend.ui.saved.length;
     await section.getByRole('button', { name: 'Copy Image' }).click();
-    await waitFor(() => backend.ui.saved.length > before, 'the host was asked to save the image');
-    const file = backend.ui.saved.at(-1)!;
+    await waitFor(() => suite.backend.ui.saved.length > before, 'the host was asked to save the image');
+    const file = suite.backend.ui.saved.at(-1)!;
     assert.equal(file.kind, 'png');
     assert.match(file.name, /^gpt2-attention-l\d+h\d+\.png$/);
     assert.deepEqual([...file.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

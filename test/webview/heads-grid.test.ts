@@ -6,75 +6,56 @@
 // at that token. axe finds nothing in any theme.
 
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { PRESETS } from '../../src/explorer/presets';
 import { shownToken } from '../../webview/explorer/token-text';
-import { testModel, TINY } from '../engine/models';
+import { TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
 import { expectNoViolations } from './axe';
-import { ControllerBackend } from './controller-backend';
-import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { realControllerSuite } from './real-controller-suite';
 import { THEME_NAMES } from './themes';
 
 const [LEFT, TOP] = [36, 18]; // heads-grid-draw.ts: room for the layer labels and the head numbers
 
 describe('explorer webview: all heads at a glance (real controller and worker)', () => {
-  let browser: Browser;
-  let server: PageServer;
-  let backend: ControllerBackend;
-  let explorer: ExplorerPage | undefined;
-  let modelDir: string;
-
-  before(async () => {
-    modelDir = await testModel(TINY);
-    [browser, server, backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS)]);
-  });
-  afterEach(async () => {
-    await explorer?.page.context().close();
-    assert.deepEqual(explorer?.violations, [], 'CSP violations or page errors');
-    assert.deepEqual(explorer?.host.malformed, [], 'the page posted messages the protocol rejects');
-  });
-  after(async () => Promise.all([browser?.close(), server?.close(), backend?.dispose()]));
+  const suite = realControllerSuite();
 
   async function openGrid(theme: (typeof THEME_NAMES)[number] = 'dark'): Promise<Page> {
-    explorer = await openExplorer(browser, server, { backend, theme });
-    await explorer.page.locator('.chip').first().waitFor();
-    await explorer.page.getByRole('tab', { name: 'Self-Attention' }).click();
-    await explorer.page.getByRole('heading', { name: 'All Heads' }).waitFor();
-    assert.equal(explorer.host.last('requestHeadsGrid'), undefined, 'a closed grid asks for nothing');
-    await explorer.page.getByRole('button', { name: 'Show All Heads' }).click();
-    await explorer.page.locator('.heads-grid:not(.stale)').waitFor();
-    return explorer.page;
+    const page = await suite.open(theme);
+    await page.getByRole('tab', { name: 'Self-Attention' }).click();
+    await page.getByRole('heading', { name: 'All Heads' }).waitFor();
+    assert.equal(suite.explorer!.host.last('requestHeadsGrid'), undefined, 'a closed grid asks for nothing');
+    await page.getByRole('button', { name: 'Show All Heads' }).click();
+    await page.locator('.heads-grid:not(.stale)').waitFor();
+    return page;
   }
 
   it('hover names where the last token looks most (the reference’s), click picks the head everywhere', async () => {
     const page = await openGrid();
-    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
     const ids = tokenizer.encode(PRESETS[0].text).map((token) => token.id);
     const T = ids.length;
-    assert.deepEqual(explorer!.host.last('requestHeadsGrid'), { type: 'requestHeadsGrid', token: T - 1 });
+    assert.deepEqual(suite.explorer!.host.last('requestHeadsGrid'), { type: 'requestHeadsGrid', token: T - 1 });
     assert.match(await page.locator('.heads-grid__reduced').innerText(), /Reduced view: .*8-bit/);
     const [H, L] = [TINY.nHead!, TINY.nLayer!];
     const pitch = await page.locator('.heads-grid canvas').evaluate((canvas, [left, heads]) => (canvas.getBoundingClientRect().width - left) / heads, [LEFT, H]);
     assert.deepEqual(await mapCorners(page, pitch, 1, 2), { first: true, aboveDiagonal: true });
 
     await page.locator('.heads-grid canvas').hover({ position: { x: LEFT + 2.4 * pitch, y: TOP + 1.4 * pitch } });
-    const attention = referenceForward(loadReferenceModel(modelDir), ids).attention;
+    const attention = referenceForward(loadReferenceModel(suite.modelDir), ids).attention;
     const row = Array.from(attention.subarray(((1 * H + 2) * T + T - 1) * T, ((1 * H + 2) * T + T) * T));
     const key = row.indexOf(Math.max(...row));
     const text = (id: number) => shownToken(tokenizer.tokenText(id));
     assert.equal(await page.locator('.heads-grid .tooltip').innerText(), `Layer 1, head 2: “${text(ids[T - 1])}” attends most to “${text(ids[key])}” (${key + 1}) ${row[key].toFixed(3)}`);
 
     await page.locator('.heads-grid canvas').click({ position: { x: LEFT + 2.4 * pitch, y: TOP + 1.4 * pitch } });
-    await page.getByRole('combobox', { name: 'Head' }).filter({ hasText: '2' }).waitFor();
-    const ui = explorer!.host.last('uiState')!.ui;
-    assert.deepEqual([ui.layer, ui.head], [1, 2]);
-    await waitFor(() => explorer!.host.last('requestAttention'), (asked) => asked?.layer === 1 && asked.head === 2, 'the attention view asks for layer 1, head 2');
+    await waitFor(() => suite.explorer!.host.last('uiState')?.ui, (ui) => ui?.layer === 1 && ui.head === 2, 'the page picks layer 1, head 2');
+    await waitFor(() => suite.explorer!.host.last('requestAttention'), (asked) => asked?.layer === 1 && asked.head === 2, 'the attention view asks for layer 1, head 2');
     assert.ok(L > 1);
 
     await page.locator('.chip').nth(1).click();
-    await waitFor(() => explorer!.host.last('requestHeadsGrid'), (asked) => asked?.token === 1, 'a chosen chip asks the grid again at its token');
+    await waitFor(() => suite.explorer!.host.last('requestHeadsGrid'), (asked) => asked?.token === 1, 'a chosen chip asks the grid again at its token');
   });
 
   for (const theme of THEME_NAMES) {

@@ -10,7 +10,7 @@ import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AnalysisProgressView } from './analysis-progress';
 import { AttentionHeatmap, LayerHeadPickers } from './attention';
 import { AttributionPanel } from './attribution';
-import { ExportButtons } from './export';
+import { ExportButtons } from './export-buttons';
 import { TokenChips } from './chips';
 import { GenerationPanel } from './generation';
 import { HeadsGridPanel } from './heads-grid';

@@ -9,7 +9,7 @@ import type { AttributionPanelView, SessionView } from '../../src/protocol/views
 import { prepareCanvas, useWidth } from '../ui/canvas';
 import { Button, Dropdown } from '../ui/toolkit';
 import { drawGrid, type GridLayout, headAt, layoutGrid } from './attribution-grid';
-import { ExportButtons } from './export';
+import { ExportButtons } from './export-buttons';
 import { allPieces, headScale, runningTotal, topContributors } from './attribution-pieces';
 import type { Shown } from './host-data';
 import { usePalette } from './theme';

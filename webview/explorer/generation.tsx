@@ -8,7 +8,7 @@ import type { SessionView, StopReason, TallyView } from '../../src/protocol/view
 import type { ExplorerMessage } from '../../src/protocol/explorer';
 import { Slider } from '../ui/slider';
 import { Button, TextField } from '../ui/toolkit';
-import { ExportButtons } from './export';
+import { ExportButtons } from './export-buttons';
 import { percent } from './lens';
 import { TokenText } from './token-text';
 

@@ -10,7 +10,7 @@ import type { HeadsGridView, TokenChip } from '../../src/protocol/views';
 import { prepareCanvas, useWidth } from '../ui/canvas';
 import type { SessionView } from '../../src/protocol/views';
 import { Button } from '../ui/toolkit';
-import { ExportButtons } from './export';
+import { ExportButtons } from './export-buttons';
 import { drawHeadsGrid, gridHeadAt, gridSize, type HeadsGridLayout, layoutHeadsGrid, resolveColour } from './heads-grid-draw';
 import type { Shown } from './host-data';
 import { usePalette } from './theme';

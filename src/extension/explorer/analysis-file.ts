@@ -3,7 +3,7 @@
 // (the chosen layer and head, the chosen chip or the last token, the lens layer, the top candidate
 // against the runner-up). A panel the worker cannot answer just now is left out, never invented.
 
-import { analysisOf, exportText, type PanelData } from '../../protocol/export';
+import { analysisOf, exportText, type PanelData } from '../../protocol/export-format';
 import type { UiState } from '../../protocol/explorer';
 import type { SessionSnapshot } from '../../protocol/views';
 import type { RequestOf, WorkerResults } from '../../protocol/worker';

@@ -2,7 +2,7 @@
 // checked against the protocol), VS Code's save dialog asks where, and the UI port writes it. The
 // name the webview offers is cut to a plain file name, so a page cannot aim the dialog elsewhere.
 
-import { exportText } from '../../protocol/export';
+import { exportText } from '../../protocol/export-format';
 import type { ExplorerMessage } from '../../protocol/explorer';
 import type { ControllerUi, SavedFile } from '../ports';
 

@@ -3,7 +3,7 @@
 // back), a "PNG" that is not one is refused and logged, and a cancelled dialog or a failed write says so.
 import assert from 'node:assert/strict';
 import { saveFromPanel, savedFile } from '../../../src/extension/explorer/saving';
-import { exportOf, readExport } from '../../../src/protocol/export';
+import { exportOf, readExport } from '../../../src/protocol/export-format';
 import type { SessionView } from '../../../src/protocol/views';
 import { RecordingUi } from '../worker-harness';
 

@@ -5,7 +5,7 @@
 // saved as JSON through the host's save dialog.
 
 import { useRef, useState } from 'preact/hooks';
-import { exportFileName, exportOf, type PanelData } from '../../src/protocol/export';
+import { exportFileName, exportOf, type PanelData } from '../../src/protocol/export-format';
 import type { ExplorerMessage } from '../../src/protocol/explorer';
 import type { SessionView } from '../../src/protocol/views';
 import { Button } from '../ui/toolkit';

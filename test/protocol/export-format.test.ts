@@ -6,7 +6,7 @@ import { Gpt2Model } from '../../src/engine/model';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { headsGrid } from '../../src/explorer/heads-grid';
 import { ExplorerSession } from '../../src/explorer/session';
-import { analysisOf, EXPORT_FORMAT, exportFileName, exportOf, exportText, type PanelData, readAnalysis, readExport } from '../../src/protocol/export';
+import { analysisOf, EXPORT_FORMAT, exportFileName, exportOf, exportText, type PanelData, readAnalysis, readExport } from '../../src/protocol/export-format';
 import { testModel, TINY } from '../engine/models';
 
 describe('export format', function () {
