@@ -50,8 +50,8 @@ export const commandAction = oneOf(['downloadModel', 'importModel', 'chooseModel
 export const hostMessage = union({
   /** First message after `ready`: the Sentence dropdown's presets. */
   init: object({ type: literal('init'), presets: array(presetView, 100) }),
-  /** Model state for the status line; `busy` disables Step/Sample while inference runs. */
-  status: object({ type: literal('status'), model: modelState, busy: boolean, detail: string(1000) }),
+  /** Model state for the status line; `busy` disables Step/Sample while inference runs; readOnly: the file of an analysis shown without the model. */
+  status: object({ type: literal('status'), model: modelState, busy: boolean, detail: string(1000), readOnly: optional(string(300)) }),
   /** A new or changed session: after Analyze, Step, Sample-and-append, Reset or a decoding change. */
   session: object({ type: literal('session'), session: sessionView, projection: projectionView }),
   /** A long Analyze under way (its chips, how far it is), or null once it was cancelled. */

@@ -123,7 +123,7 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
       <ExportButtons session={session} data={data.lens ? { type: 'lens', view: data.lens.view } : null} post={post} />
     </LensPanel>
   );
-  const generation = <GenerationPanel session={session} tally={data.tally ?? session.tally} busy={data.busy} post={send} />;
+  const generation = <GenerationPanel session={session} tally={data.tally ?? session.tally} busy={data.busy || data.readOnly !== null} post={send} />;
   if (tab === 'tokens') {
     return (
       <>

@@ -13,6 +13,7 @@ export interface HostData {
   presets: PresetView[];
   model: ModelState;
   busy: boolean;
+  readOnly: string | null; // the file of an analysis shown without the model
   detail: string; // the status line's words
   error: { message: string; action: CommandAction | null } | null;
   sessions: number; // how many session messages arrived: stamps the views below
@@ -31,6 +32,7 @@ export const emptyHostData: HostData = {
   presets: [],
   model: 'none',
   busy: false,
+  readOnly: null,
   detail: '',
   error: null,
   sessions: 0,
@@ -53,7 +55,7 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, presets: message.presets };
     case 'status':
       // A model that is ready again clears an earlier error.
-      return { ...data, model: message.model, busy: message.busy, detail: message.detail, error: message.model === 'ready' ? null : data.error };
+      return { ...data, model: message.model, busy: message.busy, readOnly: message.readOnly ?? null, detail: message.detail, error: message.model === 'ready' ? null : data.error };
     case 'session':
       // The app asks again for the attention, Q/K/V and lens it shows; until they arrive the old ones stay
       // on screen, marked stale, so the page does not jump while the learner presses Step. A session that
