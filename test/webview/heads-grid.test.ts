@@ -47,7 +47,9 @@ describe('explorer webview: all heads at a glance (real controller and worker)',
     const row = Array.from(attention.subarray(((1 * H + 2) * T + T - 1) * T, ((1 * H + 2) * T + T) * T));
     const key = row.indexOf(Math.max(...row));
     const text = (id: number) => shownToken(tokenizer.tokenText(id));
-    assert.equal(await page.locator('.heads-grid .tooltip').innerText(), `Layer 1, head 2: “${text(ids[T - 1])}” attends most to “${text(ids[key])}” (${key + 1}) ${row[key].toFixed(3)}`);
+    const label = `Layer 1, head 2: “${text(ids[T - 1])}” attends most to “${text(ids[key])}” (${key + 1}) ${row[key].toFixed(3)}`;
+    assert.equal(await page.locator('.heads-grid .tooltip').innerText(), label);
+    assert.equal(await page.locator('.heads-grid table tr').nth(1).locator('td').nth(2).textContent(), label, 'screen readers read the same in the hidden table');
 
     await page.locator('.heads-grid canvas').click({ position: { x: LEFT + 2.4 * pitch, y: TOP + 1.4 * pitch } });
     await waitFor(() => suite.explorer!.host.last('uiState')?.ui, (ui) => ui?.layer === 1 && ui.head === 2, 'the page picks layer 1, head 2');

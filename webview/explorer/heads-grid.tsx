@@ -94,11 +94,32 @@ function HeadsGridCanvas({ grid, tokens, chosen, change }: { grid: Shown<HeadsGr
           {hover.text}
         </div>
       )}
+      <HeadsTable view={view} tokens={tokens} />
       <p class="hint heads-grid__reduced">
         Reduced view: {reduced}, in 8-bit steps (within 0.002 of the true weights). Hover a head for where “{shownToken(tokens[view.token]?.text ?? '')}” looks most, exactly; click it to
         show it in the Attention view.
       </p>
     </div>
+  );
+}
+
+/** The grid for screen readers (the canvas has a one-line summary): each head's strongest key, layers as rows. */
+function HeadsTable({ view, tokens }: { view: HeadsGridView; tokens: TokenChip[] }) {
+  const layers = Array.from({ length: view.layers }, (_, layer) => layer);
+  const heads = Array.from({ length: view.heads }, (_, head) => head);
+  return (
+    <table class="visually-hidden" aria-label={`Where ${shownToken(tokens[view.token]?.text ?? '')} (token ${view.token + 1}) attends most, in every head`}>
+      <tbody>
+        {layers.map((layer) => (
+          <tr key={layer}>
+            <th scope="row">Layer {layer}</th>
+            {heads.map((head) => (
+              <td key={head}>{headLabel(view, tokens, layer, head)}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
