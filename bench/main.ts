@@ -49,6 +49,7 @@ const ONCE: [string, number][] = [
   ['wasm-int8', 1], // the wasm peer on the 8-bit graphs: many times slower than on fp32, so once
   ...LONG_PROMPT_LENGTHS.map((length): [string, number] => [`long-prompt-${length}`, 1]), // issue 20: one process per length
   ['long-prompt-tokenize', 1],
+  ['heads-grid', 1], // issue 15: the heads grid's request and redraw (headless Chromium)
 ];
 
 async function main(): Promise<void> {

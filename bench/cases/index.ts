@@ -2,6 +2,7 @@
 import type { CaseRunner } from '../harness/case';
 import { attribution } from './attribution';
 import { fidelity } from './fidelity';
+import { headsGridCase } from './heads-grid';
 import { floorNode, floorWasm } from './floor';
 import { int8Cases } from './int8';
 import { longPromptCases } from './long-prompts';
@@ -39,4 +40,5 @@ export const CASES: Record<string, CaseRunner> = {
   ...longPromptCases, // issue 20: 'long-prompt-12' … 'long-prompt-1024'
   attribution, // issue 15: the Attribution panel's ask, against a Step
   patching, // issue 16: the activation-patching grids at 12 tokens
+  'heads-grid': headsGridCase, // issue 15: all heads at a glance, the worker's request and the canvas redraw
 };

@@ -11,5 +11,5 @@ import type { ModelInfo } from '../protocol/views';
 export function describeModel(config: Gpt2Config, weights: WeightsMode = 'float32'): ModelInfo {
   const { nLayer, nHead, nEmbd, vocabSize, nPositions } = config;
   const name = knownShape(config)?.name ?? `test model (${nLayer} layers, ${nEmbd} wide)`;
-  return { name: weights === 'int8' ? `${name}, 8-bit weights` : name, layers: nLayer, heads: nHead, embd: nEmbd, vocab: vocabSize, positions: nPositions };
+  return { name: weights === 'int8' ? `${name}, 8-bit weights` : name, layers: nLayer, heads: nHead, embd: nEmbd, vocab: vocabSize, positions: nPositions, weights };
 }

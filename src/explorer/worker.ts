@@ -13,6 +13,7 @@ import { PREFILL_PASS } from '../engine/prefill';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { TokenChip } from '../protocol/views';
 import { parseWorkerEnvelope, WorkerError, type WorkerProgress, type RequestOf, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../protocol/worker';
+import { headsGrid } from './heads-grid';
 import { describeModel } from './model-info';
 import { scoreText } from './score';
 import { ExplorerSession, type SessionProgress } from './session';
@@ -109,6 +110,7 @@ const handlers: Handlers = {
     // An empty text is a RangeError: kind 'invalid'.
     return scoreText(model, tokenizer, text, { signal: stop.signal }).finally(() => scoring === stop && (scoring = null));
   },
+  headsGrid: ({ token }) => headsGrid(current(), token),
   dispose: async () => (await release(), null),
   cancel: () => null, // answered out of turn (above); here only if it came inside the queue
 };

@@ -39,6 +39,15 @@ export interface ControllerUi {
   run(action: UserAction): void;
   /** Runs a long task under a progress notification. */
   progress<T>(title: string, task: () => Promise<T>): Promise<T>;
+  /** Asks where (VS Code's save dialog, offering `file.name`) and writes the bytes; the path written, or null if cancelled. */
+  save(file: SavedFile): Promise<string | null>;
+}
+
+/** A file the explorer offers to save: a panel's data (JSON) or its image (PNG). */
+export interface SavedFile {
+  name: string;
+  kind: 'json' | 'png';
+  bytes: Uint8Array;
 }
 
 /** The session worker, one request at a time (explorer/session-client.ts). */

@@ -2,7 +2,7 @@
 // "GPT-2 Explorer", error notifications whose buttons run the fix, progress notifications.
 
 import * as vscode from 'vscode';
-import type { ControllerUi } from './ports';
+import type { ControllerUi, SavedFile } from './ports';
 import type { UserAction } from './common/failures';
 
 export const BUTTON_LABELS: Record<UserAction, string> = {
@@ -42,5 +42,14 @@ export class VsCodeUi implements ControllerUi {
 
   progress<T>(title: string, task: () => Promise<T>): Promise<T> {
     return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task));
+  }
+
+  async save(file: SavedFile): Promise<string | null> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const filters: Record<string, string[]> = file.kind === 'json' ? { 'GPT-2 Explorer data': ['json'] } : { 'PNG image': ['png'] };
+    const target = await vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, file.name), filters, title: `Save ${file.name}` });
+    if (!target) return null;
+    await vscode.workspace.fs.writeFile(target, file.bytes);
+    return target.fsPath;
   }
 }

@@ -5,8 +5,12 @@
 // Host → explorer webview: HostMessage.   Explorer webview → host: ExplorerMessage.
 
 import { decodingPatch } from './decoding';
+import { panelExport } from './export-format';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
-import { analysisProgress, attentionView, attributionPanelView, head, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
+import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
+
+/** The largest panel image the host takes (base64 of a PNG): a 4096 × 4096 canvas compresses far below it. */
+export const MAX_PNG_BASE64 = 32 * 2 ** 20;
 
 /** A tab of the explorer panel. */
 export const tab = oneOf(['tokens', 'attention', 'generation'] as const);
@@ -46,8 +50,8 @@ export const commandAction = oneOf(['downloadModel', 'importModel', 'chooseModel
 export const hostMessage = union({
   /** First message after `ready`: the Sentence dropdown's presets. */
   init: object({ type: literal('init'), presets: array(presetView, 100) }),
-  /** Model state for the status line; `busy` disables Step/Sample while inference runs. */
-  status: object({ type: literal('status'), model: modelState, busy: boolean, detail: string(1000) }),
+  /** Model state for the status line; `busy` disables Step/Sample while inference runs; readOnly: the file of an analysis shown without the model. */
+  status: object({ type: literal('status'), model: modelState, busy: boolean, detail: string(1000), readOnly: optional(string(300)) }),
   /** A new or changed session: after Analyze, Step, Sample-and-append, Reset or a decoding change. */
   session: object({ type: literal('session'), session: sessionView, projection: projectionView }),
   /** A long Analyze under way (its chips, how far it is), or null once it was cancelled. */
@@ -56,6 +60,7 @@ export const hostMessage = union({
   qkv: object({ type: literal('qkv'), view: qkvView }),
   lens: object({ type: literal('lens'), view: lensView }),
   attribution: object({ type: literal('attribution'), view: attributionPanelView }),
+  headsGrid: object({ type: literal('headsGrid'), view: headsGridView }),
   /** A Sample roll that was not appended (lesson, Generation step 5). */
   tally: object({ type: literal('tally'), tally: tallyView }),
   /** The host (walkthrough, commands) changes what the panel shows. */
@@ -82,11 +87,17 @@ export const explorerMessage = union({
   requestLens: object({ type: literal('requestLens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   /** Asked only while the Attribution panel is open: a Step costs nothing more while it is closed. */
   requestAttribution: object({ type: literal('requestAttribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),
+  /** Asked only while the heads grid is open: every head's pattern, reduced, read at `token`. */
+  requestHeadsGrid: object({ type: literal('requestHeadsGrid'), token: tokenIndex }),
   /** Select the token's characters in the editor it came from. */
   revealToken: object({ type: literal('revealToken'), index: tokenIndex }),
   /** The webview's UI state changed (the walkthrough follows progress through it). */
   uiState: object({ type: literal('uiState'), ui: uiState }),
   runCommand: object({ type: literal('runCommand'), command: commandAction }),
+  /** A panel's Save Data: the host asks where (VS Code's save dialog) and writes it as JSON. */
+  saveData: object({ type: literal('saveData'), fileName: string(200), data: panelExport }),
+  /** A panel's image as PNG (base64), saved through the host when the clipboard refuses it. */
+  saveImage: object({ type: literal('saveImage'), fileName: string(200), png: string(MAX_PNG_BASE64) }),
 });
 
 export type Tab = Infer<typeof tab>;

@@ -3,6 +3,7 @@
 // type and its runtime check cannot drift. Arrays are plain number[] so they survive postMessage and JSON.
 // Shapes: L layers, H heads, T tokens (prompt + generated), dh = head width (64 in GPT-2 small).
 
+import { WEIGHTS_MODES } from '../engine/types';
 import { decodingSettings } from './decoding';
 import { array, boolean, type Infer, nullable, number, object, oneOf, optional, record, string } from './schema';
 
@@ -62,6 +63,7 @@ export const modelInfo = object({
   embd: number({ min: 1, max: MAX_EMBD, integer: true }),
   vocab: tokenId,
   positions: tokenIndex,
+  weights: optional(oneOf(WEIGHTS_MODES)), // float32, or the opt-in 8-bit weights (absent in views recorded before it was told)
   provider: optional(string(1000)), // what `load` answers: the execution provider that runs it, and those auto passed over
 });
 
@@ -163,6 +165,28 @@ export const attributionPanelView = object({
   attends: array(array(attends, MAX_HEADS), MAX_LAYERS),
 });
 
+/** The heads grid's reduced maps are at most this many cells a side (a map of fewer tokens keeps one cell per token). */
+export const HEADS_GRID_SIDE = 16;
+/** Their 8-bit levels: a cell holds round(mean weight × HEADS_GRID_LEVELS), so it is off by at most 1 / (2 × this). */
+export const HEADS_GRID_LEVELS = 255;
+const headCount = MAX_LAYERS * MAX_HEADS;
+
+/**
+ * All heads at a glance (explorer/heads-grid.ts), in a reduced form drawn as such: each head's [T, T]
+ * pattern averaged over side × side blocks and kept in 8 bits; beside it, at full resolution, the key
+ * `token` attends to most in each head and its exact weight (the grid's hover).
+ */
+export const headsGridView = object({
+  layers: layer,
+  heads: head,
+  size: tokenIndex, // T
+  side: number({ min: 1, max: HEADS_GRID_SIDE, integer: true }), // min(T, HEADS_GRID_SIDE)
+  token: tokenIndex, // the query position `top` is read at
+  cells: array(number({ min: 0, max: HEADS_GRID_LEVELS, integer: true }), headCount * HEADS_GRID_SIDE ** 2), // [L, H, side, side] row = query block
+  top: array(tokenIndex, headCount), // [L, H] the key `token` attends to most
+  topWeight: array(probability, headCount), // [L, H] its weight, exact
+});
+
 /** A preset prompt from the Sentence dropdown. */
 export const presetView = object({
   id: string(200),
@@ -191,3 +215,4 @@ export type LensView = Infer<typeof lensView>;
 export type AttributionView = Infer<typeof attributionView>;
 export type AttributionPanelView = Infer<typeof attributionPanelView>;
 export type PresetView = Infer<typeof presetView>;
+export type HeadsGridView = Infer<typeof headsGridView>;

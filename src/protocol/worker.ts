@@ -7,7 +7,7 @@ import { EXECUTION_PROVIDERS, WEIGHTS_MODES } from '../engine/types';
 import { decodingPatch, decodingSettings } from './decoding';
 import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
 import { MAX_SCORED_TEXT, textScores } from './surprise';
-import { analysisProgress, attentionView, attributionPanelView, head, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
+import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
@@ -27,6 +27,8 @@ export const workerRequest = union({
   attribution: object({ type: literal('attribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),
   /** Token surprise over a text of its own (not the session's): scores/chunks as in src/explorer/score.ts; the session stays. */
   score: object({ type: literal('score'), text: string(MAX_SCORED_TEXT) }),
+  /** Every head's pattern, reduced (views.ts headsGridView), with where `token` looks most in each. */
+  headsGrid: object({ type: literal('headsGrid'), token: tokenIndex }),
   dispose: object({ type: literal('dispose') }),
   /**
    * Stops the analyze or score under way; answered at once, out of turn. The analyze then fails with kind
@@ -53,6 +55,7 @@ export const workerResults = {
   lens: lensView,
   attribution: attributionPanelView,
   score: textScores,
+  headsGrid: headsGridView,
   dispose: literal(null),
   cancel: literal(null),
 } satisfies { [K in WorkerRequestType]: Schema<unknown> };

@@ -11,7 +11,7 @@ describe('describeModel', () => {
     assert.equal(describeModel(SMALL, 'float32').name, 'GPT-2 124M');
     assert.equal(describeModel(SMALL, 'int8').name, 'GPT-2 124M, 8-bit weights');
     assert.equal(describeModel({ ...SMALL, nLayer: 2, nEmbd: 64 }, 'int8').name, 'test model (2 layers, 64 wide), 8-bit weights');
-    assert.deepEqual(describeModel(SMALL, 'int8'), { name: 'GPT-2 124M, 8-bit weights', layers: 12, heads: 12, embd: 768, vocab: 50257, positions: 1024 });
+    assert.deepEqual(describeModel(SMALL, 'int8'), { name: 'GPT-2 124M, 8-bit weights', layers: 12, heads: 12, embd: 768, vocab: 50257, positions: 1024, weights: 'int8' });
   });
 
   it('names the rest of the family by shape', () => {

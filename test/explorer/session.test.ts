@@ -49,7 +49,7 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     assert.deepEqual(view.defaults, { layer: 1, head: 0 }); // the middle of 2 layers
     assert.equal(view.next.kept, 50257);
     assert.equal(view.next.top.length, 10);
-    assert.deepEqual(view.model, { name: 'test model (2 layers, 48 wide)', layers: 2, heads: 4, embd: 48, vocab: 50257, positions: 64 });
+    assert.deepEqual(view.model, { name: 'test model (2 layers, 48 wide)', layers: 2, heads: 4, embd: 48, vocab: 50257, positions: 64, weights: 'float32' });
   });
 
   it('starts from token ids as from text: the same chips and distribution, no source ranges; bad ids are refused', async function () {

@@ -5,7 +5,7 @@
 import * as esbuild from 'esbuild';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ControllerUi } from '../../src/extension/ports';
+import type { ControllerUi, SavedFile } from '../../src/extension/ports';
 import type { UserAction } from '../../src/extension/common/failures';
 import { testModel, TINY } from '../engine/models';
 
@@ -77,4 +77,6 @@ export class RecordingUi implements ControllerUi {
   note = (message: string) => void this.notes.push(message);
   run = (action: UserAction) => void this.ran.push(action);
   progress = <T>(_title: string, task: () => Promise<T>) => task();
+  readonly saved: SavedFile[] = [];
+  save = async (file: SavedFile): Promise<string | null> => (this.saved.push(file), `saved/${file.name}`);
 }

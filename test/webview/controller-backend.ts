@@ -3,7 +3,7 @@
 // controller posts goes to the page. The only stand-in left is the VS Code surface (notifications).
 
 import { ExplorerController } from '../../src/extension/explorer/controller';
-import type { ControllerUi } from '../../src/extension/ports';
+import type { ControllerUi, SavedFile } from '../../src/extension/ports';
 import { DEFAULT_DECODING } from '../../src/protocol/decoding';
 import type { PresetView } from '../../src/protocol/views';
 import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
@@ -18,6 +18,8 @@ class QuietUi implements ControllerUi {
   note = () => undefined;
   run = () => undefined;
   progress = <T>(_title: string, task: () => Promise<T>) => task();
+  readonly saved: SavedFile[] = []; // what the save dialog would have written
+  save = async (file: SavedFile) => (this.saved.push(file), `saved/${file.name}`);
 }
 
 export class ControllerBackend implements Backend {

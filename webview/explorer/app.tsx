@@ -10,8 +10,10 @@ import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AnalysisProgressView } from './analysis-progress';
 import { AttentionHeatmap, LayerHeadPickers } from './attention';
 import { AttributionPanel } from './attribution';
+import { ExportButtons } from './export-buttons';
 import { TokenChips } from './chips';
 import { GenerationPanel } from './generation';
+import { HeadsGridPanel } from './heads-grid';
 import { HostData, shown } from './host-data';
 import { LensPanel } from './lens';
 import { PositionsPanel } from './positions';
@@ -117,9 +119,11 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
       trackId={ui.trackId}
       onLayer={(lensLayer) => change({ lensLayer })}
       onTrack={(trackId) => change({ trackId })}
-    />
+    >
+      <ExportButtons session={session} data={data.lens ? { type: 'lens', view: data.lens.view } : null} post={post} />
+    </LensPanel>
   );
-  const generation = <GenerationPanel session={session} tally={data.tally ?? session.tally} busy={data.busy} post={send} />;
+  const generation = <GenerationPanel session={session} tally={data.tally ?? session.tally} busy={data.busy || data.readOnly !== null} post={send} />;
   if (tab === 'tokens') {
     return (
       <>
@@ -143,7 +147,20 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
     <>
       {chips}
       <AttentionSection data={data} ui={ui} change={change} />
-      {data.projection && <PositionsPanel projection={data.projection} tokens={session.tokens} embd={session.model.embd} slider={ui.slider} onSlider={(slider) => change({ slider })} />}
+      <HeadsGridPanel
+        session={session}
+        tokens={session.tokens}
+        sessions={data.sessions}
+        grid={shown(data, data.headsGrid, () => true, (view) => view.token === (ui.token ?? session.tokens.length - 1))}
+        chosen={ui}
+        post={send}
+        change={change}
+      />
+      {data.projection && (
+        <PositionsPanel projection={data.projection} tokens={session.tokens} embd={session.model.embd} slider={ui.slider} onSlider={(slider) => change({ slider })}>
+          <ExportButtons session={session} data={{ type: 'positions', view: data.projection }} post={post} />
+        </PositionsPanel>
+      )}
       <QkvSection data={data} ui={ui} change={change} />
       {lens}
       <Divider />
@@ -160,6 +177,7 @@ function AttentionSection({ data, ui, change }: SectionProps) {
       <h2 id="attention-title">Attention</h2>
       <LayerHeadPickers layers={session.model.layers} heads={session.model.heads} layer={ui.layer} head={ui.head} onChange={change} />
       <AttentionHeatmap attention={attention} tokens={session.tokens} selected={ui.token} />
+      <ExportButtons session={session} data={attention && { type: 'attention', view: attention.view }} post={post} />
     </section>
   );
 }
@@ -173,6 +191,7 @@ function QkvSection({ data, ui, change }: SectionProps) {
         {ui.showQkv ? 'Hide Q / K / V Vectors' : 'Show Q / K / V Vectors'}
       </Button>
       {ui.showQkv && <QkvBox qkv={qkv} token={ui.token === null ? null : session.tokens[ui.token]} layer={ui.layer} head={ui.head} />}
+      {ui.showQkv && <ExportButtons session={session} data={qkv && { type: 'qkv', view: qkv.view }} post={post} image={false} />}
     </section>
   );
 }

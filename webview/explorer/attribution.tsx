@@ -9,6 +9,7 @@ import type { AttributionPanelView, SessionView } from '../../src/protocol/views
 import { prepareCanvas, useWidth } from '../ui/canvas';
 import { Button, Dropdown } from '../ui/toolkit';
 import { drawGrid, type GridLayout, headAt, layoutGrid } from './attribution-grid';
+import { ExportButtons } from './export-buttons';
 import { allPieces, headScale, runningTotal, topContributors } from './attribution-pieces';
 import type { Shown } from './host-data';
 import { usePalette } from './theme';
@@ -63,6 +64,7 @@ export function AttributionPanel({ session, sessions, attribution, post, change 
             />
           </div>
           {view && <AttributionBody panel={view} labels={labels} stale={attribution?.stale ?? true} change={change} />}
+          <ExportButtons session={session} data={view && { type: 'attribution', view }} post={post} />
         </>
       )}
     </section>

@@ -8,6 +8,7 @@ import type { SessionView, StopReason, TallyView } from '../../src/protocol/view
 import type { ExplorerMessage } from '../../src/protocol/explorer';
 import { Slider } from '../ui/slider';
 import { Button, TextField } from '../ui/toolkit';
+import { ExportButtons } from './export-buttons';
 import { percent } from './lens';
 import { TokenText } from './token-text';
 
@@ -52,6 +53,7 @@ export function GenerationPanel({ session, tally, busy, post }: GenerationProps)
         </Button>
       </div>
       <DecodingControls settings={session.settings} kept={session.next.kept} post={post} />
+      <ExportButtons session={session} data={{ type: 'generation', next: session.next, tally }} post={post} image={false} />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 // Everything the host has told the explorer, folded from validated host messages (pure).
 
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
-import type { AnalysisProgress, AttentionView, AttributionPanelView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
+import type { AnalysisProgress, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
 export interface Stamped<View> {
@@ -13,6 +13,7 @@ export interface HostData {
   presets: PresetView[];
   model: ModelState;
   busy: boolean;
+  readOnly: string | null; // the file of an analysis shown without the model
   detail: string; // the status line's words
   error: { message: string; action: CommandAction | null } | null;
   sessions: number; // how many session messages arrived: stamps the views below
@@ -23,6 +24,7 @@ export interface HostData {
   qkv: Stamped<QkvView> | null;
   lens: Stamped<LensView> | null;
   attribution: Stamped<AttributionPanelView> | null;
+  headsGrid: Stamped<HeadsGridView> | null;
   progress: AnalysisProgress | null; // a long Analyze under way: its chips and how far it is
 }
 
@@ -30,6 +32,7 @@ export const emptyHostData: HostData = {
   presets: [],
   model: 'none',
   busy: false,
+  readOnly: null,
   detail: '',
   error: null,
   sessions: 0,
@@ -40,6 +43,7 @@ export const emptyHostData: HostData = {
   qkv: null,
   lens: null,
   attribution: null,
+  headsGrid: null,
   progress: null,
 };
 
@@ -51,7 +55,7 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, presets: message.presets };
     case 'status':
       // A model that is ready again clears an earlier error.
-      return { ...data, model: message.model, busy: message.busy, detail: message.detail, error: message.model === 'ready' ? null : data.error };
+      return { ...data, model: message.model, busy: message.busy, readOnly: message.readOnly ?? null, detail: message.detail, error: message.model === 'ready' ? null : data.error };
     case 'session':
       // The app asks again for the attention, Q/K/V and lens it shows; until they arrive the old ones stay
       // on screen, marked stale, so the page does not jump while the learner presses Step. A session that
@@ -67,6 +71,8 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, lens: stamp(message.view) };
     case 'attribution':
       return { ...data, attribution: stamp(message.view) };
+    case 'headsGrid':
+      return { ...data, headsGrid: stamp(message.view) };
     case 'tally':
       return { ...data, tally: message.tally };
     case 'error':

@@ -2,6 +2,7 @@
 // chosen layer, and one token's probability across layers 0..L (click a row to pick that token), the
 // plot read out to screen readers by a hidden table.
 
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { LensView, TokenChip } from '../../src/protocol/views';
@@ -19,9 +20,10 @@ interface LensProps {
   trackId: number | null;
   onLayer: (layer: number) => void;
   onTrack: (id: number) => void;
+  children?: ComponentChildren; // the export buttons
 }
 
-export function LensPanel({ lens, token, layers, lensLayer, trackId, onLayer, onTrack }: LensProps) {
+export function LensPanel({ lens, token, layers, lensLayer, trackId, onLayer, onTrack, children }: LensProps) {
   const view = lens?.view ?? null;
   return (
     <section class="panel" aria-labelledby="lens-title">
@@ -40,6 +42,7 @@ export function LensPanel({ lens, token, layers, lensLayer, trackId, onLayer, on
             {view && <TopList view={view} trackId={view.track?.id ?? trackId} onTrack={onTrack} />}
             {view?.track && <TrackChart track={view.track} layers={layers} />}
           </div>
+          {children}
         </>
       )}
     </section>

@@ -3,6 +3,7 @@
 // from the dots on screen to the chosen layer over GLIDE_MS with requestAnimationFrame, or jumping
 // there in one frame when the learner asks for reduced motion.
 
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { ProjectionView, TokenChip } from '../../src/protocol/views';
@@ -24,6 +25,7 @@ interface PositionsProps {
   embd: number; // the model's n_embd: how many numbers each dot stands for
   slider: number;
   onSlider: (layer: number) => void;
+  children?: ComponentChildren; // the export buttons
 }
 
 interface Hover {
@@ -32,7 +34,7 @@ interface Hover {
   text: string;
 }
 
-export function PositionsPanel({ projection, tokens, embd, slider, onSlider }: PositionsProps) {
+export function PositionsPanel({ projection, tokens, embd, slider, onSlider, children }: PositionsProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shown = useRef<Frame>(new Float64Array(0)); // what is on screen now, mid-glide included (set on create)
@@ -96,6 +98,7 @@ export function PositionsPanel({ projection, tokens, embd, slider, onSlider }: P
           </div>
         )}
       </div>
+      {children}
       <PositionsTable projection={projection} tokens={tokens} layer={slider} />
     </section>
   );

@@ -30,8 +30,8 @@ export function StatusLine({ data, onCommand }: StatusProps) {
     <div class="status" role="status" aria-live="polite">
       <span class={`status__dot status__dot--${data.model}`} aria-hidden="true" />
       <span>
-        {MODEL_WORDS[data.model]}
-        {data.model === 'ready' && model ? ` — ${model}` : ''}
+        {data.readOnly ? `Read-only: ${data.readOnly}${model ? ` — ${model}` : ''}, shown without the model` : MODEL_WORDS[data.model]}
+        {!data.readOnly && data.model === 'ready' && model ? ` — ${model}` : ''}
         {data.detail ? ` · ${data.detail}` : ''}
         {data.busy ? ' · working…' : ''}
       </span>

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { PromptPlace, TextOrigin } from '../ports';
 import { analyzeTextArguments, emptyTextProblem, parseTemperature, presetArgument, temperatureArgument, temperatureInputProblem, uiPatchArgument } from './command-args';
+import { openAnalysis } from './analysis-open';
 import type { ExplorerController } from './controller';
 import { ExplorerPanel } from './panel';
 import { formatTemperature } from './status-text';
@@ -29,6 +30,8 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     'gpt2Explorer.choosePreset': (id) => choosePreset(controller, open, id),
     'gpt2Explorer.showWalkthrough': () => vscode.commands.executeCommand('gpt2Explorer.lesson.focus'),
     'gpt2Explorer.applyUi': (patch) => applyUi(controller, open, patch, context.log),
+    'gpt2Explorer.saveAnalysis': () => controller.saveAnalysis(),
+    'gpt2Explorer.openAnalysis': (uri) => openAnalysis(controller, open, uri),
   };
   return Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run));
 }

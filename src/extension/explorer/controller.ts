@@ -21,6 +21,10 @@ import { PanelLink } from './panel-link';
 import { receiveExplorerMessage } from './panel-messages';
 import { presetSentence, textSentence, truncationNote, type Sentence } from './sentences';
 import type { TextScores } from '../../protocol/surprise';
+import type { AnalysisExport } from '../../protocol/export-format';
+import { saveAnalysis } from './analysis-file';
+import { AnalysisReplay } from './analysis-replay';
+import { saveFromPanel } from './saving';
 import { SessionRunner } from './session-runner';
 
 export interface ControllerPorts {
@@ -45,6 +49,7 @@ export class ExplorerController {
   private sentence: Sentence | null = null; // the one being analyzed or shown: what a reload analyzes again
   private shownSentence: Sentence | null = null; // the one whose session is on screen: a cancel goes back to it
   private ui: UiState | null = null;
+  private replay: AnalysisReplay | null = null; // an analysis opened from a file, shown without the model
   private tallyTotal = 0;
   private readonly panel = new PanelLink();
   private readonly decoding: DecodingStore;
@@ -102,6 +107,11 @@ export class ExplorerController {
   }
 
   private async handle(message: ExplorerMessage): Promise<void> {
+    const replayed = this.replay?.answer(message) ?? null;
+    if (replayed === 'refused') return this.ports.ui.note(`${this.replay!.name} is shown read-only, without the model: pick a sentence or analyze a selection to run GPT-2 again.`);
+    if (replayed === 'missing') return; // a view the file does not hold: the panel keeps what it shows
+    if (replayed) return this.post(replayed);
+    if (message.type === 'selectSentence') this.replay = null;
     switch (message.type) {
       case 'ready':
         return this.panelReady();
@@ -129,6 +139,8 @@ export class ExplorerController {
         return this.view({ type: 'lens', layer: message.layer, token: message.token, trackId: message.trackId }, (view) => ({ type: 'lens', view }));
       case 'requestAttribution':
         return this.view({ type: 'attribution', token: message.token, target: message.target, versus: message.versus }, (view) => ({ type: 'attribution', view }));
+      case 'requestHeadsGrid':
+        return this.view({ type: 'headsGrid', token: message.token }, (view) => ({ type: 'headsGrid', view }));
       case 'revealToken':
         return this.revealToken(message.index);
       case 'uiState':
@@ -136,7 +148,26 @@ export class ExplorerController {
         return this.fire();
       case 'runCommand':
         return this.ports.ui.run(message.command);
+      case 'saveData':
+      case 'saveImage':
+        return saveFromPanel(message, this.ports.ui);
     }
+  }
+
+  /** GPT-2: Open Analysis: shows a saved analysis without the model, read-only; null, or why it cannot. */
+  showAnalysis(analysis: AnalysisExport, name: string): string | null {
+    const replay = AnalysisReplay.of(analysis, name);
+    if (typeof replay === 'string') return replay;
+    [this.replay, this.snapshot] = [replay, replay.snapshot];
+    this.post({ type: 'session', ...replay.snapshot });
+    this.panel.applyUi(replay.uiPatch()); // held until the panel listens, if it is still opening
+    this.postStatus(false);
+    return null;
+  }
+
+  /** GPT-2: Save Analysis: the session and every panel's data at what they show now, in one JSON file. */
+  saveAnalysis(): Promise<string | null> {
+    return saveAnalysis(this.snapshot, this.ui, (request) => this.worker.request(request, () => true), this.ports.ui);
   }
 
   /** The webview (re)loaded: it gets everything it needs to draw, or the lesson sentence to start with. */
@@ -271,14 +302,14 @@ export class ExplorerController {
   private async session<K extends SessionRequestType>(request: RequestOf<K>, onProgress?: (progress: AnalysisProgress) => void): Promise<SessionSnapshot | null> {
     const snapshot = (await this.request(request, onProgress)) as SessionSnapshot | null;
     if (!snapshot) return null;
-    this.snapshot = snapshot;
+    [this.snapshot, this.replay] = [snapshot, null];
     this.tallyTotal = snapshot.session.tally.total;
     this.post({ type: 'session', ...snapshot });
     this.fire();
     return snapshot;
   }
 
-  private async view<K extends 'attention' | 'qkv' | 'lens' | 'attribution'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
+  private async view<K extends 'attention' | 'qkv' | 'lens' | 'attribution' | 'headsGrid'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
     const view = await this.request(request);
     if (view) this.post(message(view));
   }
@@ -305,7 +336,8 @@ export class ExplorerController {
   }
 
   private postStatus(busy: boolean): void {
-    this.post({ type: 'status', model: this.worker.model.state, busy, detail: this.worker.model.detail.slice(0, 1000) });
+    const readOnly = this.replay ? { readOnly: this.replay.name.slice(0, 300) } : {};
+    this.post({ type: 'status', model: this.worker.model.state, busy, detail: this.worker.model.detail.slice(0, 1000), ...readOnly });
   }
 
   private post(message: HostMessage): void {

@@ -107,6 +107,7 @@ describe('explorer panel receive path, fuzzed', () => {
       note: (message) => shown.push(message),
       run: (action) => shown.push(action),
       progress: (_title, task) => task(),
+      save: async (file) => (shown.push(`saved ${file.name}`), null),
     };
     const controller = new ExplorerController({
       spawnWorker: () => {

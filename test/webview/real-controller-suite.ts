@@ -1,0 +1,43 @@
+// The hooks of a browser suite on the real controller and session worker (controller-backend.ts): a
+// generated TINY model, Chromium, the page server; after each test, no CSP violation, page error or
+// malformed message; the page's context closed. Call it inside describe(); read the fields in tests.
+
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { PRESETS } from '../../src/explorer/presets';
+import { testModel, TINY } from '../engine/models';
+import { ControllerBackend } from './controller-backend';
+import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import type { ThemeName } from './themes';
+
+export interface RealControllerSuite {
+  modelDir: string;
+  backend: ControllerBackend;
+  explorer: ExplorerPage | undefined;
+  /** Opens the explorer page on the backend; resolves once its chips are drawn. */
+  open(theme?: ThemeName): Promise<Page>;
+}
+
+export function realControllerSuite(): RealControllerSuite {
+  let browser: Browser;
+  let server: PageServer;
+  const suite = {
+    explorer: undefined,
+    async open(theme: ThemeName = 'dark') {
+      suite.explorer = await openExplorer(browser, server, { backend: suite.backend, theme });
+      await suite.explorer.page.locator('.chip').first().waitFor();
+      return suite.explorer.page;
+    },
+  } as RealControllerSuite;
+  before(async () => {
+    suite.modelDir = await testModel(TINY);
+    [browser, server, suite.backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(suite.modelDir, PRESETS)]);
+  });
+  afterEach(async () => {
+    await suite.explorer?.page.context().close();
+    assert.deepEqual(suite.explorer?.violations, [], 'CSP violations or page errors');
+    assert.deepEqual(suite.explorer?.host.malformed, [], 'the page posted messages the protocol rejects');
+  });
+  after(async () => Promise.all([browser?.close(), server?.close(), suite.backend?.dispose()]));
+  return suite;
+}
