@@ -9,7 +9,7 @@ import type { Failure } from './failures';
 const NEEDS: Record<string, (arch: string) => string> = {
   linux: () => 'glibc 2.28 or later and libstdc++ from GCC 6 or later (Ubuntu 20.04, Debian 10, RHEL 8 or newer; Alpine\'s musl will not do)',
   darwin: () => 'macOS 14 or later',
-  win32: (arch) => `the Microsoft Visual C++ 2015–2022 Redistributable (https://aka.ms/vs/17/release/vc_redist.${arch}.exe)`,
+  win32: (arch) => `the Microsoft Visual C++ 2015–2022 Redistributable for ${arch} (from Microsoft's download site)`,
 };
 
 /** How a failed load of onnxruntime-node reads in the worker's dying words. */

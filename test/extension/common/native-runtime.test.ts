@@ -27,7 +27,7 @@ describe('a native binding that cannot load', () => {
     const linux = explainNativeFailure(crash('node:internal/modules/cjs/loader:1661\n  return process.dlopen(module)\n\nError: libstdc++.so.6: version `GLIBCXX_3.4.22\' not found (required by /x/libonnxruntime.so.1)\n    at Object..node'), 'linux', 'arm64');
     assert.match(linux!.message, /could not load on linux-arm64: libstdc\+\+\.so\.6: version `GLIBCXX_3\.4\.22' not found \(required by \/x\/libonnxruntime\.so\.1\)\. It needs glibc 2\.28/);
     const windows = explainNativeFailure(crash('Error: The specified module could not be found.\r\n\\\\?\\C:\\x\\onnxruntime_binding.node'), 'win32', 'x64');
-    assert.match(windows!.message, /win32-x64: The specified module could not be found.*Visual C\+\+ 2015–2022 Redistributable \(https:\/\/aka\.ms\/vs\/17\/release\/vc_redist\.x64\.exe\)/s);
+    assert.match(windows!.message, /win32-x64: The specified module could not be found.*Visual C\+\+ 2015–2022 Redistributable for x64 \(from Microsoft.s download site\)/s);
     const mac = explainNativeFailure(crash('Error: dlopen(/x/onnxruntime_binding.node, 0x0001): Symbol not found'), 'darwin', 'arm64');
     assert.match(mac!.message, /darwin-arm64: dlopen.*It needs macOS 14 or later/);
   });
