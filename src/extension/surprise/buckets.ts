@@ -7,13 +7,14 @@ export interface RankBucket {
   maxRank: number; // the bucket holds ranks up to this one (after the bucket before it)
   label: string; // said in the hover
   color: string; // the ThemeColor id
+  underline: string; // the second cue, by shape, for who cannot tell the colours apart: more surprising, busier line
 }
 
 export const RANK_BUCKETS: readonly RankBucket[] = [
-  { key: 'top10', maxRank: 10, label: 'in the top 10', color: 'gpt2Explorer.surprise.top10Background' },
-  { key: 'top100', maxRank: 100, label: 'in the top 100', color: 'gpt2Explorer.surprise.top100Background' },
-  { key: 'top1000', maxRank: 1000, label: 'in the top 1,000', color: 'gpt2Explorer.surprise.top1000Background' },
-  { key: 'beyond', maxRank: Infinity, label: 'beyond the top 1,000', color: 'gpt2Explorer.surprise.beyondBackground' },
+  { key: 'top10', maxRank: 10, label: 'in the top 10', color: 'gpt2Explorer.surprise.top10Background', underline: 'none' },
+  { key: 'top100', maxRank: 100, label: 'in the top 100', color: 'gpt2Explorer.surprise.top100Background', underline: 'underline dotted' },
+  { key: 'top1000', maxRank: 1000, label: 'in the top 1,000', color: 'gpt2Explorer.surprise.top1000Background', underline: 'underline dashed' },
+  { key: 'beyond', maxRank: Infinity, label: 'beyond the top 1,000', color: 'gpt2Explorer.surprise.beyondBackground', underline: 'underline wavy' },
 ];
 
 /** The bucket of a rank (1 = the model's first choice); null for a token without a score (the first one). */

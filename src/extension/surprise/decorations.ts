@@ -1,4 +1,5 @@
-// The surprise painted on an editor: each scored token tinted by its rank bucket (buckets.ts) and a bar
+// The surprise painted on an editor: each scored token tinted by its rank bucket (buckets.ts), underlined in the
+// bucket's own line style (colour is never the only cue), and a bar
 // where a chunk of a long text starts. One decoration type per bucket, made once and reused. The hovers
 // come from a hover provider (feature.ts), built when asked: not thousands of Markdown strings up front,
 // and readable by vscode.executeHoverProvider.
@@ -17,7 +18,7 @@ export class SurpriseDecorations implements vscode.Disposable {
 
   constructor() {
     for (const bucket of RANK_BUCKETS) {
-      this.buckets.set(bucket.key, vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(bucket.color), borderRadius: '2px' }));
+      this.buckets.set(bucket.key, vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(bucket.color), borderRadius: '2px', textDecoration: bucket.underline }));
     }
   }
 

@@ -1,7 +1,7 @@
 // The parts of Show Token Surprise that need no VS Code: which bucket (colour) a rank gets, what a
 // token's hover says, and where the scored range is after an edit.
 import assert from 'node:assert/strict';
-import { bucketOf } from '../../../src/extension/surprise/buckets';
+import { bucketOf, RANK_BUCKETS } from '../../../src/extension/surprise/buckets';
 import { followEdit } from '../../../src/extension/surprise/follow-edit';
 import { escapeMarkdown, hoverMarkdown, percent, summaryText, tokenAt } from '../../../src/extension/surprise/hover-text';
 import { surpriseSummary, type ScoredToken } from '../../../src/protocol/surprise';
@@ -30,6 +30,11 @@ describe('token surprise: buckets', () => {
     const keys = [1, 10, 11, 100, 101, 1000, 1001, 50257].map((rank) => bucketOf(rank)!.key);
     assert.deepEqual(keys, ['top10', 'top10', 'top100', 'top100', 'top1000', 'top1000', 'beyond', 'beyond']);
     assert.equal(bucketOf(null), null);
+  });
+
+  it('gives each bucket its own underline, so the colour is not the only cue', () => {
+    const lines = RANK_BUCKETS.map((bucket) => bucket.underline);
+    assert.equal(new Set(lines).size, RANK_BUCKETS.length, `${lines.join(', ')}`);
   });
 });
 
