@@ -4,7 +4,7 @@
 // Where things are: app.tsx lays out the tabs and asks the host for views; store.ts, host-data.ts and
 // ui-state.ts hold the state rules (pure, unit-tested); one file per panel (chips, attention + heatmap,
 // positions + scatter, qkv, lens, generation, token-table, status, sentence); theme.ts reads the colours.
-// Controls come only through ../ui (the toolkit wrapper and the slider); host I/O through ../shared.
+// Controls come only through ../ui (the toolkit wrapper and the slider); host I/O through ../common.
 import '../ui/base.css';
 import 'uplot/dist/uPlot.min.css';
 import './explorer.css';
