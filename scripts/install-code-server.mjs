@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, copyFileSync, readFileSync, rmSync,
 import { arch, platform, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { aptInstall, canApt } from './apt.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 const RIPGREP_PACKAGE = '1.15.11'; // the @vscode/ripgrep that code-server 4.100.3 depends on
@@ -34,7 +35,6 @@ const NEEDS = [
 ];
 
 const succeeds = (command, args) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
-const canApt = () => process.getuid?.() === 0 && succeeds('apt-get', ['--version']);
 
 export function codeServerBinary(dir) {
   return join(dir, 'node_modules', '.bin', platform() === 'win32' ? 'code-server.cmd' : 'code-server');
@@ -60,11 +60,7 @@ function installSystemPackages(log) {
     throw new Error(`code-server needs ${missing.map((need) => need.what).join(', ')}: install them (Debian/Ubuntu: sudo apt-get install ${debs.join(' ')}) and run again`);
   }
   log(`Installing ${debs.join(' ')} with apt-get…`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...debs]]) {
-    const result = spawnSync('apt-get', args, { env, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
-  }
+  aptInstall(debs);
 }
 
 /** @vscode/ripgrep's own name for this machine's build, or undefined where it downloads nothing we can stand in for. */

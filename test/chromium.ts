@@ -2,11 +2,11 @@
 // then the places their installers put them (Linux packages, macOS app bundles, Windows Program Files), then
 // playwright's own browser cache. `npm test` calls ensureChromium() before any test runs, so a machine without a
 // browser gets one line at the start (or Debian's chromium, where it can be installed) instead of failures at the end.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { aptInstall, canApt } from '../scripts/apt.mjs';
 
 const COMMANDS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'msedge', 'microsoft-edge'];
 
@@ -76,13 +76,12 @@ export function chromiumPath(): string {
 export function ensureChromium(log: (line: string) => void = console.log): string {
   const found = findChromium();
   if (found || process.env.CHROMIUM_PATH) return chromiumPath();
-  const root = process.getuid?.() === 0;
-  if (!root || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) throw new Error(NO_BROWSER);
+  if (!canApt()) throw new Error(NO_BROWSER);
   log('No browser for the browser tests: installing Debian\'s chromium with apt-get (once)…');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
-    const result = spawnSync('apt-get', args, { env, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${(result.stderr || result.stdout).trim().split('\n').slice(-2).join(' ')}). ${NO_BROWSER}`);
+  try {
+    aptInstall(['chromium']);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}. ${NO_BROWSER}`);
   }
   return chromiumPath();
 }
