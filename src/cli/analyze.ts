@@ -11,7 +11,7 @@ import { Streamed, type Command } from './command';
 import { readActivations, type Activations } from './activations';
 import { writeFullJson } from './full-json';
 import { saveActivations } from './save';
-import { LOAD_USAGE, loadOptions, MODEL_USAGE, modelDir, tellProvider } from './model-option';
+import { LOAD_USAGE, loadOptions, MODEL_OPTIONS, MODEL_USAGE, modelDir, tellProvider } from './model-option';
 import { decodingOption } from './decoding-option';
 
 const usage = `Usage: gpt2-explorer analyze --model DIR|ID [--json] [--full] [--save FILE.safetensors] [--temperature T] [--int8] PROMPT
@@ -30,14 +30,11 @@ ${LOAD_USAGE}
 `;
 
 const options = {
-  model: { type: 'string' },
+  ...MODEL_OPTIONS,
   json: { type: 'boolean' },
   full: { type: 'boolean' },
   save: { type: 'string' },
   temperature: { type: 'string' },
-  threads: { type: 'string' },
-  int8: { type: 'boolean' },
-  provider: { type: 'string' },
 } as const;
 
 const TOP = 10;

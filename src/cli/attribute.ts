@@ -9,7 +9,7 @@ import { topK } from '../explorer/decoding/logits';
 import { Trace } from '../explorer/trace';
 import { integer, parse, UsageError } from './args';
 import type { Command } from './command';
-import { LOAD_USAGE, loadOptions, MODEL_USAGE, modelDir, tellProvider } from './model-option';
+import { LOAD_USAGE, loadOptions, MODEL_OPTIONS, MODEL_USAGE, modelDir, tellProvider } from './model-option';
 import { tokenChoice } from './token-choice';
 
 const usage = `Usage: gpt2-explorer attribute --model DIR|ID --json [--target TEXT | --target-id N] [--versus TEXT | --versus-id N] [--position P] PROMPT
@@ -35,16 +35,13 @@ ${LOAD_USAGE}
 `;
 
 const options = {
-  model: { type: 'string' },
+  ...MODEL_OPTIONS,
   json: { type: 'boolean' },
   target: { type: 'string' },
   'target-id': { type: 'string' },
   versus: { type: 'string' },
   'versus-id': { type: 'string' },
   position: { type: 'string' },
-  threads: { type: 'string' },
-  int8: { type: 'boolean' },
-  provider: { type: 'string' },
 } as const;
 
 export const command: Command = {

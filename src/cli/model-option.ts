@@ -64,6 +64,14 @@ export const LOAD_USAGE = `  --threads N        onnxruntime intra-op threads (de
   --provider P       onnxruntime execution provider: ${EXECUTION_PROVIDERS.join(', ')} (default ${DEFAULT_PROVIDER}; auto: the
                      accelerator, else the CPU, said on stderr)`;
 
+/** The flags of every command that loads a model (--model and what LOAD_USAGE says), parsed by loadOptions and modelDir. */
+export const MODEL_OPTIONS = {
+  model: { type: 'string' },
+  threads: { type: 'string' },
+  int8: { type: 'boolean' },
+  provider: { type: 'string' },
+} as const;
+
 /** How --threads, --int8 and --provider load the model. */
 export function loadOptions(args: ParsedArgs): LoadOptions {
   const threads = args.values.threads === undefined ? undefined : integer(args, 'threads', 1, 1, 256);

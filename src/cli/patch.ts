@@ -6,7 +6,7 @@ import { Gpt2Tokenizer } from '../engine/tokenizer';
 import { checkPair, patchGrid, patchingView, PATCH_SITES, type PatchSite } from '../explorer/patching';
 import { parse, required, UsageError } from './args';
 import type { Command } from './command';
-import { LOAD_USAGE, loadOptions, MODEL_USAGE, modelDir, tellProvider } from './model-option';
+import { LOAD_USAGE, loadOptions, MODEL_OPTIONS, MODEL_USAGE, modelDir, tellProvider } from './model-option';
 import { tokenChoice } from './token-choice';
 
 const usage = `Usage: gpt2-explorer patch --model DIR|ID --json --clean TEXT --corrupt TEXT [--target TEXT | --target-id N] [--versus TEXT | --versus-id N] [--what resid|attn|mlp|heads]
@@ -36,7 +36,7 @@ ${LOAD_USAGE}
 `;
 
 const options = {
-  model: { type: 'string' },
+  ...MODEL_OPTIONS,
   json: { type: 'boolean' },
   clean: { type: 'string' },
   corrupt: { type: 'string' },
@@ -45,9 +45,6 @@ const options = {
   versus: { type: 'string' },
   'versus-id': { type: 'string' },
   what: { type: 'string' },
-  threads: { type: 'string' },
-  int8: { type: 'boolean' },
-  provider: { type: 'string' },
 } as const;
 
 export const command: Command = {

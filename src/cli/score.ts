@@ -7,7 +7,7 @@ import { surpriseSummary, type TextScores } from '../protocol/surprise';
 import { parse } from './args';
 import type { Command } from './command';
 import { percent, quote } from './format';
-import { LOAD_USAGE, MODEL_USAGE, openModel } from './model-option';
+import { LOAD_USAGE, MODEL_OPTIONS, MODEL_USAGE, openModel } from './model-option';
 import { scoreInput } from './score-input';
 
 const usage = `Usage: gpt2-explorer score --model DIR|ID [--json] [--file FILE] [--int8] TEXT
@@ -32,12 +32,9 @@ ${LOAD_USAGE}
 `;
 
 const options = {
-  model: { type: 'string' },
+  ...MODEL_OPTIONS,
   json: { type: 'boolean' },
   file: { type: 'string' },
-  threads: { type: 'string' },
-  int8: { type: 'boolean' },
-  provider: { type: 'string' },
 } as const;
 
 export const command: Command = {

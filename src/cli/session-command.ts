@@ -4,19 +4,16 @@ import type { Gpt2Tokenizer } from '../engine/tokenizer';
 import { ExplorerSession } from '../explorer/session';
 import type { DecodingPatch } from '../protocol/decoding';
 import { UsageError, type Options, type ParsedArgs } from './args';
-import { LOAD_USAGE, openModel } from './model-option';
+import { LOAD_USAGE, MODEL_OPTIONS, openModel } from './model-option';
 import { decodingOption } from './decoding-option';
 
 export const DECODING_OPTIONS = {
-  model: { type: 'string' },
+  ...MODEL_OPTIONS,
   json: { type: 'boolean' },
   temperature: { type: 'string' },
   'top-k': { type: 'string' },
   'top-p': { type: 'string' },
   seed: { type: 'string' },
-  threads: { type: 'string' },
-  int8: { type: 'boolean' },
-  provider: { type: 'string' },
   ids: { type: 'string' },
 } as const satisfies Options;
 
