@@ -6,14 +6,16 @@ import { SeededRandom } from '../engine/random';
 import { EOS_ID, type Gpt2Tokenizer } from '../engine/tokenizer';
 import type { Gpt2Config } from '../engine/types';
 import { applyDecoding, changesDistribution, DEFAULT_DECODING, type DecodingPatch, type DecodingSettings } from '../protocol/decoding';
-import type { AttentionView, AttributionPanelView, Candidate, LensView, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from '../protocol/views';
+import type { AttentionView, AttributionPanelView, Candidate, LensView, PickHow, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from '../protocol/views';
 import { attribute, attributionView, strongestKeys } from './attribution';
+import { Branches } from './branches';
 import type { Distribution } from './decoding/distribution';
 import { bestKept, decodingDistribution, drawToken } from './decoding/next-token';
 import { LogitLens } from './lens';
 import { describeModel } from './model-info';
+import { explainPick, type Roll } from './pick';
 import type { Trace } from './trace';
-import { checkIndex, fitDefaults, readPrompt, type Frontier, type ReadPrompt, type SessionProgress } from './prompt';
+import { checkIndex, fitDefaults, readPrompt, type ReadPrompt, type SessionProgress } from './prompt';
 
 const SHOWN = 10; // candidates in the next-token view
 
@@ -33,11 +35,11 @@ export type GeneratedToken = Candidate;
 export class ExplorerSession {
   private readonly config: Gpt2Config;
   private readonly lensReader: LogitLens;
-  private readonly generatedTokens: GeneratedToken[] = [];
+  private readonly branches: Branches; // the generated text as a tree, and the node shown
   private readonly coordinates: Float64Array[]; // per token: [L+1, 2] positions in the projection frame
-  private current: Frontier;
   private distribution!: Distribution;
   private random!: SeededRandom;
+  private draws = 0; // numbers taken from `random` since the seed was set
   private tally: { counts: Map<number, number>; total: number; last: Candidate | null } = { counts: new Map(), total: 0, last: null };
   private disposed = false;
   private queue: Promise<void> = Promise.resolve(); // the tail of step / sampleAppend / reset / lens calls
@@ -53,8 +55,15 @@ export class ExplorerSession {
   ) {
     this.config = model.config;
     this.lensReader = new LogitLens(model, tokenizer, trace);
-    this.current = prompt.frontier;
     this.coordinates = prompt.chips.map((_, t) => this.place(t));
+    this.branches = new Branches({
+      model,
+      trace,
+      prompt: { frontier: prompt.frontier, length: prompt.chips.length },
+      coordinates: this.coordinates,
+      place: (t) => this.place(t),
+      forgetFrom: (t) => this.lensReader.forgetFrom(t),
+    });
     this.reseed();
     this.redraw();
   }
@@ -71,12 +80,12 @@ export class ExplorerSession {
   view(): SessionView {
     this.checkOpen();
     const promptLength = this.prompt.chips.length;
-    const generated = this.generatedTokens.map(({ id, text }, i): TokenChip => ({ index: promptLength + i, id, text, generated: true, start: -1, end: -1 }));
+    const generated = this.branches.path.map(({ token: { id, text } }, i): TokenChip => ({ index: promptLength + i, id, text, generated: true, start: -1, end: -1 }));
     return {
       sentence: { ...this.sentence },
       tokens: [...this.prompt.chips.map((chip) => ({ ...chip })), ...generated],
       promptLength,
-      generated: this.generatedTokens.length,
+      generated: this.branches.path.length,
       stop: this.stop(),
       next: { top: bestKept(this.distribution, SHOWN).map((id) => this.candidate(id)), kept: this.distribution.keptCount },
       tally: this.tallyView(),
@@ -84,12 +93,13 @@ export class ExplorerSession {
       model: describeModel(this.config, this.model.weights),
       defaults: { ...this.defaults },
       truncated: this.prompt.truncated,
+      tree: this.branches.view(this.stop()),
     };
   }
 
-  /** The generated tokens so far, each with the probability it had when picked. */
+  /** The generated tokens so far (the path to the node shown), each with the probability it had when picked. */
   generated(): readonly GeneratedToken[] {
-    return this.generatedTokens;
+    return this.branches.path.map((node) => node.token);
   }
 
   /** `id`'s probability under the current next-token distribution (0 for a token filtered out). */
@@ -156,7 +166,27 @@ export class ExplorerSession {
 
   /** Greedy: appends the most likely token. Once stopped, changes nothing. */
   step(): Promise<SessionView> {
-    return this.advance(() => bestKept(this.distribution, 1)[0]);
+    return this.advance(() => ({ id: bestKept(this.distribution, 1)[0], how: 'step', roll: null }));
+  }
+
+  /** Appends `id` instead of what Step or a draw would pick: a new branch of the tree (or the child that holds it already). */
+  force(id: number): Promise<SessionView> {
+    checkIndex('forced token id', id, this.config.vocabSize);
+    return this.advance(() => ({ id, how: 'forced', roll: null }));
+  }
+
+  /**
+   * Shows node `node` of the decoding tree (null: the bare prompt): its text, its views, its next-token
+   * distribution. No pass runs: the tree keeps each node's positions, and its logits are one lm_head row.
+   */
+  select(node: number | null): Promise<SessionView> {
+    return this.serially(async () => {
+      this.checkOpen();
+      if (node !== null) this.branches.check(node);
+      await this.branches.moveTo(node);
+      this.redraw();
+      return this.view();
+    });
   }
 
   /** One roll (or `times` rolls) from the current distribution, counted in the tally, not appended. */
@@ -165,7 +195,7 @@ export class ExplorerSession {
     if (!Number.isInteger(times) || times < 1) throw new RangeError(`sample: times must be an integer ≥ 1, got ${times}`);
     let id = -1;
     for (let i = 0; i < times; i++) {
-      id = drawToken(this.distribution, this.random.next());
+      id = drawToken(this.distribution, this.roll().u);
       this.tally.counts.set(id, (this.tally.counts.get(id) ?? 0) + 1);
     }
     this.tally.total += times;
@@ -175,7 +205,10 @@ export class ExplorerSession {
 
   /** Rolls from the current distribution and appends the draw. Once stopped, changes nothing. */
   sampleAppend(): Promise<SessionView> {
-    return this.advance(() => drawToken(this.distribution, this.random.next()));
+    return this.advance(() => {
+      const roll = this.roll();
+      return { id: drawToken(this.distribution, roll.u), how: 'sample', roll };
+    });
   }
 
   /** Samples and appends until a stop condition holds (greedy at temperature 0, where one token keeps all the mass). */
@@ -194,14 +227,12 @@ export class ExplorerSession {
     return this.view();
   }
 
-  /** Back to the bare prompt, from the prompt pass kept since create; the seed starts over. */
+  /** Back to the bare prompt, from the prompt pass kept since create; the tree is cleared and the seed starts over. */
   reset(): Promise<SessionView> {
     return this.serially(() => {
       this.checkOpen();
-      this.release(this.current);
-      this.current = this.prompt.frontier;
+      this.branches.clear();
       const promptLength = this.prompt.chips.length;
-      this.generatedTokens.length = 0;
       this.coordinates.length = promptLength;
       this.trace.truncate(promptLength);
       this.lensReader.forgetFrom(promptLength);
@@ -215,15 +246,18 @@ export class ExplorerSession {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.release(this.current);
+    this.branches.dispose();
     this.prompt.frontier.cache.dispose();
   }
 
   /** Picks a token (unless stopped) and appends it, after any append or reset still under way. */
-  private advance(pick: () => number): Promise<SessionView> {
+  private advance(pick: () => { id: number; how: PickHow; roll: Roll | null }): Promise<SessionView> {
     return this.serially(async () => {
       this.checkOpen();
-      if (this.stop() === null) await this.append(pick());
+      if (this.stop() === null) {
+        const { id, how, roll } = pick();
+        await this.append(id, how, roll);
+      }
       return this.view();
     });
   }
@@ -238,34 +272,44 @@ export class ExplorerSession {
     return turn;
   }
 
-  /** Runs the new token through the model (one position, with the cache) and moves the frontier on. */
-  private async append(id: number): Promise<void> {
-    const prob = this.distribution.probability(id);
-    const result = await this.model.forward([id], this.current.cache);
-    this.trace.append(result);
-    this.release(this.current);
-    this.current = { logits: result.logits, cache: result.cache };
-    this.generatedTokens.push({ id, text: this.tokenizer.tokenText(id), prob });
-    this.coordinates.push(this.place(this.trace.length - 1));
+  /**
+   * Runs the new token through the model (branches.ts: from the nearest KV cache) below the node shown; a token
+   * that node has a child for already moves there instead: the same text, already in the tree.
+   */
+  private async append(id: number, how: PickHow, roll: Roll | null): Promise<void> {
+    const known = this.branches.child(id);
+    if (known !== null) await this.branches.moveTo(known);
+    else {
+      const name = (token: number) => this.tokenizer.tokenText(token);
+      const pick = explainPick(this.branches.logits, this.distribution, this.settings, how, roll, name);
+      await this.branches.grow({ id, text: name(id), prob: this.distribution.probability(id) }, how, pick);
+    }
     this.redraw();
   }
 
   /** Why generation is over, or null. Derived, so changing maxNewTokens can end or resume it. */
   private stop(): StopReason | null {
-    if (this.generatedTokens.at(-1)?.id === EOS_ID) return 'eos';
-    if (this.generatedTokens.length >= this.settings.maxNewTokens) return 'max_tokens';
+    const path = this.branches.path;
+    if (path.at(-1)?.token.id === EOS_ID) return 'eos';
+    if (path.length >= this.settings.maxNewTokens) return 'max_tokens';
     if (this.trace.length >= this.config.nPositions) return 'context_full';
     return null;
   }
 
   /** The distribution from the current logits and settings; the tally restarts with it. */
   private redraw(): void {
-    this.distribution = decodingDistribution(this.current.logits, this.settings);
+    this.distribution = decodingDistribution(this.branches.logits, this.settings);
     this.tally = { counts: new Map(), total: 0, last: null };
   }
 
   private reseed(): void {
     this.random = new SeededRandom(this.settings.seed);
+    this.draws = 0;
+  }
+
+  /** The next number of the seeded sequence, and where in it it came. */
+  private roll(): Roll {
+    return { seed: this.settings.seed, index: this.draws++, u: this.random.next() };
   }
 
   /** Token t's position at every layer: [L+1, 2]. */
@@ -283,11 +327,6 @@ export class ExplorerSession {
 
   private candidate(id: number): Candidate {
     return { id, text: this.tokenizer.tokenText(id), prob: this.distribution.probability(id) };
-  }
-
-  /** Disposes a frontier's cache unless it is the prompt's, which reset needs. */
-  private release(frontier: Frontier): void {
-    if (frontier !== this.prompt.frontier) frontier.cache.dispose();
   }
 
   private checkHead(layer: number, head: number): void {

@@ -4,7 +4,8 @@
 // for the head in view from the queries and keys kept here (ExplorerSession.attention).
 import type { ForwardResult, Gpt2Config } from '../engine/types';
 
-interface Position {
+/** One position's outputs; opaque outside the trace (the decoding tree keeps them to show a branch again). */
+export interface Position {
   hidden: Float32Array; // [L+1, d] residual stream after the embeddings, then after each block
   q: Float32Array; // [L, H, dh]
   k: Float32Array; // [L, H, dh]
@@ -24,6 +25,26 @@ export class Trace {
   append(result: ForwardResult): void {
     if (result.pastLength !== this.length) throw new Error(`trace: a pass after ${result.pastLength} positions cannot follow ${this.length}`);
     for (let t = 0; t < result.length; t++) this.positions.push(this.slice(result, t));
+  }
+
+  /**
+   * Adds the last position of a pass that ran, after the positions of some shorter prefix, the tokens this
+   * trace already holds past it and one more: a branch continued from the KV cache of an earlier node.
+   */
+  appendLast(result: ForwardResult): void {
+    if (result.pastLength + result.length - 1 !== this.length) throw new Error(`trace: a pass ending at ${result.pastLength + result.length} positions cannot follow ${this.length}`);
+    this.positions.push(this.slice(result, result.length - 1));
+  }
+
+  /** Position `token`, as kept (a view, not a copy). */
+  at(token: number): Position {
+    return this.positions[token];
+  }
+
+  /** Keeps the first `length` positions and puts `positions` after them: another branch of the decoding tree. */
+  restore(length: number, positions: Position[]): void {
+    this.truncate(length);
+    this.positions.push(...positions);
   }
 
   /** Forgets every position from `length` on (reset to the prompt). */

@@ -79,6 +79,41 @@ export const sentenceView = object({
 /** A Layer/Head pair: a preset's or a sentence's default dropdown values. */
 export const layerHead = object({ layer, head });
 
+/** The decoding tree holds at most one context's worth of generated tokens (each keeps its trace position). */
+export const MAX_TREE_NODES = 1024;
+export const treeNodeId = number({ min: 0, max: MAX_TREE_NODES - 1, integer: true });
+/** How a token of the tree was picked: Step (the best kept), Sample & append (a draw), or forced by the learner. */
+export const pickHow = oneOf(['step', 'sample', 'forced'] as const);
+
+/** One filter of the decoding chain at the pick, in order (explorer/decoding/explain.ts). */
+export const filterStepView = object({
+  filter: oneOf(['temperature', 'top-k', 'top-p'] as const),
+  setting: anyNumber,
+  before: count, // tokens in play before this filter
+  kept: count, // and after it
+  removedMass: probability, // the share of the distribution before it that the removed held
+  removedBest: array(candidate, 10), // the most likely it removed, probability just before it
+  keptBest: array(candidate, 10), // the most likely left, probability just after it
+});
+
+/** The draw of a Sample & append: the seed, which number of its sequence, the uniform number, the cdf interval it fell in. */
+export const drawView = object({ seed: count, index: count, u: probability, low: probability, high: probability });
+
+/** Why one token of the tree came out: the filters in order, the draw (none for Step or a forced token), the stop it caused. */
+export const pickView = object({
+  how: pickHow,
+  settings: decodingSettings, // the settings it was picked under
+  filters: array(filterStepView, 3),
+  draw: nullable(drawView),
+  stop: nullable(stopReason), // what the token did to the loop, after it
+});
+
+/** A generated token in the tree; parent null: it follows the prompt. */
+export const treeNodeView = object({ id: treeNodeId, parent: nullable(treeNodeId), token: candidate, how: pickHow });
+
+/** The generated text as a tree: every branch kept, the node shown (null: the bare prompt) and why its token came out. */
+export const decodingTreeView = object({ nodes: array(treeNodeView, MAX_TREE_NODES), current: nullable(treeNodeId), pick: nullable(pickView) });
+
 /** The decoding session as the Generation panel and the token chips see it. */
 export const sessionView = object({
   sentence: sentenceView,
@@ -92,6 +127,7 @@ export const sessionView = object({
   model: modelInfo,
   defaults: layerHead, // the sentence's default Layer/Head dropdown values
   truncated: count, // prompt tokens cut from the front to fit the context (0 when none)
+  tree: optional(decodingTreeView), // the decoding tree (absent in views recorded before it)
 });
 
 /** 2D positions of every token at every layer, in one shared frame. */
@@ -216,3 +252,9 @@ export type AttributionView = Infer<typeof attributionView>;
 export type AttributionPanelView = Infer<typeof attributionPanelView>;
 export type PresetView = Infer<typeof presetView>;
 export type HeadsGridView = Infer<typeof headsGridView>;
+export type PickHow = Infer<typeof pickHow>;
+export type FilterStepView = Infer<typeof filterStepView>;
+export type DrawView = Infer<typeof drawView>;
+export type PickView = Infer<typeof pickView>;
+export type TreeNodeView = Infer<typeof treeNodeView>;
+export type DecodingTreeView = Infer<typeof decodingTreeView>;

@@ -2,21 +2,23 @@
 // tree) — each filter in order (temperature → top-k → top-p) with how many tokens it removed, the mass
 // they held and the most likely of them, then where the uniform number fell in what was left. It applies
 // the same distributions as the sampler (next-token.ts), one filter more at each step, so it can only
-// tell what the sampler did. Pure; not yet shown by the session, the CLI or the webview.
+// tell what the sampler did. Pure; the session keeps one per token of its decoding tree (explorer/pick.ts).
 import { cdfIndex, type DecodingFilter, type Distribution } from './distribution';
 import { decodingDistribution } from './next-token';
 import { softmax, topK } from './logits';
 
-/** How many of the tokens a filter removed are named, most likely first. */
+/** How many of the tokens a filter removed (and of those it kept) are named, most likely first. */
 export const REMOVED_SHOWN = 5;
 
 export interface FilterStep {
   filter: 'temperature' | 'top-k' | 'top-p';
   setting: number;
+  before: number; // tokens in play before this filter
   kept: number; // tokens left in play after this filter
   removed: number; // tokens this filter took out of play (temperature > 0 removes none: it reshapes)
   removedMass: number; // their share of the distribution just before this filter
   removedBest: { id: number; prob: number }[]; // the most likely of them, with their probability just before it
+  keptBest: { id: number; prob: number }[]; // the most likely left, with their probability just after it
 }
 
 export interface DrawStep {
@@ -34,10 +36,12 @@ export function explainFilters(logits: ArrayLike<number>, filter: DecodingFilter
     const best = decodingDistribution(logits, filter).best(1)[0];
     const before = softmax(logits, 1);
     const removedBest = topK(before, REMOVED_SHOWN + 1).filter((id) => id !== best).slice(0, REMOVED_SHOWN);
-    return [{ filter: 'temperature', setting: 0, kept: 1, removed: V - 1, removedMass: 1 - before[best], removedBest: removedBest.map((id) => ({ id, prob: before[id] })) }];
+    const removed = removedBest.map((id) => ({ id, prob: before[id] }));
+    return [{ filter: 'temperature', setting: 0, before: V, kept: 1, removed: V - 1, removedMass: 1 - before[best], removedBest: removed, keptBest: [{ id: best, prob: 1 }] }];
   }
-  const steps: FilterStep[] = [{ filter: 'temperature', setting: T, kept: V, removed: 0, removedMass: 0, removedBest: [] }];
   let before: Before = fullSoftmax(logits, T);
+  const keptBest = before.ranked(REMOVED_SHOWN).map((id) => ({ id, prob: before.probability(id) }));
+  const steps: FilterStep[] = [{ filter: 'temperature', setting: T, before: V, kept: V, removed: 0, removedMass: 0, removedBest: [], keptBest }];
   if (k > 0 && k < V) {
     const after = decodingDistribution(logits, { temperature: T, topK: k, topP: 1 });
     steps.push(step('top-k', k, before, after));
@@ -71,5 +75,7 @@ function step(filter: 'top-k' | 'top-p', setting: number, before: Before, after:
   let keptMass = 0;
   for (const id of after.kept) keptMass += before.probability(id);
   const removedBest = before.ranked(kept + REMOVED_SHOWN).slice(kept);
-  return { filter, setting, kept, removed: before.count - kept, removedMass: Math.max(0, 1 - keptMass), removedBest: removedBest.map((id) => ({ id, prob: before.probability(id) })) };
+  const keptBest = after.best(REMOVED_SHOWN).map((id) => ({ id, prob: after.probability(id) }));
+  const removed = removedBest.map((id) => ({ id, prob: before.probability(id) }));
+  return { filter, setting, before: before.count, kept, removed: before.count - kept, removedMass: Math.max(0, 1 - keptMass), removedBest: removed, keptBest };
 }

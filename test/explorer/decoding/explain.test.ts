@@ -53,6 +53,13 @@ describe('explaining a draw: the filters in order, and where the uniform number 
     close(steps[1].removedMass, 1 - topKMass, 'the mass top-k removed');
     assert.deepEqual(steps[2].removedBest, []);
     close(steps[2].removedMass, 0, 'nothing removed');
+    assert.deepEqual(steps.map((step) => step.before), [V, V, k], 'each filter starts from what the one before it left');
+    assert.deepEqual(steps[0].keptBest.map((entry) => entry.id), order.slice(0, 5), 'the best after temperature');
+    steps[0].keptBest.forEach((entry) => close(entry.prob, probs[entry.id], 'a probability after temperature'));
+    steps[1].keptBest.forEach((entry) => close(entry.prob, renormalised(entry.id), 'a probability after top-k (renormalised)'));
+    const tightMass = order.slice(0, m).reduce((sum, id) => sum + probs[id], 0);
+    assert.deepEqual(tight.keptBest.map((entry) => entry.id), order.slice(0, Math.min(5, m)));
+    tight.keptBest.forEach((entry) => close(entry.prob, probs[entry.id] / tightMass, 'a probability after top-p (renormalised over what it kept)'));
   });
 
   it('top-p alone starts from the whole softmax; filters that are off are not listed', () => {
@@ -71,6 +78,7 @@ describe('explaining a draw: the filters in order, and where the uniform number 
     assert.deepEqual([step.filter, step.kept, step.removed], ['temperature', 1, 5]);
     assert.deepEqual(step.removedBest.map((entry) => entry.id), [3, 4, 2, 0, 5]);
     close(step.removedMass, 1 - byHand(logits, 1).probs[1], 'all but the kept token');
+    assert.deepEqual([step.before, step.keptBest], [6, [{ id: 1, prob: 1 }]]);
   });
 
   it('the draw: the token whose interval of the kept cdf (best first) holds u, and that interval', () => {
