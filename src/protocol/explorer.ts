@@ -7,7 +7,7 @@
 import { decodingPatch } from './decoding';
 import { panelExport } from './export-format';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
-import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex } from './views';
+import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex, treeNodeId } from './views';
 
 /** The largest panel image the host takes (base64 of a PNG): a 4096 × 4096 canvas compresses far below it. */
 export const MAX_PNG_BASE64 = 32 * 2 ** 20;
@@ -78,6 +78,9 @@ export const explorerMessage = union({
   sample: object({ type: literal('sample') }),
   sampleAppend: object({ type: literal('sampleAppend') }),
   reset: object({ type: literal('reset') }),
+  /** The decoding tree: append this candidate instead (a branch), or show another node (null: the prompt). */
+  forceToken: object({ type: literal('forceToken'), id: tokenId }),
+  selectNode: object({ type: literal('selectNode'), node: nullable(treeNodeId) }),
   /** Stop the Analyze under way (the previous session, if any, stays). */
   cancel: object({ type: literal('cancel') }),
   /** The learner moved a decoding control: the one writer of decoding settings takes it. */

@@ -4,7 +4,7 @@
 
 import { decodingSettings } from './decoding';
 import { array, type Infer, literal, nullable, object, parseWith, type Result, type Schema, string, union } from './schema';
-import { attentionView, attributionPanelView, headsGridView, lensView, MAX_TEXT, MAX_TOKENS, modelInfo, nextTokenView, projectionView, qkvView, sessionView, tallyView, tokenChip } from './views';
+import { attentionView, attributionPanelView, decodingTreeView, headsGridView, lensView, MAX_TEXT, MAX_TOKENS, modelInfo, nextTokenView, projectionView, qkvView, sessionView, tallyView, tokenChip } from './views';
 
 export const EXPORT_FORMAT = 'gpt2-explorer/panel';
 /** GPT-2: Save Analysis writes this one: the session and every panel's data in one file. */
@@ -27,6 +27,8 @@ export const panelData = union({
   qkv: object({ type: literal('qkv'), view: qkvView }),
   positions: object({ type: literal('positions'), view: projectionView }),
   generation: object({ type: literal('generation'), next: nextTokenView, tally: tallyView }),
+  /** The decoding tree: every branch with its tokens and probabilities, the node shown and why its token came out. */
+  tree: object({ type: literal('tree'), view: decodingTreeView }),
 });
 
 /** The prompt's text and its tokens (the prompt's and the generated ones). */

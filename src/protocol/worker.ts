@@ -7,7 +7,7 @@ import { EXECUTION_PROVIDERS, WEIGHTS_MODES } from '../engine/types';
 import { decodingPatch, decodingSettings } from './decoding';
 import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
 import { MAX_SCORED_TEXT, textScores } from './surprise';
-import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex } from './views';
+import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex, treeNodeId } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
@@ -20,6 +20,9 @@ export const workerRequest = union({
   sampleAppend: object({ type: literal('sampleAppend') }),
   setDecoding: object({ type: literal('setDecoding'), patch: decodingPatch }),
   reset: object({ type: literal('reset') }),
+  /** The decoding tree: append `id` instead of what Step or a draw would pick (a branch); show node `node` (null: the prompt). */
+  force: object({ type: literal('force'), id: tokenId }),
+  select: object({ type: literal('select'), node: nullable(treeNodeId) }),
   attention: object({ type: literal('attention'), layer, head }),
   qkv: object({ type: literal('qkv'), layer, head, token: tokenIndex }),
   lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
@@ -50,6 +53,8 @@ export const workerResults = {
   sampleAppend: sessionSnapshot,
   setDecoding: sessionSnapshot,
   reset: sessionSnapshot,
+  force: sessionSnapshot,
+  select: sessionSnapshot,
   attention: attentionView,
   qkv: qkvView,
   lens: lensView,

@@ -22,6 +22,7 @@ import { SentencePicker } from './sentence';
 import { StatusLine } from './status';
 import { initialState, reduce } from './store';
 import { TokenTable } from './token-table';
+import { DecodingTreePanel } from './tree';
 
 const host = linkToHost<ExplorerMessage, HostMessage>(parseHostMessage);
 const post = host.post;
@@ -139,6 +140,7 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
     return (
       <>
         {generation}
+        <DecodingTreePanel session={session} post={send} />
         <AttributionPanel session={session} sessions={data.sessions} attribution={attribution} post={send} change={change} />
       </>
     );

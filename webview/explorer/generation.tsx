@@ -10,7 +10,7 @@ import { Slider } from '../ui/slider';
 import { Button, TextField } from '../ui/toolkit';
 import { ExportButtons } from './export-buttons';
 import { percent } from './lens';
-import { TokenText } from './token-text';
+import { spokenToken, TokenText } from './token-text';
 
 type Post = (message: ExplorerMessage) => void;
 
@@ -37,7 +37,7 @@ export function GenerationPanel({ session, tally, busy, post }: GenerationProps)
         {session.generated} / {session.settings.maxNewTokens} tokens generated
       </p>
       {session.stop && <p class="stop" role="status">{STOP_WORDS[session.stop](session)}</p>}
-      <CandidateBars session={session} tally={tally} />
+      <CandidateBars session={session} tally={tally} onForce={busy || stopped ? null : (id) => post({ type: 'forceToken', id })} />
       <div class="row" role="group" aria-label="Generation controls">
         <Button onClick={() => post({ type: 'step' })} disabled={busy || stopped} label="Step: append the top token">
           Step
@@ -76,7 +76,8 @@ function GeneratedSoFar({ session }: { session: SessionView }) {
   );
 }
 
-function CandidateBars({ session, tally }: { session: SessionView; tally: TallyView }) {
+/** onForce: a candidate clicked is appended instead of what Step or a draw would pick (a branch of the decoding tree); null while it cannot be. */
+function CandidateBars({ session, tally, onForce }: { session: SessionView; tally: TallyView; onForce: ((id: number) => void) | null }) {
   const top = session.next.top;
   return (
     <div class="candidates">
@@ -91,9 +92,9 @@ function CandidateBars({ session, tally }: { session: SessionView; tally: TallyV
           const draws = tally.counts[String(candidate.id)] ?? 0;
           return (
             <li key={candidate.id} class={`bars__row${rank === 0 ? ' bars__row--top' : ''}`} title={`id ${candidate.id}`}>
-              <span class="bars__token">
+              <button type="button" class="bars__token" disabled={!onForce} aria-label={`Append ${spokenToken(candidate.text)} (${percent(candidate.prob)})`} onClick={() => onForce?.(candidate.id)}>
                 <TokenText text={candidate.text} />
-              </span>
+              </button>
               <span class="bar" aria-hidden="true">
                 <span class="bar__fill" style={{ width: `${candidate.prob * 100}%` }} />
               </span>

@@ -57,6 +57,8 @@ export class AnalysisReplay {
       case 'sampleAppend':
       case 'reset':
       case 'setDecoding':
+      case 'forceToken':
+      case 'selectNode':
         return 'refused';
       default:
         return null;

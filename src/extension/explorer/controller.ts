@@ -37,7 +37,7 @@ export interface ControllerPorts {
   ui: ControllerUi;
 }
 
-type SessionRequestType = 'analyze' | 'step' | 'sampleAppend' | 'setDecoding' | 'reset';
+type SessionRequestType = 'analyze' | 'step' | 'sampleAppend' | 'setDecoding' | 'reset' | 'force' | 'select';
 
 export class ExplorerController {
   private readonly worker: SessionRunner;
@@ -125,6 +125,10 @@ export class ExplorerController {
         return this.sampleAppend();
       case 'reset':
         return this.reset();
+      case 'forceToken':
+        return void (await this.session({ type: 'force', id: message.id }));
+      case 'selectNode':
+        return void (await this.session({ type: 'select', node: message.node }));
       case 'cancel': // the panel shows the session before it again; the analyze fails quietly as 'cancelled'
         this.sentence = this.shownSentence; // a reload, a chip's reveal and the sentence list follow what is on screen
         return this.worker.cancel(), this.post({ type: 'progress', progress: null });

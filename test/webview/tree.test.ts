@@ -1,0 +1,175 @@
+// The Decoding tree panel in headless Chromium on the real controller and session worker (a small generated
+// model, the real tokenizer): Step twice, go back to the first token, force the second candidate (a branch),
+// continue it, revisit the first branch; the counter, the chips and the candidates follow the node shown, and
+// the candidates are the float64 reference's on that node's text from scratch. The explanation tells the
+// filters and the draw; the arrow keys walk the tree; Save Data writes it; axe finds nothing in any theme.
+
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
+import { topK } from '../../src/explorer/decoding/logits';
+import { PRESETS } from '../../src/explorer/presets';
+import { shownToken } from '../../webview/explorer/token-text';
+import { testModel, TINY } from '../engine/models';
+import { loadReferenceModel, referenceForward, type ReferenceModel } from '../engine/reference';
+import { expectNoViolations } from './axe';
+import { ControllerBackend } from './controller-backend';
+import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { THEME_NAMES } from './themes';
+
+const V = 50257;
+const SCREENSHOT = process.env.TREE_SCREENSHOT; // a PNG path: the branched tree, to look at
+
+describe('explorer webview: the Decoding tree (real controller and worker)', () => {
+  let browser: Browser;
+  let server: PageServer;
+  let backend: ControllerBackend;
+  let explorer: ExplorerPage | undefined;
+  let reference: ReferenceModel;
+  let tokenizer: Gpt2Tokenizer;
+  let prompt: number[];
+
+  before(async () => {
+    const modelDir = await testModel(TINY);
+    [browser, server, backend, tokenizer] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS), Gpt2Tokenizer.fromModelDir(modelDir)]);
+    reference = loadReferenceModel(modelDir);
+    prompt = tokenizer.encode(PRESETS[0].text).map((token) => token.id);
+  });
+  afterEach(async () => {
+    await explorer?.page.context().close();
+    assert.deepEqual(explorer?.violations, [], 'CSP violations or page errors');
+    assert.deepEqual(explorer?.host.malformed, [], 'the page posted messages the protocol rejects');
+  });
+  after(async () => Promise.all([browser?.close(), server?.close(), backend?.dispose()]));
+
+  /** The Generation tab on a fresh tree (the backend's session outlives a page). */
+  async function openGeneration(theme: (typeof THEME_NAMES)[number] = 'dark'): Promise<Page> {
+    explorer = await openExplorer(browser, server, { backend, theme, height: 1400 });
+    const page = explorer.page;
+    await page.locator('.chip').first().waitFor();
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    await page.getByRole('button', { name: 'Reset generation to the prompt' }).click();
+    await counter(page, 0);
+    return page;
+  }
+  const counter = (page: Page, n: number) => page.getByText(`${n} / 10 tokens generated`).waitFor();
+  const ranked = (ids: number[]) => topK(referenceForward(reference, ids).logits.subarray((ids.length - 1) * V), 10);
+  const treeNode = (page: Page, text: string) => page.locator('.tree__node', { hasText: shownToken(text) }).first();
+
+  /** What the panel shows is the text `ids`: counter, generated text, and the reference's candidates after it. */
+  async function assertShows(page: Page, ids: number[], shownCount = 10) {
+    await counter(page, ids.length - prompt.length);
+    const soFar = await page.locator('.so-far__text .generated').allInnerTexts();
+    assert.deepEqual(soFar, ids.slice(prompt.length).map((id) => tokenizer.tokenText(id)), 'the generated text of the node');
+    const shown = await page.locator('.bars .bars__token').allInnerTexts();
+    assert.deepEqual(shown, ranked(ids).slice(0, shownCount).map((id) => shownToken(tokenizer.tokenText(id))), 'the candidates after that text, as the reference ranks them');
+  }
+
+  it('branch, revisit, continue: the counter, text and candidates follow the node, as the reference says', async () => {
+    const page = await openGeneration();
+    const step = page.getByRole('button', { name: 'Step: append the top token' });
+    await step.click();
+    await counter(page, 1);
+    await step.click();
+    await counter(page, 2);
+    const t0 = ranked(prompt)[0];
+    const t1 = ranked([...prompt, t0])[0];
+    await assertShows(page, [...prompt, t0, t1]);
+    assert.match(await page.locator('.pick__title').innerText(), /picked by Step/);
+
+    await treeNode(page, tokenizer.tokenText(t0)).click(); // back to the first token
+    await assertShows(page, [...prompt, t0]);
+    assert.deepEqual(explorer!.host.last('selectNode'), { type: 'selectNode', node: 0 });
+
+    const second = ranked([...prompt, t0])[1];
+    await page.locator('.bars .bars__token').nth(1).click(); // the second candidate instead of the first
+    await assertShows(page, [...prompt, t0, second]);
+    assert.deepEqual(explorer!.host.last('forceToken'), { type: 'forceToken', id: second });
+    assert.equal(await page.locator('.tree__branches > li').count(), 2, 'two branches below the first token');
+    assert.match(await page.locator('.pick__draw').innerText(), /^You chose/);
+
+    await step.click(); // continue the new branch
+    const t2 = ranked([...prompt, t0, second])[0];
+    await assertShows(page, [...prompt, t0, second, t2]);
+    await page.getByRole('tab', { name: 'Tokens' }).click();
+    assert.equal(await page.locator('.chip').count(), prompt.length + 3, 'the chips follow the node');
+    assert.equal(await page.locator('.chip--generated').count(), 3);
+    await page.getByRole('tab', { name: 'Generation' }).click();
+
+    await page.locator('.tree__branches > li').first().locator('.tree__node').first().click(); // the first branch again
+    await assertShows(page, [...prompt, t0, t1]);
+    assert.equal(await page.locator('.tree__node--current').innerText(), shownToken(tokenizer.tokenText(t1)));
+    await page.getByRole('button', { name: 'Prompt', exact: true }).click();
+    await assertShows(page, prompt);
+    if (SCREENSHOT) {
+      await treeNode(page, tokenizer.tokenText(t2)).click();
+      await counter(page, 3);
+      await page.locator('.decoding-tree').screenshot({ path: SCREENSHOT });
+    }
+  });
+
+  it('a Sample & append tells the filters in order and the draw; a removed token goes in at that step', async () => {
+    const page = await openGeneration();
+    await page.getByRole('textbox', { name: 'Top-k' }).fill('3');
+    await page.getByRole('textbox', { name: 'Top-k' }).press('Enter');
+    await page.getByText('3 tokens in play').waitFor();
+    await page.getByRole('button', { name: 'Sample & append' }).click();
+    await counter(page, 1);
+    const rows = await page.locator('.pick__filters tbody tr').allInnerTexts();
+    assert.equal(rows.length, 2);
+    assert.match(rows[0], /^Temperature 1\s+50,257 → 50,257\s+none \(it reshapes\)/);
+    assert.match(rows[1], /^Top-k 3\s+50,257 → 3\s+\d+(\.\d)?% of the mass/);
+    assert.match(await page.locator('.pick__draw').innerText(), /^Draw 1 of seed 0: u = 0\.\d{4} fell in \[0\.\d{4}, [01]\.\d{4}\) of the running sum/);
+    // The fourth most likely token, which top-k removed, appended at that same step instead.
+    const fourth = ranked(prompt)[3];
+    await page.locator('.pick__filters tbody tr').nth(1).locator('.pick__token').first().click();
+    await assertShows(page, [...prompt, fourth], 3);
+    assert.match(await page.locator('.pick__draw').innerText(), /which the filters had removed \(probability 0\)/);
+    assert.equal(await page.locator('.tree > li > .tree__branches > li').count(), 2, 'both tokens follow the prompt');
+    await page.getByRole('textbox', { name: 'Top-k' }).fill('0');
+    await page.getByRole('textbox', { name: 'Top-k' }).press('Enter');
+    await page.getByText('50,257 tokens in play').waitFor();
+  });
+
+  it('the arrow keys walk the tree; Enter shows the node; Save Data writes the tree', async () => {
+    const page = await openGeneration();
+    await page.getByRole('button', { name: 'Step: append the top token' }).click();
+    await counter(page, 1);
+    await page.getByRole('button', { name: 'Step: append the top token' }).click();
+    await counter(page, 2);
+    await page.getByRole('button', { name: 'Prompt', exact: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await counter(page, 1);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await counter(page, 2);
+    await page.locator('.decoding-tree').getByRole('button', { name: 'Save Data' }).click();
+    for (let waited = 0; !explorer!.host.last('saveData'); waited += 50) {
+      if (waited > 10_000) throw new Error('no saveData');
+      await page.waitForTimeout(50);
+    }
+    const saved = explorer!.host.last('saveData')!;
+    assert.equal(saved.fileName, 'gpt2-tree.json');
+    assert.equal(saved.data.panel.type, 'tree');
+    const view = (saved.data.panel as { view: { nodes: { token: { id: number } }[]; current: number } }).view;
+    const t0 = ranked(prompt)[0];
+    assert.deepEqual(view.nodes.map((node) => node.token.id), [t0, ranked([...prompt, t0])[0]]);
+    assert.equal(view.current, 1);
+  });
+
+  for (const theme of THEME_NAMES) {
+    it(`has no accessibility violations with a branched tree (${theme})`, async () => {
+      const page = await openGeneration(theme);
+      await page.getByRole('button', { name: 'Step: append the top token' }).click();
+      await counter(page, 1);
+      await page.locator('.bars .bars__token').nth(2).click();
+      await counter(page, 2);
+      await page.getByRole('button', { name: 'Prompt', exact: true }).click();
+      await counter(page, 0);
+      await page.locator('.bars .bars__token').nth(1).click();
+      await counter(page, 1);
+      await expectNoViolations(page, `Decoding tree, ${theme}`);
+    });
+  }
+});
