@@ -2,7 +2,9 @@
 // it: the log-probability the model gave it, its rank, the model's top 5 there, and the first hidden
 // state whose logit lens already ranks it first. One forward pass per chunk (read in prefill passes),
 // then the lm_head on every position's hidden state at every layer: the last layer's row is the model's
-// own next-token logits, the others are the logit lens, so one lens call per batch serves both.
+// own next-token logits, the others are the logit lens, so one lens call per batch serves both. That is
+// L + 1 lm_head rows a token; the editor asks for the lens layer of the hovered token only, so the worker
+// scores with `lensLayers: false` (one row a token) and answers a hover from the chunk it keeps (score-lens.ts).
 import { row } from '../engine/matrix';
 import type { Gpt2Model } from '../engine/model';
 import { prefill } from '../engine/prefill';
@@ -63,6 +65,14 @@ function rankedFirst(logits: ArrayLike<number>, id: number): boolean {
 export interface ScoreOptions {
   signal?: AbortSignal; // checked between passes and lens batches
   onProgress?: (scored: number, total: number) => void;
+  lensLayers?: boolean; // false: lensLayer is left out (default true, as the CLI prints it)
+  onChunk?: (chunk: Chunk, hidden: Float32Array[]) => void; // each chunk's hidden states once it is scored
+}
+
+/** The first hidden state 0..L of `layers` (row `first` on, one row a layer) whose logit lens ranks `id` first, or null. */
+export function firstLensLayer(logits: Float32Array, first: number, L: number, V: number, id: number): number | null {
+  for (let l = 0; l <= L; l++) if (rankedFirst(row(logits, first + l, V), id)) return l;
+  return null;
 }
 
 /** Scores `text` (tokenized here). Throws on an empty text: there is nothing to score. */
@@ -77,25 +87,28 @@ export async function scoreTokens(model: Gpt2Model, tokenizer: Gpt2Tokenizer, to
   const context = model.config.nPositions;
   const plan = chunkPlan(tokens.length, context);
   const starts = new Set(plan.map((chunk) => chunk.start));
-  const scored: ScoredToken[] = tokens.map((token, i) => ({ ...token, logprob: null, rank: null, top: [], lensLayer: null, chunkStart: starts.has(i) }));
+  const lens = options.lensLayers ?? true ? { lensLayer: null } : {};
+  const scored: ScoredToken[] = tokens.map((token, i) => ({ ...token, logprob: null, rank: null, top: [], ...lens, chunkStart: starts.has(i) }));
   let done = 0;
   for (const chunk of plan) {
     const hidden = await readChunk(model, tokens, chunk, options.signal);
     const first = Math.max(chunk.start, chunk.from + 1); // a token is scored from the position before it, which the window must hold
     const positions = Array.from({ length: chunk.end - first }, (_, i) => first - 1 + i);
-    const perBatch = Math.max(1, Math.floor(LENS_ROWS / (model.config.nLayer + 1)));
+    const layers = options.lensLayers ?? true;
+    const perBatch = Math.max(1, Math.floor(LENS_ROWS / (layers ? model.config.nLayer + 1 : 1)));
     for (let b = 0; b < positions.length; b += perBatch) {
       options.signal?.throwIfAborted();
-      await scoreBatch(model, tokenizer, hidden, chunk.from, positions.slice(b, b + perBatch), scored);
+      await scoreBatch(model, tokenizer, { hidden, from: chunk.from, layers }, positions.slice(b, b + perBatch), scored);
       done += Math.min(perBatch, positions.length - b);
       options.onProgress?.(done, tokens.length - 1);
     }
+    options.onChunk?.(chunk, hidden);
   }
   return { tokens: scored, layers: model.config.nLayer, context, overlap: chunkOverlap(context), chunks: plan.map((chunk) => chunk.start) };
 }
 
 /** The hidden states of a chunk's window, [T][L+1, d] by position, from one forward pass read in prefill passes. */
-async function readChunk(model: Gpt2Model, tokens: Token[], chunk: Chunk, signal?: AbortSignal): Promise<Float32Array[]> {
+export async function readChunk(model: Gpt2Model, tokens: Token[], chunk: Chunk, signal?: AbortSignal): Promise<Float32Array[]> {
   const { nLayer: L, nEmbd: d } = model.config;
   const byPosition: Float32Array[] = [];
   const ids = tokens.slice(chunk.from, chunk.end).map((token) => token.id);
@@ -115,20 +128,23 @@ async function readChunk(model: Gpt2Model, tokens: Token[], chunk: Chunk, signal
   return byPosition;
 }
 
-/** Scores the token after each of `positions` (indices into the text) from its hidden states at every layer. */
-async function scoreBatch(model: Gpt2Model, tokenizer: Gpt2Tokenizer, hidden: Float32Array[], from: number, positions: number[], scored: ScoredToken[]): Promise<void> {
+/** A chunk's hidden states ([L+1, d] by position from `from`), and whether every layer is read or the last only. */
+type ChunkRows = { hidden: Float32Array[]; from: number; layers: boolean };
+
+/** Scores the token after each of `positions` (indices into the text) from its hidden states (at every layer, or the last). */
+async function scoreBatch(model: Gpt2Model, tokenizer: Gpt2Tokenizer, { hidden, from, layers }: ChunkRows, positions: number[], scored: ScoredToken[]): Promise<void> {
   const { nLayer: L, nEmbd: d, vocabSize: V } = model.config;
-  const residuals = new Float32Array(positions.length * (L + 1) * d);
-  positions.forEach((p, b) => residuals.set(hidden[p - from], b * (L + 1) * d));
-  const logits = await model.lens(residuals, positions.length * (L + 1)); // [B·(L+1), V], position-major
+  const rows = layers ? L + 1 : 1; // lm_head rows a position: its L + 1 hidden states, or the last only
+  const residuals = new Float32Array(positions.length * rows * d);
+  positions.forEach((p, b) => residuals.set(layers ? hidden[p - from] : hidden[p - from].subarray(L * d), b * rows * d));
+  const logits = await model.lens(residuals, positions.length * rows); // [B·rows, V], position-major
   positions.forEach((p, b) => {
     const target = scored[p + 1];
-    const final = row(logits, b * (L + 1) + L, V); // the model's own next-token logits
+    const final = row(logits, b * rows + rows - 1, V); // the model's own next-token logits
     const lse = logSumExp(final);
     target.logprob = final[target.id] - lse;
     target.rank = rankOf(final, target.id);
     target.top = topK(final, SCORE_TOP).map((id) => ({ id, text: tokenizer.tokenText(id), prob: Math.exp(final[id] - lse) }));
-    const layer = Array.from({ length: L + 1 }, (_, l) => l).find((l) => rankedFirst(row(logits, b * (L + 1) + l, V), target.id));
-    target.lensLayer = layer ?? null;
+    if (layers) target.lensLayer = firstLensLayer(logits, b * rows, L, V, target.id);
   });
 }

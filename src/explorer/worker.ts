@@ -15,7 +15,7 @@ import type { TokenChip } from '../protocol/views';
 import { parseWorkerEnvelope, WorkerError, type WorkerProgress, type RequestOf, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../protocol/worker';
 import { headsGrid } from './heads-grid';
 import { describeModel } from './model-info';
-import { scoreText } from './score';
+import { LensLayers, scoreForEditor } from './score-lens';
 import { ExplorerSession, type SessionProgress } from './session';
 
 const port = parentPort;
@@ -27,6 +27,7 @@ let session: ExplorerSession | null = null;
 let queue: Promise<void> = Promise.resolve();
 let analyzing: AbortController | null = null; // the analyze under way
 let scoring: AbortController | null = null; // the score under way
+let scored: { text: string; lens: LensLayers } | null = null; // the text scored last: hovers ask for its lens layers
 
 port.on('message', (raw: unknown) => {
   const envelope = parseWorkerEnvelope(raw);
@@ -110,7 +111,13 @@ const handlers: Handlers = {
     const stop = new AbortController();
     scoring = stop;
     // An empty text is a RangeError: kind 'invalid'.
-    return scoreText(model, tokenizer, text, { signal: stop.signal }).finally(() => scoring === stop && (scoring = null));
+    scored = null;
+    const done = scoreForEditor(model, tokenizer, text, { signal: stop.signal }).finally(() => scoring === stop && (scoring = null));
+    return done.then(({ scores, lens }) => ((scored = { text, lens }), scores));
+  },
+  lensLayer: ({ text, index }) => {
+    if (scored?.text !== text) throw new WorkerError('superseded', 'another text was scored since: score this one again');
+    return scored.lens.at(index).then((layer) => ({ layer }));
   },
   headsGrid: ({ token }) => headsGrid(current(), token),
   dispose: async () => (await release(), null),
@@ -134,6 +141,7 @@ async function snapshot(of: ExplorerSession) {
 async function release(): Promise<void> {
   session?.dispose();
   session = null;
+  scored = null;
   await model?.dispose();
   model = null;
 }

@@ -26,6 +26,8 @@ export interface TextOrigin {
 /** Token surprise, scored in the session worker (the explorer controller does it; the surprise feature asks). */
 export interface SurpriseScorer {
   score(text: string): Promise<TextScores | null>;
+  /** The lens layer of token `index` of `text`, the text scored last (asked on hover): null when no layer ranks it first, undefined when it could not be read. */
+  lensLayer(text: string, index: number): Promise<number | null | undefined>;
 }
 
 /** The notifications, progress and log the controller and the model keeper need (vscode-ui.ts shows them). */

@@ -1,7 +1,7 @@
 // Token surprise: what GPT-2 made of each token of a text given the tokens before it. Defined once here,
 // read by the scorer (src/explorer/score.ts), the session worker's `score` request, the CLI's `score`
 // and the editor's decorations and hovers.
-import { array, boolean, type Infer, nullable, number, object, string } from './schema';
+import { array, boolean, type Infer, nullable, number, object, optional, string } from './schema';
 import { candidate, layer, MAX_TEXT, tokenId } from './views';
 
 /** How many of the model's most likely tokens each scored token carries. */
@@ -22,6 +22,7 @@ const offset = number({ min: 0, max: MAX_SCORED_TEXT, integer: true });
  * - rank: 1 + how many tokens had a strictly larger logit (ties share the better rank: a token tied for first is rank 1);
  * - top: the model's SCORE_TOP most likely tokens there, best first (ties: lower id first);
  * - lensLayer: the first hidden state 0..L whose logit lens ranks this token first (same ties rule), null when none does;
+ *   absent when it was not computed with the scores (the worker's: the editor asks for it on hover, `lensLayer` request);
  * - chunkStart: where a chunk of a text longer than the context starts (see chunkPlan in src/explorer/score.ts).
  */
 export const scoredToken = object({
@@ -32,7 +33,7 @@ export const scoredToken = object({
   logprob: nullable(number({ max: 0 })),
   rank: nullable(number({ min: 1, integer: true })),
   top: array(candidate, SCORE_TOP),
-  lensLayer: nullable(layer),
+  lensLayer: optional(nullable(layer)),
   chunkStart: boolean,
 });
 export type ScoredToken = Infer<typeof scoredToken>;

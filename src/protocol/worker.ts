@@ -30,6 +30,8 @@ export const workerRequest = union({
   attribution: object({ type: literal('attribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),
   /** Token surprise over a text of its own (not the session's): scores/chunks as in src/explorer/score.ts; the session stays. */
   score: object({ type: literal('score'), text: string(MAX_SCORED_TEXT) }),
+  /** The lens layer of token `index` of the text scored last (its scores leave it out): 'superseded' when `text` is not that text. */
+  lensLayer: object({ type: literal('lensLayer'), text: string(MAX_SCORED_TEXT), index: number({ min: 0, integer: true }) }),
   /** Every head's pattern, reduced (views.ts headsGridView), with where `token` looks most in each. */
   headsGrid: object({ type: literal('headsGrid'), token: tokenIndex }),
   dispose: object({ type: literal('dispose') }),
@@ -60,6 +62,7 @@ export const workerResults = {
   lens: lensView,
   attribution: attributionPanelView,
   score: textScores,
+  lensLayer: object({ layer: nullable(layer) }),
   headsGrid: headsGridView,
   dispose: literal(null),
   cancel: literal(null),

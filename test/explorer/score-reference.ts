@@ -13,7 +13,7 @@ export interface Scored {
   logprob: number | null;
   rank: number | null;
   top: { id: number; prob: number }[] | null;
-  lensLayer: number | null;
+  lensLayer?: number | null; // left out by the worker's score: the test fills it in from `lensLayer` requests
 }
 
 export interface Window {
@@ -63,6 +63,7 @@ export function checkAgainstReference(reference: ReferenceModel, tokens: Scored[
         assert.ok(Math.abs(Math.log(candidate.prob) - logSoftmaxAt(final, candidate.id)) < EPS, `token ${i}: top ${j}'s probability`);
         assert.ok(Math.abs(final[candidate.id] - sorted[j]) < 2 * LOGIT_EPS, `token ${i}: top ${j} is not the ${j + 1}th largest`);
       });
+      assert.notEqual(got.lensLayer, undefined, `token ${i}: no lens layer`);
       // Clearly first (or clearly not) at a layer by more than the float32 error; in between either answer is right.
       const answer = got.lensLayer ?? rows.length;
       rows.forEach((logits, l) => {
@@ -70,7 +71,7 @@ export function checkAgainstReference(reference: ReferenceModel, tokens: Scored[
         if (l < answer) assert.ok(margin < 2 * LOGIT_EPS, `token ${i}: the lens ranks it first at layer ${l}, before ${got.lensLayer}`);
         if (l === answer) assert.ok(margin > -2 * LOGIT_EPS, `token ${i}: the lens does not rank it first at layer ${l}`);
       });
-      lensLayers.add(got.lensLayer);
+      lensLayers.add(got.lensLayer ?? null);
     }
   }
   return { bands: bands.sort((a, b) => a - b), lensLayers };

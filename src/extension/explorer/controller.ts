@@ -192,6 +192,11 @@ export class ExplorerController {
     return this.worker.request({ type: 'score', text }, () => true);
   }
 
+  /** The lens layer of a token of the text scored last, for its hover; undefined when it did not run (a newer hover or score replaced it). */
+  async lensLayer(text: string, index: number): Promise<number | null | undefined> {
+    return (await this.worker.request({ type: 'lensLayer', text, index }, () => true))?.layer;
+  }
+
   /** Analyzes text from an editor, a CodeLens or a command; false when nothing was sent. */
   async analyze(text: string, source: TextSource, origin: TextOrigin | null = null): Promise<boolean> {
     const made = textSentence(text, source, origin);

@@ -14,7 +14,7 @@ import type { AnalysisProgress } from '../../protocol/views';
 import { parseWorkerProgress, parseWorkerReply, parseWorkerResult, WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../../protocol/worker';
 
 /** View requests that a newer request of the same type makes pointless. */
-const COALESCED: ReadonlySet<WorkerRequestType> = new Set(['attention', 'qkv', 'lens', 'attribution', 'headsGrid', 'score']); // a newer text's score makes the older one pointless too
+const COALESCED: ReadonlySet<WorkerRequestType> = new Set(['attention', 'qkv', 'lens', 'attribution', 'headsGrid', 'score', 'lensLayer']); // a newer text's score makes the older one pointless too; a newer hover, the older one's
 /** How long a closing worker may take to finish its pass and dispose (a full-size load takes ≈ 3 s). */
 const STOP_GRACE_MS = 30_000;
 

@@ -17,7 +17,7 @@ interface Shown {
   range: TextRange; // the scored part, following edits
   whole: boolean; // nothing was selected: the whole document, whatever its length becomes
   live: LiveScore;
-  painted: { scores: TextScores; offset: number } | null; // what is on screen, for editors opened later
+  painted: { scores: TextScores; offset: number; text: string } | null; // what is on screen (and the text scored), for editors opened later and hovers
 }
 
 export class SurpriseFeature implements vscode.Disposable {
@@ -39,14 +39,17 @@ export class SurpriseFeature implements vscode.Disposable {
     ];
   }
 
-  /** The hover of the token under the mouse, while its scores are on screen. */
-  private hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  /** The hover of the token under the mouse, while its scores are on screen; its lens layer is asked of the worker now. */
+  private async hover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const painted = this.shown?.document === document ? this.shown.painted : null;
     if (!painted) return undefined;
-    const { scores, offset } = painted;
+    const { scores, offset, text } = painted;
     const index = tokenAt(scores.tokens, document.offsetAt(position) - offset);
     if (index < 0) return undefined;
-    const token = scores.tokens[index];
+    const scored = scores.tokens[index];
+    const lensLayer = scored.lensLayer !== undefined || index === 0 ? scored.lensLayer : await this.scorer.lensLayer(text, index);
+    if (this.shown?.painted !== painted) return undefined; // edited or hidden meanwhile
+    const token = { ...scored, lensLayer };
     const markdown = hoverMarkdown(token, { layers: scores.layers, overlap: scores.overlap, first: index === 0 });
     return new vscode.Hover(new vscode.MarkdownString(markdown), new vscode.Range(document.positionAt(offset + token.start), document.positionAt(offset + token.end)));
   }
@@ -111,7 +114,7 @@ export class SurpriseFeature implements vscode.Disposable {
       version: () => document.version,
       show: (scores: TextScores, target: ScoreTarget) => {
         if (this.shown?.document !== document) return;
-        this.shown.painted = { scores, offset: target.offset };
+        this.shown.painted = { scores, offset: target.offset, text: target.text };
         Object.assign(this.status, summaryText(surpriseSummary(scores.tokens))).show();
         this.repaint();
       },

@@ -51,7 +51,9 @@ export function hoverMarkdown(token: ScoredToken, context: HoverContext): string
   const bits = surpriseBits(token.logprob);
   lines.push(`Probability **${percent(prob)}** given the text before it (surprise ${bits.toFixed(2)} bits) · rank **${token.rank.toLocaleString('en-US')}**, ${bucketOf(token.rank)!.label}`, '');
   lines.push(
-    token.lensLayer === null
+    token.lensLayer === undefined
+      ? 'Logit lens: not read (the text changed, or another hover came first): hover again.'
+      : token.lensLayer === null
       ? `Logit lens: no layer ranks it first (layers 0–${context.layers}).`
       : `Logit lens: first ranked first at layer **${token.lensLayer}** of 0–${context.layers}${token.lensLayer === 0 ? ' (the embeddings)' : ''}.`,
     '',

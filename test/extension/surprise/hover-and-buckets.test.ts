@@ -59,6 +59,7 @@ describe('token surprise: hover', () => {
     assert.match(hoverMarkdown({ ...scored, logprob: null, rank: null, top: [], lensLayer: null, chunkStart: true }, { ...context, first: true }), /The first token of the text: nothing comes before it/);
     assert.match(hoverMarkdown({ ...scored, lensLayer: null }, context), /Logit lens: no layer ranks it first \(layers 0–12\)\./);
     assert.match(hoverMarkdown({ ...scored, lensLayer: 0 }, context), /layer \*\*0\*\* of 0–12 \(the embeddings\)/);
+    assert.match(hoverMarkdown({ ...scored, lensLayer: undefined }, context), /Logit lens: not read \(the text changed, or another hover came first\): hover again\./);
     assert.match(hoverMarkdown({ ...scored, chunkStart: true }, context), /A new chunk starts here: .* scored from the 256 tokens before it only\./);
     assert.doesNotMatch(hoverMarkdown(scored, context), /chunk/);
     assert.match(hoverMarkdown({ ...scored, rank: 4321 }, context), /rank \*\*4,321\*\*, beyond the top 1,000/);
