@@ -10,5 +10,8 @@ export const SHOWN_CONTEXT = 'gpt2Explorer.surpriseShown';
 /** The bar before the first token of a chunk of a text longer than the context. */
 export const CHUNK_START_COLOR = 'gpt2Explorer.surprise.chunkStartBorder';
 
+/** The setting that picks what the colours say (buckets.ts COLOR_BY), under `gpt2Explorer.`. */
+export const COLOR_BY_SETTING = 'surprise.colorBy';
+
 /** Every ThemeColor the feature paints with. */
 export const SURPRISE_COLORS: readonly string[] = [...RANK_BUCKETS.map((bucket) => bucket.color), CHUNK_START_COLOR];

@@ -5,7 +5,7 @@
 // and readable by vscode.executeHoverProvider.
 import * as vscode from 'vscode';
 import type { TextScores } from '../../protocol/surprise';
-import { bucketOf, RANK_BUCKETS, type RankBucket } from './buckets';
+import { paintBucket, RANK_BUCKETS, type ColorBy, type RankBucket } from './buckets';
 import { CHUNK_START_COLOR } from './contributes';
 
 export class SurpriseDecorations implements vscode.Disposable {
@@ -22,14 +22,14 @@ export class SurpriseDecorations implements vscode.Disposable {
     }
   }
 
-  /** Paints `scores` of the text that starts at document offset `offset`. */
-  paint(editor: vscode.TextEditor, scores: TextScores, offset: number): void {
+  /** Paints `scores` of the text that starts at document offset `offset`, in buckets of rank or of probability. */
+  paint(editor: vscode.TextEditor, scores: TextScores, offset: number, by: ColorBy): void {
     const byType = new Map<vscode.TextEditorDecorationType, vscode.DecorationOptions[]>([...this.all()].map((type) => [type, []]));
     const document = editor.document;
     scores.tokens.forEach((token, i) => {
       if (token.end <= token.start) return; // a character split over byte tokens: the token with its last byte holds the range
       const range = new vscode.Range(document.positionAt(offset + token.start), document.positionAt(offset + token.end));
-      const bucket = bucketOf(token.rank);
+      const bucket = paintBucket(token, by);
       if (bucket) byType.get(this.buckets.get(bucket.key)!)!.push({ range });
       if (token.chunkStart && i > 0) byType.get(this.chunkStart)!.push({ range });
     });

@@ -2,14 +2,17 @@
 // selected) in the session worker and paints it; the same command, or Escape in that editor, takes it
 // off again. A hover on a scored token says what the model made of it. While it is on, an edit clears
 // the colours and hovers at once (they belong to the old text) and the text is scored again once typing
-// pauses (live.ts). One document at a time: showing it on another document moves it there.
+// pauses (live.ts). One document at a time: showing it on another document moves it there. Above the scored
+// text a CodeLens sums it up (tokens, mean surprise, the most surprising token); the colours say the rank or,
+// with the setting gpt2Explorer.surprise.colorBy, the probability.
 import * as vscode from 'vscode';
 import { MAX_SCORED_TEXT, surpriseSummary, type TextScores } from '../../protocol/surprise';
 import type { SurpriseScorer } from '../ports';
-import { SHOWN_CONTEXT, SURPRISE_COMMANDS } from './contributes';
+import { COLOR_BY, type ColorBy } from './buckets';
+import { COLOR_BY_SETTING, SHOWN_CONTEXT, SURPRISE_COMMANDS } from './contributes';
 import { SurpriseDecorations } from './decorations';
 import { followEdit, type TextRange } from './follow-edit';
-import { hoverMarkdown, summaryText, tokenAt } from './hover-text';
+import { hoverMarkdown, summaryLens, summaryText, tokenAt } from './hover-text';
 import { LiveScore, type ScoreTarget } from './live';
 
 interface Shown {
@@ -25,6 +28,7 @@ export class SurpriseFeature implements vscode.Disposable {
   private readonly decorations = new SurpriseDecorations();
   private readonly status = vscode.window.createStatusBarItem('gpt2Explorer.surprise', vscode.StatusBarAlignment.Right, 99);
   private readonly listeners: vscode.Disposable[];
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
 
   constructor(private readonly scorer: SurpriseScorer) {
     this.status.name = 'GPT-2 Token Surprise';
@@ -36,7 +40,25 @@ export class SurpriseFeature implements vscode.Disposable {
       vscode.window.onDidChangeVisibleTextEditors(() => this.repaint()),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
       vscode.languages.registerHoverProvider('*', { provideHover: (document, position) => this.hover(document, position) }),
+      vscode.languages.registerCodeLensProvider('*', { provideCodeLenses: (document) => this.lenses(document), onDidChangeCodeLenses: this.lensesChanged.event }),
+      vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration(`gpt2Explorer.${COLOR_BY_SETTING}`) && this.repaint()),
+      this.lensesChanged,
     ];
+  }
+
+  /** The summary above the scored text, while its scores are on screen; a click hides the surprise. */
+  private lenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const shown = this.shown?.document === document ? this.shown : null;
+    if (!shown?.painted) return [];
+    const at = document.positionAt(shown.painted.offset);
+    const title = summaryLens(surpriseSummary(shown.painted.scores.tokens));
+    return [new vscode.CodeLens(new vscode.Range(at, at), { title, command: SURPRISE_COMMANDS.hide, tooltip: 'GPT-2 Token Surprise of the text below. Click to hide it.' })];
+  }
+
+  /** What the colours say: the setting, rank when it holds anything else. */
+  private colorBy(): ColorBy {
+    const value = vscode.workspace.getConfiguration('gpt2Explorer').get<string>(COLOR_BY_SETTING);
+    return COLOR_BY.find((by) => by === value) ?? 'rank';
   }
 
   /** The hover of the token under the mouse, while its scores are on screen; its lens layer is asked of the worker now. */
@@ -92,6 +114,7 @@ export class SurpriseFeature implements vscode.Disposable {
     shown.live.stop();
     this.status.hide();
     for (const editor of this.editorsOf(shown.document)) this.decorations.clear(editor);
+    this.lensesChanged.fire();
     this.updateContext();
   }
 
@@ -126,6 +149,7 @@ export class SurpriseFeature implements vscode.Disposable {
     if (!shown || event.document !== shown.document || event.contentChanges.length === 0) return;
     shown.painted = null; // the old scores belong to the old text: never shown on the new one
     this.status.hide();
+    this.lensesChanged.fire();
     for (const editor of this.editorsOf(shown.document)) this.decorations.clear(editor);
     let range: TextRange | null = shown.range;
     // Each change's offset is in the text before the event: applied from the last one back, the earlier offsets still hold.
@@ -141,7 +165,9 @@ export class SurpriseFeature implements vscode.Disposable {
   private repaint(): void {
     const painted = this.shown?.painted;
     if (!this.shown || !painted) return;
-    for (const editor of this.editorsOf(this.shown.document)) this.decorations.paint(editor, painted.scores, painted.offset);
+    const by = this.colorBy();
+    for (const editor of this.editorsOf(this.shown.document)) this.decorations.paint(editor, painted.scores, painted.offset, by);
+    this.lensesChanged.fire();
   }
 
   private editorsOf(document: vscode.TextDocument): vscode.TextEditor[] {

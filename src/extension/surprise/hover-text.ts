@@ -66,6 +66,13 @@ export function hoverMarkdown(token: ScoredToken, context: HoverContext): string
   return lines.join('\n');
 }
 
+/** The CodeLens above the scored text: tokens, mean surprise in bits, the most surprising token. */
+export function summaryLens({ tokens, meanBits, most }: SurpriseSummary): string {
+  const count = `${tokens.toLocaleString('en-US')} token${tokens === 1 ? '' : 's'}`;
+  if (meanBits === null || most === null) return `GPT-2 surprise: ${count}, nothing before the first to score it from`;
+  return `GPT-2 surprise: ${count} · mean ${meanBits.toFixed(2)} bits/token · most surprising ${JSON.stringify(most.text)} (${most.bits.toFixed(2)} bits, rank ${most.rank.toLocaleString('en-US')})`;
+}
+
 /** The status bar's line while the surprise is shown, and its tooltip. */
 export function summaryText({ tokens, scored, meanBits, most }: SurpriseSummary): { text: string; tooltip: string } {
   const count = `${tokens.toLocaleString('en-US')} token${tokens === 1 ? '' : 's'}`;

@@ -1,9 +1,9 @@
 // The parts of Show Token Surprise that need no VS Code: which bucket (colour) a rank gets, what a
 // token's hover says, and where the scored range is after an edit.
 import assert from 'node:assert/strict';
-import { bucketOf, RANK_BUCKETS } from '../../../src/extension/surprise/buckets';
+import { bucketOf, paintBucket, RANK_BUCKETS } from '../../../src/extension/surprise/buckets';
 import { followEdit } from '../../../src/extension/surprise/follow-edit';
-import { escapeMarkdown, hoverMarkdown, percent, summaryText, tokenAt } from '../../../src/extension/surprise/hover-text';
+import { escapeMarkdown, hoverMarkdown, percent, summaryLens, summaryText, tokenAt } from '../../../src/extension/surprise/hover-text';
 import { surpriseSummary, type ScoredToken } from '../../../src/protocol/surprise';
 
 const scored: ScoredToken = {
@@ -30,6 +30,14 @@ describe('token surprise: buckets', () => {
     const keys = [1, 10, 11, 100, 101, 1000, 1001, 50257].map((rank) => bucketOf(rank)!.key);
     assert.deepEqual(keys, ['top10', 'top10', 'top100', 'top100', 'top1000', 'top1000', 'beyond', 'beyond']);
     assert.equal(bucketOf(null), null);
+  });
+
+  it('by probability: 10% or more, 1–10%, 0.1–1%, under 0.1% in the same four colours, whatever the rank', () => {
+    const probs = [0.9, 0.1, 0.0999, 0.01, 0.00999, 0.001, 0.000999, 1e-9];
+    const keys = probs.map((prob) => paintBucket({ rank: 5000, logprob: Math.log(prob) }, 'probability')!.key);
+    assert.deepEqual(keys, ['top10', 'top10', 'top100', 'top100', 'top1000', 'top1000', 'beyond', 'beyond']);
+    assert.equal(paintBucket({ rank: 5000, logprob: Math.log(0.9) }, 'rank')!.key, 'beyond', 'by rank, the probability does not count');
+    assert.equal(paintBucket({ rank: null, logprob: null }, 'probability'), null);
   });
 
   it('gives each bucket its own underline, so the colour is not the only cue', () => {
@@ -121,9 +129,15 @@ describe('token surprise: the summary (status bar, and the CLI table\'s last lin
     });
   });
 
+  it('the CodeLens above the scored text says the same in one line', () => {
+    const tokens = [first, { ...scored, logprob: Math.log(0.5) }, { ...scored, text: ' x', logprob: Math.log(1 / 1024), rank: 1900 }];
+    assert.equal(summaryLens(surpriseSummary(tokens)), 'GPT-2 surprise: 3 tokens · mean 5.50 bits/token · most surprising " x" (10.00 bits, rank 1,900)');
+  });
+
   it('a one-token text: nothing scored', () => {
     const summary = surpriseSummary([first]);
     assert.deepEqual(summary, { tokens: 1, scored: 0, meanBits: null, most: null });
     assert.equal(summaryText(summary).text, '$(pulse) Surprise: 1 token');
+    assert.equal(summaryLens(summary), 'GPT-2 surprise: 1 token, nothing before the first to score it from');
   });
 });

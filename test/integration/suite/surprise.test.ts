@@ -13,6 +13,12 @@ async function surpriseHover(document: vscode.TextDocument, position: vscode.Pos
   return texts.find((text) => text.includes('· token id')) ?? '';
 }
 
+/** The surprise summary CodeLens of the document, or ''. */
+async function summaryLens(document: vscode.TextDocument): Promise<string> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? [];
+  return lenses.map((lens) => lens.command?.title ?? '').find((title) => title.startsWith('GPT-2 surprise:')) ?? '';
+}
+
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -34,6 +40,7 @@ describe('GPT-2: Show Token Surprise in the extension host', () => {
     assert.match(capital, /^Logit lens: (first ranked first at layer \*\*\d+\*\* of 0–\d+|no layer ranks it first)/m, 'the lens layer, asked of the worker on hover');
     assert.equal(capital.split('\n').filter((line) => /^\| .+ \| \d+ \| .+ \|$/.test(line)).length, 5, 'the top 5 rows');
     assert.match(await surpriseHover(editor.document, new vscode.Position(0, 1)), /The first token of the text/);
+    assert.match(await summaryLens(editor.document), /^GPT-2 surprise: 7 tokens · mean \d+\.\d\d bits\/token · most surprising ".+" \(\d+\.\d\d bits, rank [\d,]+\)$/);
 
     await editor.edit((edit) => edit.insert(new vscode.Position(0, 31), ' And Berlin.'));
     assert.equal(await surpriseHover(editor.document, new vscode.Position(0, 6)), '', 'the old scores are off the new text at once');
@@ -41,5 +48,6 @@ describe('GPT-2: Show Token Surprise in the extension host', () => {
 
     assert.equal(await vscode.commands.executeCommand<boolean>('gpt2Explorer.showTokenSurprise'), false, 'the same command turns it off');
     assert.equal(await surpriseHover(editor.document, new vscode.Position(0, 6)), '');
+    assert.equal(await summaryLens(editor.document), '', 'the summary goes with it');
   });
 });
