@@ -50,6 +50,7 @@ const ONCE: [string, number][] = [
   ...LONG_PROMPT_LENGTHS.map((length): [string, number] => [`long-prompt-${length}`, 1]), // issue 20: one process per length
   ['long-prompt-tokenize', 1],
   ['heads-grid', 1], // issue 15: the heads grid's request and redraw (headless Chromium)
+  ['surprise', 1], // issue 18: token surprise over 1,024 tokens, against an analysis of them
 ];
 
 async function main(): Promise<void> {

@@ -15,6 +15,7 @@ import { prepackingCase } from './prepacking';
 import { profile } from './profile';
 import { quantizedFloor } from './quantized-floor';
 import { soak } from './soak';
+import { surprise } from './surprise';
 import { wasm } from './wasm';
 
 export const CASES: Record<string, CaseRunner> = {
@@ -41,4 +42,5 @@ export const CASES: Record<string, CaseRunner> = {
   attribution, // issue 15: the Attribution panel's ask, against a Step
   patching, // issue 16: the activation-patching grids at 12 tokens
   'heads-grid': headsGridCase, // issue 15: all heads at a glance, the worker's request and the canvas redraw
+  surprise, // issue 18: token surprise over 1,024 tokens against an analysis of them, and the hover's lens layer
 };

@@ -7,6 +7,7 @@ import { longPromptsSection } from './report-long';
 import { cell, ROWS } from './report-rows';
 import { fillFigures, notesSection, prepackingSection, profileSection, quantizationSection, soakSection } from './report-sections';
 import { ratiosLine, targetsSection } from './report-targets';
+import { surpriseSection } from './report-surprise';
 
 export interface ReportInput {
   figures: Figures;
@@ -34,6 +35,7 @@ export function renderReport(input: ReportInput): string {
     int8Section(input.figures),
     soakSection(input.figures),
     longPromptsSection(input.figures),
+    surpriseSection(input.figures),
     notesSection(input.notes),
     fillFigures(input.findings, input.figures),
   ].join('\n');

@@ -1,0 +1,35 @@
+// Issue 18's section of bench/REPORT.md: token surprise over 1,024 tokens (bench/cases/surprise.ts) beside an
+// analysis of the same tokens and the bare prefill, all from the same rounds of one process, and the hover.
+import { fixed } from './report-sections';
+import type { Figures } from './results';
+
+const LIMIT = 1.5; // the worker's score ÷ one 1,024-token analysis
+
+const ratio = (figures: Figures, name: string) => `${figures[`${name}_median`].toFixed(2)}× [${figures[`${name}_min`].toFixed(2)}–${figures[`${name}_max`].toFixed(2)}]`;
+const ms = (figures: Figures, name: string) => `${fixed(figures[`${name}_ms_median`])} [${fixed(figures[`${name}_ms_min`])}–${fixed(figures[`${name}_ms_max`])}]`;
+
+export function surpriseSection(figures: Figures): string {
+  if (!('surprise_score1024_ms_median' in figures)) return '';
+  const worst = figures.surprise_score_over_analysis_median;
+  return [
+    '## Token surprise (issue 18)',
+    '',
+    'Scoring 1,024 tokens (1,023 scored) in one chunk, interleaved round by round in one process with an analysis of the same ids' +
+      ' (ExplorerSession.create: prefill in passes of 256, the trace, the projection) and their bare prefill. The worker scores with one' +
+      " lm_head row a token and reads a token's lens layer when it is hovered; the CLI's `score` reads all L + 1 rows a token." +
+      ' Ratios: medians of the per-round ratios [min–max], so load from other processes hits both sides of each.',
+    '',
+    '| Figure | ms | ÷ analysis |',
+    '|---|---|---|',
+    `| Analysis of 1,024 tokens | ${ms(figures, 'surprise_analysis1024')} | 1 |`,
+    `| Bare prefill of 1,024 tokens | ${ms(figures, 'surprise_prefill1024')} | — |`,
+    `| Score, as the worker does (lens layer on hover) | ${ms(figures, 'surprise_score1024')} | ${ratio(figures, 'surprise_score_over_analysis')} (÷ prefill ${ratio(figures, 'surprise_score_over_prefill')}) |`,
+    `| Score with every lens layer (the CLI) | ${ms(figures, 'surprise_score_every_layer1024')} | ${ratio(figures, 'surprise_every_layer_over_analysis')} |`,
+    `| Hover: one token's lens layer from the kept chunk | ${ms(figures, 'surprise_hover1024')} | — |`,
+    '',
+    '| Target | Measured | Verdict |',
+    '|---|---|---|',
+    `| Scoring 1,024 tokens ≤ ${LIMIT}× one 1,024-token analysis | ${worst.toFixed(2)}× | ${worst <= LIMIT ? 'met' : `**missed** by ${((worst / LIMIT - 1) * 100).toFixed(0)}%`} |`,
+    '',
+  ].join('\n');
+}
