@@ -27,7 +27,8 @@ let session: ExplorerSession | null = null;
 let queue: Promise<void> = Promise.resolve();
 let analyzing: AbortController | null = null; // the analyze under way
 let scoring: AbortController | null = null; // the score under way
-let scored: { text: string; lens: LensLayers } | null = null; // the text scored last: hovers ask for its lens layers
+const scored = new Map<string, LensLayers>(); // the texts scored last (the editor's and the explorer's chips): hovers ask for their lens layers
+const SCORED_KEPT = 2;
 
 port.on('message', (raw: unknown) => {
   const envelope = parseWorkerEnvelope(raw);
@@ -111,13 +112,18 @@ const handlers: Handlers = {
     const stop = new AbortController();
     scoring = stop;
     // An empty text is a RangeError: kind 'invalid'.
-    scored = null;
+    scored.delete(text);
     const done = scoreForEditor(model, tokenizer, text, { signal: stop.signal }).finally(() => scoring === stop && (scoring = null));
-    return done.then(({ scores, lens }) => ((scored = { text, lens }), scores));
+    return done.then(({ scores, lens }) => {
+      scored.set(text, lens);
+      if (scored.size > SCORED_KEPT) scored.delete(scored.keys().next().value!);
+      return scores;
+    });
   },
   lensLayer: ({ text, index }) => {
-    if (scored?.text !== text) throw new WorkerError('superseded', 'another text was scored since: score this one again');
-    return scored.lens.at(index).then((layer) => ({ layer }));
+    const lens = scored.get(text);
+    if (!lens) throw new WorkerError('superseded', 'other texts were scored since: score this one again');
+    return lens.at(index).then((layer) => ({ layer }));
   },
   headsGrid: ({ token }) => headsGrid(current(), token),
   dispose: async () => (await release(), null),
@@ -141,7 +147,7 @@ async function snapshot(of: ExplorerSession) {
 async function release(): Promise<void> {
   session?.dispose();
   session = null;
-  scored = null;
+  scored.clear();
   await model?.dispose();
   model = null;
 }

@@ -7,7 +7,8 @@
 import { decodingPatch } from './decoding';
 import { panelExport } from './export-format';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
-import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex, treeNodeId } from './views';
+import { textScores } from './surprise';
+import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, MAX_TEXT, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex, treeNodeId } from './views';
 
 /** The largest panel image the host takes (base64 of a PNG): a 4096 × 4096 canvas compresses far below it. */
 export const MAX_PNG_BASE64 = 32 * 2 ** 20;
@@ -65,6 +66,8 @@ export const hostMessage = union({
   tally: object({ type: literal('tally'), tally: tallyView }),
   /** The host (walkthrough, commands) changes what the panel shows. */
   ui: object({ type: literal('ui'), patch: uiPatch }),
+  /** Token surprise over the sentence `text` (the answer to requestSurprise): the chips are underlined by rank. */
+  surprise: object({ type: literal('surprise'), text: string(MAX_TEXT), scores: textScores }),
   /** Something failed; `action` names a command the webview offers as a button. */
   error: object({ type: literal('error'), message: string(2000), action: nullable(commandAction) }),
 });
@@ -92,6 +95,8 @@ export const explorerMessage = union({
   requestAttribution: object({ type: literal('requestAttribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),
   /** Asked only while the heads grid is open: every head's pattern, reduced, read at `token`. */
   requestHeadsGrid: object({ type: literal('requestHeadsGrid'), token: tokenIndex }),
+  /** Token surprise over the session's sentence, for the Tokens tab's toggle. */
+  requestSurprise: object({ type: literal('requestSurprise') }),
   /** Select the token's characters in the editor it came from. */
   revealToken: object({ type: literal('revealToken'), index: tokenIndex }),
   /** The webview's UI state changed (the walkthrough follows progress through it). */

@@ -48,6 +48,16 @@ export const textScores = object({
 });
 export type TextScores = Infer<typeof textScores>;
 
+/** GLTR's rank bands: the model's top 10, top 100, top 1,000, and beyond (the editor's colours, the explorer's chips). */
+export const SURPRISE_RANKS = [10, 100, 1000] as const;
+
+/** The band of a rank, 0 (top 10) … 3 (beyond the top 1,000); null for a token without a score. */
+export function rankBand(rank: number | null): 0 | 1 | 2 | 3 | null {
+  if (rank === null) return null;
+  const band = SURPRISE_RANKS.findIndex((limit) => rank <= limit);
+  return (band < 0 ? 3 : band) as 0 | 1 | 2 | 3;
+}
+
 /** A scored text in one line's worth: the CLI's last line and the editor's status bar read it. */
 export interface SurpriseSummary {
   tokens: number;

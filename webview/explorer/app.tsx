@@ -3,7 +3,7 @@
 // Styles set from code go through Preact style objects, i.e. element.style (the CSSOM), which the
 // webview CSP allows; style="" attributes in markup and <style> elements would be blocked.
 
-import { useEffect, useReducer } from 'preact/hooks';
+import { useEffect, useReducer, useState } from 'preact/hooks';
 import { type ExplorerMessage, type HostMessage, parseHostMessage, parseUiState, type UiPatch, type UiState } from '../../src/protocol/explorer';
 import { linkToHost, restoreState, saveState } from '../common/vscode-api';
 import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
@@ -22,6 +22,7 @@ import { SentencePicker } from './sentence';
 import { StatusLine } from './status';
 import { initialState, reduce } from './store';
 import { TokenTable } from './token-table';
+import { chipSurprise, SurpriseToggle } from './surprise-chips';
 import { DecodingTreePanel } from './tree';
 
 const host = linkToHost<ExplorerMessage, HostMessage>(parseHostMessage);
@@ -109,6 +110,11 @@ interface TabBodyProps extends SectionProps {
 
 function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   const session = data.session!;
+  const [surpriseOn, setSurpriseOn] = useState(false);
+  const surprise = surpriseOn ? chipSurprise(session, data.surprise) : null;
+  useEffect(() => {
+    if (surpriseOn && !surprise) post({ type: 'requestSurprise' }); // on, and nothing scored for this sentence yet
+  }, [surpriseOn, session.sentence.text]);
   const selectToken = (token: number) => change({ token });
   const chips = <TokenChips tokens={session.tokens} selected={ui.token} onSelect={selectToken} />;
   const lens = (
@@ -128,7 +134,8 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   if (tab === 'tokens') {
     return (
       <>
-        {chips}
+        <TokenChips tokens={session.tokens} selected={ui.token} onSelect={selectToken} surprise={surprise} />
+        <SurpriseToggle on={surpriseOn} onToggle={() => setSurpriseOn(!surpriseOn)} />
         <p class="hint">{session.tokens.length} tokens. A “·” is a space that belongs to the token. Click a chip for its logit lens.</p>
         <TokenTable tokens={session.tokens} selected={ui.token} onReveal={(index) => post({ type: 'revealToken', index })} />
         {lens}

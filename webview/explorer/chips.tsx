@@ -2,30 +2,35 @@
 // and Enter/Space click them.
 
 import type { TokenChip } from '../../src/protocol/views';
+import { type ChipSurprise, surpriseWords } from './surprise-chips';
 import { spokenToken, TokenText } from './token-text';
 
 interface ChipsProps {
   tokens: TokenChip[];
   selected: number | null;
   onSelect: (index: number) => void;
+  surprise?: Map<number, ChipSurprise> | null; // the Tokens tab's Token Surprise: each prompt chip underlined by its rank band
 }
 
-export function TokenChips({ tokens, selected, onSelect }: ChipsProps) {
+export function TokenChips({ tokens, selected, onSelect, surprise = null }: ChipsProps) {
   return (
     <div class="chips" role="group" aria-label="Token chips">
-      {tokens.map((token) => (
+      {tokens.map((token) => {
+        const mark = surprise?.get(token.index);
+        return (
         <button
           key={token.index}
           type="button"
-          class={`chip${token.generated ? ' chip--generated' : ''}${token.index === selected ? ' chip--selected' : ''}`}
-          title={`id ${token.id}`}
-          aria-label={`Token ${token.index + 1}: ${spokenToken(token.text)}, id ${token.id}${token.generated ? ', generated' : ''}`}
+          class={`chip${token.generated ? ' chip--generated' : ''}${token.index === selected ? ' chip--selected' : ''}${mark ? ` chip--s${mark.band}` : ''}`}
+          title={`id ${token.id}${mark ? `, ${surpriseWords(mark)}` : ''}`}
+          aria-label={`Token ${token.index + 1}: ${spokenToken(token.text)}, id ${token.id}${token.generated ? ', generated' : ''}${mark ? `, ${surpriseWords(mark)}` : ''}`}
           aria-pressed={token.index === selected}
           onClick={() => onSelect(token.index)}
         >
           <TokenText text={token.text} />
         </button>
-      ))}
+        );
+      })}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // Everything the host has told the explorer, folded from validated host messages (pure).
 
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
+import type { TextScores } from '../../src/protocol/surprise';
 import type { AnalysisProgress, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
@@ -26,6 +27,7 @@ export interface HostData {
   attribution: Stamped<AttributionPanelView> | null;
   headsGrid: Stamped<HeadsGridView> | null;
   progress: AnalysisProgress | null; // a long Analyze under way: its chips and how far it is
+  surprise: { text: string; scores: TextScores } | null; // token surprise of a sentence (shown while it is the session's)
 }
 
 export const emptyHostData: HostData = {
@@ -45,6 +47,7 @@ export const emptyHostData: HostData = {
   attribution: null,
   headsGrid: null,
   progress: null,
+  surprise: null,
 };
 
 /** Folds one message in; `ui` messages change the UI state, not the data, and are handled by the caller. */
@@ -75,6 +78,8 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, headsGrid: stamp(message.view) };
     case 'tally':
       return { ...data, tally: message.tally };
+    case 'surprise':
+      return { ...data, surprise: { text: message.text, scores: message.scores } };
     case 'error':
       return { ...data, progress: null, error: { message: message.message, action: message.action } };
     case 'ui':

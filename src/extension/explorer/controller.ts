@@ -147,6 +147,8 @@ export class ExplorerController {
         return this.view({ type: 'headsGrid', token: message.token }, (view) => ({ type: 'headsGrid', view }));
       case 'revealToken':
         return this.revealToken(message.index);
+      case 'requestSurprise':
+        return this.surpriseOfSentence();
       case 'uiState':
         this.ui = message.ui;
         return this.fire();
@@ -327,6 +329,13 @@ export class ExplorerController {
   private request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: AnalysisProgress) => void): Promise<WorkerResults[K] | null> {
     const ticket = this.panel.ticket();
     return this.worker.request(request, () => this.panel.stillOpen(ticket), onProgress);
+  }
+
+  /** The Tokens tab's toggle: the session's sentence scored (score.ts), for its chips. */
+  private async surpriseOfSentence(): Promise<void> {
+    const text = this.snapshot?.session.sentence.text;
+    const scores = text ? await this.score(text) : null;
+    if (text && scores) this.post({ type: 'surprise', text, scores });
   }
 
   private revealToken(index: number): void {

@@ -2,6 +2,8 @@
 // and beyond. Each has a ThemeColor contributed in package.json (`colors`, with light, dark and high
 // contrast defaults; a test holds the two lists together), so a theme can restyle them.
 
+import { SURPRISE_RANKS } from '../../protocol/surprise';
+
 export interface RankBucket {
   key: 'top10' | 'top100' | 'top1000' | 'beyond';
   maxRank: number; // the bucket holds ranks up to this one (after the bucket before it)
@@ -11,9 +13,9 @@ export interface RankBucket {
 }
 
 export const RANK_BUCKETS: readonly RankBucket[] = [
-  { key: 'top10', maxRank: 10, label: 'in the top 10', color: 'gpt2Explorer.surprise.top10Background', underline: 'none' },
-  { key: 'top100', maxRank: 100, label: 'in the top 100', color: 'gpt2Explorer.surprise.top100Background', underline: 'underline dotted' },
-  { key: 'top1000', maxRank: 1000, label: 'in the top 1,000', color: 'gpt2Explorer.surprise.top1000Background', underline: 'underline dashed' },
+  { key: 'top10', maxRank: SURPRISE_RANKS[0], label: 'in the top 10', color: 'gpt2Explorer.surprise.top10Background', underline: 'none' },
+  { key: 'top100', maxRank: SURPRISE_RANKS[1], label: 'in the top 100', color: 'gpt2Explorer.surprise.top100Background', underline: 'underline dotted' },
+  { key: 'top1000', maxRank: SURPRISE_RANKS[2], label: 'in the top 1,000', color: 'gpt2Explorer.surprise.top1000Background', underline: 'underline dashed' },
   { key: 'beyond', maxRank: Infinity, label: 'beyond the top 1,000', color: 'gpt2Explorer.surprise.beyondBackground', underline: 'underline wavy' },
 ];
 
