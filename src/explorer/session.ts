@@ -40,7 +40,7 @@ export class ExplorerSession {
   private distribution!: Distribution;
   private random!: SeededRandom;
   private draws = 0; // numbers taken from `random` since the seed was set
-  private tally: { counts: Map<number, number>; total: number; last: Candidate | null } = { counts: new Map(), total: 0, last: null };
+  private tally: { counts: Map<number, number>; total: number; last: Candidate | null; roll?: Roll } = { counts: new Map(), total: 0, last: null };
   private disposed = false;
   private queue: Promise<void> = Promise.resolve(); // the tail of step / sampleAppend / reset / lens calls
 
@@ -195,7 +195,8 @@ export class ExplorerSession {
     if (!Number.isInteger(times) || times < 1) throw new RangeError(`sample: times must be an integer ≥ 1, got ${times}`);
     let id = -1;
     for (let i = 0; i < times; i++) {
-      id = drawToken(this.distribution, this.roll().u);
+      this.tally.roll = this.roll();
+      id = drawToken(this.distribution, this.tally.roll.u);
       this.tally.counts.set(id, (this.tally.counts.get(id) ?? 0) + 1);
     }
     this.tally.total += times;
@@ -322,7 +323,8 @@ export class ExplorerSession {
 
   private tallyView(): TallyView {
     const counts = Object.fromEntries([...this.tally.counts].map(([id, n]) => [String(id), n]));
-    return { counts, total: this.tally.total, last: this.tally.last };
+    const { total, last, roll } = this.tally;
+    return { counts, total, last, ...(roll ? { roll: { ...roll } } : {}) };
   }
 
   private candidate(id: number): Candidate {

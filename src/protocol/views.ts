@@ -53,6 +53,7 @@ export const tallyView = object({
   counts: record(count), // token id -> times drawn
   total: count,
   last: nullable(candidate), // the latest draw
+  roll: optional(object({ seed: count, index: count, u: probability })), // the number that drew it: the seed, its place in the seed's sequence (0 = first), u
 });
 
 /** The loaded model, as the Generation panel names it. */

@@ -142,7 +142,7 @@ describe('the decoding tree in a session (tiny model, real ORT, against the refe
     const first = await s.sampleAppend();
     const second = await s.sampleAppend();
     const stream = mulberry32(1234);
-    const [u0, u1] = [stream(), stream()];
+    const [u0, u1, u2] = [stream(), stream(), stream()];
     const pick = second.tree!.pick!;
     assert.equal(pick.how, 'sample');
     assert.deepEqual([pick.draw!.seed, pick.draw!.index], [1234, 1]);
@@ -159,6 +159,8 @@ describe('the decoding tree in a session (tiny model, real ORT, against the refe
     assert.deepEqual(pick.filters.map((f) => [f.filter, f.before, f.kept]), [['temperature', V, V], ['top-k', V, 7]]);
     assert.deepEqual(pick.filters[1].removedBest.map((c) => c.id), byProb(probs).slice(7, 12), 'the next five in line');
     assert.deepEqual(pick.settings, { temperature: 1, topK: 7, topP: 1, maxNewTokens: 20, seed: 1234 });
+    const rolled = s.sample(); // a roll that is not appended tells its number too
+    assert.deepEqual(rolled.roll, { seed: 1234, index: 2, u: u2 });
     assert.equal((await s.select(0)).tree!.pick!.draw!.u, u0, 'each node keeps its own draw');
   });
 

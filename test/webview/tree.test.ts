@@ -119,12 +119,15 @@ describe('explorer webview: the Decoding tree (real controller and worker)', () 
     assert.equal(rows.length, 2);
     assert.match(rows[0], /^Temperature 1\s+50,257 → 50,257\s+none \(it reshapes\)/);
     assert.match(rows[1], /^Top-k 3\s+50,257 → 3\s+\d+(\.\d)?% of the mass/);
+    await page.getByRole('button', { name: 'Sample: roll once without appending' }).click();
+    await page.getByText(/Last draw: .+ \(draw 2 of seed 0: u = 0\.\d{4}\) · 1 draw/).waitFor(); // the plain Sample's number: the second of the seed
     assert.match(await page.locator('.pick__draw').innerText(), /^Draw 1 of seed 0: u = 0\.\d{4} fell in \[0\.\d{4}, [01]\.\d{4}\) of the running sum/);
     // The fourth most likely token, which top-k removed, appended at that same step instead.
     const fourth = ranked(prompt)[3];
     await page.locator('.pick__filters tbody tr').nth(1).locator('.pick__token').first().click();
+    // The counter says 1 before and after (the sampled node, then the forced one): wait for the forced one's words.
+    await page.locator('.pick__draw', { hasText: /which the filters had removed \(probability 0\)/ }).waitFor();
     await assertShows(page, [...prompt, fourth], 3);
-    assert.match(await page.locator('.pick__draw').innerText(), /which the filters had removed \(probability 0\)/);
     assert.equal(await page.locator('.tree > li > .tree__branches > li').count(), 2, 'both tokens follow the prompt');
     await page.getByRole('textbox', { name: 'Top-k' }).fill('0');
     await page.getByRole('textbox', { name: 'Top-k' }).press('Enter');

@@ -110,7 +110,8 @@ function CandidateBars({ session, tally, onForce }: { session: SessionView; tall
       <p class="tally">
         {tally.last ? (
           <>
-            Last draw: <strong class="generated"><TokenText text={tally.last.text} /></strong> · {tally.total} draw{tally.total === 1 ? '' : 's'}
+            Last draw: <strong class="generated"><TokenText text={tally.last.text} /></strong>
+            {tally.roll && ` (draw ${tally.roll.index + 1} of seed ${tally.roll.seed}: u = ${tally.roll.u.toFixed(4)})`} · {tally.total} draw{tally.total === 1 ? '' : 's'}
           </>
         ) : (
           'Sample rolls from this distribution; the tally of draws appears beside the bars.'
