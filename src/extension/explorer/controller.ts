@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { DecodingPatch } from '../../protocol/decoding';
 import type { ExplorerMessage, HostMessage, UiPatch, UiState } from '../../protocol/explorer';
-import type { AnalysisProgress, PresetView, SessionSnapshot } from '../../protocol/views';
+import type { AnalysisProgress, ModelInfo, PresetView, SessionSnapshot } from '../../protocol/views';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
 import type { ControllerUi, ExplorerState, TextOrigin } from '../ports';
 import { Emitter } from '../common/emitter';
@@ -79,8 +79,9 @@ export class ExplorerController {
     return this.ports.presets;
   }
 
-  get modelName(): string | null {
-    return this.worker.model.info?.name ?? null;
+  /** The loaded model as the status bar names it (its repository or folder, its shape), null before one is. */
+  get modelInfo(): ModelInfo | null {
+    return this.worker.model.info;
   }
 
   // ——— the panel ———
