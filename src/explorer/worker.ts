@@ -117,6 +117,10 @@ const handlers: Handlers = {
     return scoreText(model, tokenizer, text, { signal: stop.signal }).finally(() => scoring === stop && (scoring = null));
   },
   headsGrid: ({ token }) => headsGrid(current(), token),
+  tokenize: ({ text }) => {
+    if (!tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
+    return { text, tokens: tokenizer.encode(text).map((token) => ({ id: token.id, text: token.text })) };
+  },
   dispose: async () => (await release(), null),
   cancel: () => null, // answered out of turn (above); here only if it came inside the queue
 };

@@ -172,6 +172,13 @@ export const attributionView = object({
   finalBias: anyNumber, // the final LayerNorm's bias
 });
 
+/** Text the learner typed (the Attribution panel's target or versus), as the tokenizer splits it: one token, or why not. */
+export const MAX_TYPED_TOKEN = 200;
+export const tokenizedView = object({
+  text: string(MAX_TYPED_TOKEN),
+  tokens: array(namedToken, MAX_TYPED_TOKEN), // at most one per character
+});
+
 /** Where one head looks from the attributed position: its strongest keys, strongest first. */
 const attends = array(object({ token: tokenIndex, weight: probability }), 3);
 
@@ -230,5 +237,6 @@ export type QkvView = Infer<typeof qkvView>;
 export type LensView = Infer<typeof lensView>;
 export type AttributionView = Infer<typeof attributionView>;
 export type AttributionPanelView = Infer<typeof attributionPanelView>;
+export type TokenizedView = Infer<typeof tokenizedView>;
 export type PresetView = Infer<typeof presetView>;
 export type HeadsGridView = Infer<typeof headsGridView>;

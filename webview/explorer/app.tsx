@@ -135,11 +135,11 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
     );
   }
   if (tab === 'generation') {
-    const attribution = shown(data, data.attribution, () => true, (view) => view.attribution.position === session.tokens.length - 1);
+    const attribution = shown(data, data.attribution, () => true, () => true); // the panel tells an answer to another ask itself
     return (
       <>
         {generation}
-        <AttributionPanel session={session} sessions={data.sessions} attribution={attribution} post={send} change={change} />
+        <AttributionPanel session={session} sessions={data.sessions} attribution={attribution} tokenized={data.tokenized} post={send} change={change} />
       </>
     );
   }

@@ -140,6 +140,8 @@ export class ExplorerController {
         return this.view({ type: 'lens', layer: message.layer, token: message.token, trackId: message.trackId }, (view) => ({ type: 'lens', view }));
       case 'requestAttribution':
         return this.view({ type: 'attribution', token: message.token, target: message.target, versus: message.versus }, (view) => ({ type: 'attribution', view }));
+      case 'tokenizeText':
+        return this.view({ type: 'tokenize', text: message.text }, (view) => ({ type: 'tokenized', view }));
       case 'requestHeadsGrid':
         return this.view({ type: 'headsGrid', token: message.token }, (view) => ({ type: 'headsGrid', view }));
       case 'revealToken':
@@ -310,7 +312,7 @@ export class ExplorerController {
     return snapshot;
   }
 
-  private async view<K extends 'attention' | 'qkv' | 'lens' | 'attribution' | 'headsGrid'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
+  private async view<K extends 'attention' | 'qkv' | 'lens' | 'attribution' | 'headsGrid' | 'tokenize'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
     const view = await this.request(request);
     if (view) this.post(message(view));
   }
