@@ -191,7 +191,7 @@ function QkvSection({ data, ui, change }: SectionProps) {
         {ui.showQkv ? 'Hide Q / K / V Vectors' : 'Show Q / K / V Vectors'}
       </Button>
       {ui.showQkv && <QkvBox qkv={qkv} token={ui.token === null ? null : session.tokens[ui.token]} layer={ui.layer} head={ui.head} />}
-      {ui.showQkv && <ExportButtons session={session} data={qkv && { type: 'qkv', view: qkv.view }} post={post} image={false} />}
+      {ui.showQkv && <ExportButtons session={session} data={qkv && { type: 'qkv', view: qkv.view }} post={post} image="dom" />}
     </section>
   );
 }
