@@ -12,6 +12,7 @@ import { currentLoad, describeMachine } from './harness/machine';
 import { renderReport } from './harness/report';
 import { LONG_PROMPTS_PLOT, longPromptsPlot } from './harness/report-long';
 import { deriveFigures, foldCases, type Figures } from './harness/results';
+import { FAMILY } from './cases/family';
 import { LONG_PROMPT_LENGTHS } from './cases/long-prompts';
 import { ensureBenchModel } from './model';
 
@@ -50,6 +51,7 @@ const ONCE: [string, number][] = [
   ...LONG_PROMPT_LENGTHS.map((length): [string, number] => [`long-prompt-${length}`, 1]), // issue 20: one process per length
   ['long-prompt-tokenize', 1],
   ['heads-grid', 1], // issue 15: the heads grid's request and redraw (headless Chromium)
+  ...FAMILY.map(({ id }): [string, number] => [`family-${id}`, 1]), // issue 17: one process per size
 ];
 
 async function main(): Promise<void> {
