@@ -48,8 +48,10 @@ async function switchTo(choice: ModelChoice, context: ChooseContext): Promise<vo
   const id = choice.where === 'storage' ? '' : model.id; // GPT-2 small in the extension's storage: the default
   const before = context.settings();
   context.log(`Choose Model: ${model.id} (${choice.where === 'absent' ? 'downloaded' : choice.where}), ${weights} weights`);
-  await config.update('modelPath', undefined, vscode.ConfigurationTarget.Global);
+  // model first: while modelPath still wins that reload keeps the old folder; clearing modelPath first would load
+  // the default GPT-2 small for a moment (and say it is missing, when it is not here).
   await config.update('model', id || undefined, vscode.ConfigurationTarget.Global);
+  await config.update('modelPath', undefined, vscode.ConfigurationTarget.Global);
   if (weights !== before.weights) await config.update('weights', weights, vscode.ConfigurationTarget.Global);
   // A changed setting reloads through the configuration listener; the same model again must reload here.
   if (before.modelPath === '' && before.model === id && weights === before.weights) await context.explorer.reloadModel();
