@@ -12,6 +12,7 @@ import { currentLoad, describeMachine } from './harness/machine';
 import { renderReport } from './harness/report';
 import { LONG_PROMPTS_PLOT, longPromptsPlot } from './harness/report-long';
 import { deriveFigures, foldCases, type Figures } from './harness/results';
+import { FAMILY } from './cases/family';
 import { LONG_PROMPT_LENGTHS } from './cases/long-prompts';
 import { ensureBenchModel } from './model';
 
@@ -51,6 +52,7 @@ const ONCE: [string, number][] = [
   ['long-prompt-tokenize', 1],
   ['heads-grid', 1], // issue 15: the heads grid's request and redraw (headless Chromium)
   ['surprise', 1], // issue 18: token surprise over 1,024 tokens, against an analysis of them
+  ...FAMILY.map(({ id }): [string, number] => [`family-${id}`, 1]), // issue 17: one process per size
 ];
 
 async function main(): Promise<void> {

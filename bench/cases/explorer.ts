@@ -28,12 +28,12 @@ function sentence(tokenizer: Gpt2Tokenizer, length: number): SentenceView {
   return { id: `bench-${length}`, text, source: 'custom' };
 }
 
-function open(model: Gpt2Model, tokenizer: Gpt2Tokenizer, length: number): Promise<ExplorerSession> {
+export function openSession(model: Gpt2Model, tokenizer: Gpt2Tokenizer, length: number): Promise<ExplorerSession> {
   return ExplorerSession.create(model, tokenizer, { sentence: sentence(tokenizer, length), settings: SETTINGS, defaults: DEFAULTS });
 }
 
 /** The `session` message the webview receives after Analyze or Step, as it is posted. */
-function sessionMessage(session: ExplorerSession): string {
+export function sessionMessage(session: ExplorerSession): string {
   const message: HostMessage = { type: 'session', session: session.view(), projection: session.projection() };
   return JSON.stringify(message);
 }
@@ -42,6 +42,7 @@ function sessionMessage(session: ExplorerSession): string {
 interface Selection {
   token: number;
   trackId: number;
+  at: { layer: number; head: number }; // the lesson's Layer/Head, as the session fitted it to the model (distilgpt2 has 6 layers)
 }
 
 /**
@@ -49,23 +50,24 @@ interface Selection {
  * pattern always; the lens and Q/K/V of the clicked chip, which stays where it was.
  */
 async function panelRequests(session: ExplorerSession, selected: Selection): Promise<void> {
-  JSON.stringify(await session.attention(DEFAULTS.layer, DEFAULTS.head));
-  JSON.stringify(session.qkv(DEFAULTS.layer, DEFAULTS.head, selected.token));
-  JSON.stringify(await session.lens(DEFAULTS.layer, selected.token, selected.trackId));
+  const { layer, head } = selected.at;
+  JSON.stringify(await session.attention(layer, head));
+  JSON.stringify(session.qkv(layer, head, selected.token));
+  JSON.stringify(await session.lens(layer, selected.token, selected.trackId));
 }
 
 export async function timeExplorer(model: Gpt2Model, tokenizer: Gpt2Tokenizer, context: CaseContext, result: CaseResult): Promise<void> {
   const { repeats } = context;
   result.timings.session_analyze12 = await time(
     async () => {
-      const session = await open(model, tokenizer, 12);
+      const session = await openSession(model, tokenizer, 12);
       sessionMessage(session);
       return session;
     },
     { repeats, warmup: 2, after: (session) => session.dispose() },
   );
   for (const past of [12, 200]) await timeSteps(model, await stepSetup(model, tokenizer, past), context, result);
-  await timeViews(await open(model, tokenizer, 12), context, result);
+  await timeViews(await openSession(model, tokenizer, 12), context, result);
   await timeProjectionFit(model, context, result);
 }
 
@@ -76,7 +78,7 @@ export interface StepSetup {
 }
 
 export async function stepSetup(model: Gpt2Model, tokenizer: Gpt2Tokenizer, past: number): Promise<StepSetup> {
-  return { session: await open(model, tokenizer, past), prompt: (await model.forward(promptIds(past))).cache };
+  return { session: await openSession(model, tokenizer, past), prompt: (await model.forward(promptIds(past))).cache };
 }
 
 /**
@@ -86,7 +88,7 @@ export async function stepSetup(model: Gpt2Model, tokenizer: Gpt2Tokenizer, past
  */
 export function stepContenders(model: Gpt2Model, { session, prompt }: StepSetup): { forward: Contender; snapshot: Contender; views: Contender } {
   const view = session.view();
-  const selected = { token: view.promptLength - 1, trackId: view.next.top[0].id };
+  const selected = { token: view.promptLength - 1, trackId: view.next.top[0].id, at: view.defaults };
   const before = () => session.reset().then(() => undefined);
   return {
     forward: { name: 'forward', run: () => model.forward([NEXT_ID], prompt), after: (out) => (out as ForwardResult).cache.dispose() },

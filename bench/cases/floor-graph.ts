@@ -11,6 +11,7 @@ import type { BenchWeights } from './weights';
 export interface FloorGraph {
   model: Uint8Array; // ModelProto bytes
   weightBytes: number; // bytes every run must read
+  width: number; // its input x: [1, width]
 }
 
 /** The blocks' products as MatMul (the issue's floor) or as Gemm without bias (the operator our graph runs). */
@@ -37,5 +38,5 @@ export function buildFloorGraph({ config, source, bytes }: BenchWeights, op: Flo
   }
   const logits = graph.op('Gemm', [x, weight('wte.weight')], { transB: 1 }, 'unembed'); // [1, V]
   graph.output('logits', logits, 'float', [1, V]);
-  return { model: graph.toBytes('floor', OPSET), weightBytes };
+  return { model: graph.toBytes('floor', OPSET), weightBytes, width: d };
 }

@@ -23,7 +23,7 @@ export async function openNodeFloor(context: CaseContext, op: FloorOp, config: R
     executionMode: 'sequential',
     extra: { session: { model_external_initializers_file_folder_path: resolve(context.modelDir), ...config } }, // as the engine does
   });
-  return { session, weightBytes: graph.weightBytes, feeds: { x: input(ortNode.Tensor, 768) } };
+  return { session, weightBytes: graph.weightBytes, feeds: { x: input(ortNode.Tensor, graph.width) } };
 }
 
 function input<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => T, width: number): T {

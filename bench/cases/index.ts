@@ -1,6 +1,7 @@
 // Every measured configuration, by the name the orchestrator asks a child process to run.
 import type { CaseRunner } from '../harness/case';
 import { attribution } from './attribution';
+import { familyCases } from './family';
 import { fidelity } from './fidelity';
 import { headsGridCase } from './heads-grid';
 import { floorNode, floorWasm } from './floor';
@@ -43,4 +44,5 @@ export const CASES: Record<string, CaseRunner> = {
   patching, // issue 16: the activation-patching grids at 12 tokens
   'heads-grid': headsGridCase, // issue 15: all heads at a glance, the worker's request and the canvas redraw
   surprise, // issue 18: token surprise over 1,024 tokens against an analysis of them, and the hover's lens layer
+  ...familyCases, // issue 17: 'family-distilgpt2' … 'family-gpt2-xl', each size on a generated model of its shape
 };

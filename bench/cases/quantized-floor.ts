@@ -1,24 +1,27 @@
 // The floor chain again with weights quantized for com.microsoft MatMulNBits (8 and 4 bits): a
 // step streams 1/4 or 1/8 of the fp32 bytes, so on a memory-bound machine this is the lever that
 // could take a step below the fp32 floor. Built with onnx-proto directly, as a bare chain of products.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { time } from '../harness/stats';
 import { quantize, type QuantizeOptions, type Quantized } from '../../src/engine/quantize';
+import type { Gpt2Config } from '../../src/engine/types';
 import { openBenchWeights, WEIGHTS_FILE } from './weights';
 
 const { DataType } = onnx.TensorProto;
 const BLOCK = 32;
 const ACCURACY_LEVEL = 4; // int8 activations: MLAS's fastest CPU path for MatMulNBits
 
-/** Float32 values of one F32 tensor of the safetensors file (copied: the file offsets are not 4-byte aligned). */
-export function tensorReader(file: Buffer, locate: (name: string) => { offset: number; length: number }) {
+/** Float32 values of one F32 tensor of the safetensors file, read from the disk one at a time (gpt2-xl's 6.4 GB never sit in memory at once). */
+export function tensorReader(fd: number, locate: (name: string) => { offset: number; length: number }) {
   return (name: string): Float32Array => {
     const { offset, length } = locate(name);
-    return new Float32Array(file.buffer.slice(file.byteOffset + offset, file.byteOffset + offset + length));
+    const bytes = new Uint8Array(length);
+    for (let done = 0; done < length; ) done += readSync(fd, bytes, done, length - done, offset + done);
+    return new Float32Array(bytes.buffer);
   };
 }
 
@@ -41,7 +44,16 @@ function matMulNBits(nodes: onnx.INodeProto[], inits: onnx.ITensorProto[], x: st
 async function buildQuantizedFloor(context: CaseContext, bits: 4 | 8): Promise<{ model: Uint8Array; weightBytes: number }> {
   const { config, source } = await openBenchWeights(context.modelDir);
   const locate = (name: string) => source(name) as { offset: number; length: number };
-  const read = tensorReader(readFileSync(join(context.modelDir, WEIGHTS_FILE)), locate);
+  const fd = openSync(join(context.modelDir, WEIGHTS_FILE), 'r');
+  const read = tensorReader(fd, locate);
+  try {
+    return quantizedChain(config, read, bits);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function quantizedChain(config: Gpt2Config, read: (name: string) => Float32Array, bits: 4 | 8): { model: Uint8Array; weightBytes: number } {
   const options: QuantizeOptions = { bits, block: BLOCK };
   const nodes: onnx.INodeProto[] = [];
   const inits: onnx.ITensorProto[] = [];
@@ -70,15 +82,22 @@ async function buildQuantizedFloor(context: CaseContext, bits: 4 | 8): Promise<{
   return { model: onnx.ModelProto.encode({ irVersion: 8, opsetImport, producerName: 'gpt2-explorer-bench', graph }).finish(), weightBytes };
 }
 
+/** The quantized chain on onnxruntime-node, with the engine's threading, and its input at the model's width. */
+export async function openQuantizedFloor(context: CaseContext, bits: 4 | 8, config: Record<string, string> = {}) {
+  const graph = await buildQuantizedFloor(context, bits);
+  const session = await ort.InferenceSession.create(graph.model, { intraOpNumThreads: context.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', extra: { session: config } });
+  const width = (await openBenchWeights(context.modelDir)).config.nEmbd;
+  const feeds = { x: new ort.Tensor('float32', new Float32Array(width).map((_, i) => Math.sin(i)), [1, width]) };
+  return { session, feeds, weightBytes: graph.weightBytes };
+}
+
 export function quantizedFloor(bits: 4 | 8) {
   return async (context: CaseContext): Promise<CaseResult> => {
     const result = emptyResult();
-    const graph = await buildQuantizedFloor(context, bits);
-    const session = await ort.InferenceSession.create(graph.model, { intraOpNumThreads: context.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
-    const feeds = { x: new ort.Tensor('float32', new Float32Array(768).map((_, i) => Math.sin(i)), [1, 768]) };
+    const { session, feeds, weightBytes } = await openQuantizedFloor(context, bits);
     const name = `floor_int${bits}_step`;
     result.timings[name] = await time(() => session.run(feeds), { repeats: context.repeats * 4, warmup: 3 });
-    result.values[`floor_int${bits}_weight_bytes`] = graph.weightBytes;
+    result.values[`floor_int${bits}_weight_bytes`] = weightBytes;
     await session.release();
     return result;
   };

@@ -2,6 +2,7 @@
 // floor, then the targets marked met or missed, then the profile, the experiments and the findings.
 import type { Figures } from './results';
 import type { Load, Machine } from './machine';
+import { familySection } from './report-family';
 import { int8Section } from './report-int8';
 import { longPromptsSection } from './report-long';
 import { cell, ROWS } from './report-rows';
@@ -36,6 +37,7 @@ export function renderReport(input: ReportInput): string {
     soakSection(input.figures),
     longPromptsSection(input.figures),
     surpriseSection(input.figures),
+    familySection(input.figures),
     notesSection(input.notes),
     fillFigures(input.findings, input.figures),
   ].join('\n');

@@ -9,6 +9,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { Gpt2Model } from '../engine/model';
+import { folderProvenance, withChecksum, type Provenance } from '../engine/provenance';
 import { PREFILL_PASS } from '../engine/prefill';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { TokenChip } from '../protocol/views';
@@ -29,6 +30,8 @@ let analyzing: AbortController | null = null; // the analyze under way
 let scoring: AbortController | null = null; // the score under way
 const scored = new Map<string, LensLayers>(); // the texts scored last (the editor's and the explorer's chips): hovers ask for their lens layers
 const SCORED_KEPT = 2;
+let provenance: Provenance | null = null; // which model it is: the views and exports carry it
+let hashing: AbortController | null = null; // the sha256 of weights outside the Hugging Face cache, after loading
 
 port.on('message', (raw: unknown) => {
   const envelope = parseWorkerEnvelope(raw);
@@ -70,14 +73,17 @@ type Handlers = { [K in WorkerRequestType]: (request: RequestOf<K>, id: number) 
 const handlers: Handlers = {
   load: async ({ modelDir, threads, weights, provider }) => {
     await release();
-    const [loaded, loadedTokenizer] = await Promise.all([
+    const [loaded, loadedTokenizer, found] = await Promise.all([
       Gpt2Model.load(modelDir, { weights, provider, ...(threads > 0 ? { threads } : {}) }),
       Gpt2Tokenizer.fromModelDir(modelDir),
+      folderProvenance(modelDir),
     ]);
     model = loaded;
     tokenizer = loadedTokenizer;
+    provenance = found;
+    if (found.checksum === null) hashLater(found);
     const { name, passedOver } = loaded.provider;
-    return { ...describeModel(loaded.config, loaded.weights), provider: passedOver.length > 0 ? `${name} (${passedOver.join('; ')})` : name };
+    return { ...describeModel(loaded.config, loaded.weights), provider: passedOver.length > 0 ? `${name} (${passedOver.join('; ')})` : name, ...found };
   },
   analyze: async ({ sentence, settings, defaults }, id) => {
     if (!model || !tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
@@ -126,6 +132,10 @@ const handlers: Handlers = {
     return lens.at(index).then((layer) => ({ layer }));
   },
   headsGrid: ({ token }) => headsGrid(current(), token),
+  tokenize: ({ text }) => {
+    if (!tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
+    return { text, tokens: tokenizer.encode(text).map((token) => ({ id: token.id, text: token.text })) };
+  },
   dispose: async () => (await release(), null),
   cancel: () => null, // answered out of turn (above); here only if it came inside the queue
 };
@@ -141,10 +151,20 @@ function current(): ExplorerSession {
 }
 
 async function snapshot(of: ExplorerSession) {
-  return { session: of.view(), projection: await of.projection() };
+  const view = of.view();
+  return { session: provenance ? { ...view, model: { ...view.model, ...provenance } } : view, projection: await of.projection() };
+}
+
+/** Hashes the weights without holding up the load; the views tell the checksum from the next answer on. */
+function hashLater(found: Provenance): void {
+  const stop = new AbortController();
+  hashing = stop;
+  void withChecksum(found, stop.signal).then((full) => provenance === found && (provenance = full), () => undefined);
 }
 
 async function release(): Promise<void> {
+  hashing?.abort();
+  provenance = null;
   session?.dispose();
   session = null;
   scored.clear();

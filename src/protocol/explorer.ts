@@ -8,7 +8,7 @@ import { decodingPatch } from './decoding';
 import { panelExport } from './export-format';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
 import { textScores } from './surprise';
-import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, MAX_TEXT, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex, treeNodeId } from './views';
+import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, MAX_TEXT, MAX_TYPED_TOKEN, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
 
 /** The largest panel image the host takes (base64 of a PNG): a 4096 × 4096 canvas compresses far below it. */
 export const MAX_PNG_BASE64 = 32 * 2 ** 20;
@@ -61,6 +61,8 @@ export const hostMessage = union({
   qkv: object({ type: literal('qkv'), view: qkvView }),
   lens: object({ type: literal('lens'), view: lensView }),
   attribution: object({ type: literal('attribution'), view: attributionPanelView }),
+  /** The answer to tokenizeText. */
+  tokenized: object({ type: literal('tokenized'), view: tokenizedView }),
   headsGrid: object({ type: literal('headsGrid'), view: headsGridView }),
   /** A Sample roll that was not appended (lesson, Generation step 5). */
   tally: object({ type: literal('tally'), tally: tallyView }),
@@ -93,6 +95,8 @@ export const explorerMessage = union({
   requestLens: object({ type: literal('requestLens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   /** Asked only while the Attribution panel is open: a Step costs nothing more while it is closed. */
   requestAttribution: object({ type: literal('requestAttribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),
+  /** How a typed target splits into tokens (the Attribution panel takes text that is exactly one). */
+  tokenizeText: object({ type: literal('tokenizeText'), text: string(MAX_TYPED_TOKEN) }),
   /** Asked only while the heads grid is open: every head's pattern, reduced, read at `token`. */
   requestHeadsGrid: object({ type: literal('requestHeadsGrid'), token: tokenIndex }),
   /** Token surprise over the session's sentence, for the Tokens tab's toggle. */

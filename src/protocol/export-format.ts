@@ -11,7 +11,7 @@ export const EXPORT_FORMAT = 'gpt2-explorer/panel';
 export const ANALYSIS_FORMAT = 'gpt2-explorer/analysis';
 export const EXPORT_VERSION = 1 as const;
 
-/** The model a panel's numbers came from. revision and checksum: null unless the explorer knows them (an imported folder it did not download). */
+/** The model a panel's numbers came from. revision and checksum: the model's own (engine/provenance.ts), null while not known (a folder whose weights are still being hashed, a view recorded before they were told). */
 export const exportModel = object({
   info: modelInfo, // name, shape, float32 or 8-bit weights
   revision: nullable(string(100)),
@@ -117,7 +117,7 @@ function exportHeader(session: ExportedSession, exported: Date) {
     version: EXPORT_VERSION,
     exported: exported.toISOString(),
     prompt: { text: session.sentence.text, tokens: session.tokens },
-    model: { info: session.model, revision: null, checksum: null },
+    model: { info: session.model, revision: session.model.revision ?? null, checksum: session.model.checksum ?? null },
     decoding: session.settings,
   };
 }

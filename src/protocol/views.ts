@@ -66,7 +66,23 @@ export const modelInfo = object({
   positions: tokenIndex,
   weights: optional(oneOf(WEIGHTS_MODES)), // float32, or the opt-in 8-bit weights (absent in views recorded before it was told)
   provider: optional(string(1000)), // what `load` answers: the execution provider that runs it, and those auto passed over
+  // Which model it is (absent in views recorded before it was told): engine/provenance.ts.
+  folder: optional(string(4096)), // the folder it was loaded from
+  repo: optional(nullable(string(200))), // the Hub repository id ("openai-community/gpt2-medium"), when known
+  revision: optional(nullable(string(100))), // its commit, when known
+  checksum: optional(nullable(string(100))), // sha256 of model.safetensors, once known (hashed after loading outside the Hugging Face cache)
 });
+
+/** Which model it is, in a word: its repository id, else its folder's name; undefined when not told. */
+export function modelPlace(info: Pick<ModelInfo, 'repo' | 'folder'>): string | undefined {
+  return info.repo ?? info.folder?.split(/[\\/]/).filter(Boolean).pop();
+}
+
+/** How the model line and the status bar's tooltip name a model: which it is, then its shape's name. */
+export function modelLabel(info: Pick<ModelInfo, 'name' | 'repo' | 'folder'>): string {
+  const place = modelPlace(info);
+  return place ? `${place} (${info.name})` : info.name;
+}
 
 /** Where the current prompt came from. */
 export const sentenceSource = oneOf(['preset', 'selection', 'codelens', 'custom'] as const);
@@ -193,6 +209,13 @@ export const attributionView = object({
   finalBias: anyNumber, // the final LayerNorm's bias
 });
 
+/** Text the learner typed (the Attribution panel's target or versus), as the tokenizer splits it: one token, or why not. */
+export const MAX_TYPED_TOKEN = 200;
+export const tokenizedView = object({
+  text: string(MAX_TYPED_TOKEN),
+  tokens: array(namedToken, MAX_TYPED_TOKEN), // at most one per character
+});
+
 /** Where one head looks from the attributed position: its strongest keys, strongest first. */
 const attends = array(object({ token: tokenIndex, weight: probability }), 3);
 
@@ -251,6 +274,7 @@ export type QkvView = Infer<typeof qkvView>;
 export type LensView = Infer<typeof lensView>;
 export type AttributionView = Infer<typeof attributionView>;
 export type AttributionPanelView = Infer<typeof attributionPanelView>;
+export type TokenizedView = Infer<typeof tokenizedView>;
 export type PresetView = Infer<typeof presetView>;
 export type HeadsGridView = Infer<typeof headsGridView>;
 export type PickHow = Infer<typeof pickHow>;

@@ -7,7 +7,7 @@ import { EXECUTION_PROVIDERS, WEIGHTS_MODES } from '../engine/types';
 import { decodingPatch, decodingSettings } from './decoding';
 import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
 import { MAX_SCORED_TEXT, textScores } from './surprise';
-import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex, treeNodeId } from './views';
+import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, MAX_TYPED_TOKEN, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
@@ -28,6 +28,8 @@ export const workerRequest = union({
   lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   /** Direct logit attribution of target [− versus] at token. */
   attribution: object({ type: literal('attribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),
+  /** How the tokenizer splits a short text (the Attribution panel's typed target). */
+  tokenize: object({ type: literal('tokenize'), text: string(MAX_TYPED_TOKEN) }),
   /** Token surprise over a text of its own (not the session's): scores/chunks as in src/explorer/score.ts; the session stays. */
   score: object({ type: literal('score'), text: string(MAX_SCORED_TEXT) }),
   /** The lens layer of token `index` of the text scored last (its scores leave it out): 'superseded' when `text` is not that text. */
@@ -61,6 +63,7 @@ export const workerResults = {
   qkv: qkvView,
   lens: lensView,
   attribution: attributionPanelView,
+  tokenize: tokenizedView,
   score: textScores,
   lensLayer: object({ layer: nullable(layer) }),
   headsGrid: headsGridView,

@@ -64,8 +64,8 @@ export class CodeServer {
     child.on('exit', (code, signal) => (this.exited = `code-server exited (code ${code}, signal ${signal})`));
   }
 
-  /** `workspaceTrust`: keep VS Code's workspace trust (the Restricted Mode test); every other test turns it off. */
-  static async start(profile: Profile, folder: string, { workspaceTrust = false } = {}): Promise<CodeServer> {
+  /** `workspaceTrust`: keep VS Code's workspace trust (the Restricted Mode test); every other test turns it off. `env`: for the extension host (HF_HUB_CACHE). */
+  static async start(profile: Profile, folder: string, { workspaceTrust = false, env = {} as Record<string, string> } = {}): Promise<CodeServer> {
     const port = await freePort();
     const args = [
       '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
@@ -73,7 +73,7 @@ export class CodeServer {
       '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened',
       folder,
     ];
-    const child = spawn(CODE_SERVER, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+    const child = spawn(CODE_SERVER, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', ...env } });
     const server = new CodeServer(child, port);
     await server.waitUntilListening();
     return server;

@@ -4,7 +4,8 @@
 // suite (test/integration) runs inside code-server's extension host, as @vscode/test-electron would run it.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
@@ -13,6 +14,7 @@ import { buildIntegrationSuite } from '../integration/build';
 import { expectNoViolations } from '../webview/axe';
 import { assertBuilt, makeTestModel } from '../integration/environment';
 import { packageTargets } from '../../scripts/package.mjs';
+import { knownModel } from '../../src/engine/known-models';
 import { CodeServer, ensureCodeServer, installExtension, makeProfile, ROOT } from './code-server';
 import { launchChromium, openFile, openWorkbench, quickPick, reloadWindow, runFromPalette, screenshot, webviewFrame } from './workbench';
 
@@ -22,6 +24,7 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
   this.timeout(600_000);
   const scratch = mkdtempSync(join(tmpdir(), 'gpt2-e2e-'));
   const workspace = join(scratch, 'workspace');
+  const hub = join(scratch, 'hub'); // the Hugging Face cache the extension host is given: GPT-2 medium's pinned snapshot, a tiny model
   let modelDir = '';
   let browser: Browser | null = null;
   const servers: CodeServer[] = [];
@@ -33,6 +36,7 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'lesson.txt'), LESSON_SENTENCE);
     modelDir = await makeTestModel(join(scratch, 'model'));
+    cacheAs(hub, MEDIUM.id, MEDIUM.source.revision, await makeTestModel(join(scratch, 'medium')));
     browser = await launchChromium();
   });
 
@@ -59,7 +63,8 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
       const [vsix] = await packageTargets({ targets: [`${process.platform}-${process.arch}`], outDir: scratch }); // this machine's VSIX, as npm run package makes it
       await installExtension(profile, vsix);
     }
-    const server = await CodeServer.start(profile, workspace);
+    const env: Record<string, string> = profileName === 'user' ? { HF_HUB_CACHE: hub, HF_HUB_OFFLINE: '1' } : {};
+    const server = await CodeServer.start(profile, workspace, { env });
     servers.push(server);
     return server;
   }
@@ -80,6 +85,8 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
       await progressSurvivesReload(page);
       await openGetStartedWalkthrough(page);
       await screenshot(page, 'vscode-get-started');
+      await chooseCachedModel(page, join(scratch, 'user', 'user-data'));
+      await screenshot(page, 'vscode-choose-model');
     });
   });
 
@@ -104,6 +111,47 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
     if (activation) console.log(`      ${activation} (in code-server's extension host)`);
   });
 });
+
+const MEDIUM = knownModel('gpt2-medium')!;
+
+/** `model`'s files laid out as huggingface_hub writes them: blobs named by their sha256, relative snapshot links. */
+function cacheAs(hub: string, repo: string, commit: string, model: string): void {
+  const repoDir = join(hub, `models--${repo.replace('/', '--')}`);
+  const snapshot = join(repoDir, 'snapshots', commit);
+  mkdirSync(join(repoDir, 'blobs'), { recursive: true });
+  mkdirSync(snapshot, { recursive: true });
+  for (const name of readdirSync(model)) {
+    const bytes = readFileSync(join(model, name));
+    const blob = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(join(repoDir, 'blobs', blob), bytes);
+    symlinkSync(join('..', '..', 'blobs', blob), join(snapshot, name));
+  }
+}
+
+/**
+ * GPT-2: Choose Model from the palette: the quick pick says GPT-2 medium is in the Hugging Face cache; picking it
+ * runs it (the status bar and the explorer's model line name its repository) with the same sentence. The profile's
+ * Remote (Machine) settings name the folder too and would outrank the user's, which Choose Model writes: a user
+ * who set it there is warned (choose.ts); here it is taken out of that file first.
+ */
+async function chooseCachedModel(page: Page, userDataDir: string): Promise<void> {
+  const machine = join(userDataDir, 'Machine', 'settings.json');
+  const settings = JSON.parse(readFileSync(machine, 'utf8'));
+  delete settings['gpt2Explorer.modelPath'];
+  writeFileSync(machine, JSON.stringify(settings, null, 2));
+  await runFromPalette(page, 'GPT-2: Choose Model');
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name').getByText('GPT-2 medium (355M)', { exact: true }) }).first();
+  await row.waitFor();
+  assert.match(await row.innerText(), /openai-community\/gpt2-medium · .* on this machine \(Hugging Face cache\)/);
+  await row.click();
+  await page.locator('.statusbar-item', { hasText: 'ready (openai-community/gpt2-medium)' }).first().waitFor({ timeout: 120_000 });
+  assert.equal(await page.locator('.notifications-toasts .notification-list-item', { hasText: 'does not exist' }).count(), 0, 'no false "missing model" on the way');
+  await page.locator('.tabs-container .tab', { hasText: 'GPT-2 Explorer' }).first().click(); // behind the walkthrough's tab
+  const explorer = await webviewFrame(page, '.status'); // on the Generation tab, where the walkthrough left it: no chips there
+  await explorer.locator('.status', { hasText: 'openai-community/gpt2-medium (test model (2 layers, 64 wide))' }).waitFor({ timeout: 60_000 });
+  await explorer.locator('#tab-tokens').click();
+  await waitFor(explorer, '.chip', 12, 'the lesson sentence again, on the chosen model');
+}
 
 /** Opens lesson.txt, selects all of it and picks GPT-2's Analyze Selection from the editor's context menu. */
 async function analyzeFromContextMenu(page: Page): Promise<Frame> {

@@ -19,6 +19,7 @@ import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } fr
 import { THEME_NAMES } from './themes';
 
 const V = 50257;
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('explorer webview: the Attribution panel (real controller and worker)', () => {
   let browser: Browser;
@@ -106,13 +107,100 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     assert.ok(Math.abs(total - expected.total) <= 1e-3, `shown total ${total}, the reference's ${expected.total}`);
   });
 
+  it('attributes at an earlier position: by default the token that came next there, alone, as the reference splits it', async () => {
+    const page = await openGeneration();
+    await page.getByRole('button', { name: 'Show Attribution' }).click();
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const ids = tokenizer.encode(PRESETS[0].text).map((token) => token.id); // the fresh session: the lesson sentence alone
+    await page.getByRole('combobox', { name: 'Position' }).click();
+    await page.getByRole('option', { name: `3: ${shownToken(tokenizer.tokenText(ids[3]))}`, exact: true }).click();
+    await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.token === 3), 'the ask at position 3');
+    assert.deepEqual(explorer!.host.last('requestAttribution'), { type: 'requestAttribution', token: 3, target: ids[4], versus: null });
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const expected = referenceAttribution(loadReferenceModel(modelDir), ids, 3, ids[4], null);
+    await expectTotal(page, expected.total);
+    assert.match(await page.locator('.attribution__total').innerText(), new RegExp(`^logit\\(${escape(shownToken(tokenizer.tokenText(ids[4])))}\\) = `));
+  });
+
+  it('takes typed text that is one token as the target, and says how other text tokenizes', async () => {
+    const page = await openGeneration();
+    await page.getByRole('button', { name: 'Show Attribution' }).click();
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const type = async (label: string, text: string) => {
+      const input = page.locator(`vscode-text-field[aria-label="${label}"] input`);
+      await input.fill(text);
+      await input.press('Enter');
+    };
+    const before = explorer!.host.ofType('requestAttribution').length;
+    await type('Type a target', ' Paris!');
+    const split = tokenizer.encode(' Paris!');
+    assert.equal(split.length, 2, 'the tokenizer splits it in two');
+    const pieces = split.map((token) => `“${shownToken(token.text)}” (${token.id})`).join(' + ');
+    await page.getByText(`“·Paris!” is 2 tokens, not one: ${pieces}. Type text that is exactly one token.`).waitFor();
+    assert.equal(explorer!.host.ofType('requestAttribution').length, before, 'nothing is asked for text that is not one token');
+
+    await type('Type a target', ' London');
+    const [london] = tokenizer.encode(' London');
+    assert.equal(tokenizer.encode(' London').length, 1);
+    const asked = await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.target === london.id), 'the ask for the typed target');
+    await type('Type a versus', ' Paris');
+    const [paris] = tokenizer.encode(' Paris');
+    const versus = await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.target === london.id && m.versus === paris.id), 'the ask with the typed versus');
+    assert.equal(versus.token, asked.token, 'at the last position');
+    await page.locator('.attribution:not(.stale)').waitFor();
+    await page.getByText('logit(·London) − logit(·Paris) =', { exact: false }).waitFor();
+    const reference = loadReferenceModel(modelDir);
+    const ids = await greedyIds(reference, versus.token + 1);
+    await expectTotal(page, referenceAttribution(reference, ids, versus.token, london.id, paris.id).total);
+    assert.equal(await page.getByRole('combobox', { name: 'Target' }).getAttribute('aria-label'), 'Target');
+    await page.getByRole('combobox', { name: 'Target' }).click();
+    await page.getByRole('option', { name: '·London (typed)', exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('takes a token of the text (a chip) as the target', async () => {
+    const page = await openGeneration();
+    await page.getByRole('button', { name: 'Show Attribution' }).click();
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const berlin = tokenizer.encode(' Berlin')[0];
+    assert.ok(tokenizer.encode(PRESETS[0].text).some((token) => token.id === berlin.id), 'the lesson sentence holds " Berlin"');
+    await page.getByRole('combobox', { name: 'Target' }).click();
+    await page.getByRole('option', { name: '·Berlin (in the text)', exact: true }).click();
+    const asked = await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.target === berlin.id), 'the ask for the chip');
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const reference = loadReferenceModel(modelDir);
+    const ids = await greedyIds(reference, asked.token + 1);
+    await expectTotal(page, referenceAttribution(reference, ids, asked.token, berlin.id, asked.versus).total);
+  });
+
   for (const theme of THEME_NAMES) {
     it(`has no accessibility violations with the panel open (${theme})`, async () => {
       const page = await openGeneration(theme);
       await page.getByRole('button', { name: 'Show Attribution' }).click();
       await page.locator('.attribution:not(.stale)').waitFor();
+      const typed = page.locator('vscode-text-field[aria-label="Type a target"] input');
+      await typed.fill(' Paris!');
+      await typed.press('Enter');
+      await page.locator('.panel .field-error').waitFor(); // the refusal, marked in the error colour, is checked too
       await expectNoViolations(page, `Attribution panel, ${theme}`);
     });
+  }
+
+  async function expectTotal(page: Page, expected: number) {
+    const total = Number((await page.locator('.attribution__total strong').innerText()).replace('−', '-'));
+    assert.ok(Math.abs(total - expected) <= 1e-3, `shown total ${total}, the reference's ${expected}`);
+  }
+
+  async function eventually<T>(probe: () => T | undefined, what: string): Promise<T> {
+    for (let i = 0; i < 200; i++) {
+      const found = probe();
+      if (found !== undefined) return found;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`never happened: ${what}`);
   }
 
   /** The lesson sentence's ids, then the reference's greedy picks, `length` tokens in all. */

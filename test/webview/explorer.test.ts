@@ -74,6 +74,12 @@ describe('explorer webview (browser)', () => {
     assert.doesNotMatch(await page.getByRole('status').innerText(), /8-bit/);
     await explorer.host.send({ ...message, session: { ...message.session, model: { ...message.session.model, name: 'GPT-2 124M, 8-bit weights' } } });
     await page.getByRole('status').getByText('— GPT-2 124M, 8-bit weights', { exact: false }).waitFor();
+    // Which model it is: the repository id (from the Hugging Face cache), else the folder's name.
+    const medium = { ...message.session.model, name: 'GPT-2 medium 355M', repo: 'openai-community/gpt2-medium', folder: 'hub/models--openai-community--gpt2-medium/snapshots/6dcaa7a952f72f9298047fd5137cd6e4f05f41da' };
+    await explorer.host.send({ ...message, session: { ...message.session, model: medium } });
+    await page.getByRole('status').getByText('— openai-community/gpt2-medium (GPT-2 medium 355M)', { exact: false }).waitFor();
+    await explorer.host.send({ ...message, session: { ...message.session, model: { ...medium, repo: null, folder: 'models/my-gpt2' } } });
+    await page.getByRole('status').getByText('— my-gpt2 (GPT-2 medium 355M)', { exact: false }).waitFor();
   });
 
   it('renders one chip per token of the lesson sentence, spaces visible, ids on hover', async () => {

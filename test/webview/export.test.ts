@@ -4,6 +4,7 @@
 // panel's canvas on the clipboard when the page may write it, and else saves it through the host.
 
 import assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { PRESETS } from '../../src/explorer/presets';
 import { readAnalysis, readExport } from '../../src/protocol/export-format';
@@ -80,6 +81,56 @@ describe('explorer webview: Copy Image and Save Data (real controller and worker
       return [[canvas.width, canvas.height], [bitmap.width, bitmap.height]];
     });
     assert.deepEqual(copied, size, 'the copied image is the heatmap at its pixel size');
+  });
+
+  /** The clipboard's PNG: its size, and how many of its pixels are the background, reddish and bluish (the charts' colours). */
+  async function copiedPicture(section: Locator) {
+    await suite.explorer!.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await section.getByRole('button', { name: 'Copy Image' }).click();
+    await section.getByText('Image copied to the clipboard.').waitFor();
+    return suite.explorer!.page.evaluate(async () => {
+      const [item] = await navigator.clipboard.read();
+      const bitmap = await createImageBitmap(await item.getType('image/png'));
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [bitmap.width, bitmap.height];
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      const [r0, g0, b0] = pixels;
+      let background = 0;
+      let red = 0;
+      let blue = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        const [r, g, b] = [pixels[i], pixels[i + 1], pixels[i + 2]];
+        if (r === r0 && g === g0 && b === b0) background++;
+        if (r > g + 60 && r > b + 60) red++;
+        if (b > r + 60 && b > g + 20) blue++;
+      }
+      return { size: [bitmap.width, bitmap.height], pixels: pixels.length / 4, background, red, blue, ratio: window.devicePixelRatio };
+    });
+  }
+
+  it('Copy Image of the Generation panel (drawn without a canvas): its bars and words, without its buttons', async () => {
+    const page = await suite.open();
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    const section = page.locator('section').filter({ has: page.getByRole('button', { name: 'Step: append the top token' }) });
+    const box = (await section.boundingBox())!;
+    const picture = await copiedPicture(section);
+    assert.equal(picture.size[0], Math.ceil(box.width * picture.ratio), 'as wide as the panel');
+    assert.ok(picture.size[1] > 0 && picture.size[1] < Math.ceil(box.height * picture.ratio), `shorter than the panel without its controls: ${picture.size[1]} of ${box.height}`);
+    const drawn = picture.pixels - picture.background;
+    assert.ok(drawn > picture.pixels * 0.02, `the picture holds something besides the background: ${drawn} of ${picture.pixels} pixels`);
+  });
+
+  it('Copy Image of the Q/K/V strips: red and blue cells in the picture', async () => {
+    const page = await suite.open();
+    await page.getByRole('tab', { name: 'Self-Attention' }).click();
+    await page.locator('.chip').last().click();
+    await page.getByRole('button', { name: 'Show Q / K / V Vectors' }).click();
+    await page.locator('.qkv:not(.stale) .cell--pos').first().waitFor();
+    const section = page.locator('section').filter({ has: page.getByRole('button', { name: 'Hide Q / K / V Vectors' }) });
+    const picture = await copiedPicture(section);
+    assert.ok(picture.red > 20 && picture.blue > 20, `positive cells in red and negative in blue: ${picture.red} red, ${picture.blue} blue pixels`);
   });
 
   it('Copy Image: saved as a PNG file through the host when the clipboard refuses', async () => {

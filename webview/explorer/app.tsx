@@ -143,12 +143,12 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
     );
   }
   if (tab === 'generation') {
-    const attribution = shown(data, data.attribution, () => true, (view) => view.attribution.position === session.tokens.length - 1);
+    const attribution = shown(data, data.attribution, () => true, () => true); // the panel tells an answer to another ask itself
     return (
       <>
         {generation}
         <DecodingTreePanel session={session} post={send} />
-        <AttributionPanel session={session} sessions={data.sessions} attribution={attribution} post={send} change={change} />
+        <AttributionPanel session={session} sessions={data.sessions} attribution={attribution} tokenized={data.tokenized} post={send} change={change} />
       </>
     );
   }
@@ -200,7 +200,7 @@ function QkvSection({ data, ui, change }: SectionProps) {
         {ui.showQkv ? 'Hide Q / K / V Vectors' : 'Show Q / K / V Vectors'}
       </Button>
       {ui.showQkv && <QkvBox qkv={qkv} token={ui.token === null ? null : session.tokens[ui.token]} layer={ui.layer} head={ui.head} />}
-      {ui.showQkv && <ExportButtons session={session} data={qkv && { type: 'qkv', view: qkv.view }} post={post} image={false} />}
+      {ui.showQkv && <ExportButtons session={session} data={qkv && { type: 'qkv', view: qkv.view }} post={post} image="dom" />}
     </section>
   );
 }

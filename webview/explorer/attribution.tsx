@@ -1,13 +1,14 @@
-// The Attribution panel: why the model puts its next token where it does (direct logit attribution
-// at the last position). Closed, it asks the host nothing, so a Step costs what it did; open, it asks
-// again after every session. Default: the top candidate against the runner-up (the classic
-// "Paris versus London" logit difference); either can be changed to any of the shown candidates.
+// The Attribution panel: why the model puts a token where it does (direct logit attribution at a
+// position, the last by default). Closed, it asks the host nothing, so a Step costs what it did; open,
+// it asks again after every session. What it attributes is attribution-choice.tsx's: default the top
+// candidate against the runner-up (the classic "Paris versus London" logit difference).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ExplorerMessage, UiPatch } from '../../src/protocol/explorer';
-import type { AttributionPanelView, SessionView } from '../../src/protocol/views';
+import type { AttributionPanelView, SessionView, TokenizedView } from '../../src/protocol/views';
 import { prepareCanvas, useWidth } from '../ui/canvas';
-import { Button, Dropdown } from '../ui/toolkit';
+import { Button } from '../ui/toolkit';
+import { useAttributionChoice } from './attribution-choice';
 import { drawGrid, type GridLayout, headAt, layoutGrid } from './attribution-grid';
 import { ExportButtons } from './export-buttons';
 import { allPieces, headScale, runningTotal, topContributors } from './attribution-pieces';
@@ -16,32 +17,26 @@ import { usePalette } from './theme';
 import { shownToken } from './token-text';
 
 const TOP = 10;
-const NONE = 'none';
 
 interface AttributionProps {
   session: SessionView;
   sessions: number; // a new session asks again
   attribution: Shown<AttributionPanelView> | null;
+  tokenized: TokenizedView | null; // the host's split of the text typed last
   post: (message: ExplorerMessage) => void;
   change: (patch: UiPatch) => void; // a clicked head opens the attention view there
 }
 
-export function AttributionPanel({ session, sessions, attribution, post, change }: AttributionProps) {
+export function AttributionPanel({ session, sessions, attribution, tokenized, post, change }: AttributionProps) {
   const [open, setOpen] = useState(false);
-  const candidates = session.next.top;
-  const [target, setTarget] = useState<number | null>(null); // null: the top candidate
-  const [versus, setVersus] = useState<number | null | undefined>(undefined); // undefined: the runner-up
-  // A choice holds while it is still a candidate; after a Step that drops it, the default again.
-  const listed = (id: number | null | undefined) => candidates.some((c) => c.id === id);
-  const targetId = listed(target) ? target! : candidates[0]?.id;
-  const versusId = versus === null ? null : listed(versus) && versus !== targetId ? versus! : (candidates.find((c) => c.id !== targetId)?.id ?? null);
-  const position = session.tokens.length - 1;
+  const { ask, controls } = useAttributionChoice(session, tokenized, post);
   useEffect(() => {
-    if (open && targetId !== undefined) post({ type: 'requestAttribution', token: position, target: targetId, versus: versusId });
-  }, [open, sessions, targetId, versusId]);
+    if (open && ask) post({ type: 'requestAttribution', token: ask.position, target: ask.target, versus: ask.versus });
+  }, [open, sessions, ask?.position, ask?.target, ask?.versus]);
   const view = attribution?.view ?? null;
+  // Dimmed until the answer to what is asked now arrives (another position or token asked keeps the old one on screen).
+  const answered = !!view && !!ask && view.attribution.position === ask.position && view.attribution.target.id === ask.target && (view.attribution.versus?.id ?? null) === ask.versus;
   const labels = session.tokens.map((token) => token.text);
-  const choices = candidates.map((c) => ({ value: String(c.id), label: shownToken(c.text) }));
   return (
     <section class="panel" aria-labelledby="attribution-title">
       <h2 id="attribution-title">Attribution</h2>
@@ -51,19 +46,11 @@ export function AttributionPanel({ session, sessions, attribution, post, change 
       {open && (
         <>
           <p class="hint">
-            Which parts of the model put the next token's logit there: each head, MLP and bias, read at the last token through the final
-            LayerNorm (its scale fixed). The parts add up to the logit.
+            Which parts of the model put a token's logit there: each head, MLP and bias, read at the chosen position (its prediction of the
+            token after it) through the final LayerNorm (its scale fixed). The parts add up to the logit.
           </p>
-          <div class="row">
-            <Dropdown label="Target" value={String(targetId)} choices={choices} onChange={(v) => setTarget(Number(v))} />
-            <Dropdown
-              label="Versus"
-              value={versusId === null ? NONE : String(versusId)}
-              choices={[{ value: NONE, label: '(none)' }, ...choices]}
-              onChange={(v) => setVersus(v === NONE ? null : Number(v))}
-            />
-          </div>
-          {view && <AttributionBody panel={view} labels={labels} stale={attribution?.stale ?? true} change={change} />}
+          {controls}
+          {view && <AttributionBody panel={view} labels={labels} stale={(attribution?.stale ?? true) || !answered} change={change} />}
           <ExportButtons session={session} data={view && { type: 'attribution', view }} post={post} />
         </>
       )}

@@ -1,5 +1,5 @@
 // Every panel's Copy Image and Save Data. The image is the panel's canvases (a panel may have several,
-// stacked) on the theme's background, so it reads once pasted elsewhere; it goes to the clipboard, or,
+// stacked), or for a panel drawn without a canvas its DOM (dom-image.ts), on the theme's background, so it reads once pasted elsewhere; it goes to the clipboard, or,
 // when the webview may not write images there, to a PNG file through the host's save dialog. The data
 // is the very view the panel drew, with the prompt, the model and the decoding settings (protocol/export.ts),
 // saved as JSON through the host's save dialog.
@@ -9,22 +9,29 @@ import { exportFileName, exportOf, type PanelData } from '../../src/protocol/exp
 import type { ExplorerMessage } from '../../src/protocol/explorer';
 import type { SessionView } from '../../src/protocol/views';
 import { Button } from '../ui/toolkit';
+import { domCanvas } from './dom-image';
 import { readPalette } from './theme';
 
 interface ExportProps {
   session: SessionView;
   data: PanelData | null; // null until the panel has something to save
   post: (message: ExplorerMessage) => void;
-  image?: boolean; // false for a panel drawn without a canvas (Data only)
+  image?: 'canvas' | 'dom'; // the picture: the panel's canvases (default), or the panel's DOM (dom-image.ts) for one drawn without a canvas
 }
 
-export function ExportButtons({ session, data, post, image = true }: ExportProps) {
+export function ExportButtons({ session, data, post, image = 'canvas' }: ExportProps) {
   const box = useRef<HTMLDivElement>(null);
   const [said, setSaid] = useState('');
   const copy = async () => {
-    const canvases = [...(box.current?.closest('section')?.querySelectorAll('canvas') ?? [])].filter((canvas) => canvas.width > 0 && canvas.height > 0);
-    if (!data || canvases.length === 0) return setSaid('Nothing drawn to copy yet.');
-    const picture = composite(canvases);
+    const section = box.current?.closest('section');
+    const canvases = [...(section?.querySelectorAll('canvas') ?? [])].filter((canvas) => canvas.width > 0 && canvas.height > 0);
+    if (!data || !section || (image === 'canvas' && canvases.length === 0)) return setSaid('Nothing drawn to copy yet.');
+    let picture: HTMLCanvasElement;
+    try {
+      picture = image === 'dom' ? await domCanvas(section, readPalette().background) : composite(canvases);
+    } catch {
+      return setSaid('The panel could not be drawn as an image here; Save Data still works.');
+    }
     try {
       const blob = await new Promise<Blob | null>((resolve) => picture.toBlob(resolve, 'image/png'));
       if (!blob) throw new Error('the canvas gave no PNG');
@@ -42,11 +49,9 @@ export function ExportButtons({ session, data, post, image = true }: ExportProps
   };
   return (
     <div class="row export" ref={box} role="group" aria-label="Export">
-      {image && (
-        <Button appearance="secondary" disabled={!data} onClick={() => void copy()}>
-          Copy Image
-        </Button>
-      )}
+      <Button appearance="secondary" disabled={!data} onClick={() => void copy()}>
+        Copy Image
+      </Button>
       <Button appearance="secondary" disabled={!data} onClick={save}>
         Save Data
       </Button>

@@ -53,7 +53,7 @@ export function GenerationPanel({ session, tally, busy, post }: GenerationProps)
         </Button>
       </div>
       <DecodingControls settings={session.settings} kept={session.next.kept} post={post} />
-      <ExportButtons session={session} data={{ type: 'generation', next: session.next, tally }} post={post} image={false} />
+      <ExportButtons session={session} data={{ type: 'generation', next: session.next, tally }} post={post} image="dom" />
     </section>
   );
 }

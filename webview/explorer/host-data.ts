@@ -2,7 +2,7 @@
 
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
 import type { TextScores } from '../../src/protocol/surprise';
-import type { AnalysisProgress, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
+import type { AnalysisProgress, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView, TokenizedView } from '../../src/protocol/views';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
 export interface Stamped<View> {
@@ -26,6 +26,7 @@ export interface HostData {
   lens: Stamped<LensView> | null;
   attribution: Stamped<AttributionPanelView> | null;
   headsGrid: Stamped<HeadsGridView> | null;
+  tokenized: TokenizedView | null; // the latest typed target, as the tokenizer split it
   progress: AnalysisProgress | null; // a long Analyze under way: its chips and how far it is
   surprise: { text: string; scores: TextScores } | null; // token surprise of a sentence (shown while it is the session's)
 }
@@ -46,6 +47,7 @@ export const emptyHostData: HostData = {
   lens: null,
   attribution: null,
   headsGrid: null,
+  tokenized: null,
   progress: null,
   surprise: null,
 };
@@ -76,6 +78,8 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, attribution: stamp(message.view) };
     case 'headsGrid':
       return { ...data, headsGrid: stamp(message.view) };
+    case 'tokenized':
+      return { ...data, tokenized: message.view };
     case 'tally':
       return { ...data, tally: message.tally };
     case 'surprise':

@@ -1,6 +1,7 @@
 // The status line: is a model loaded, is it busy, and what went wrong (with a button that fixes it).
 
 import type { CommandAction, ModelState } from '../../src/protocol/explorer';
+import { modelLabel } from '../../src/protocol/views';
 import { Button } from '../ui/toolkit';
 import type { HostData } from './host-data';
 
@@ -24,7 +25,7 @@ interface StatusProps {
 }
 
 export function StatusLine({ data, onCommand }: StatusProps) {
-  const model = data.session?.model.name;
+  const model = data.session && modelLabel(data.session.model);
   const action = data.error?.action ?? null;
   return (
     <div class="status" role="status" aria-live="polite">

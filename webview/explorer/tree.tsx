@@ -38,7 +38,7 @@ export function DecodingTreePanel({ session, post }: { session: SessionView; pos
       <p class="hint">
         {tree.nodes.length} token{tree.nodes.length === 1 ? '' : 's'} in the tree. Click a token to go back to it; click a candidate (above or in the table) to append it instead and start a branch.
       </p>
-      <ExportButtons session={session} data={{ type: 'tree', view: tree }} post={post} image={false} />
+      <ExportButtons session={session} data={{ type: 'tree', view: tree }} post={post} image="dom" />
     </section>
   );
 }

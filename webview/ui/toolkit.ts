@@ -93,14 +93,18 @@ interface TextFieldProps {
   onCommit: (value: string) => void; // on Enter or leaving the field
   invalid?: boolean;
   size?: number;
+  keepSpaces?: boolean; // commit the text as typed (a token's leading space matters), not trimmed
 }
 
-export function TextField({ label, value, onCommit, invalid = false, size = 6 }: TextFieldProps) {
+export function TextField({ label, value, onCommit, invalid = false, size = 6, keepSpaces = false }: TextFieldProps) {
   const ref = useRef<HTMLElement & { value: string }>(null);
   useLayoutEffect(() => {
     if (ref.current && ref.current.value !== value) ref.current.value = value;
   }, [value]);
-  const commit = (event: Event) => onCommit((event.currentTarget as HTMLElement & { value: string }).value.trim());
+  const commit = (event: Event) => {
+    const typed = (event.currentTarget as HTMLElement & { value: string }).value;
+    onCommit(keepSpaces ? typed : typed.trim());
+  };
   return h(
     'vscode-text-field',
     { ref, size, onChange: commit, 'aria-label': label, 'aria-invalid': invalid ? 'true' : undefined, class: invalid ? 'invalid' : undefined },

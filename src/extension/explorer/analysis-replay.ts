@@ -52,6 +52,7 @@ export class AnalysisReplay {
         return this.saved('headsGrid', (v) => v.token === message.token);
       case 'requestAttribution':
         return this.saved('attribution', (v) => v.attribution.position === message.token && v.attribution.target.id === message.target && (v.attribution.versus?.id ?? null) === message.versus);
+      case 'tokenizeText': // the tokenizer comes with the model
       case 'step':
       case 'sample':
       case 'sampleAppend':

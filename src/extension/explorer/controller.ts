@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { DecodingPatch } from '../../protocol/decoding';
 import type { ExplorerMessage, HostMessage, UiPatch, UiState } from '../../protocol/explorer';
-import type { AnalysisProgress, PresetView, SessionSnapshot } from '../../protocol/views';
+import type { AnalysisProgress, ModelInfo, PresetView, SessionSnapshot } from '../../protocol/views';
 import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
 import type { ControllerUi, ExplorerState, TextOrigin } from '../ports';
 import { Emitter } from '../common/emitter';
@@ -79,8 +79,9 @@ export class ExplorerController {
     return this.ports.presets;
   }
 
-  get modelName(): string | null {
-    return this.worker.model.info?.name ?? null;
+  /** The loaded model as the status bar names it (its repository or folder, its shape), null before one is. */
+  get modelInfo(): ModelInfo | null {
+    return this.worker.model.info;
   }
 
   // ——— the panel ———
@@ -143,6 +144,8 @@ export class ExplorerController {
         return this.view({ type: 'lens', layer: message.layer, token: message.token, trackId: message.trackId }, (view) => ({ type: 'lens', view }));
       case 'requestAttribution':
         return this.view({ type: 'attribution', token: message.token, target: message.target, versus: message.versus }, (view) => ({ type: 'attribution', view }));
+      case 'tokenizeText':
+        return this.view({ type: 'tokenize', text: message.text }, (view) => ({ type: 'tokenized', view }));
       case 'requestHeadsGrid':
         return this.view({ type: 'headsGrid', token: message.token }, (view) => ({ type: 'headsGrid', view }));
       case 'revealToken':
@@ -320,7 +323,7 @@ export class ExplorerController {
     return snapshot;
   }
 
-  private async view<K extends 'attention' | 'qkv' | 'lens' | 'attribution' | 'headsGrid'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
+  private async view<K extends 'attention' | 'qkv' | 'lens' | 'attribution' | 'headsGrid' | 'tokenize'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
     const view = await this.request(request);
     if (view) this.post(message(view));
   }

@@ -9,7 +9,7 @@ export function createStatusBar(controller: ExplorerController): vscode.Disposab
   item.name = 'GPT-2 Explorer';
   item.command = 'gpt2Explorer.setTemperature';
   const update = () => {
-    const { text, tooltip } = statusText(controller.state.model, controller.modelName, controller.state.decoding.temperature);
+    const { text, tooltip } = statusText(controller.state.model, controller.modelInfo, controller.state.decoding.temperature);
     item.text = text;
     item.tooltip = tooltip;
   };

@@ -1,6 +1,6 @@
 // The entries of GPT-2: Choose Model: each known model with its size, whether it is on this machine
-// (the extension's storage, where GPT-2: Download Model puts GPT-2 small, or the Hugging Face cache)
-// and the memory it will take against what is free. No `vscode`: the quick pick shows these.
+// (the Hugging Face cache, where GPT-2: Download Model puts it, or the extension's storage, where earlier
+// builds put GPT-2 small) and the memory it will take against what is free. No `vscode`: the quick pick shows these.
 
 import { gb } from '../../engine/memory';
 import { estimateMemory, findCachedModel, formatBytes, hubCacheDir, KNOWN_MODELS, type KnownModel } from '../../engine/model-store';
@@ -34,9 +34,10 @@ async function modelChoice(model: KnownModel, context: ChoiceContext): Promise<M
   const config = configOf(model);
   const cache = hubCacheDir(context.env);
   const cached = await findCachedModel(model.source, cache);
-  const inStorage = model === KNOWN_MODELS[0] && (await locateFolder(context.storageDir, false)).kind === 'found'; // our own copy only: the cache is asked above
-  const where = inStorage ? 'storage' : cached.kind === 'found' ? 'cache' : 'absent';
-  const dir = inStorage ? context.storageDir : cached.kind === 'found' ? cached.dir : undefined;
+  // The cache first, as location.ts reads it; GPT-2 small may also be in the storage, from an earlier build's download.
+  const inStorage = cached.kind !== 'found' && model === KNOWN_MODELS[0] && (await locateFolder(context.storageDir, false)).kind === 'found';
+  const where = cached.kind === 'found' ? 'cache' : inStorage ? 'storage' : 'absent';
+  const dir = cached.kind === 'found' ? cached.dir : inStorage ? context.storageDir : undefined;
   const pinned = model.source.files.find((file) => file.name === 'model.safetensors')?.size;
   const memory = { float32: estimateMemory(config, 'float32').total, int8: estimateMemory(config, 'int8').total };
   const bytes = pinned ?? estimateMemory(config).weights;

@@ -48,11 +48,17 @@ async function switchTo(choice: ModelChoice, context: ChooseContext): Promise<vo
   const id = choice.where === 'storage' ? '' : model.id; // GPT-2 small in the extension's storage: the default
   const before = context.settings();
   context.log(`Choose Model: ${model.id} (${choice.where === 'absent' ? 'downloaded' : choice.where}), ${weights} weights`);
-  await config.update('modelPath', undefined, vscode.ConfigurationTarget.Global);
+  // model first: while modelPath still wins that reload keeps the old folder; clearing modelPath first would load
+  // the default GPT-2 small for a moment (and say it is missing, when it is not here).
   await config.update('model', id || undefined, vscode.ConfigurationTarget.Global);
+  await config.update('modelPath', undefined, vscode.ConfigurationTarget.Global);
   if (weights !== before.weights) await config.update('weights', weights, vscode.ConfigurationTarget.Global);
   // A changed setting reloads through the configuration listener; the same model again must reload here.
   if (before.modelPath === '' && before.model === id && weights === before.weights) await context.explorer.reloadModel();
+  // A folder set where the user's settings do not reach (a remote window's or a workspace's settings) still wins.
+  const left = config.inspect<string>('modelPath');
+  const where = [left?.workspaceFolderValue && 'the folder', left?.workspaceValue && 'the workspace', left?.globalValue && 'the remote'].filter(Boolean);
+  if (where.length > 0) void vscode.window.showWarningMessage(`gpt2Explorer.modelPath is still set in ${where.join(' and ')} settings and wins over ${model.id}: clear it there to run the model you chose.`, 'Open Settings').then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', 'gpt2Explorer.modelPath'));
 }
 
 /** Downloads the model into the Hugging Face cache under a cancellable notification; false when it did not arrive. */

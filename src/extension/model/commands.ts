@@ -1,13 +1,15 @@
-// GPT-2: Download Model, GPT-2: Import Model Folder and GPT-2: Set Hugging Face Token. The download
-// itself (pinned revision, resume, sha256, atomic rename, the token only to the Hub) is the model
-// store's; this is its progress notification and cancel button. Importing checks a folder the user
+// GPT-2: Download Model, GPT-2: Import Model Folder and GPT-2: Set Hugging Face Token. Where the
+// download goes is download-plan.ts's (the Hugging Face cache); the download itself (pinned revision,
+// resume, sha256, atomic rename, the token only to the Hub) is the engine's; this is its progress
+// notification and cancel button. Importing checks a folder the user
 // already has and points gpt2Explorer.modelPath at it (no 550 MB copy).
 
 import * as vscode from 'vscode';
-import { DownloadError, downloadModel, importModelFolder, ModelFolderError, tokenProblem, type ImportedModel } from '../../engine/model-store';
+import { DownloadError, importModelFolder, ModelFolderError, tokenProblem, type ImportedModel } from '../../engine/model-store';
 import type { ModelReloader } from '../ports';
 import type { ExtensionSettings } from '../common/settings';
 import { chooseModelCommand } from './choose';
+import { downloadPlan, planTarget, runDownloadPlan, type DownloadPlan } from './download-plan';
 import { findHubToken, keepEnteredToken, type Secrets } from './hub-credentials';
 import { reporter } from './progress-reporter';
 
@@ -29,23 +31,30 @@ export function registerModelCommands(context: ModelCommandContext): vscode.Disp
 }
 
 async function downloadModelCommand(context: ModelCommandContext): Promise<void> {
-  const targetDir = context.settings().modelPath || context.storageDir;
-  const hubToken = await findHubToken(context.secrets, context.log);
-  context.log(`Downloading GPT-2 into ${targetDir}${hubToken ? ` with the Hugging Face token from ${hubToken.source} (sent to huggingface.co only)` : ''}`);
+  let plan: DownloadPlan;
   try {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'GPT-2: downloading the model', cancellable: true },
+    plan = downloadPlan(context.settings());
+  } catch (error) {
+    return downloadFailed(error, context);
+  }
+  const target = planTarget(plan);
+  const hubToken = await findHubToken(context.secrets, context.log);
+  context.log(`Downloading ${plan.source.repo} into ${target}${hubToken ? ` with the Hugging Face token from ${hubToken.source} (sent to the Hub only)` : ''}`);
+  let dir: string;
+  try {
+    dir = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `GPT-2: downloading ${plan.source.repo}`, cancellable: true },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        return downloadModel({ targetDir, signal: abort.signal, onProgress: reporter(progress), token: hubToken });
+        return runDownloadPlan(plan, { signal: abort.signal, onProgress: reporter(progress), token: hubToken });
       },
     );
   } catch (error) {
     return downloadFailed(error, context);
   }
-  context.log(`GPT-2 is in ${targetDir}`);
-  void vscode.window.showInformationMessage(`GPT-2 is downloaded to ${targetDir}.`);
+  context.log(`${plan.source.repo} is in ${dir}`);
+  void vscode.window.showInformationMessage(`${plan.source.repo} is downloaded to ${target}.`);
   await context.explorer.reloadModel();
 }
 

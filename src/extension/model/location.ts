@@ -1,7 +1,7 @@
 // Which folder the model comes from and whether it is usable, said in words a user can act on.
 // The folder is the gpt2Explorer.modelPath setting, else the snapshot of gpt2Explorer.model in the
-// Hugging Face cache, else the extension's global storage (where Download puts GPT-2 small), else GPT-2
-// small's snapshot in the Hugging Face cache (a Python user has it there already). Only the
+// Hugging Face cache, else GPT-2 small's snapshot there (where Download puts it; a Python user may have
+// it already), else the extension's global storage (where earlier builds downloaded it). Only the
 // files' presence is checked here; the engine checks their content.
 
 import { stat } from 'node:fs/promises';
@@ -17,13 +17,11 @@ export type ModelLocation =
 
 export async function locateModel(modelPath: string, storageDir: string, model = '', env = process.env): Promise<ModelLocation> {
   if (modelPath === '' && model !== '') return locateCached(model, env);
-  const fromSetting = modelPath !== '';
-  const dir = fromSetting ? modelPath : storageDir;
-  const location = await locateFolder(dir, fromSetting);
-  if (location.kind === 'found' || fromSetting) return location;
-  // Neither setting names a model: GPT-2 small from the Hugging Face cache serves as well as our own copy.
+  if (modelPath !== '') return locateFolder(modelPath, true);
+  // Neither setting names a model: GPT-2 small from the Hugging Face cache (where Download puts it, or a
+  // Python user has it), else the copy an older version downloaded into the extension's storage.
   const cached = await findCachedModel(GPT2_SMALL, hubCacheDir(env));
-  return cached.kind === 'found' ? { kind: 'found', dir: cached.dir, fromSetting: false } : location;
+  return cached.kind === 'found' ? { kind: 'found', dir: cached.dir, fromSetting: false } : locateFolder(storageDir, false);
 }
 
 /** The model files in `dir` alone (no Hugging Face cache). */
