@@ -24,10 +24,14 @@ export class KvStore {
     this.values = Array.from({ length: L }, () => new Float32Array(capacity * d));
   }
 
-  /** A store to hold `length` positions of which the first `past` come from `from` (undefined: none). */
-  static continuing(config: Gpt2Config, from: KvStore | undefined, past: number, length: number): KvStore {
+  /**
+   * A store to hold `length` positions of which the first `past` come from `from` (undefined: none):
+   * `from` itself when nothing live holds positions beyond `past` there and it has the space, else a
+   * new one with space for max(length, room) at least.
+   */
+  static continuing(config: Gpt2Config, from: KvStore | undefined, past: number, length: number, room = 0): KvStore {
     if (from !== undefined && from.capacity >= length && !from.holdsBeyond(past)) return from;
-    const store = new KvStore(config, capacityFor(length, config.nPositions));
+    const store = new KvStore(config, capacityFor(Math.max(length, Math.min(room, config.nPositions)), config.nPositions));
     if (from !== undefined) store.copyFrom(from, past);
     return store;
   }
@@ -76,9 +80,9 @@ export class KvStore {
   }
 }
 
-/** The next power of two ≥ length (at least MIN_CAPACITY), at most the context. */
+/** The next power of two ≥ length (at least MIN_CAPACITY), at most the context (length ≤ context). */
 function capacityFor(length: number, context: number): number {
   let capacity = MIN_CAPACITY;
   while (capacity < length) capacity *= 2;
-  return Math.min(capacity, Math.max(context, length));
+  return Math.min(capacity, context);
 }

@@ -101,13 +101,15 @@ export class Gpt2Model {
   /**
    * Runs `ids` (T ≥ 1 new tokens) after the P = past?.length ?? 0 positions held by `past`.
    * P + T must not exceed config.nPositions. `past` stays valid and can be continued again.
+   * `room`: how many positions the new cache should have space for, when more are known to follow
+   * (the prefill's whole prompt), so its keys/values are not moved as it fills.
    */
-  async forward(ids: number[], past?: KvCache): Promise<ForwardResult> {
+  async forward(ids: number[], past?: KvCache, room = 0): Promise<ForwardResult> {
     this.checkOpen();
     const P = past?.length ?? 0;
     this.checkIds(ids, P);
     const from = this.ownStore(past);
-    const store = KvStore.continuing(this.config, from, P, P + ids.length);
+    const store = KvStore.continuing(this.config, from, P, P + ids.length, room);
     store.hold(P + ids.length); // before the run: a continuation of `past` started meanwhile must not write where this one will
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
