@@ -10,14 +10,24 @@ export interface TensorClass {
   new (type: 'float32', data: Float32Array, dims: number[]): TypedTensor<'float32'>;
 }
 
-/** input_ids plus the past keys/values: a previous run's present_* outputs, or empty [1, H, 0, dh]. */
+/**
+ * input_ids, past_length and the past keys/values: a previous run's k and v outputs ([L, H, P, dh], a
+ * prompt of P tokens), each layer's as a cache of capacity P, or empty [1, H, 0, dh] ones.
+ */
 export function transformerFeeds(Tensor: TensorClass, config: Gpt2Config, ids: number[], past?: Record<string, Tensor>): Record<string, Tensor> {
   const { nLayer: L, nHead: H, nEmbd: d } = config;
-  const empty = () => new Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
-  const feeds: Record<string, Tensor> = { input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]) };
+  const P = past === undefined ? 0 : (past.k.dims[2] as number);
+  const layer = (name: 'k' | 'v', i: number) => {
+    const size = H * P * (d / H);
+    return new Tensor('float32', past === undefined ? new Float32Array(0) : (past[name].data as Float32Array).subarray(i * size, (i + 1) * size), [1, H, P, d / H]);
+  };
+  const feeds: Record<string, Tensor> = {
+    input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
+    past_length: new Tensor('int64', BigInt64Array.of(BigInt(P)), [1]),
+  };
   for (let i = 0; i < L; i++) {
-    feeds[`past_key.${i}`] = past?.[`present_key.${i}`] ?? empty();
-    feeds[`past_value.${i}`] = past?.[`present_value.${i}`] ?? empty();
+    feeds[`past_key.${i}`] = layer('k', i);
+    feeds[`past_value.${i}`] = layer('v', i);
   }
   return feeds;
 }

@@ -5,10 +5,12 @@
 // residual after any block). One session holding it means wte is packed for the matrix product once.
 //
 // "analyze" and "step" are the same transformer graph: at P = 0 (past tensors [1, H, 0, dh]) it reads
-// a whole prompt; at P > 0 it continues from the keys/values of P earlier positions. Position ids come
-// from the graph itself: P = Shape(past_key.0)[2], positions = Range(P, P + T).
+// a whole prompt; at P > 0 it continues from the keys/values of P earlier positions, held by the
+// caller in a cache of capacity C ≥ P (kv-cache.ts) that the graph reads in place and never outputs.
+// Position ids come from the graph itself: positions = Range(P, P + T), P the past_length input.
 //
-// Shapes: T new positions, P past positions, S = P + T, d = n_embd, H heads, dh = d / H, V vocab.
+// Shapes: T new positions, P past positions, S = P + T, C the cache's capacity, d = n_embd, H heads,
+// dh = d / H, V vocab.
 // Weights keep their Hugging Face names; Conv1D weights are [in, out], so x @ W needs no transpose.
 //
 // With 8-bit weights (LoadOptions.weights 'int8'), every block's four matrix products and the
@@ -60,67 +62,70 @@ export interface Model {
   config: Gpt2Config;
   weight: (name: string) => string;
   int8?: Int8Weights; // the matrix products run on 8-bit weights
-  bare?: boolean; // the bench's bare forward: Attention returns no weights
 }
 
 /**
- * The transformer: input_ids [1, T] int64 and past_key.i / past_value.i [1, H, P, dh] → the residual
- * stream at every layer (hidden; its last layer is what the lm_head reads), the last position's
- * attention row, q/k/v and the keys/values to continue from.
+ * The transformer: input_ids [1, T] int64, past_length [1] int64 (P) and past_key.i / past_value.i
+ * [1, H, C, dh] (a cache of capacity C ≥ P whose first P positions hold keys/values; the rest is never
+ * read) → the residual stream at every layer (hidden; its last layer is what the lm_head reads), the
+ * last position's attention row, and q/k/v of the new positions: the caller writes k and v into its
+ * cache. No output holds the cache: onnxruntime-node copies every output into a new buffer, which for
+ * the whole cache was most of a step at 1,000 tokens of context.
  */
 export function buildTransformer(config: Gpt2Config, source: WeightSource, int8?: Int8Weights): Uint8Array {
   const m = model(config, source, int8);
   const { g } = m;
   const { nLayer: L, nHead: H, nEmbd: d } = config;
   const dh = d / H;
-  const { hidden, layers } = trunk(m);
+  const { hidden, layers, keys } = trunk(m);
   g.output('hidden', stack(m, hidden), 'float', [L + 1, 'T', d]);
   // Only the last query's row of each head: what a Step's views need. The whole [T, S] pattern of
   // one head is computed when it is looked at (attention-graph.ts): 144 maps of 1,024² would be 600 MB.
-  const lastRows = layers.map((a) => g.op('Slice', [a.att, g.int64s([-1]), g.int64s([Number.MAX_SAFE_INTEGER]), g.int64s([2])])); // [1, H, 1, S]
-  const attention = g.op('Concat', lastRows, { axis: 0 }); // [L, H, 1, S]
-  g.output('attention', withLength(m, attention, [L, H], g.op('Shape', [layers[0].presentKey], { start: 2, end: 3 })), 'float', [L, H, 'S']);
+  const lastRows = g.op('Concat', layers.map((a) => g.op('Slice', [a.att, g.int64s([-1]), g.int64s([Number.MAX_SAFE_INTEGER]), g.int64s([2])])), { axis: 0 }); // [L, H, 1, C + T]
+  const keyAxis = g.int64s([3]);
+  const seen = g.op('Concat', [
+    g.op('Slice', [lastRows, g.int64s([0]), keys.pastLength, keyAxis]), // [L, H, 1, P]: the cache's filled positions
+    g.op('Slice', [lastRows, keys.capacity, g.int64s([Number.MAX_SAFE_INTEGER]), keyAxis]), // [L, H, 1, T]: the new ones
+  ], { axis: 3 }); // [L, H, 1, S]
+  g.output('attention', g.op('Reshape', [seen, g.int64s([L, H, -1])]), 'float', [L, H, 'S']);
   for (const part of ['q', 'k', 'v'] as const) {
-    g.output(part, headsFirst(m, g.op('Concat', layers.map((a) => a[part]), { axis: 0 })), 'float', [L, H, 'T', dh]);
+    g.output(part, g.op('Concat', layers.map((a) => a[part]), { axis: 0 }), 'float', [L, H, 'T', dh]);
   }
-  layers.forEach((a, i) => {
-    g.output(`present_key.${i}`, a.presentKey, 'float', [1, H, 'S', dh]);
-    g.output(`present_value.${i}`, a.presentValue, 'float', [1, H, 'S', dh]);
-  });
   return g.toBytes('gpt2-transformer', OPSET);
 }
 
 /**
  * The bench's yardstick: the same trunk, then ln_f and the unembedding of the last position only,
- * logits [1, V] the one output (no internals, no keys/values kept). Inputs as buildTransformer's.
+ * logits [1, V] the one output (no internals). Inputs as buildTransformer's.
  */
 export function buildBareForward(config: Gpt2Config, source: WeightSource): Uint8Array {
-  const m = { ...model(config, source), bare: true };
+  const m = model(config, source);
   const last = m.g.op('Slice', [trunk(m).hidden.at(-1)!, m.g.int64s([-1]), m.g.int64s([Number.MAX_SAFE_INTEGER]), m.g.int64s([0])]); // [1, d]
   m.g.output('logits', unembedding(m, layerNorm(m, last, 'ln_f')), 'float', [1, config.vocabSize]);
   return m.g.toBytes('gpt2-bare-forward', OPSET);
 }
 
-/** The inputs, the embeddings and the blocks: the residual after each, and each block's attention outputs. */
-function trunk(m: Model): { hidden: string[]; layers: AttentionOutputs[] } {
+/** The inputs, the embeddings and the blocks: the residual after each, each block's attention outputs, and which keys exist. */
+function trunk(m: Model): { hidden: string[]; layers: AttentionOutputs[]; keys: KeySlots } {
   const { g } = m;
   const { nLayer: L, nHead: H, nEmbd: d } = m.config;
   const ids = g.op('Reshape', [g.input('input_ids', 'int64', [1, 'T']), g.int64s([-1])], {}, 'ids'); // [T]
+  const pastLength = g.input('past_length', 'int64', [1]); // [1] = P
   const past = Array.from({ length: L }, (_, i) => ({
-    key: g.input(`past_key.${i}`, 'float', [1, H, 'P', d / H]),
-    value: g.input(`past_value.${i}`, 'float', [1, H, 'P', d / H]),
+    key: g.input(`past_key.${i}`, 'float', [1, H, 'C', d / H]),
+    value: g.input(`past_value.${i}`, 'float', [1, H, 'C', d / H]),
   }));
-  const { positions, causal } = positionsAndMask(m, ids, past[0].key);
-  let x = embeddings(m, ids, positions); // [T, d]
+  const keys = keySlots(m, ids, pastLength, past[0].key);
+  let x = embeddings(m, ids, keys.positions); // [T, d]
   const hidden = [x];
   const layers: AttentionOutputs[] = [];
   for (let i = 0; i < L; i++) {
-    const out = block(m, x, i, causal, past[i].key, past[i].value);
+    const out = block(m, x, i, keys, past[i].key, past[i].value);
     x = out.x;
     hidden.push(x);
     layers.push(out.attn);
   }
-  return { hidden, layers };
+  return { hidden, layers, keys };
 }
 
 /** The lm_head: residual [N, d] (any positions, after any block) → ln_f → tied unembedding → logits [N, V]. */
@@ -157,20 +162,29 @@ function model(config: Gpt2Config, source: WeightSource, int8?: Int8Weights): Mo
   return { g, config, weight, int8 };
 }
 
-/** Positions P..S-1 of the new tokens, and which keys each may see (key j ≤ its own position). */
-function positionsAndMask(m: Model, ids: string, pastKey0: string): { positions: string; causal: string } {
+/** Where the new positions are, and which keys each new query may see: computed once, read by every block. */
+interface KeySlots {
+  positions: string; // [T] = P..S-1
+  pastLength: string; // [1] = P
+  capacity: string; // [1] = C
+  pastBias: string; // [C]: 0 for the cache's first P positions, -∞ for the unfilled rest
+  causalBias: string; // [T, T]: 0 where new key j ≤ new query i, else -∞
+  split: string; // [2] = [C, T]: the softmaxed weights' two parts, over the cache and over the new keys
+}
+
+function keySlots(m: Model, ids: string, pastLength: string, pastKey0: string): KeySlots {
   const { g } = m;
   const scalar = (x: string): string => g.op('Squeeze', [x, g.int64s([0])]);
-  const pastLength = g.op('Shape', [pastKey0], { start: 2, end: 3 }, 'past_length'); // [1] = P
-  const total = g.op('Add', [pastLength, g.op('Shape', [ids])], {}, 'total_length'); // [1] = S
-  const one = g.int64s([1], true);
-  const positions = g.op('Range', [scalar(pastLength), scalar(total), one], {}, 'positions'); // [T]
-  const keyPositions = g.op('Range', [g.int64s([0], true), scalar(total), one], {}, 'key_positions'); // [S]
-  const causal = g.op('LessOrEqual', [
-    g.op('Unsqueeze', [keyPositions, g.int64s([0])]), // [1, S]
-    g.op('Unsqueeze', [positions, g.int64s([1])]), // [T, 1]
-  ], {}, 'causal'); // [T, S] bool
-  return { positions, causal };
+  const range = (from: string, to: string): string => g.op('Range', [from, to, g.int64s([1], true)]);
+  const bias = (visible: string): string => g.op('Where', [visible, g.float(0), g.float(-Infinity)]);
+  const zero = g.int64s([0], true);
+  const T = g.op('Shape', [ids], {}, 'new_length'); // [1]
+  const capacity = g.op('Shape', [pastKey0], { start: 2, end: 3 }, 'capacity'); // [1] = C
+  const positions = g.op('Range', [scalar(pastLength), scalar(g.op('Add', [pastLength, T])), g.int64s([1], true)], {}, 'positions'); // [T]
+  const pastBias = bias(g.op('Less', [range(zero, scalar(capacity)), pastLength])); // [C]
+  const order = range(zero, scalar(T)); // [T]
+  const causalBias = bias(g.op('LessOrEqual', [g.op('Unsqueeze', [order, g.int64s([0])]), g.op('Unsqueeze', [order, g.int64s([1])])])); // [T, T]
+  return { positions, pastLength, capacity, pastBias, causalBias, split: g.op('Concat', [capacity, T], { axis: 0 }) };
 }
 
 /** Token embedding + position embedding. */
@@ -204,37 +218,41 @@ function matMulNBits(m: Model, x: string, name: string, hint: string): string {
 
 interface AttentionOutputs {
   y: string; // [T, d] after c_proj
-  att: string; // [1, H, T, S] attention probabilities
-  q: string; // [1, T, d]
-  k: string; // [1, T, d]
-  v: string; // [1, T, d]
-  presentKey: string; // [1, H, S, dh]
-  presentValue: string; // [1, H, S, dh]
+  att: string; // [1, H, T, C + T] attention probabilities over the cache's slots, then the new keys
+  q: string; // [1, H, T, dh]
+  k: string; // [1, H, T, dh]
+  v: string; // [1, H, T, dh]
 }
 
 /**
- * Causal self-attention over the past keys/values and the new ones, as one ONNX Attention node
- * (opset 23): scores, mask, softmax, the weighted sum of values and the KV-cache concatenation in
- * one kernel, which also returns the softmaxed weights the attention view shows
- * (qk_matmul_output_mode 3). Written out op by op (MatMul, Where, Softmax, Concat, Transpose …)
- * the graph had 346 nodes instead of 188 after optimisation; on the full-size model the kernels
- * other than the weight products took ~3 ms of a step instead of 1.6 (ORT profile), same numbers.
+ * Causal self-attention over the cache's keys/values and the new ones, written out: scores against the
+ * cache and against the new keys side by side, one softmax over both, then the two weighted sums of
+ * values. No concatenation of keys or values: ONNX's Attention (and ORT's other attention kernels)
+ * copy the whole past into a new present on every run, and the cache cannot stay in ORT between runs
+ * (buildTransformer). The transposed keys fuse into MatMul (ORT's FusedMatMul transB), so nothing of
+ * the cache is copied. q is scaled by 1/√dh first (for dh = 64 that is 0.125: exact).
  */
-function attn(m: Model, x: string, layer: number, causal: string, pastKey: string, pastValue: string): AttentionOutputs {
+function attn(m: Model, x: string, layer: number, keys: KeySlots, pastKey: string, pastValue: string): AttentionOutputs {
   const { g } = m;
   const { nHead: H, nEmbd: d } = m.config;
   const prefix = `h.${layer}.attn`;
-  const qkv = g.op('Reshape', [conv1d(m, x, `${prefix}.c_attn`), g.int64s([1, -1, 3 * d])]); // [1, T, 3d]
-  const [q, k, v] = g.opMulti('Split', [qkv, g.int64s([d, d, d])], 3, { axis: 2 }, `${prefix}.qkv`); // [1, T, d] each, heads side by side
-  const [y, presentKey, presentValue, att] = g.opMulti(
-    'Attention',
-    [q, k, v, causal, pastKey, pastValue], // scale: 1/√dh, Attention's default
-    m.bare ? 3 : 4,
-    { q_num_heads: H, kv_num_heads: H, ...(m.bare ? {} : { qk_matmul_output_mode: 3 }) },
-    `${prefix}.attention`,
-  ); // y [1, T, d]; present [1, H, S, dh]; att [1, H, T, S]
-  const out = conv1d(m, g.op('Reshape', [y, g.int64s([-1, d])]), `${prefix}.c_proj`); // [T, d]
-  return { y: out, att, q, k, v, presentKey, presentValue };
+  const [q, k, v] = g.opMulti('Split', [conv1d(m, x, `${prefix}.c_attn`), g.int64s([d, d, d])], 3, { axis: 1 }, `${prefix}.qkv`).map((part) => heads(m, part)); // [1, H, T, dh] each
+  const transposed = (t: string): string => g.op('Transpose', [t], { perm: [0, 1, 3, 2] }); // [1, H, dh, ·]
+  const scaled = g.op('Mul', [q, g.float(1 / Math.sqrt(d / H))], {}, `${prefix}.q_scaled`);
+  const onCache = g.op('Add', [g.op('MatMul', [scaled, transposed(pastKey)]), keys.pastBias], {}, `${prefix}.scores_cache`); // [1, H, T, C]
+  const onNew = g.op('Add', [g.op('MatMul', [scaled, transposed(k)]), keys.causalBias], {}, `${prefix}.scores_new`); // [1, H, T, T]
+  const att = g.op('Softmax', [g.op('Concat', [onCache, onNew], { axis: 3 })], { axis: 3 }, `${prefix}.att`); // [1, H, T, C + T]
+  const [fromCache, fromNew] = g.opMulti('Split', [att, keys.split], 2, { axis: 3 }); // [1, H, T, C], [1, H, T, T]
+  const mixed = g.op('Add', [g.op('MatMul', [fromCache, pastValue]), g.op('MatMul', [fromNew, v])], {}, `${prefix}.mix`); // [1, H, T, dh]
+  const y = g.op('Reshape', [g.op('Transpose', [mixed], { perm: [0, 2, 1, 3] }), g.int64s([-1, d])]); // [T, d], heads side by side
+  return { y: conv1d(m, y, `${prefix}.c_proj`), att, q, k, v };
+}
+
+/** [T, d] → [1, H, T, dh]: the heads of one block's q, k or v. */
+function heads(m: Model, x: string): string {
+  const { nHead: H, nEmbd: d } = m.config;
+  const split = m.g.op('Reshape', [x, m.g.int64s([1, -1, H, d / H])]); // [1, T, H, dh]
+  return m.g.op('Transpose', [split], { perm: [0, 2, 1, 3] });
 }
 
 /** c_fc → GELU → c_proj. */
@@ -256,8 +274,8 @@ export function gelu(m: Model, x: string): string {
 }
 
 /** x + attn(ln_1(x)), then + mlp(ln_2(x)). */
-function block(m: Model, x: string, layer: number, causal: string, pastKey: string, pastValue: string): { x: string; attn: AttentionOutputs } {
-  const a = attn(m, layerNorm(m, x, `h.${layer}.ln_1`), layer, causal, pastKey, pastValue);
+function block(m: Model, x: string, layer: number, keys: KeySlots, pastKey: string, pastValue: string): { x: string; attn: AttentionOutputs } {
+  const a = attn(m, layerNorm(m, x, `h.${layer}.ln_1`), layer, keys, pastKey, pastValue);
   const afterAttn = m.g.op('Add', [x, a.y], {}, `h.${layer}.resid_attn`); // [T, d]
   const out = m.g.op('Add', [afterAttn, mlp(m, layerNorm(m, afterAttn, `h.${layer}.ln_2`), layer)], {}, `h_${layer + 1}`); // [T, d]
   return { x: out, attn: a };
@@ -267,23 +285,6 @@ function block(m: Model, x: string, layer: number, causal: string, pastKey: stri
 function unembedding(m: Model, x: string): string {
   if (m.int8) return matMulNBits(m, x, 'wte.weight', 'lm_head'); // [T, V]
   return m.g.op('Gemm', [x, m.weight('wte.weight')], { transB: 1 }, 'lm_head'); // [T, V]
-}
-
-/** [L, T, d] → [L, H, T, dh]: once for all layers, not in every block. */
-function headsFirst(m: Model, x: string): string {
-  const { nHead: H, nEmbd: d } = m.config;
-  const split = m.g.op('Reshape', [x, m.g.int64s([0, 0, H, d / H])]); // [L, T, H, dh]
-  return m.g.op('Transpose', [split], { perm: [0, 2, 1, 3] }); // [L, H, T, dh]
-}
-
-/**
- * The same tensor, reshaped to `leading` (0 = keep) and a last dimension `length` ([1]) read at run
- * time. ORT 1.30's shape inference works the mask's length S = P + T out as 0 (from Shape and Add),
- * passes that on to Attention's weights and then warns on every run that the output does not match
- * it; the present keys' length, which it cannot know at build time, avoids that.
- */
-function withLength(m: Model, x: string, leading: number[], length: string): string {
-  return m.g.op('Reshape', [x, m.g.op('Concat', [m.g.int64s(leading), length], { axis: 0 })]);
 }
 
 /** [T, d] × n → [n, T, d]. */

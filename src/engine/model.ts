@@ -21,6 +21,7 @@ import { HeadOutputsSession } from './head-outputs';
 import { buildPatchBlock, buildPatchReadout } from './patch-graph';
 import { PatchSessions, type BlockOutputs, type BlockRun } from './patch';
 import { buildLmHead, buildTransformer, INT8, INT8_ACCURACY_LEVEL, int8Matrices, type QuantizedSource, type WeightSource } from './graph';
+import { KvStore } from './kv-cache';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { quantize, type Quantized } from './quantize';
@@ -100,34 +101,49 @@ export class Gpt2Model {
   /**
    * Runs `ids` (T ≥ 1 new tokens) after the P = past?.length ?? 0 positions held by `past`.
    * P + T must not exceed config.nPositions. `past` stays valid and can be continued again.
+   * `room`: how many positions the new cache should have space for, when more are known to follow
+   * (the prefill's whole prompt), so its keys/values are not moved as it fills.
    */
-  async forward(ids: number[], past?: KvCache): Promise<ForwardResult> {
+  async forward(ids: number[], past?: KvCache, room = 0): Promise<ForwardResult> {
     this.checkOpen();
-    this.checkIds(ids, past?.length ?? 0);
+    const P = past?.length ?? 0;
+    this.checkIds(ids, P);
+    const from = this.ownStore(past);
+    const store = KvStore.continuing(this.config, from, P, P + ids.length, room);
+    store.hold(P + ids.length); // before the run: a continuation of `past` started meanwhile must not write where this one will
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
-      ...this.pastFeeds(past),
+      past_length: new ort.Tensor('int64', BigInt64Array.of(BigInt(P)), [1]),
+      ...this.pastFeeds(store, P),
     };
-    return this.track(this.pass(feeds, ids.length, past?.length ?? 0)); // both runs, so dispose() waits for the lm_head too
+    try {
+      return await this.track(this.pass(feeds, ids.length, store, P)); // both runs, so dispose() waits for the lm_head too
+    } catch (error) {
+      store.release(P + ids.length);
+      throw error;
+    }
   }
 
-  /** The transformer on T new positions, then the lm_head on the last one. */
-  private async pass(feeds: Record<string, ort.Tensor>, T: number, pastLength: number): Promise<ForwardResult> {
+  /** The transformer on T new positions after P cached ones, then the lm_head on the last one; k and v go into the store. */
+  private async pass(feeds: Record<string, ort.Tensor>, T: number, store: KvStore, P: number): Promise<ForwardResult> {
     const { nLayer: L, nHead: H, nEmbd: d } = this.config;
     const out = await this.transformer.run(feeds);
-    const present = (kind: 'key' | 'value') => Array.from({ length: L }, (_, i) => out[`present_${kind}.${i}`]);
     const hidden = floats(out.hidden, [L + 1, T, d]);
     const last = hidden.slice(hidden.length - d); // [d]: the last position after the last block
+    const k = floats(out.k, [L, H, T, d / H]);
+    const v = floats(out.v, [L, H, T, d / H]);
+    const logits = await this.head(last, 1); // [1, V] = [V]
+    store.write(P, T, k, v);
     return {
-      pastLength,
+      pastLength: P,
       length: T,
       hidden,
-      attention: floats(out.attention, [L, H, pastLength + T]),
+      attention: floats(out.attention, [L, H, P + T]),
       q: floats(out.q, [L, H, T, d / H]),
-      k: floats(out.k, [L, H, T, d / H]),
-      v: floats(out.v, [L, H, T, d / H]),
-      logits: await this.head(last, 1), // [1, V] = [V]
-      cache: new OrtKvCache(this, pastLength + T, present('key'), present('value')),
+      k,
+      v,
+      logits,
+      cache: new OrtKvCache(this, store, P + T),
     };
   }
 
@@ -194,17 +210,26 @@ export class Gpt2Model {
     this.guard?.close();
   }
 
-  /** Past keys/values as feeds: the cache's own tensors, or empty [1, H, 0, dh] ones for a prompt. */
-  private pastFeeds(past: KvCache | undefined): Record<string, ort.Tensor> {
-    const { nLayer: L, nHead: H, nEmbd: d } = this.config;
-    if (past !== undefined && !(past instanceof OrtKvCache && past.owner === this)) {
-      throw new Error('forward: this KV cache was made by another model');
-    }
+  /** The store a cache of this model reads from (undefined for a prompt). */
+  private ownStore(past: KvCache | undefined): KvStore | undefined {
+    if (past === undefined) return undefined;
+    if (!(past instanceof OrtKvCache && past.owner === this)) throw new Error('forward: this KV cache was made by another model');
+    return past.store();
+  }
+
+  /**
+   * Every layer's cached keys/values as feeds [1, H, C, dh]: tensors over the store's own buffers, or
+   * for a prompt (P = 0) empty ones, so its pass scores no unfilled slots.
+   */
+  private pastFeeds(store: KvStore, P: number): Record<string, ort.Tensor> {
+    const { nHead: H, nEmbd: d } = this.config;
+    const C = P === 0 ? 0 : store.capacity;
+    const view = (buffer: Float32Array) => new ort.Tensor('float32', C === 0 ? new Float32Array(0) : buffer, [1, H, C, d / H]);
     const feeds: Record<string, ort.Tensor> = {};
-    for (let i = 0; i < L; i++) {
-      feeds[`past_key.${i}`] = past?.keys(i) ?? new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
-      feeds[`past_value.${i}`] = past?.values(i) ?? new ort.Tensor('float32', new Float32Array(0), [1, H, 0, d / H]);
-    }
+    store.keys.forEach((keys, i) => {
+      feeds[`past_key.${i}`] = view(keys);
+      feeds[`past_value.${i}`] = view(store.values[i]);
+    });
     return feeds;
   }
 
@@ -238,32 +263,22 @@ export class Gpt2Model {
   }
 }
 
-/**
- * Keys and values of every position so far: the present_key.i / present_value.i tensors
- * ([1, H, S, dh] each) of the pass that made it, kept as ORT tensors and fed back unchanged.
- */
+/** Keys and values of the first `length` positions of a store (kv-cache.ts). */
 class OrtKvCache implements KvCache {
-  private tensors: { keys: ort.Tensor[]; values: ort.Tensor[] } | undefined;
+  private held: KvStore | undefined;
 
-  constructor(readonly owner: Gpt2Model, readonly length: number, keys: ort.Tensor[], values: ort.Tensor[]) {
-    this.tensors = { keys, values };
+  constructor(readonly owner: Gpt2Model, store: KvStore, readonly length: number) {
+    this.held = store; // counted live by forward() before its pass ran
   }
 
-  keys(layer: number): ort.Tensor {
-    return this.held().keys[layer];
-  }
-
-  values(layer: number): ort.Tensor {
-    return this.held().values[layer];
+  store(): KvStore {
+    if (this.held === undefined) throw new Error('forward: this KV cache was disposed');
+    return this.held;
   }
 
   dispose(): void {
-    this.tensors = undefined;
-  }
-
-  private held(): { keys: ort.Tensor[]; values: ort.Tensor[] } {
-    if (this.tensors === undefined) throw new Error('forward: this KV cache was disposed');
-    return this.tensors;
+    this.held?.release(this.length);
+    this.held = undefined;
   }
 }
 

@@ -21,7 +21,7 @@ export async function prefill(model: Gpt2Model, ids: number[], onPass: (result: 
   let last: ForwardResult | undefined;
   for (let start = 0; start < ids.length || last === undefined; start += PREFILL_PASS) {
     options.signal?.throwIfAborted();
-    const result = await model.forward(ids.slice(start, start + PREFILL_PASS), last?.cache);
+    const result = await model.forward(ids.slice(start, start + PREFILL_PASS), last?.cache, ids.length); // room for the whole prompt: its cache is made once
     last?.cache.dispose();
     onPass(result);
     last = result;

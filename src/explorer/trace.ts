@@ -1,30 +1,37 @@
-// Every per-position output of the passes run so far, kept token by token so the prompt pass and
-// each one-token step land in the same place and every view works on generated tokens too.
-// Shapes: L layers, H heads, d width, dh = d / H. Attention patterns are not kept: they are computed
-// for the head in view from the queries and keys kept here (ExplorerSession.attention).
+// Every per-position output of the passes run so far, so the prompt's passes and each one-token step
+// land in the same place and every view works on generated tokens too. The passes' own arrays are
+// kept, not copied position by position: a 1,024-token prompt's four passes hold 152 MB of them, and
+// a copy doubled that until the passes were collected (and took 3 × 144 + 13 copies per position).
+// Shapes: L layers, H heads, d width, dh = d / H; a pass of T positions holds hidden [L+1, T, d] and
+// q, k, v [L, H, T, dh]. Attention patterns are not kept: they are computed for the head in view
+// from the queries and keys kept here (ExplorerSession.attention).
 import type { ForwardResult, Gpt2Config } from '../engine/types';
 
-/** One position's outputs; opaque outside the trace (the decoding tree keeps them to show a branch again). */
+type Pass = Pick<ForwardResult, 'length' | 'hidden' | 'q' | 'k' | 'v'>;
+
+/**
+ * Where one position's outputs are: its pass, and its place t among the pass's T positions. Opaque outside
+ * the trace (the decoding tree keeps them to show a branch again).
+ */
 export interface Position {
-  hidden: Float32Array; // [L+1, d] residual stream after the embeddings, then after each block
-  q: Float32Array; // [L, H, dh]
-  k: Float32Array; // [L, H, dh]
-  v: Float32Array; // [L, H, dh]
+  pass: Pass;
+  t: number;
 }
 
 export class Trace {
-  private readonly positions: Position[] = [];
+  private readonly places: Position[] = [];
 
   constructor(private readonly config: Gpt2Config) {}
 
   get length(): number {
-    return this.positions.length;
+    return this.places.length;
   }
 
   /** Adds the T positions of a pass that continued exactly the positions held here. */
   append(result: ForwardResult): void {
     if (result.pastLength !== this.length) throw new Error(`trace: a pass after ${result.pastLength} positions cannot follow ${this.length}`);
-    for (let t = 0; t < result.length; t++) this.positions.push(this.slice(result, t));
+    const pass: Pass = { length: result.length, hidden: result.hidden, q: result.q, k: result.k, v: result.v };
+    for (let t = 0; t < result.length; t++) this.places.push({ pass, t });
   }
 
   /**
@@ -33,48 +40,53 @@ export class Trace {
    */
   appendLast(result: ForwardResult): void {
     if (result.pastLength + result.length - 1 !== this.length) throw new Error(`trace: a pass ending at ${result.pastLength + result.length} positions cannot follow ${this.length}`);
-    this.positions.push(this.slice(result, result.length - 1));
+    const pass: Pass = { length: result.length, hidden: result.hidden, q: result.q, k: result.k, v: result.v };
+    this.places.push({ pass, t: result.length - 1 });
   }
 
-  /** Position `token`, as kept (a view, not a copy). */
+  /** Position `token`, as kept (its pass's arrays are shared, not copied). */
   at(token: number): Position {
-    return this.positions[token];
+    return this.places[token];
   }
 
   /** Keeps the first `length` positions and puts `positions` after them: another branch of the decoding tree. */
   restore(length: number, positions: Position[]): void {
     this.truncate(length);
-    this.positions.push(...positions);
+    this.places.push(...positions);
   }
 
   /** Forgets every position from `length` on (reset to the prompt). */
   truncate(length: number): void {
-    this.positions.length = Math.min(length, this.positions.length);
+    this.places.length = Math.min(length, this.places.length);
   }
 
   /** hidden state of `token` at `layer` (0 = embeddings): [d], a view. */
   hidden(layer: number, token: number): Float32Array {
     const d = this.config.nEmbd;
-    return this.positions[token].hidden.subarray(layer * d, (layer + 1) * d);
+    const { pass, t } = this.places[token];
+    const start = (layer * pass.length + t) * d;
+    return pass.hidden.subarray(start, start + d);
   }
 
-  /** All L+1 hidden states of `token`: [L+1, d], a view. */
+  /** All L+1 hidden states of `token`: [L+1, d]. */
   hiddenLayers(token: number): Float32Array {
-    return this.positions[token].hidden;
+    return this.gather(token, 'hidden', this.config.nLayer + 1, this.config.nEmbd);
   }
 
   /** One head's q, k or v of every position so far: [T, dh]. */
   rows(kind: 'q' | 'k' | 'v', layer: number, head: number): Float32Array {
     const dh = this.config.nEmbd / this.config.nHead;
-    const offset = (layer * this.config.nHead + head) * dh;
     const out = new Float32Array(this.length * dh);
-    this.positions.forEach((position, t) => out.set(position[kind].subarray(offset, offset + dh), t * dh));
+    this.places.forEach(({ pass, t }, position) => {
+      const start = ((layer * this.config.nHead + head) * pass.length + t) * dh;
+      out.set(pass[kind].subarray(start, start + dh), position * dh);
+    });
     return out;
   }
 
-  /** Every head's q, k or v of `token`: [L, H, dh], a view. */
+  /** Every head's q, k or v of `token`: [L, H, dh]. */
   heads(kind: 'q' | 'k' | 'v', token: number): Float32Array {
-    return this.positions[token][kind];
+    return this.gather(token, kind, this.config.nLayer * this.config.nHead, this.config.nEmbd / this.config.nHead);
   }
 
   /** Every head's q, k or v of positions 0..count-1: [L, H, count, dh], as one pass would return them. */
@@ -82,9 +94,9 @@ export class Trace {
     const { nLayer: L, nHead: H } = this.config;
     const dh = this.config.nEmbd / H;
     const out = new Float32Array(L * H * count * dh);
-    for (let t = 0; t < count; t++) {
-      const position = this.positions[t][kind];
-      for (let r = 0; r < L * H; r++) out.set(position.subarray(r * dh, (r + 1) * dh), (r * count + t) * dh);
+    for (let position = 0; position < count; position++) {
+      const { pass, t } = this.places[position];
+      for (let r = 0; r < L * H; r++) out.set(pass[kind].subarray((r * pass.length + t) * dh, (r * pass.length + t + 1) * dh), (r * count + position) * dh);
     }
     return out;
   }
@@ -92,28 +104,21 @@ export class Trace {
   /** One head's q, k or v of `token`: [dh]. */
   vector(kind: 'q' | 'k' | 'v', layer: number, head: number, token: number): number[] {
     const dh = this.config.nEmbd / this.config.nHead;
-    const offset = (layer * this.config.nHead + head) * dh;
-    return Array.from(this.positions[token][kind].subarray(offset, offset + dh));
+    const { pass, t } = this.places[token];
+    const start = ((layer * this.config.nHead + head) * pass.length + t) * dh;
+    return Array.from(pass[kind].subarray(start, start + dh));
   }
 
-  /** Position t of a pass, copied out of its [L(+1), H, T, …] arrays. */
-  private slice(result: ForwardResult, t: number): Position {
-    const { nLayer: L, nHead: H, nEmbd: d } = this.config;
-    const T = result.length;
-    const dh = d / H;
-    // Position t's first `width` values of each of `rows` rows of a [rows, T, stride] array; with T = 1
-    // (a Step) and whole rows, that is one block: one copy instead of one per row (13 or 144 in GPT-2 small).
-    const gather = (source: Float32Array, rows: number, width: number, stride: number) => {
-      if (T === 1 && width === stride) return source.slice(0, rows * width);
-      const out = new Float32Array(rows * width);
-      for (let r = 0; r < rows; r++) out.set(source.subarray((r * T + t) * stride, (r * T + t) * stride + width), r * width);
-      return out;
-    };
-    return {
-      hidden: gather(result.hidden, L + 1, d, d),
-      q: gather(result.q, L * H, dh, dh),
-      k: gather(result.k, L * H, dh, dh),
-      v: gather(result.v, L * H, dh, dh),
-    };
+  /**
+   * Position `token`'s `width` values in each of `rows` rows of its pass's [rows, T, width] array: a
+   * view when the pass had one position (a Step), else a copy.
+   */
+  private gather(token: number, kind: 'hidden' | 'q' | 'k' | 'v', rows: number, width: number): Float32Array {
+    const { pass, t } = this.places[token];
+    const source = pass[kind];
+    if (pass.length === 1) return source.subarray(0, rows * width);
+    const out = new Float32Array(rows * width);
+    for (let r = 0; r < rows; r++) out.set(source.subarray((r * pass.length + t) * width, (r * pass.length + t + 1) * width), r * width);
+    return out;
   }
 }

@@ -111,6 +111,39 @@ describe('Gpt2Model against the reference', function () {
     assert.ok(maxAbsDiff(first.logits, again.logits) === 0);
   });
 
+  it('keeps every live cache right while continuations share, copy and outgrow its store (stepping 4 → 40 past a capacity of 32)', async function () {
+    const expect = (ids: number[]) => referenceForward(reference, ids);
+    // A continuation against the reference's full pass over all its tokens: the last position's logits, attention rows and k.
+    const assertClose = (actual: ForwardResult, expected: ReferenceResult, what: string) => {
+      const S = actual.pastLength + actual.length;
+      const { nLayer: L, nHead: H, nEmbd: d } = model.config;
+      assert.ok(maxAbsDiff(actual.logits, expected.logits.subarray(expected.logits.length - actual.logits.length)) <= TOLERANCE, `${what}: logits`);
+      assert.ok(maxAbsDiff(actual.attention, lastRows(expected.attention, L * H, S, S)) <= TOLERANCE, `${what}: attention`);
+      const lastKeys = Array.from({ length: L * H }, (_, r) => [...expected.k.subarray((r * S + S - 1) * (d / H), (r * S + S) * (d / H))]).flat();
+      assert.ok(maxAbsDiff(actual.k, Float64Array.from(lastKeys)) <= TOLERANCE, `${what}: k`);
+    };
+    const prompt = await model.forward(PROMPT.slice(0, 4));
+    const a = await model.forward([11], prompt.cache); // written after the prompt, in its store
+    const b = await model.forward([12], prompt.cache); // a holds position 4: b must not write there
+    const a2 = await model.forward([13], a.cache);
+    const b2 = await model.forward([14], b.cache);
+    assertClose(a2, expect([...PROMPT.slice(0, 4), 11, 13]), 'the first branch, continued after the second was made');
+    assertClose(b2, expect([...PROMPT.slice(0, 4), 12, 14]), 'the second branch');
+    [a, a2].forEach((pass) => pass.cache.dispose());
+    const c = await model.forward([15], prompt.cache); // nothing live beyond the prompt in its store now
+    assertClose(c, expect([...PROMPT.slice(0, 4), 15]), 'a continuation after the first branch was disposed');
+    assertClose(await model.forward([16], b2.cache), expect([...PROMPT.slice(0, 4), 12, 14, 16]), 'the second branch, after that');
+    let ids = [...PROMPT.slice(0, 4), 15];
+    let result = c;
+    while (ids.length < 40) {
+      const id = (ids.length * 7919) % 50257;
+      result = await model.forward([id], result.cache);
+      ids = [...ids, id];
+    }
+    assertClose(result, expect(ids), 'step to position 39');
+    assertClose(await model.forward([17], prompt.cache), expect([...PROMPT.slice(0, 4), 17]), 'the prompt, continued again at the end');
+  });
+
   it("lens() matches the reference for every layer and position, and is the model's logits at the last layer", async function () {
     const result = await model.forward(PROMPT);
     const { nLayer: L, nEmbd: d, vocabSize: V } = model.config;
