@@ -1,6 +1,7 @@
 // Everything the host has told the explorer, folded from validated host messages (pure).
 
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
+import type { CompareView, PairView, PatchingView, PatchProgress } from '../../src/protocol/compare';
 import type { AnalysisProgress, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView } from '../../src/protocol/views';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
@@ -26,6 +27,10 @@ export interface HostData {
   attribution: Stamped<AttributionPanelView> | null;
   headsGrid: Stamped<HeadsGridView> | null;
   progress: AnalysisProgress | null; // a long Analyze under way: its chips and how far it is
+  pairs: PairView[]; // the Compare tab's minimal pairs
+  compare: { view: CompareView; pair: string | null } | null; // the session's prompt beside a second one
+  patchProgress: PatchProgress | null; // a patching run under way
+  patching: { clean: string; corrupt: string; views: PatchingView[] } | null; // the last patching grids
 }
 
 export const emptyHostData: HostData = {
@@ -45,6 +50,10 @@ export const emptyHostData: HostData = {
   attribution: null,
   headsGrid: null,
   progress: null,
+  pairs: [],
+  compare: null,
+  patchProgress: null,
+  patching: null,
 };
 
 /** Folds one message in; `ui` messages change the UI state, not the data, and are handled by the caller. */
@@ -52,7 +61,7 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
   const stamp = <View>(view: View): Stamped<View> => ({ view, session: data.sessions });
   switch (message.type) {
     case 'init':
-      return { ...data, presets: message.presets };
+      return { ...data, presets: message.presets, pairs: message.pairs ?? [] };
     case 'status':
       // A model that is ready again clears an earlier error.
       return { ...data, model: message.model, busy: message.busy, readOnly: message.readOnly ?? null, detail: message.detail, error: message.model === 'ready' ? null : data.error };
@@ -73,6 +82,12 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, attribution: stamp(message.view) };
     case 'headsGrid':
       return { ...data, headsGrid: stamp(message.view) };
+    case 'compare':
+      return { ...data, compare: { view: message.view, pair: message.pair } };
+    case 'patchProgress':
+      return { ...data, patchProgress: message.progress };
+    case 'patching':
+      return { ...data, patching: { clean: message.clean, corrupt: message.corrupt, views: message.views } };
     case 'tally':
       return { ...data, tally: message.tally };
     case 'error':
