@@ -9,7 +9,8 @@ import type { PairView } from '../../protocol/compare';
 import type { ProgressOf, RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
 
 export interface CompareHost {
-  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void): Promise<WorkerResults[K] | null>;
+  /** null when it did not run, failed (reported) or is no longer `wanted` (checked before it is sent and when it answers). */
+  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void, wanted?: () => boolean): Promise<WorkerResults[K] | null>;
   post(message: HostMessage): void;
   /** The session's prompt text, or null before a session. */
   cleanText(): string | null;
@@ -24,6 +25,7 @@ type CompareMessage = Extract<ExplorerMessage, { type: 'requestCompare' | 'reque
 
 export class CompareRunner {
   private second: { corrupt: string; pair: PairView | null } | null = null; // what the session's prompt is compared with
+  private cancels = 0; // a patch asked for before the latest Cancel is not wanted, even one not sent to the worker yet
 
   constructor(
     private readonly host: CompareHost,
@@ -33,6 +35,7 @@ export class CompareRunner {
   handle(message: CompareMessage): Promise<void> | void {
     if (message.type === 'requestCompare') return this.compare(message.corrupt, message.pair);
     if (message.type === 'requestPatch') return this.patch(message);
+    this.cancels++;
     this.host.cancelPatch();
     this.host.post({ type: 'patchProgress', progress: null });
   }
@@ -72,9 +75,11 @@ export class CompareRunner {
   private async patch({ corrupt, what, target, versus }: Extract<CompareMessage, { type: 'requestPatch' }>): Promise<void> {
     const clean = this.host.cleanText();
     if (clean === null) return;
-    const tell = (progress: ProgressOf<'patch'>) => this.host.post({ type: 'patchProgress', progress });
+    const cancels = this.cancels;
+    const wanted = () => this.cancels === cancels;
+    const tell = (progress: ProgressOf<'patch'>) => wanted() && this.host.post({ type: 'patchProgress', progress });
     try {
-      const views = await this.host.request({ type: 'patch', clean, corrupt, what, target, versus }, tell);
+      const views = await this.host.request({ type: 'patch', clean, corrupt, what, target, versus }, tell, wanted);
       if (views) this.host.post({ type: 'patching', clean, corrupt, views });
     } finally {
       this.host.post({ type: 'patchProgress', progress: null }); // done, failed or cancelled: the bar goes

@@ -75,7 +75,7 @@ export class ExplorerController {
     });
     this.comparing = new CompareRunner(
       {
-        request: (request, onProgress) => this.request(request, onProgress),
+        request: (request, onProgress, wanted) => this.request(request, onProgress, wanted),
         post: (message) => this.post(message),
         cleanText: () => this.snapshot?.session.sentence.text ?? null,
         startPair: (pair) => this.start({ view: { id: pair.id, text: pair.clean, source: 'preset' }, origin: null }),
@@ -342,9 +342,9 @@ export class ExplorerController {
   }
 
   /** Runs one request for the panel open now: its answer is dropped once that panel has closed. */
-  private request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void): Promise<WorkerResults[K] | null> {
+  private request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void, wanted = () => true): Promise<WorkerResults[K] | null> {
     const ticket = this.panel.ticket();
-    return this.worker.request(request, () => this.panel.stillOpen(ticket), onProgress);
+    return this.worker.request(request, () => this.panel.stillOpen(ticket) && wanted(), onProgress);
   }
 
   private revealToken(index: number): void {
