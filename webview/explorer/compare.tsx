@@ -182,7 +182,7 @@ function distanceOptions(width: number, layers: number, palette: Palette): uPlot
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false, range: [0, layers] }, y: { range: (_, __, max) => [0, Math.max(0.1, max * 1.1)] } },
-    axes: [{ ...axis, label: 'layer', labelFont: palette.font, labelSize: 14 }, { ...axis, size: 48 }],
+    axes: [{ ...axis, label: 'layer', labelFont: palette.font, labelSize: 14, incrs: [1, 2, 5, 10] }, { ...axis, size: 48 }], // whole layers only
     series: [
       { label: 'layer', value: (_, layer) => (layer === null ? '–' : String(layer)) },
       { label: 'distance', stroke: palette.red, width: 2, points: { show: true, size: 5, fill: palette.red }, value: (_, d) => (d === null ? '–' : d.toFixed(3)) },

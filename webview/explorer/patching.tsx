@@ -144,20 +144,22 @@ function PatchGrid({ grid, labels, differs, stale, change }: GridProps) {
   );
 }
 
-/** The grid for screen readers: each cell's hover words, rows as rows. */
+/** The grid for screen readers: each cell's hover words, rows as rows (in a hidden box: a table grows past its own width). */
 function GridTable({ grid, labels }: { grid: PatchingView; labels: string[] }) {
   return (
-    <table class="visually-hidden" aria-label={`${SITE_TITLES[grid.what]}, every cell`}>
-      <tbody>
-        {grid.effect.map((row, r) => (
-          <tr key={r}>
-            {row.map((_, c) => (
-              <td key={c}>{cellText(grid, r, c, labels)}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div class="visually-hidden">
+      <table aria-label={`${SITE_TITLES[grid.what]}, every cell`}>
+        <tbody>
+          {grid.effect.map((row, r) => (
+            <tr key={r}>
+              {row.map((_, c) => (
+                <td key={c}>{cellText(grid, r, c, labels)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
