@@ -57,6 +57,8 @@ export class AnalysisReplay {
       case 'sampleAppend':
       case 'reset':
       case 'setDecoding':
+      case 'requestCompare': // a comparison and patching run the model
+      case 'requestPatch':
         return 'refused';
       default:
         return null;
