@@ -40,8 +40,8 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
   });
   after(async () => Promise.all([browser?.close(), server?.close(), backend?.dispose()]));
 
-  async function openPair(theme: ThemeName = 'dark'): Promise<Page> {
-    explorer = await openExplorer(browser, server, { backend, theme });
+  async function openPair(theme: ThemeName = 'dark', width?: number): Promise<Page> {
+    explorer = await openExplorer(browser, server, { backend, theme, width });
     const page = explorer.page;
     await page.locator('.chip').first().waitFor();
     await page.getByRole('tab', { name: 'Compare' }).click();
@@ -169,8 +169,8 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
   });
 
   for (const theme of THEME_NAMES) {
-    it(`has no axe violations with a pair compared and all four grids drawn (${theme})`, async () => {
-      const page = await openPair(theme);
+    it(`has no axe violations with a pair compared and all four grids drawn, in a narrow panel (${theme})`, async () => {
+      const page = await openPair(theme, 520); // as beside an editor: the token rows scroll sideways
       await page.getByRole('button', { name: 'Run Patching' }).click();
       await page.locator('figure.patching__grid[data-what="heads"]').waitFor();
       await expectNoViolations(page, `the Compare tab, ${theme}`);

@@ -105,7 +105,8 @@ function TokenRows({ view }: { view: CompareView }) {
   );
   const count = positions.filter(differs).length;
   return (
-    <div class="compare__rows">
+    <div class="compare__rows" tabIndex={0} role="region" aria-label="Both prompts' tokens (scrolls sideways)">
+      {/* focusable: a narrow panel scrolls the rows, and the keyboard must reach what is scrolled off */}
       <table aria-label={`Both prompts' tokens by position; ${count} position${count === 1 ? '' : 's'} differ`}>
         <thead>
           <tr>
