@@ -3,7 +3,8 @@
 // positions' distances as the float64 reference has them, both next-token lists; patching's grid
 // with every cell's raw metric as the reference patches it, the method's anchors (1 where the last
 // position's final hidden state is patched in, 0 before the prompts part), a click that opens that
-// position and layer; prompts that cannot be patched say why; a Cancel leaves the grids as they were.
+// position and layer; a pair whose clean prompt is not the sentence starts it; prompts that cannot be
+// patched say why; a Cancel leaves the grids as they were.
 // axe finds nothing in any theme.
 
 import assert from 'node:assert/strict';
@@ -89,6 +90,19 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
     assert.match(await page.locator('.compare__picker .hint').innerText(), /France or Italy/);
     await page.getByRole('slider', { name: 'Layer' }).fill(String(L));
     await page.locator(`canvas[aria-label^="Positions at layer ${L}:"]`).waitFor();
+  });
+
+  it("a pair whose clean prompt is not the sentence starts it first, with the pair's own tokens", async () => {
+    const names = PAIRS.find((pair) => pair.id === 'pair-names')!;
+    const page = await openPair();
+    await page.getByRole('combobox', { name: 'Compare with' }).click();
+    await page.getByRole('option', { name: /^Pair: When Mary and John/ }).click();
+    await page.locator('.compare__rows td', { hasText: 'Mary' }).first().waitFor();
+    assert.equal(await page.getByRole('combobox', { name: 'Sentence' }).getAttribute('current-value'), names.id);
+    assert.equal(await page.locator('.chip').count(), 0, 'the Compare tab has no chips');
+    assert.equal(await page.locator('.compare__rows td.compare__token--differs').count(), 2);
+    assert.equal(await page.getByRole('combobox', { name: 'Target' }).getAttribute('current-value'), String(tokenizer.encode(names.target)[0].id));
+    assert.equal(await page.getByRole('combobox', { name: 'Versus' }).getAttribute('current-value'), String(tokenizer.encode(names.versus)[0].id));
   });
 
   it('patches the residual stream as the reference does; a click opens that position and hidden state', async () => {
