@@ -57,6 +57,16 @@ export const ROWS: Row[] = [
   { label: 'Floor chain (bare matmuls of a step), alone in its process', unit: 'ms', wasm: 'wasm_floor_step', floor: 'floor_step' },
   { label: "Floor chain with the blocks as Gemm (our graph's operator)", unit: 'ms', floor: 'floor_gemm_step' },
   { label: 'Achieved weight bandwidth of the floor chain', unit: 'GB/s', wasm: 'wasm_floor_bandwidth_gbs', floor: 'floor_bandwidth_gbs' },
+  // Activation patching (patching.ts), 12 tokens, the grids and a prompt pass interleaved round by round.
+  { label: 'Patching: residual grid, 13 × 12 = 156 runs (prompts part at position 5)', unit: 'ms', ours: 'patching_case_resid' },
+  { label: 'Patching: heads grid, 12 × 12 = 144 runs (prompts part at position 5)', unit: 'ms', ours: 'patching_case_heads' },
+  { label: 'Patching: attention-output grid, 12 × 12', unit: 'ms', ours: 'patching_case_attn' },
+  { label: 'Patching: MLP-output grid, 12 × 12', unit: 'ms', ours: 'patching_case_mlp' },
+  { label: 'Patching: residual grid, prompts parting at the first token (every cell rerun)', unit: 'ms', ours: 'patching_case_resid_first' },
+  { label: 'Patching: heads grid, prompts parting at the first token', unit: 'ms', ours: 'patching_case_heads_first' },
+  { label: 'Patching: the 12-token prompt pass the grids are interleaved with', unit: 'ms', ours: 'patching_case_prompt12' },
+  { label: 'Patching: the first residual grid, opening the 13 patch sessions', unit: 'ms', ours: 'patching_first_resid_ms' },
+  { label: 'Patching: RSS the patch sessions add', unit: 'MiB', ours: 'patching_sessions_rss_mb' },
 ];
 
 /** One table cell: a timing as median [min–max] (runs), a value with its spread if it has one, or —. */

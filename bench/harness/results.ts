@@ -74,6 +74,9 @@ export function deriveFigures(figures: Figures): void {
   difference('step_panel_requests_ms', 'step_views_ms_median', 'step_snapshot_ms_median');
   difference('step_snapshot_over_forward_ms', 'step_snapshot_ms_median', 'forward_step12_ms_median');
   difference('peak_rss_added_by_sessions_mb', 'peak_rss_mb', 'peak_rss_after_prompts_mb');
+  const product = (name: string, a: string, b: string) => a in figures && b in figures && (figures[name] = round(figures[a] * figures[b]));
+  product('patching_resid_at_analyze12_ms', 'resid_over_prompt12_median', 'analyze12_ms_median'); // a patching grid's ratio to a prompt pass, at the analyze-12 figure
+  product('patching_heads_at_analyze12_ms', 'heads_over_prompt12_median', 'analyze12_ms_median');
   difference('graph_step12_split_ms', 'graph_step12_pass_ms_median', 'graph_step12_transformer_ms_median');
   difference('graph_step12_split_overhead_ms', 'graph_step12_split_ms', 'graph_step12_lm_head_ms_median'); // beyond the lm_head's own run
   for (const pass of ['step', 'analyze12', 'analyze128']) {

@@ -7,9 +7,9 @@ import type { Gpt2Model } from '../engine/model';
 import { topK } from './decoding/logits';
 import { patchChanges, patchedLastStates, recordRun, sharedPositions, type Cell, type RecordedRun } from './patch-runs';
 
-/** What is patched: hidden states × positions, attention or MLP outputs × positions, or heads (at every position). */
-export const PATCH_SITES = ['resid', 'attn', 'mlp', 'heads'] as const;
-export type PatchSite = (typeof PATCH_SITES)[number];
+import { PATCH_SITES, type PatchSite } from '../protocol/compare';
+
+export { PATCH_SITES, type PatchSite }; // defined with the panel's schemas, read by the CLI here
 
 /** Token rows per batch (copies × positions): bounds the memory of one run on long prompts. */
 export const PATCH_BATCH_ROWS = 2048;

@@ -4,6 +4,7 @@
 // previous-token head 4.11 and name-mover heads 9.6, 9.9 (Wang et al. 2022, "Interpretability in the wild").
 import { GPT2_SMALL_CONFIG } from '../engine/config';
 import type { Gpt2Config } from '../engine/types';
+import type { PairView } from '../protocol/compare';
 import type { PresetView } from '../protocol/views';
 
 export const PRESETS: readonly PresetView[] = [
@@ -67,3 +68,36 @@ export function presetOnModel(preset: { layer: number; head: number }, config: P
   const layer = Math.round((preset.layer * config.nLayer) / GPT2_SMALL_CONFIG.nLayer);
   return { layer: Math.min(layer, config.nLayer - 1), head: Math.min(preset.head, config.nHead - 1) };
 }
+
+/**
+ * Minimal pairs for the Compare tab: two prompts of the same token count that differ in a word, and
+ * the tokens of the patching metric logit(target) − logit(versus) (the clean answer versus the
+ * corrupted one). The first is the causal-tracing example of Meng et al. 2022; the names pair is the
+ * indirect-object task of Wang et al. 2022.
+ */
+export const PAIRS: readonly PairView[] = [
+  {
+    id: 'pair-capital',
+    clean: 'The capital of Germany is Berlin. The capital of France is',
+    corrupt: 'The capital of Germany is Berlin. The capital of Italy is',
+    target: ' Paris',
+    versus: ' Rome',
+    note: 'France or Italy: where in the network does the country decide between " Paris" and " Rome"?',
+  },
+  {
+    id: 'pair-names',
+    clean: 'When Mary and John went to the store, John gave a drink to',
+    corrupt: 'When Mary and John went to the store, Mary gave a drink to',
+    target: ' Mary',
+    versus: ' John',
+    note: 'Who repeats decides who gets the drink: patch the second name and watch the name-mover heads of layers 9–10.',
+  },
+  {
+    id: 'pair-agreement',
+    clean: 'The key to the old cabinets',
+    corrupt: 'The keys to the old cabinet',
+    target: ' is',
+    versus: ' are',
+    note: 'Subject and verb agree across the words between them: where does " key" or " keys" reach the last position?',
+  },
+];

@@ -60,7 +60,7 @@ export class ProjectionFrame {
  * the residual stream's norm grows a lot with depth and a few positions carry huge values, and
  * unscaled they would be all the PCA sees.
  */
-function normalise(vector: ArrayLike<number>): Float64Array {
+export function normalise(vector: ArrayLike<number>): Float64Array {
   const d = vector.length;
   let mean = 0;
   for (let i = 0; i < d; i++) mean += vector[i];

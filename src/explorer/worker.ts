@@ -14,7 +14,9 @@ import { PREFILL_PASS } from '../engine/prefill';
 import { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { TokenChip } from '../protocol/views';
 import { parseWorkerEnvelope, WorkerError, type WorkerProgress, type RequestOf, type WorkerErrorInfo, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../protocol/worker';
+import { compare } from './compare';
 import { headsGrid } from './heads-grid';
+import { patchPair } from './patch-pair';
 import { describeModel } from './model-info';
 import { LensLayers, scoreForEditor } from './score-lens';
 import { ExplorerSession, type SessionProgress } from './session';
@@ -32,6 +34,7 @@ const scored = new Map<string, LensLayers>(); // the texts scored last (the edit
 const SCORED_KEPT = 2;
 let provenance: Provenance | null = null; // which model it is: the views and exports carry it
 let hashing: AbortController | null = null; // the sha256 of weights outside the Hugging Face cache, after loading
+let patching: AbortController | null = null; // the patch under way
 
 port.on('message', (raw: unknown) => {
   const envelope = parseWorkerEnvelope(raw);
@@ -42,6 +45,7 @@ port.on('message', (raw: unknown) => {
 /** Out of turn: the queue is busy with the very analyze or score this stops. */
 function cancel(id: number): void {
   analyzing?.abort(new WorkerError('cancelled', 'the analysis was cancelled'));
+  patching?.abort(new WorkerError('cancelled', 'the patching was cancelled'));
   scoring?.abort(new WorkerError('superseded', 'a newer text to score replaced this one'));
   post({ id, ok: true, result: null });
 }
@@ -136,6 +140,13 @@ const handlers: Handlers = {
     if (!tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
     return { text, tokens: tokenizer.encode(text).map((token) => ({ id: token.id, text: token.text })) };
   },
+  compare: ({ clean, corrupt, pair }) => compare(loaded().model, loaded().tokenizer, clean, corrupt, pair),
+  patch: ({ clean, corrupt, what, target, versus }, id) => {
+    const stop = new AbortController();
+    patching = stop;
+    const onProgress = (done: number, total: number) => post({ id, patched: { done, total } });
+    return patchPair(loaded().model, loaded().tokenizer, { clean, corrupt, what, target, versus, signal: stop.signal, onProgress }).finally(() => (patching = null));
+  },
   dispose: async () => (await release(), null),
   cancel: () => null, // answered out of turn (above); here only if it came inside the queue
 };
@@ -143,6 +154,11 @@ const handlers: Handlers = {
 function handle(request: WorkerRequest, id: number): Promise<unknown> {
   const handler = handlers[request.type] as (request: WorkerRequest, id: number) => unknown;
   return Promise.resolve(handler(request, id));
+}
+
+function loaded(): { model: Gpt2Model; tokenizer: Gpt2Tokenizer } {
+  if (!model || !tokenizer) throw new WorkerError('no-model', 'no model is loaded yet');
+  return { model, tokenizer };
 }
 
 function current(): ExplorerSession {

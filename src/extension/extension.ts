@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { PRESETS } from '../explorer/presets';
+import { PAIRS, PRESETS } from '../explorer/presets';
 import { PROMPT_DOCUMENTS, PromptCodeLensProvider } from './codelens/provider';
 import { registerCommands } from './explorer/commands';
 import { ExplorerController } from './explorer/controller';
@@ -48,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const controller: ExplorerController = new ExplorerController({
     spawnWorker: () => new Worker(join(context.extensionPath, 'dist', 'session-worker.js')),
     presets: PRESETS,
+    pairs: PAIRS,
     settings: () => settings,
     decodingMemory: { recall: () => context.workspaceState.get(DECODING_KEY), keep: (saved) => void context.workspaceState.update(DECODING_KEY, saved) },
     storageDir,

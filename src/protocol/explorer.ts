@@ -4,6 +4,7 @@
 //
 // Host → explorer webview: HostMessage.   Explorer webview → host: ExplorerMessage.
 
+import { compareView, PATCH_SITES, pairView, patchingView, patchProgress, patchSite } from './compare';
 import { decodingPatch } from './decoding';
 import { panelExport } from './export-format';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
@@ -14,7 +15,7 @@ import { analysisProgress, attentionView, attributionPanelView, head, headsGridV
 export const MAX_PNG_BASE64 = 32 * 2 ** 20;
 
 /** A tab of the explorer panel. */
-export const tab = oneOf(['tokens', 'attention', 'generation'] as const);
+export const tab = oneOf(['tokens', 'attention', 'generation', 'compare'] as const);
 
 /** What the explorer webview shows and remembers across reloads (kept with setState; echoed to the host). */
 export const uiState = object({
@@ -49,8 +50,8 @@ export const commandAction = oneOf(['downloadModel', 'importModel', 'chooseModel
 // ——— host → explorer webview ———
 
 export const hostMessage = union({
-  /** First message after `ready`: the Sentence dropdown's presets. */
-  init: object({ type: literal('init'), presets: array(presetView, 100) }),
+  /** First message after `ready`: the Sentence dropdown's presets (and the Compare tab's minimal pairs). */
+  init: object({ type: literal('init'), presets: array(presetView, 100), pairs: optional(array(pairView, 100)) }),
   /** Model state for the status line; `busy` disables Step/Sample while inference runs; readOnly: the file of an analysis shown without the model. */
   status: object({ type: literal('status'), model: modelState, busy: boolean, detail: string(1000), readOnly: optional(string(300)) }),
   /** A new or changed session: after Analyze, Step, Sample-and-append, Reset or a decoding change. */
@@ -64,6 +65,12 @@ export const hostMessage = union({
   /** The answer to tokenizeText. */
   tokenized: object({ type: literal('tokenized'), view: tokenizedView }),
   headsGrid: object({ type: literal('headsGrid'), view: headsGridView }),
+  /** The session's prompt beside a second one (the Compare tab); pair: the preset pair it came from, or null. */
+  compare: object({ type: literal('compare'), view: compareView, pair: nullable(string(200)) }),
+  /** A patching run under way (cells done of all), or null once it ended or was cancelled. */
+  patchProgress: object({ type: literal('patchProgress'), progress: nullable(patchProgress) }),
+  /** The patching grids of clean (the session's prompt) into corrupt, one per site asked. */
+  patching: object({ type: literal('patching'), clean: string(MAX_TEXT), corrupt: string(MAX_TEXT), views: array(patchingView, PATCH_SITES.length) }),
   /** A Sample roll that was not appended (lesson, Generation step 5). */
   tally: object({ type: literal('tally'), tally: tallyView }),
   /** The host (walkthrough, commands) changes what the panel shows. */
@@ -101,6 +108,12 @@ export const explorerMessage = union({
   requestHeadsGrid: object({ type: literal('requestHeadsGrid'), token: tokenIndex }),
   /** Token surprise over the session's sentence, for the Tokens tab's toggle. */
   requestSurprise: object({ type: literal('requestSurprise') }),
+  /** Compare the session's prompt with `corrupt` (a preset pair's `pair` id starts its clean prompt first, if it is not the session's). */
+  requestCompare: object({ type: literal('requestCompare'), corrupt: string(MAX_TEXT), pair: nullable(string(200)) }),
+  /** Patch the session's prompt into `corrupt`: the grids of `what`, metric logit(target) − logit(versus). */
+  requestPatch: object({ type: literal('requestPatch'), corrupt: string(MAX_TEXT), what: array(patchSite, PATCH_SITES.length), target: tokenId, versus: tokenId }),
+  /** Stop the patching under way (the grids shown before stay). */
+  cancelPatch: object({ type: literal('cancelPatch') }),
   /** Select the token's characters in the editor it came from. */
   revealToken: object({ type: literal('revealToken'), index: tokenIndex }),
   /** The webview's UI state changed (the walkthrough follows progress through it). */

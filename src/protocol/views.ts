@@ -191,7 +191,7 @@ export const lensView = object({
 });
 
 /** A token named: its id and its text. */
-const namedToken = object({ id: tokenId, text: tokenText });
+export const namedToken = object({ id: tokenId, text: tokenText });
 
 /**
  * Direct logit attribution at one position (explorer/attribution.ts): logit(target) [− logit(versus)]

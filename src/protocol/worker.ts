@@ -5,9 +5,10 @@
 
 import { EXECUTION_PROVIDERS, WEIGHTS_MODES } from '../engine/types';
 import { decodingPatch, decodingSettings } from './decoding';
-import { boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
+import { compareView, PATCH_SITES, patchingView, patchProgress, patchSite } from './compare';
+import { array, boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
 import { MAX_SCORED_TEXT, textScores } from './surprise';
-import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, MAX_TYPED_TOKEN, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
+import { analysisProgress, type AnalysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, MAX_TEXT, MAX_TYPED_TOKEN, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
@@ -36,10 +37,14 @@ export const workerRequest = union({
   lensLayer: object({ type: literal('lensLayer'), text: string(MAX_SCORED_TEXT), index: number({ min: 0, integer: true }) }),
   /** Every head's pattern, reduced (views.ts headsGridView), with where `token` looks most in each. */
   headsGrid: object({ type: literal('headsGrid'), token: tokenIndex }),
+  /** Two prompts side by side (protocol/compare.ts); pair: a preset pair's metric tokens. The session stays. */
+  compare: object({ type: literal('compare'), clean: string(MAX_TEXT), corrupt: string(MAX_TEXT), pair: optional(object({ target: string(1000), versus: string(1000) })) }),
+  /** Activation patching of clean into corrupt, one grid per site asked; posts patch progress; stopped by cancel (kind 'cancelled'). */
+  patch: object({ type: literal('patch'), clean: string(MAX_TEXT), corrupt: string(MAX_TEXT), what: array(patchSite, PATCH_SITES.length), target: tokenId, versus: tokenId }),
   dispose: object({ type: literal('dispose') }),
   /**
-   * Stops the analyze or score under way; answered at once, out of turn. The analyze then fails with kind
-   * 'cancelled'; the score with 'superseded' (the client sends it when a newer text to score comes).
+   * Stops the analyze, patch or score under way; answered at once, out of turn. The analyze or patch then
+   * fails with kind 'cancelled'; the score with 'superseded' (the client sends it when a newer text to score comes).
    */
   cancel: object({ type: literal('cancel') }),
 });
@@ -67,6 +72,8 @@ export const workerResults = {
   score: textScores,
   lensLayer: object({ layer: nullable(layer) }),
   headsGrid: headsGridView,
+  compare: compareView,
+  patch: array(patchingView, PATCH_SITES.length),
   dispose: literal(null),
   cancel: literal(null),
 } satisfies { [K in WorkerRequestType]: Schema<unknown> };
@@ -98,11 +105,13 @@ export type WorkerEnvelope = Infer<typeof workerEnvelope>;
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WorkerErrorInfo };
 const workerReplyHead = object({ id: number({ min: 0, integer: true }), ok: boolean, result: optional(unknownValue()), error: optional(workerErrorInfo) });
 
-/** worker → host, before the reply to request `id` (an analyze): how far it is. */
-export const workerProgress = object({ id: number({ min: 0, integer: true }), progress: analysisProgress });
+/** worker → host, before the reply to request `id`: how far it is (an analyze: `progress`; a patch: `patched`). */
+export const workerProgress = object({ id: number({ min: 0, integer: true }), progress: optional(analysisProgress), patched: optional(patchProgress) });
 export type WorkerProgress = Infer<typeof workerProgress>;
+/** What the progress messages of request type K carry. */
+export type ProgressOf<K extends WorkerRequestType> = K extends 'patch' ? Infer<typeof patchProgress> : AnalysisProgress;
 
-/** Checks a progress message, in the host; never throws. Replies carry `ok`, progress messages `progress`. */
+/** Checks a progress message, in the host; never throws. Replies carry `ok`, progress messages `progress` or `patched`. */
 export const parseWorkerProgress = (raw: unknown): Result<WorkerProgress> => parseWith(workerProgress, raw);
 
 /** Checks a request, in the worker; never throws. */

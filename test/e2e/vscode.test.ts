@@ -19,6 +19,7 @@ import { CodeServer, ensureCodeServer, installExtension, makeProfile, ROOT } fro
 import { launchChromium, openFile, openWorkbench, quickPick, reloadWindow, runFromPalette, screenshot, webviewFrame } from './workbench';
 
 const LESSON_SENTENCE = 'The capital of Germany is Berlin. The capital of France is';
+const SECOND_SENTENCE = 'The capital of Germany is Berlin. The capital of Italy is'; // the same 12 tokens but one
 
 describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function () {
   this.timeout(600_000);
@@ -35,6 +36,7 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
     await ensureCodeServer();
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'lesson.txt'), LESSON_SENTENCE);
+    writeFileSync(join(workspace, 'italy.txt'), SECOND_SENTENCE);
     modelDir = await makeTestModel(join(scratch, 'model'));
     cacheAs(hub, MEDIUM.id, MEDIUM.source.revision, await makeTestModel(join(scratch, 'medium')));
     browser = await launchChromium();
@@ -82,6 +84,8 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
       await screenshot(page, 'vscode-walkthrough');
       keepScreenshot('vscode-walkthrough');
       await accessibleInEveryTheme(page, explorer, lesson);
+      await compareWithSelection(page);
+      await screenshot(page, 'vscode-compare');
       await progressSurvivesReload(page);
       await openGetStartedWalkthrough(page);
       await screenshot(page, 'vscode-get-started');
@@ -181,6 +185,24 @@ async function stepOnce(page: Page, explorer: Frame): Promise<void> {
   assert.equal(await explorer.locator('.chip--generated').count(), 1, 'exactly one generated (blue) chip');
   assert.match((await explorer.locator('.chip').nth(12).getAttribute('class')) ?? '', /chip--generated/, 'the new chip is the last one');
   await page.waitForTimeout(300); // let the bars settle for the screenshot
+}
+
+/** GPT-2: Compare With… on a second file's selection: the Compare tab sets it beside the sentence, and patching draws its grids. */
+async function compareWithSelection(page: Page): Promise<void> {
+  await page.locator('.part.editor .monaco-editor .view-lines').first().click(); // lesson.txt's group, so italy.txt opens there and not behind the explorer
+  await openFile(page, 'italy.txt');
+  const text = page.locator('.part.editor .monaco-editor .view-lines', { hasText: 'Italy' }).first();
+  await text.click();
+  await page.keyboard.press('Control+A');
+  await text.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Compare With…' }).hover();
+  await screenshot(page, 'vscode-compare-menu');
+  await page.keyboard.press('Enter');
+  const explorer = await webviewFrame(page, '.compare__rows');
+  assert.equal(await explorer.locator('.compare__rows td.compare__token--differs').count(), 2, 'one position differs, marked in both rows');
+  await explorer.getByRole('button', { name: 'Run Patching' }).click();
+  await explorer.locator('figure.patching__grid[data-what="heads"]').waitFor({ timeout: 60_000 });
+  await expectNoViolations(explorer, "the Compare tab in VS Code's Light Modern");
 }
 
 /** Opens the GPT-2 side panel, goes to "Step three more times" and presses its button, by keyboard. */

@@ -3,6 +3,7 @@
 
 import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
 import type { WalkthroughHostMessage, WalkthroughMessage } from '../../src/protocol/walkthrough';
+import * as compare from '../webview/fixtures/compare';
 import * as lesson from '../webview/fixtures/lesson';
 
 const ui = { tab: 'attention', layer: 6, head: 0, slider: 12, token: 11, showQkv: true, lensLayer: 11, trackId: 6342 } as const;
@@ -21,6 +22,9 @@ export const explorerExamples: ExplorerMessage[] = [
   { type: 'revealToken', index: 3 },
   { type: 'uiState', ui },
   { type: 'runCommand', command: 'downloadModel' },
+  { type: 'requestCompare', corrupt: 'The capital of Germany is Berlin. The capital of Italy is', pair: 'pair-capital' },
+  { type: 'requestPatch', corrupt: 'A D C', what: ['resid', 'heads'], target: 6342, versus: 10598 },
+  { type: 'cancelPatch' },
 ];
 
 export const hostExamples: HostMessage[] = [
@@ -33,6 +37,9 @@ export const hostExamples: HostMessage[] = [
   { type: 'tally', tally: { counts: { '6342': 2, '3576': 1 }, total: 3, last: { id: 6342, text: ' Paris', prob: 0.5 } } },
   { type: 'ui', patch: { tab: 'generation', slider: 0 } },
   { type: 'error', message: 'The model folder /x has no model.safetensors.', action: 'importModel' },
+  compare.compare,
+  compare.patchProgress,
+  compare.patching,
 ];
 
 export const walkthroughExamples: WalkthroughMessage[] = [

@@ -9,9 +9,9 @@ const directions: { name: string; parse: (raw: unknown) => Result<unknown>; exam
     name: 'explorer webview → host',
     parse: parseExplorerMessage,
     examples: explorerExamples,
-    types: ['ready', 'selectSentence', 'step', 'sample', 'sampleAppend', 'reset', 'setDecoding', 'requestAttention', 'requestQkv', 'requestLens', 'revealToken', 'uiState', 'runCommand'],
+    types: ['ready', 'selectSentence', 'step', 'sample', 'sampleAppend', 'reset', 'setDecoding', 'requestAttention', 'requestQkv', 'requestLens', 'revealToken', 'uiState', 'runCommand', 'requestCompare', 'requestPatch', 'cancelPatch'],
   },
-  { name: 'host → explorer webview', parse: parseHostMessage, examples: hostExamples, types: ['init', 'status', 'session', 'attention', 'qkv', 'lens', 'tally', 'ui', 'error'] },
+  { name: 'host → explorer webview', parse: parseHostMessage, examples: hostExamples, types: ['init', 'status', 'session', 'attention', 'qkv', 'lens', 'tally', 'ui', 'error', 'compare', 'patchProgress', 'patching'] },
   { name: 'walkthrough view → host', parse: parseWalkthroughMessage, examples: walkthroughExamples, types: ['ready', 'runStep', 'goto', 'resetProgress'] },
   { name: 'host → walkthrough view', parse: parseWalkthroughHostMessage, examples: walkthroughHostExamples, types: ['lesson', 'progress'] },
 ];

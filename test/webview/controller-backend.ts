@@ -5,6 +5,7 @@
 import { ExplorerController } from '../../src/extension/explorer/controller';
 import type { ControllerUi, SavedFile } from '../../src/extension/ports';
 import { DEFAULT_DECODING } from '../../src/protocol/decoding';
+import type { PairView } from '../../src/protocol/compare';
 import type { PresetView } from '../../src/protocol/views';
 import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
 import { workerBundle, WorkerSpawner } from '../extension/worker-harness';
@@ -29,11 +30,11 @@ export class ControllerBackend implements Backend {
     readonly ui: QuietUi,
   ) {}
 
-  static async start(modelDir: string, presets: readonly PresetView[]): Promise<ControllerBackend> {
+  static async start(modelDir: string, presets: readonly PresetView[], pairs: readonly PairView[] = []): Promise<ControllerBackend> {
     const spawner = new WorkerSpawner(await workerBundle());
     const ui = new QuietUi();
     const settings = { modelPath: modelDir, model: '', provider: 'cpu' as const, threads: 1, weights: 'float32' as const, decoding: DEFAULT_DECODING, codeLensEnabled: true };
-    const controller = new ExplorerController({ spawnWorker: spawner.spawn, presets, settings: () => settings, storageDir: modelDir, ui });
+    const controller = new ExplorerController({ spawnWorker: spawner.spawn, presets, pairs, settings: () => settings, storageDir: modelDir, ui });
     const backend = new ControllerBackend(controller, ui);
     controller.attachPanel((message) => void backend.post(message));
     return backend;

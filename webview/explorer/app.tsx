@@ -12,6 +12,7 @@ import { AttentionHeatmap, LayerHeadPickers } from './attention';
 import { AttributionPanel } from './attribution';
 import { ExportButtons } from './export-buttons';
 import { TokenChips } from './chips';
+import { CompareTab } from './compare-tab';
 import { GenerationPanel } from './generation';
 import { HeadsGridPanel } from './heads-grid';
 import { HostData, shown } from './host-data';
@@ -32,6 +33,7 @@ const TABS: TabSpec<UiState['tab']>[] = [
   { id: 'tokens', title: 'Tokens' },
   { id: 'attention', title: 'Self-Attention' },
   { id: 'generation', title: 'Generation' },
+  { id: 'compare', title: 'Compare' },
 ];
 
 export function App() {
@@ -142,6 +144,7 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
       </>
     );
   }
+  if (tab === 'compare') return <CompareTab data={data} post={send} change={change} />;
   if (tab === 'generation') {
     const attribution = shown(data, data.attribution, () => true, () => true); // the panel tells an answer to another ask itself
     return (

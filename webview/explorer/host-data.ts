@@ -3,6 +3,7 @@
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
 import type { TextScores } from '../../src/protocol/surprise';
 import type { AnalysisProgress, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView, TokenizedView } from '../../src/protocol/views';
+import type { CompareView, PairView, PatchingView, PatchProgress } from '../../src/protocol/compare';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
 export interface Stamped<View> {
@@ -29,6 +30,10 @@ export interface HostData {
   tokenized: TokenizedView | null; // the latest typed target, as the tokenizer split it
   progress: AnalysisProgress | null; // a long Analyze under way: its chips and how far it is
   surprise: { text: string; scores: TextScores } | null; // token surprise of a sentence (shown while it is the session's)
+  pairs: PairView[]; // the Compare tab's minimal pairs
+  compare: { view: CompareView; pair: string | null } | null; // the session's prompt beside a second one
+  patchProgress: PatchProgress | null; // a patching run under way
+  patching: { clean: string; corrupt: string; views: PatchingView[] } | null; // the last patching grids
 }
 
 export const emptyHostData: HostData = {
@@ -50,6 +55,10 @@ export const emptyHostData: HostData = {
   tokenized: null,
   progress: null,
   surprise: null,
+  pairs: [],
+  compare: null,
+  patchProgress: null,
+  patching: null,
 };
 
 /** Folds one message in; `ui` messages change the UI state, not the data, and are handled by the caller. */
@@ -57,7 +66,7 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
   const stamp = <View>(view: View): Stamped<View> => ({ view, session: data.sessions });
   switch (message.type) {
     case 'init':
-      return { ...data, presets: message.presets };
+      return { ...data, presets: message.presets, pairs: message.pairs ?? [] };
     case 'status':
       // A model that is ready again clears an earlier error.
       return { ...data, model: message.model, busy: message.busy, readOnly: message.readOnly ?? null, detail: message.detail, error: message.model === 'ready' ? null : data.error };
@@ -80,6 +89,12 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, headsGrid: stamp(message.view) };
     case 'tokenized':
       return { ...data, tokenized: message.view };
+    case 'compare':
+      return { ...data, compare: { view: message.view, pair: message.pair } };
+    case 'patchProgress':
+      return { ...data, patchProgress: message.progress };
+    case 'patching':
+      return { ...data, patching: { clean: message.clean, corrupt: message.corrupt, views: message.views } };
     case 'tally':
       return { ...data, tally: message.tally };
     case 'surprise':

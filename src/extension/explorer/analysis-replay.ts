@@ -60,6 +60,8 @@ export class AnalysisReplay {
       case 'setDecoding':
       case 'forceToken':
       case 'selectNode':
+      case 'requestCompare': // a comparison and patching run the model
+      case 'requestPatch':
         return 'refused';
       default:
         return null;

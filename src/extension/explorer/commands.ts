@@ -9,6 +9,7 @@ import { openAnalysis } from './analysis-open';
 import type { ExplorerController } from './controller';
 import { ExplorerPanel } from './panel';
 import { formatTemperature } from './status-text';
+import { MAX_TEXT } from '../../protocol/views';
 
 export interface CommandContext {
   extensionUri: vscode.Uri;
@@ -23,6 +24,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     'gpt2Explorer.openExplorer': () => void open(),
     'gpt2Explorer.analyzeSelection': () => analyzeSelection(controller, open),
     'gpt2Explorer.analyzeText': (text, source, place) => analyzeText(controller, open, text, source, place),
+    'gpt2Explorer.compareWith': () => compareWith(controller, open),
     'gpt2Explorer.step': () => withSession(controller, open, () => controller.step()),
     'gpt2Explorer.sample': () => withSession(controller, open, () => controller.sample()),
     'gpt2Explorer.reset': () => withSession(controller, open, () => controller.reset()),
@@ -52,6 +54,24 @@ async function analyzeSelection(controller: ExplorerController, open: () => void
   const offsets = Array.from({ length: text.length + 1 }, (_, i) => start + i);
   open();
   return controller.analyze(text, 'selection', selectIn(editor.document.uri, offsets));
+}
+
+/** The analyzed sentence beside the editor's selection, on the Compare tab (patching needs the same token count). */
+async function compareWith(controller: ExplorerController, open: () => void): Promise<boolean> {
+  const editor = vscode.window.activeTextEditor;
+  const text = editor ? editor.document.getText(editor.selection) : '';
+  const empty = editor ? emptyTextProblem(text) : 'Open a file and select some text first, then run GPT-2: Compare With….';
+  if (empty) {
+    void vscode.window.showWarningMessage(empty);
+    return false;
+  }
+  open();
+  if (!controller.state.session) {
+    void vscode.window.showInformationMessage('Nothing is analyzed yet to compare the selection with: pick a sentence in the explorer (or analyze one), then run GPT-2: Compare With… again.');
+    return false;
+  }
+  await controller.compareWith(text.slice(0, MAX_TEXT));
+  return true;
 }
 
 async function analyzeText(controller: ExplorerController, open: () => void, text: unknown, source: unknown, place: unknown): Promise<boolean> {

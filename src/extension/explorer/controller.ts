@@ -10,7 +10,8 @@ import type * as vscode from 'vscode';
 import type { DecodingPatch } from '../../protocol/decoding';
 import type { ExplorerMessage, HostMessage, UiPatch, UiState } from '../../protocol/explorer';
 import type { AnalysisProgress, ModelInfo, PresetView, SessionSnapshot } from '../../protocol/views';
-import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
+import type { ProgressOf, RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
+import type { PairView } from '../../protocol/compare';
 import type { ControllerUi, ExplorerState, TextOrigin } from '../ports';
 import { Emitter } from '../common/emitter';
 import { panelAction, type Failure } from '../common/failures';
@@ -24,12 +25,14 @@ import type { TextScores } from '../../protocol/surprise';
 import type { AnalysisExport } from '../../protocol/export-format';
 import { saveAnalysis } from './analysis-file';
 import { AnalysisReplay } from './analysis-replay';
+import { CompareRunner } from './compare-runner';
 import { saveFromPanel } from './saving';
 import { SessionRunner } from './session-runner';
 
 export interface ControllerPorts {
   spawnWorker: () => Worker;
   presets: readonly PresetView[];
+  pairs?: readonly PairView[]; // the Compare tab's minimal pairs
   settings: () => ExtensionSettings;
   /** Keeps the live decoding values across window reloads (workspaceState); left out, they last as long as the controller. */
   decodingMemory?: DecodingMemory;
@@ -54,6 +57,7 @@ export class ExplorerController {
   private readonly panel = new PanelLink();
   private readonly decoding: DecodingStore;
   private applied: ExtensionSettings;
+  private readonly comparing: CompareRunner;
 
   constructor(private readonly ports: ControllerPorts) {
     this.applied = ports.settings();
@@ -69,6 +73,17 @@ export class ExplorerController {
       panelOpen: () => this.panel.open,
       resume: () => this.reloadModel(),
     });
+    this.comparing = new CompareRunner(
+      {
+        request: (request, onProgress, wanted) => this.request(request, onProgress, wanted),
+        post: (message) => this.post(message),
+        cleanText: () => this.snapshot?.session.sentence.text ?? null,
+        startPair: (pair) => this.start({ view: { id: pair.id, text: pair.clean, source: 'preset' }, origin: null }),
+        cancelPatch: () => this.worker.cancel('patch'),
+        note: (message) => this.ports.ui.note(message),
+      },
+      ports.pairs ?? [],
+    );
   }
 
   get state(): ExplorerState {
@@ -98,6 +113,7 @@ export class ExplorerController {
     this.snapshot = null;
     this.sentence = this.shownSentence = null;
     this.tallyTotal = 0;
+    this.comparing.forget();
     this.worker.model.forget('none');
     await this.worker.stop();
   }
@@ -148,6 +164,10 @@ export class ExplorerController {
         return this.view({ type: 'tokenize', text: message.text }, (view) => ({ type: 'tokenized', view }));
       case 'requestHeadsGrid':
         return this.view({ type: 'headsGrid', token: message.token }, (view) => ({ type: 'headsGrid', view }));
+      case 'requestCompare':
+      case 'requestPatch':
+      case 'cancelPatch':
+        return this.comparing.handle(message);
       case 'revealToken':
         return this.revealToken(message.index);
       case 'requestSurprise':
@@ -182,7 +202,7 @@ export class ExplorerController {
   /** The webview (re)loaded: it gets everything it needs to draw, or the lesson sentence to start with. */
   private async panelReady(): Promise<void> {
     this.panel.ready();
-    this.post({ type: 'init', presets: [...this.ports.presets] });
+    this.post({ type: 'init', presets: [...this.ports.presets], pairs: [...(this.ports.pairs ?? [])] });
     this.postStatus(this.worker.busy);
     if (this.snapshot) this.post({ type: 'session', ...this.snapshot });
     else if (!this.sentence && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
@@ -215,6 +235,12 @@ export class ExplorerController {
 
   async choosePreset(preset: PresetView): Promise<boolean> {
     return this.start(presetSentence(preset));
+  }
+
+  /** GPT-2: Compare With…: the session's prompt beside `text`, on the Compare tab. */
+  async compareWith(text: string): Promise<void> {
+    this.applyUi({ tab: 'compare' });
+    await this.comparing.compare(text);
   }
 
   async step(): Promise<void> {
@@ -297,6 +323,7 @@ export class ExplorerController {
     const request: RequestOf<'analyze'> = { type: 'analyze', sentence: sentence.view, settings, ...(sentence.defaults ? { defaults: sentence.defaults } : {}) };
     const result = await this.session(request, (progress) => this.post({ type: 'progress', progress })); // long prompts: chips first
     if (result) this.shownSentence = sentence;
+    if (result) void this.comparing.sessionStarted(); // the Compare tab follows the new prompt
     if (result && this.decoding.value !== settings) await this.syncDecoding(); // changed while the sentence was analyzed
     const note = result && truncationNote(result.session);
     if (note) this.ports.ui.note(note);
@@ -329,9 +356,9 @@ export class ExplorerController {
   }
 
   /** Runs one request for the panel open now: its answer is dropped once that panel has closed. */
-  private request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: AnalysisProgress) => void): Promise<WorkerResults[K] | null> {
+  private request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void, wanted = () => true): Promise<WorkerResults[K] | null> {
     const ticket = this.panel.ticket();
-    return this.worker.request(request, () => this.panel.stillOpen(ticket), onProgress);
+    return this.worker.request(request, () => this.panel.stillOpen(ticket) && wanted(), onProgress);
   }
 
   /** The Tokens tab's toggle: the session's sentence scored (score.ts), for its chips. */

@@ -10,11 +10,10 @@
 // against the schema of what was asked, so a bug there becomes a logged 'internal' error, not bad views.
 
 import { Worker } from 'node:worker_threads';
-import type { AnalysisProgress } from '../../protocol/views';
-import { parseWorkerProgress, parseWorkerReply, parseWorkerResult, WorkerError, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../../protocol/worker';
+import { parseWorkerProgress, parseWorkerReply, parseWorkerResult, WorkerError, type ProgressOf, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../../protocol/worker';
 
 /** View requests that a newer request of the same type makes pointless. */
-const COALESCED: ReadonlySet<WorkerRequestType> = new Set(['attention', 'qkv', 'lens', 'attribution', 'headsGrid', 'score', 'lensLayer']); // a newer text's score makes the older one pointless too; a newer hover, the older one's
+const COALESCED: ReadonlySet<WorkerRequestType> = new Set(['attention', 'qkv', 'lens', 'attribution', 'headsGrid', 'score', 'lensLayer', 'compare', 'patch']); // a newer text's score makes the older one pointless too; a newer hover, the older one's
 /** How long a closing worker may take to finish its pass and dispose (a full-size load takes ≈ 3 s). */
 const STOP_GRACE_MS = 30_000;
 
@@ -35,7 +34,7 @@ type Outcome = { ok: true; result: unknown } | { ok: false; error: WorkerError }
 interface Job {
   id: number;
   request: WorkerRequest;
-  onProgress?: (progress: AnalysisProgress) => void;
+  onProgress?: (progress: unknown) => void; // ProgressOf the request's type
   resolve: (result: unknown) => void;
   reject: (error: WorkerError) => void;
 }
@@ -54,26 +53,26 @@ export class SessionClient {
   }
 
   /** Queues a request; resolves with the worker's answer, rejects with a WorkerError. */
-  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: AnalysisProgress) => void): Promise<WorkerResults[K]> {
+  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void): Promise<WorkerResults[K]> {
     if (this.disposed) return Promise.reject(new WorkerError('disposed', 'the GPT-2 session was closed'));
     if (COALESCED.has(request.type)) this.supersede(request.type);
     if (request.type === 'score' && this.running?.request.type === 'score') this.postCancel(); // a long text's chunks stop for the newer text
     return new Promise<WorkerResults[K]>((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, request, onProgress, resolve: resolve as (result: unknown) => void, reject });
+      this.waiting.push({ id: this.nextId++, request, onProgress: onProgress as Job['onProgress'], resolve: resolve as (result: unknown) => void, reject });
       this.pump();
     });
   }
 
   /**
-   * Stops the analyze that runs now (it then fails with kind 'cancelled'); an analyze still waiting
+   * Stops the analyze (or patch) that runs now (it then fails with kind 'cancelled'); one still waiting
    * is dropped. Out of turn: the worker answers it at once, not after the queue.
    */
-  cancel(): void {
+  cancel(type: 'analyze' | 'patch' = 'analyze'): void {
     for (let i = this.waiting.length - 1; i >= 0; i--) {
-      if (this.waiting[i].request.type !== 'analyze') continue;
-      this.waiting.splice(i, 1)[0].reject(new WorkerError('cancelled', 'the analysis was cancelled'));
+      if (this.waiting[i].request.type !== type) continue;
+      this.waiting.splice(i, 1)[0].reject(new WorkerError('cancelled', `the ${type === 'analyze' ? 'analysis' : 'patching'} was cancelled`));
     }
-    if (this.running?.request.type === 'analyze') this.postCancel();
+    if (this.running?.request.type === type) this.postCancel();
   }
 
   /** Out of turn: stops the analyze or score the worker runs now. */
@@ -165,18 +164,21 @@ export class SessionClient {
   private receive(raw: unknown): void {
     const job = this.running;
     if (!job) return; // an answer to a request already given up (stop, crash)
-    if ((raw as { progress?: unknown } | null)?.progress !== undefined) return this.progressed(job, raw);
+    const progress = raw as { progress?: unknown; patched?: unknown } | null;
+    if (progress?.progress !== undefined || progress?.patched !== undefined) return this.progressed(job, raw);
     const reply = parseWorkerReply(raw);
     if (!reply.ok) return this.settle(job, this.malformed(job, reply.error));
     if (reply.value.id !== job.id) return; // likewise: an older request's answer
     this.settle(job, this.outcome(job, reply.value));
   }
 
-  /** How far the running analyze is; a malformed one is logged and dropped (the reply still settles the job). */
+  /** How far the running analyze or patch is; a malformed one is logged and dropped (the reply still settles the job). */
   private progressed(job: Job, raw: unknown): void {
     const progress = parseWorkerProgress(raw);
     if (!progress.ok) return this.options.log?.(`the worker sent a malformed progress message: ${progress.error}`);
-    if (progress.value.id === job.id) job.onProgress?.(progress.value.progress);
+    const { id, progress: read, patched } = progress.value;
+    const fits = job.request.type === 'patch' ? patched : read; // what this request's type reports
+    if (id === job.id && fits !== undefined) job.onProgress?.(fits);
   }
 
   private outcome(job: Job, reply: WorkerReply): Outcome {

@@ -5,8 +5,7 @@
 // what to ask and what the panel hears; the runner decides whether a request can run at all.
 
 import type { Worker } from 'node:worker_threads';
-import type { AnalysisProgress } from '../../protocol/views';
-import type { RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
+import type { ProgressOf, RequestOf, WorkerRequestType, WorkerResults } from '../../protocol/worker';
 import { ModelKeeper } from '../model/keeper';
 import type { ControllerUi } from '../ports';
 import { explainFailure, type Failure } from '../common/failures';
@@ -63,7 +62,7 @@ export class SessionRunner {
    * Runs one request after making sure the model is there; null when it could not run, failed (the
    * failure is reported) or is no longer `wanted` (asked for under a panel that has closed since).
    */
-  async request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress?: (progress: AnalysisProgress) => void): Promise<WorkerResults[K] | null> {
+  async request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress?: (progress: ProgressOf<K>) => void): Promise<WorkerResults[K] | null> {
     if (!(await this.model.ensure()) || !wanted()) return null;
     try {
       const result = await this.client.request(request, (progress) => wanted() && onProgress?.(progress));
@@ -75,9 +74,9 @@ export class SessionRunner {
     }
   }
 
-  /** Stops the analyze under way (the session before it stays). */
-  cancel(): void {
-    this.client.cancel();
+  /** Stops the analyze (the session before it stays) or the patch under way. */
+  cancel(type: 'analyze' | 'patch' = 'analyze'): void {
+    this.client.cancel(type);
   }
 
   /** Ends the worker, even mid-inference, which frees the model's memory. */
