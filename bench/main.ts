@@ -50,6 +50,8 @@ const ONCE: [string, number][] = [
   ...LONG_PROMPT_LENGTHS.map((length): [string, number] => [`long-prompt-${length}`, 1]), // issue 20: one process per length
   ['long-prompt-tokenize', 1],
   ['heads-grid', 1], // issue 15: the heads grid's request and redraw (headless Chromium)
+  ['session-memory', 1], // issue 19: peak RSS of host + worker, the lesson then 1,000 Steps through the page
+  ['latency', 1], // issue 19: what a user waits for, click to painted (headless Chromium, the real controller and worker)
 ];
 
 async function main(): Promise<void> {

@@ -5,6 +5,7 @@ import { fidelity } from './fidelity';
 import { headsGridCase } from './heads-grid';
 import { floorNode, floorWasm } from './floor';
 import { int8Cases } from './int8';
+import { latency } from './latency';
 import { longPromptCases } from './long-prompts';
 import { coldStart, ours } from './ours';
 import { paired } from './paired';
@@ -14,6 +15,7 @@ import { plainTs } from './plain-ts';
 import { prepackingCase } from './prepacking';
 import { profile } from './profile';
 import { quantizedFloor } from './quantized-floor';
+import { sessionMemory } from './session-memory';
 import { soak } from './soak';
 import { wasm } from './wasm';
 
@@ -41,4 +43,6 @@ export const CASES: Record<string, CaseRunner> = {
   attribution, // issue 15: the Attribution panel's ask, against a Step
   patching, // issue 16: the activation-patching grids at 12 tokens
   'heads-grid': headsGridCase, // issue 15: all heads at a glance, the worker's request and the canvas redraw
+  'session-memory': sessionMemory, // issue 19: peak RSS of host + worker after the lesson and 1,000 Steps
+  latency, // issue 19: click → DOM and → painted in headless Chromium, on the real controller and worker
 };
