@@ -25,6 +25,7 @@ import type { AnalysisExport } from '../../protocol/export-format';
 import { saveAnalysis } from './analysis-file';
 import { AnalysisReplay } from './analysis-replay';
 import { saveFromPanel } from './saving';
+import { BusySignal } from './busy-signal';
 import { SessionRunner } from './session-runner';
 
 export interface ControllerPorts {
@@ -53,6 +54,7 @@ export class ExplorerController {
   private tallyTotal = 0;
   private readonly panel = new PanelLink();
   private readonly decoding: DecodingStore;
+  private readonly busy = new BusySignal((busy) => this.postStatus(busy)); // what the panel is told of the worker's queue
   private applied: ExtensionSettings;
 
   constructor(private readonly ports: ControllerPorts) {
@@ -63,8 +65,8 @@ export class ExplorerController {
       settings: ports.settings,
       storageDir: ports.storageDir,
       ui: ports.ui,
-      busyChanged: (busy) => this.postStatus(busy),
-      modelChanged: () => (this.postStatus(this.worker.busy), this.fire()),
+      busyChanged: (busy) => this.busy.changed(busy),
+      modelChanged: () => (this.postStatus(this.busy.shown), this.fire()),
       report: (failure) => this.report(failure),
       panelOpen: () => this.panel.open,
       resume: () => this.reloadModel(),
@@ -174,7 +176,7 @@ export class ExplorerController {
   private async panelReady(): Promise<void> {
     this.panel.ready();
     this.post({ type: 'init', presets: [...this.ports.presets] });
-    this.postStatus(this.worker.busy);
+    this.postStatus(this.busy.shown);
     if (this.snapshot) this.post({ type: 'session', ...this.snapshot });
     else if (!this.sentence && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
     // UI changes asked for while the panel was opening come after its first session, which resets the dropdowns.
@@ -264,6 +266,7 @@ export class ExplorerController {
 
   async dispose(): Promise<void> {
     this.panel.detach();
+    this.busy.dispose();
     this.changed.dispose();
     await this.worker.dispose();
   }
