@@ -33,6 +33,8 @@ export async function latency(context: CaseContext): Promise<CaseResult> {
     const samples: Samples = {};
     const engine = await timeRounds(browser, server, backend, model, context.repeats, samples);
     result.timings.latency_engine_step = summarize(engine);
+    // Each timed Step against the bare step run right after it: the Step target's verdict is the median of these.
+    result.ratios!.latency_step_painted_over_engine = summarize(samples.step.map((sample, i) => sample.painted / engine[i]));
     for (const [name, list] of Object.entries(samples)) record(result, name, list);
     const problems = backend.ui.problems;
     if (problems.length > 0) throw new Error(`the controller reported: ${problems.join('; ')}`);

@@ -46,6 +46,7 @@ export async function sessionMemory(context: CaseContext): Promise<CaseResult> {
       session_memory_after_lesson_mb: afterLesson,
       session_memory_last_batch_mb: samples[samples.length - 1],
       session_memory_peak_mb: peakRssMb(),
+      session_memory_added_mb: peakRssMb() - baseline, // what host + worker add to the process: the target's figure
     });
     result.notes.push(`Session memory: RSS (MiB) of host + worker before the controller started ${baseline.toFixed(0)}, after the lesson ${afterLesson.toFixed(0)}, after each ${BATCH} of ${steps} Steps: ${samples.map((mb) => mb.toFixed(0)).join(' ')}`);
   } finally {

@@ -3,6 +3,7 @@
 import type { Figures } from './results';
 import type { Load, Machine } from './machine';
 import { int8Section } from './report-int8';
+import { latencySection } from './report-latency';
 import { longPromptsSection } from './report-long';
 import { cell, ROWS } from './report-rows';
 import { fillFigures, notesSection, prepackingSection, profileSection, quantizationSection, soakSection } from './report-sections';
@@ -34,6 +35,7 @@ export function renderReport(input: ReportInput): string {
     int8Section(input.figures),
     soakSection(input.figures),
     longPromptsSection(input.figures),
+    latencySection(input.figures),
     notesSection(input.notes),
     fillFigures(input.findings, input.figures),
   ].join('\n');
