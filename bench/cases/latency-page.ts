@@ -38,7 +38,7 @@ window.__latency = (() => {
       resolve(performance.now());
     });
     observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-    const timer = setTimeout(() => (observer.disconnect(), reject(new Error('no DOM change in 20 s: ' + what + '; host messages meanwhile: ' + arrivals.map(([type]) => type).join(', ')))), 20000);
+    const timer = setTimeout(() => (observer.disconnect(), reject(new Error('no DOM change in 60 s: ' + what + '; host messages meanwhile: ' + arrivals.map(([type]) => type).join(', ')))), 60000);
   });
   const generated = () => document.querySelectorAll('.so-far__text .generated').length;
   const heatmapShows = (layer, head) => {
@@ -50,7 +50,9 @@ window.__latency = (() => {
     dropdown.value = String(value);
     dropdown.dispatchEvent(new Event('change'));
   };
-  const enabled = (button) => () => !q(button).hasAttribute('disabled'); // a busy panel disables Step and Sample
+  // A busy panel disables Step, Sample and Reset. The property, not the attribute: the toolkit reflects the
+  // attribute a little later, and a click in between reaches a handler that already ignores it.
+  const enabled = (button) => () => !q(button).disabled;
   const STEP = 'vscode-button[aria-label="Step: append the top token"]';
   const SAMPLE = 'vscode-button[aria-label="Sample: roll once without appending"]';
   const RESET = 'vscode-button[aria-label="Reset generation to the prompt"]';
@@ -63,7 +65,7 @@ window.__latency = (() => {
       const before = q('.tally').textContent;
       return { ready: enabled(SAMPLE), act: () => q(SAMPLE).click(), done: () => q('.tally').textContent !== before };
     },
-    reset: () => ({ ready: enabled(RESET), act: () => q(RESET).click(), done: () => generated() === 0 && !q('.stop') && !q(STEP).hasAttribute('disabled') }),
+    reset: () => ({ ready: enabled(RESET), act: () => q(RESET).click(), done: () => generated() === 0 && !q('.stop') && enabled(STEP)() }),
     slider: ({ value }) => {
       const input = q('input.slider__input[aria-label="Layer"]');
       const readout = input.parentElement.querySelector('.slider__value');

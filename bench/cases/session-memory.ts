@@ -26,6 +26,8 @@ export async function sessionMemory(context: CaseContext): Promise<CaseResult> {
   const [browser, server] = await Promise.all([launchChromium(), servePages()]);
   const baseline = rssMb(); // Node, tsx, playwright's client and the page server: not the extension's
   const backend = await ControllerBackend.start(context.modelDir, PRESETS, context.threads);
+  const logged: string[] = []; // what the controller would have written to its output channel: told if the case fails
+  Object.assign(backend.ui, { log: (line: string) => logged.push(line) });
   try {
     const { page } = await openExplorer(browser, server, { backend, width: 900, height: 900 });
     await page.locator('.chip').first().waitFor();
@@ -49,6 +51,8 @@ export async function sessionMemory(context: CaseContext): Promise<CaseResult> {
       session_memory_added_mb: peakRssMb() - baseline, // what host + worker add to the process: the target's figure
     });
     result.notes.push(`Session memory: RSS (MiB) of host + worker before the controller started ${baseline.toFixed(0)}, after the lesson ${afterLesson.toFixed(0)}, after each ${BATCH} of ${steps} Steps: ${samples.map((mb) => mb.toFixed(0)).join(' ')}`);
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; the controller logged: ${logged.join(' | ') || 'nothing'}`);
   } finally {
     await Promise.all([browser.close(), server.close(), backend.dispose()]);
   }
