@@ -123,6 +123,11 @@ async function timeViews(session: ExplorerSession, context: CaseContext, result:
   result.timings.qkv = await time(() => JSON.stringify(session.qkv(DEFAULTS.layer, DEFAULTS.head, tokens - 1)), { repeats: repeats * 2, warmup: 2 });
   session.setDecoding({ temperature: 1 });
   result.timings.sample = await time(() => session.sample(), { repeats: repeats * 4, warmup: 2 });
+  // What the worker does in the pause after a Step (src/explorer/worker.ts), then the panel's first request for that token.
+  result.timings.lens_read_ahead = await time(() => session.lens(DEFAULTS.layer, session.view().tokens.length - 1, null), {
+    repeats: repeats * 2,
+    before: async () => (await session.step(), await session.prefetchLens()),
+  });
   session.dispose();
 }
 

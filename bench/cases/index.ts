@@ -6,6 +6,7 @@ import { fidelity } from './fidelity';
 import { headsGridCase } from './heads-grid';
 import { floorNode, floorWasm } from './floor';
 import { int8Cases } from './int8';
+import { latency } from './latency';
 import { longPromptCases } from './long-prompts';
 import { coldStart, ours } from './ours';
 import { paired } from './paired';
@@ -15,6 +16,7 @@ import { plainTs } from './plain-ts';
 import { prepackingCase } from './prepacking';
 import { profile } from './profile';
 import { quantizedFloor } from './quantized-floor';
+import { sessionMemory } from './session-memory';
 import { soak } from './soak';
 import { surprise } from './surprise';
 import { wasm } from './wasm';
@@ -45,4 +47,6 @@ export const CASES: Record<string, CaseRunner> = {
   'heads-grid': headsGridCase, // issue 15: all heads at a glance, the worker's request and the canvas redraw
   surprise, // issue 18: token surprise over 1,024 tokens against an analysis of them, and the hover's lens layer
   ...familyCases, // issue 17: 'family-distilgpt2' … 'family-gpt2-xl', each size on a generated model of its shape
+  'session-memory': sessionMemory, // issue 19: peak RSS of host + worker after the lesson and 1,000 Steps
+  latency, // issue 19: click → DOM and → painted in headless Chromium, on the real controller and worker
 };

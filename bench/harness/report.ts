@@ -4,6 +4,7 @@ import type { Figures } from './results';
 import type { Load, Machine } from './machine';
 import { familySection } from './report-family';
 import { int8Section } from './report-int8';
+import { latencySection } from './report-latency';
 import { longPromptsSection } from './report-long';
 import { cell, ROWS } from './report-rows';
 import { fillFigures, notesSection, prepackingSection, profileSection, quantizationSection, soakSection } from './report-sections';
@@ -38,6 +39,7 @@ export function renderReport(input: ReportInput): string {
     longPromptsSection(input.figures),
     surpriseSection(input.figures),
     familySection(input.figures),
+    latencySection(input.figures),
     notesSection(input.notes),
     fillFigures(input.findings, input.figures),
   ].join('\n');

@@ -38,6 +38,14 @@ export class LogitLens {
     return { layer, token, top, track: { id: trackId, text: this.tokenizer.tokenText(trackId), probs: trackProbs } };
   }
 
+  /**
+   * Reads `token` ahead of its first request, so that request is a cached read: 13 rows through the
+   * lm_head and a softmax over each take 15–20 ms, longer than a frame (issue 19).
+   */
+  async prefetch(token: number): Promise<void> {
+    if (!this.cache.has(token)) await this.readToken(token);
+  }
+
   /** Drops what was read for positions `index` and later (they are about to be replaced). */
   forgetFrom(index: number): void {
     for (const token of [...this.cache.keys()]) if (token >= index) this.cache.delete(token);

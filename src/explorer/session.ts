@@ -153,6 +153,11 @@ export class ExplorerSession {
     });
   }
 
+  /** Reads the newest token's lens ahead (the worker does it when idle): the chip a learner clicks next is most often that one. */
+  prefetchLens(): Promise<void> {
+    return this.serially(() => (this.disposed ? undefined : this.lensReader.prefetch(this.trace.length - 1)));
+  }
+
   /** Direct logit attribution of `target` [− `versus`] at `token`: computed only when asked, from what the trace holds. */
   attribution(token: number, target: number, versus: number | null): Promise<AttributionPanelView> {
     return this.serially(async () => {

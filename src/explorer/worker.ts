@@ -5,7 +5,8 @@
 // time, except `cancel`, which is answered at once and stops the analyze or score under way between two
 // of its steps (tokenising pieces, prefill passes, lens batches). Each is checked against the protocol
 // before anything acts on it; a malformed one is answered with kind 'invalid' and changes nothing. An analyze posts
-// progress messages ({ id, progress }) before its reply: the chips, then each prefill pass.
+// progress messages ({ id, progress }) before its reply: the chips, then each prefill pass. Once the queue has
+// been empty for a moment after a Step or an analysis, the worker reads the newest token's lens ahead.
 
 import { parentPort } from 'node:worker_threads';
 import { Gpt2Model } from '../engine/model';
@@ -35,12 +36,29 @@ const SCORED_KEPT = 2;
 let provenance: Provenance | null = null; // which model it is: the views and exports carry it
 let hashing: AbortController | null = null; // the sha256 of weights outside the Hugging Face cache, after loading
 let patching: AbortController | null = null; // the patch under way
+let waiting = 0; // requests received and not yet answered
+let stale = false; // the session changed since the newest token's lens was last read ahead
+let idle: ReturnType<typeof setTimeout> | undefined;
+/** Requests that bring a new newest token, whose lens is then read ahead once nothing has come for PREFETCH_IDLE_MS. */
+const NEW_TOKEN = new Set(['analyze', 'step', 'sampleAppend', 'reset']);
+const PREFETCH_IDLE_MS = 100; // past the views the panel asks for right after a Step, before a learner's next click
 
 port.on('message', (raw: unknown) => {
   const envelope = parseWorkerEnvelope(raw);
   if (envelope.ok && envelope.value.request.type === 'cancel') return cancel(envelope.value.id);
-  queue = queue.then(() => answer(raw));
+  waiting++;
+  clearTimeout(idle);
+  stale ||= envelope.ok && NEW_TOKEN.has(envelope.value.request.type);
+  queue = queue.then(() => answer(raw)).finally(() => --waiting === 0 && stale && (idle = setTimeout(prefetchWhenIdle, PREFETCH_IDLE_MS)));
 });
+
+/** In the pause after a Step or an analysis: a first lens read when the chip is clicked would take longer than a frame. */
+function prefetchWhenIdle(): void {
+  const reading = session;
+  if (waiting > 0 || !reading) return;
+  stale = false;
+  queue = queue.then(() => reading.prefetchLens()).catch(() => undefined); // a disposed session reads nothing
+}
 
 /** Out of turn: the queue is busy with the very analyze or score this stops. */
 function cancel(id: number): void {

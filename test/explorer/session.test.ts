@@ -268,6 +268,27 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     assert.equal((await s.lens(0, 4, null)).track, null);
   });
 
+  it('reads the newest token ahead (prefetchLens): its later lens is the reference\'s, before and after a Step and a Reset', async function () {
+    const s = await session(LESSON, { maxNewTokens: 3 });
+    const check = async () => {
+      const all = ids(s);
+      const newest = all.length - 1;
+      await s.prefetchLens();
+      const expected = referenceForward(reference, all);
+      const T = all.length;
+      const perLayer = [0, 1, 2].map((l) => softmax(referenceLens(reference, expected.hidden.subarray((l * T + newest) * 48, (l * T + newest + 1) * 48), 1)));
+      const lens = await s.lens(2, newest, all[newest]);
+      assert.deepEqual(lens.top.map((c) => c.id), topK(perLayer[2], 10), `token ${newest}`);
+      lens.track!.probs.forEach((p, l) => assert.ok(Math.abs(p - perLayer[l][all[newest]]) < TOLERANCE, `token ${newest}, layer ${l}`));
+    };
+    await check(); // the last prompt token
+    await s.step();
+    await check(); // the token the Step made
+    await s.reset();
+    await s.sampleAppend(); // another token at the same position: what was read ahead for the old one is gone
+    await check();
+  });
+
   it('every view passes the protocol\'s runtime checks, as the panel receives it', async function () {
     const s = await session(LESSON, { topK: 40 });
     await s.step();

@@ -30,10 +30,11 @@ export class ControllerBackend implements Backend {
     readonly ui: QuietUi,
   ) {}
 
-  static async start(modelDir: string, presets: readonly PresetView[], pairs: readonly PairView[] = []): Promise<ControllerBackend> {
+  /** `pairs`: the Compare tab's minimal pairs; `threads`: the worker's intra-op threads (1 for the tests; the bench passes its own). */
+  static async start(modelDir: string, presets: readonly PresetView[], pairs: readonly PairView[] = [], threads = 1): Promise<ControllerBackend> {
     const spawner = new WorkerSpawner(await workerBundle());
     const ui = new QuietUi();
-    const settings = { modelPath: modelDir, model: '', provider: 'cpu' as const, threads: 1, weights: 'float32' as const, decoding: DEFAULT_DECODING, codeLensEnabled: true };
+    const settings = { modelPath: modelDir, model: '', provider: 'cpu' as const, threads, weights: 'float32' as const, decoding: DEFAULT_DECODING, codeLensEnabled: true };
     const controller = new ExplorerController({ spawnWorker: spawner.spawn, presets, pairs, settings: () => settings, storageDir: modelDir, ui });
     const backend = new ControllerBackend(controller, ui);
     controller.attachPanel((message) => void backend.post(message));

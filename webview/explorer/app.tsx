@@ -3,7 +3,7 @@
 // Styles set from code go through Preact style objects, i.e. element.style (the CSSOM), which the
 // webview CSP allows; style="" attributes in markup and <style> elements would be blocked.
 
-import { useEffect, useReducer, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useReducer, useState } from 'preact/hooks';
 import { type ExplorerMessage, type HostMessage, parseHostMessage, parseUiState, type UiPatch, type UiState } from '../../src/protocol/explorer';
 import { linkToHost, restoreState, saveState } from '../common/vscode-api';
 import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
@@ -82,19 +82,22 @@ export function App() {
   );
 }
 
-/** Asks the host for what the UI shows; a new session (sessions + 1) asks again. */
+/**
+ * Asks the host for what the UI shows; a new session (sessions + 1) asks again. Layout effects, so a
+ * request leaves as soon as the change that needs it is rendered, not a frame later after its paint.
+ */
 function useHostRequests(data: HostData, ui: UiState) {
   const ready = data.session !== null;
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (ready) post({ type: 'requestAttention', layer: ui.layer, head: ui.head });
   }, [ready, data.sessions, ui.layer, ui.head]);
   const lastLayer = data.session?.model.layers ?? 0;
-  useEffect(() => {
+  useLayoutEffect(() => {
     // Nothing tracked yet: ask at the last layer, whose top token becomes the tracked one (store.ts).
     const layer = ui.trackId === null ? lastLayer : ui.lensLayer;
     if (ready && ui.token !== null) post({ type: 'requestLens', layer, token: ui.token, trackId: ui.trackId });
   }, [ready, data.sessions, ui.token, ui.lensLayer, ui.trackId]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (ready && ui.token !== null && ui.showQkv) post({ type: 'requestQkv', layer: ui.layer, head: ui.head, token: ui.token });
   }, [ready, data.sessions, ui.token, ui.layer, ui.head, ui.showQkv]);
 }

@@ -1,5 +1,7 @@
 // "Token Positions Across Layers": where each token sits (2D projection) after 0..L layers.
-// One uPlot lives as long as the projection; a slider move only feeds it new data, gliding
+// One uPlot lives as long as the panel (a new palette makes a new one): a new projection — a Step's
+// extra token, another sentence — sets its scales and data (making a uPlot took a few ms of each
+// Step: its axes, legend and date formats; issue 19); a slider move only feeds it new data, gliding
 // from the dots on screen to the chosen layer over GLIDE_MS with requestAnimationFrame, or jumping
 // there in one frame when the learner asks for reduced motion.
 
@@ -41,6 +43,8 @@ export function PositionsPanel({ projection, tokens, embd, slider, onSlider, chi
   const labels = useRef(tokens);
   const layer = useRef(slider); // read by the hover handler, which outlives renders
   const animation = useRef(0);
+  const ranges = useRef(fixedRanges(projection)); // the scales' fixed ranges: read by uPlot through scatterOptions
+  const drawn = useRef<ProjectionView | null>(null); // the projection the plot holds
   const [hover, setHover] = useState<Hover | null>(null);
   const palette = usePalette();
   const width = useWidth(box);
@@ -48,10 +52,12 @@ export function PositionsPanel({ projection, tokens, embd, slider, onSlider, chi
   layer.current = slider;
 
   useEffect(() => {
+    ranges.current = fixedRanges(projection);
     shown.current = frameAt(projection, slider);
-    const options = scatterOptions(width, HEIGHT, fixedRanges(projection), palette, (u) => drawLabels(u, shown.current, labels.current, palette));
+    const options = scatterOptions(width, HEIGHT, () => ranges.current, palette, (u) => drawLabels(u, shown.current, labels.current, palette));
     const u = new uPlot(options, scatterData(shown.current, projection.last), box.current!);
     plot.current = u;
+    drawn.current = projection;
     box.current!.dataset.shownLayer = String(slider);
     const move = (event: MouseEvent) => setHover(nearestToken(u, shown.current, labels.current, event, layer.current));
     const leave = () => setHover(null);
@@ -62,7 +68,22 @@ export function PositionsPanel({ projection, tokens, embd, slider, onSlider, chi
       u.destroy();
       plot.current = null;
     };
-  }, [projection, palette]);
+  }, [palette]);
+
+  useEffect(() => {
+    const u = plot.current;
+    if (!u || drawn.current === projection) return;
+    drawn.current = projection;
+    cancelAnimationFrame(animation.current); // a glide between the old projection's frames is over
+    ranges.current = fixedRanges(projection);
+    shown.current = frameAt(projection, slider);
+    u.batch(() => {
+      for (const key of ['x', 'y'] as const) u.setScale(key, { min: ranges.current[key][0]!, max: ranges.current[key][1]! }); // fixedRanges gives numbers
+      u.setData(scatterData(shown.current, projection.last), false);
+    });
+    u.redraw();
+    box.current!.dataset.shownLayer = String(slider);
+  }, [projection]);
 
   useEffect(() => plot.current?.setSize({ width, height: HEIGHT }), [width]);
 

@@ -84,7 +84,8 @@ function marks(shape: Shape, radius: number, fill: string, outline?: string): uP
   };
 }
 
-export function scatterOptions(width: number, height: number, ranges: ReturnType<typeof fixedRanges>, palette: Palette, drawLabels: (u: uPlot) => void): uPlot.Options {
+/** `ranges` is read whenever uPlot sets its scales: a new projection changes them without a new plot. */
+export function scatterOptions(width: number, height: number, ranges: () => ReturnType<typeof fixedRanges>, palette: Palette, drawLabels: (u: uPlot) => void): uPlot.Options {
   const axis = { stroke: palette.muted, grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.grid }, font: palette.font, size: 28 };
   return {
     mode: 2,
@@ -92,7 +93,7 @@ export function scatterOptions(width: number, height: number, ranges: ReturnType
     height,
     legend: { show: false },
     cursor: { show: false, drag: { x: false, y: false } },
-    scales: { x: { time: false, auto: false, range: ranges.x }, y: { auto: false, range: ranges.y } },
+    scales: { x: { time: false, auto: false, range: () => ranges().x }, y: { auto: false, range: () => ranges().y } },
     axes: [axis, { ...axis, size: 40 }], // the projection's axes have no meaning of their own: ticks only
     series: [
       {},

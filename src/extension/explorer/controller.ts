@@ -27,6 +27,7 @@ import { saveAnalysis } from './analysis-file';
 import { AnalysisReplay } from './analysis-replay';
 import { CompareRunner } from './compare-runner';
 import { saveFromPanel } from './saving';
+import { BusySignal } from './busy-signal';
 import { SessionRunner } from './session-runner';
 
 export interface ControllerPorts {
@@ -56,6 +57,7 @@ export class ExplorerController {
   private tallyTotal = 0;
   private readonly panel = new PanelLink();
   private readonly decoding: DecodingStore;
+  private readonly busy = new BusySignal((busy) => this.postStatus(busy)); // what the panel is told of the worker's queue
   private applied: ExtensionSettings;
   private readonly comparing: CompareRunner;
 
@@ -67,8 +69,8 @@ export class ExplorerController {
       settings: ports.settings,
       storageDir: ports.storageDir,
       ui: ports.ui,
-      busyChanged: (busy) => this.postStatus(busy),
-      modelChanged: () => (this.postStatus(this.worker.busy), this.fire()),
+      busyChanged: (busy) => this.busy.changed(busy),
+      modelChanged: () => (this.postStatus(this.busy.shown), this.fire()),
       report: (failure) => this.report(failure),
       panelOpen: () => this.panel.open,
       resume: () => this.reloadModel(),
@@ -203,7 +205,7 @@ export class ExplorerController {
   private async panelReady(): Promise<void> {
     this.panel.ready();
     this.post({ type: 'init', presets: [...this.ports.presets], pairs: [...(this.ports.pairs ?? [])] });
-    this.postStatus(this.worker.busy);
+    this.postStatus(this.busy.shown);
     if (this.snapshot) this.post({ type: 'session', ...this.snapshot });
     else if (!this.sentence && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
     // UI changes asked for while the panel was opening come after its first session, which resets the dropdowns.
@@ -304,6 +306,7 @@ export class ExplorerController {
 
   async dispose(): Promise<void> {
     this.panel.detach();
+    this.busy.dispose();
     this.changed.dispose();
     await this.worker.dispose();
   }
