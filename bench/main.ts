@@ -3,12 +3,13 @@
 //   --quick        few repeats, to check the harness (results are not representative)
 //   --only a,b     run only these cases (see bench/cases/index.ts); the other figures are kept from results.json
 //   --soak         only the memory soak of issue 7 (the full run includes it)
+//   --render       run nothing: write REPORT.md again from results.json (after merging two branches' figures)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CaseContext, CaseResult } from './harness/case';
 import { runInChild } from './harness/child';
-import { currentLoad, describeMachine } from './harness/machine';
+import { currentLoad, describeMachine, type Load } from './harness/machine';
 import { renderReport } from './harness/report';
 import { LONG_PROMPTS_PLOT, longPromptsPlot } from './harness/report-long';
 import { deriveFigures, foldCases, type Figures } from './harness/results';
@@ -59,7 +60,8 @@ const ONCE: [string, number][] = [
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, soak: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, soak: { type: 'boolean' }, render: { type: 'boolean' } } });
+  if (values.render) return renderAgain();
   const modelDir = await ensureBenchModel(join(BENCH, '.models'));
   const context: CaseContext = { modelDir, workDir: join(BENCH, '.models'), repeats: values.quick ? 2 : 10, threads: 2 };
   const only = values.soak ? ['soak'] : values.only?.split(',');
@@ -76,21 +78,25 @@ async function main(): Promise<void> {
   const loadAfter = currentLoad();
   const load = { before: loadBefore, after: loadAfter, highest_loadavg_1m: highestLoad };
   writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify({ machine, load, notes, ...sorted(figures) }, null, 2)}\n`);
-  const report = renderReport({
-    figures,
-    machine,
-    loadBefore,
-    loadAfter,
-    highestLoad,
-    notes,
-    findings: readOptional(join(BENCH, 'FINDINGS.md')),
-    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-  });
-  writeFileSync(join(BENCH, 'REPORT.md'), report);
-  const plot = longPromptsPlot(figures);
-  if (plot) writeFileSync(join(BENCH, LONG_PROMPTS_PLOT), plot);
+  writeReport({ figures, machine, load, notes }, `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`);
   console.log(`bench: wrote bench/results.json and bench/REPORT.md`);
   if (failures.length > 0) process.exitCode = 1; // the report is written, but the run is not complete
+}
+
+type Results = { figures: Figures; machine: ReturnType<typeof describeMachine>; load: { before: Load; after: Load; highest_loadavg_1m: number }; notes: string[] };
+
+function writeReport({ figures, machine, load, notes }: Results, command: string): void {
+  const findings = readOptional(join(BENCH, 'FINDINGS.md'));
+  writeFileSync(join(BENCH, 'REPORT.md'), renderReport({ figures, machine, loadBefore: load.before, loadAfter: load.after, highestLoad: load.highest_loadavg_1m, notes, findings, command }));
+  const plot = longPromptsPlot(figures);
+  if (plot) writeFileSync(join(BENCH, LONG_PROMPTS_PLOT), plot);
+}
+
+/** REPORT.md from results.json as it is, running nothing. */
+function renderAgain(): void {
+  const { machine, load, notes, ...figures } = JSON.parse(readFileSync(join(BENCH, 'results.json'), 'utf8')) as Figures & Omit<Results, 'figures'>;
+  writeReport({ figures: figures as Figures, machine, load, notes }, 'npm run bench -- --render');
+  console.log('bench: wrote bench/REPORT.md from bench/results.json');
 }
 
 interface PlanOutcome {
