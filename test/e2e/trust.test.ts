@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, makeTestModel } from '../integration/environment';
-import { packageTargets } from '../../scripts/package.mjs';
+import { thisMachineVsix } from '../extension/packaged';
 import { CodeServer, ensureCodeServer, installExtension } from './code-server';
 import { trustingProfile } from './trust-server';
 import { launchChromium, openWorkbench, runFromPalette, screenshot, webviewFrame } from './workbench';
@@ -35,8 +35,7 @@ describe('GPT-2 Explorer in Restricted Mode (code-server + Chromium, workspace t
     writeFileSync(join(workspace, 'lesson.txt'), LESSON_SENTENCE);
     writeFileSync(join(workspace, '.vscode', 'settings.json'), `{\n  // a downloaded lesson folder that points the model elsewhere\n  "gpt2Explorer.modelPath": ${JSON.stringify(elsewhere)},\n}\n`);
     const profile = trustingProfile(join(scratch, 'profile'), await makeTestModel(join(scratch, 'model')));
-    const [vsix] = await packageTargets({ targets: [`${process.platform}-${process.arch}`], outDir: scratch }); // this machine's VSIX, as npm run package makes it
-    await installExtension(profile, vsix);
+    await installExtension(profile, await thisMachineVsix());
     server = await CodeServer.start(profile, workspace, { workspaceTrust: true });
     browser = await launchChromium();
   });

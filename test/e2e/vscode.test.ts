@@ -13,8 +13,8 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { buildIntegrationSuite } from '../integration/build';
 import { expectNoViolations } from '../webview/axe';
 import { assertBuilt, makeTestModel } from '../integration/environment';
-import { packageTargets } from '../../scripts/package.mjs';
 import { knownModel } from '../../src/engine/known-models';
+import { thisMachineVsix } from '../extension/packaged';
 import { CodeServer, ensureCodeServer, installExtension, makeProfile, ROOT } from './code-server';
 import { launchChromium, openFile, openWorkbench, quickPick, reloadWindow, runFromPalette, screenshot, webviewFrame } from './workbench';
 
@@ -62,8 +62,7 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
   async function startServer(profileName: string): Promise<CodeServer> {
     const profile = makeProfile(join(scratch, profileName), modelDir);
     if (profileName === 'user') {
-      const [vsix] = await packageTargets({ targets: [`${process.platform}-${process.arch}`], outDir: scratch }); // this machine's VSIX, as npm run package makes it
-      await installExtension(profile, vsix);
+      await installExtension(profile, await thisMachineVsix());
     }
     const env: Record<string, string> = profileName === 'user' ? { HF_HUB_CACHE: hub, HF_HUB_OFFLINE: '1' } : {};
     const server = await CodeServer.start(profile, workspace, { env });

@@ -1,5 +1,5 @@
 // The VSIXes as users get them: scripts/package.mjs packages one per target from the built dist/ (all at
-// once, ≈ 11 s on 2 cores), and each holds what runs on its platform and nothing else; the one for this
+// once, ≈ 11 s on 2 cores; once per build, see packaged.ts), and each holds what runs on its platform and nothing else; the one for this
 // machine's platform is unpacked and its own session worker loads onnxruntime-node and runs a model.
 
 import assert from 'node:assert/strict';
@@ -8,10 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CODE_SERVER_VERSION } from '../../scripts/install-code-server.mjs';
-import { bindingFolder, listTarget, packageTargets, TARGETS } from '../../scripts/package.mjs';
+import { bindingFolder, listTarget, TARGETS } from '../../scripts/package.mjs';
 import { explainNativeFailure } from '../../src/extension/common/native-runtime';
 import { SessionClient } from '../../src/extension/explorer/session-client';
 import { DEFAULT_DECODING } from '../../src/protocol/decoding';
+import { packagedVsixes } from './packaged';
 import { LESSON_SENTENCE, tinyModel } from './worker-harness';
 import { readZip, unzip, type ZipEntry } from './zip';
 
@@ -47,8 +48,8 @@ describe('VSIX packages, one per platform', () => {
     dir = await mkdtemp(join(tmpdir(), 'gpt2-vsix-'));
     const targets = Object.keys(TARGETS);
     const started = Date.now();
-    const paths = await packageTargets({ outDir: dir });
-    console.log(`      packaged ${targets.length} VSIXes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const paths = await packagedVsixes(targets);
+    console.log(`      ${targets.length} VSIXes ready in ${((Date.now() - started) / 1000).toFixed(1)} s (packaged once per build)`);
     for (const [i, target] of targets.entries()) {
       vsix.set(target, paths[i]);
       entries.set(target, await readZip(paths[i]));
