@@ -8,43 +8,28 @@
 // axe finds nothing in any theme.
 
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
-import { PAIRS, PRESETS } from '../../src/explorer/presets';
+import { PAIRS } from '../../src/explorer/presets';
+import { TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
-import { testModel, TINY } from '../engine/models';
 import { referencePatching } from '../explorer/reference-patching';
 import { expectNoViolations } from './axe';
-import { ControllerBackend } from './controller-backend';
-import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { realControllerSuite } from './real-controller-suite';
 import { THEME_NAMES, type ThemeName } from './themes';
 
 const [CAPITAL] = PAIRS; // its clean prompt is the lesson sentence the panel opens on
 
 describe('explorer webview: the Compare tab (real controller and worker)', () => {
-  let browser: Browser;
-  let server: PageServer;
-  let backend: ControllerBackend;
-  let explorer: ExplorerPage | undefined;
-  let modelDir: string;
+  const suite = realControllerSuite({ pairs: PAIRS });
   let tokenizer: Gpt2Tokenizer;
 
   before(async () => {
-    modelDir = await testModel(TINY);
-    tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
-    [browser, server, backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS, PAIRS)]);
+    tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
   });
-  afterEach(async () => {
-    await explorer?.page.context().close();
-    assert.deepEqual(explorer?.violations, [], 'CSP violations or page errors');
-    assert.deepEqual(explorer?.host.malformed, [], 'the page posted messages the protocol rejects');
-  });
-  after(async () => Promise.all([browser?.close(), server?.close(), backend?.dispose()]));
 
   async function openPair(theme: ThemeName = 'dark', width?: number): Promise<Page> {
-    explorer = await openExplorer(browser, server, { backend, theme, width });
-    const page = explorer.page;
-    await page.locator('.chip').first().waitFor();
+    const page = await suite.open(theme, { width });
     await page.getByRole('tab', { name: 'Compare' }).click();
     await page.getByRole('combobox', { name: 'Compare with' }).click();
     await page.getByRole('option', { name: /^Pair: The capital of Germany is Berlin\. The capital of France is/ }).click();
@@ -60,7 +45,7 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
 
   it("shows the pair's rows with the differing position marked, the distances and both next-token lists", async () => {
     const page = await openPair();
-    assert.deepEqual(explorer!.host.last('requestCompare'), { type: 'requestCompare', corrupt: CAPITAL.corrupt, pair: CAPITAL.id });
+    assert.deepEqual(suite.explorer!.host.last('requestCompare'), { type: 'requestCompare', corrupt: CAPITAL.corrupt, pair: CAPITAL.id });
     const [clean, corrupt] = [CAPITAL.clean, CAPITAL.corrupt].map((text) => tokenizer.encode(text).map((token) => token.id));
     const part = clean.findIndex((id, t) => id !== corrupt[t]);
     const rows = page.locator('.compare__rows tbody tr');
@@ -69,7 +54,7 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
     assert.equal(await page.locator('.compare__rows td.compare__token--differs').count(), 2, 'one position, marked in both rows');
     assert.match(await rows.nth(1).locator('td').nth(part).innerText(), /·Italy/);
 
-    const reference = loadReferenceModel(modelDir);
+    const reference = loadReferenceModel(suite.modelDir);
     const { nLayer: L, nEmbd: d } = reference.config;
     const T = clean.length;
     const [a, b] = [referenceForward(reference, clean), referenceForward(reference, corrupt)];
@@ -109,13 +94,13 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
     await runPatching(page, 'Residual stream: hidden state × position');
     const grid = page.locator('figure.patching__grid[data-what="resid"]');
     await grid.waitFor();
-    const asked = explorer!.host.last('requestPatch')!;
+    const asked = suite.explorer!.host.last('requestPatch')!;
     const [target, versus] = [CAPITAL.target, CAPITAL.versus].map((text) => tokenizer.encode(text)[0].id);
     assert.deepEqual(asked, { type: 'requestPatch', corrupt: CAPITAL.corrupt, what: ['resid'], target, versus });
     assert.match(await grid.locator('figcaption').innerText(), /logit\(·Paris\) − logit\(·Rome\)/);
 
     const [clean, corrupt] = [CAPITAL.clean, CAPITAL.corrupt].map((text) => tokenizer.encode(text).map((token) => token.id));
-    const expected = referencePatching(loadReferenceModel(modelDir), clean, corrupt, target, versus, 'resid');
+    const expected = referencePatching(loadReferenceModel(suite.modelDir), clean, corrupt, target, versus, 'resid');
     const cells = await grid.locator('table td').allInnerTexts();
     const T = clean.length;
     const L = TINY.nLayer!;
@@ -138,7 +123,7 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
     assert.match(await page.locator('.tooltip').innerText(), new RegExp(`^hidden state 1 \\(after block 1\\), position ${part} “·France”: metric`));
     await grid.locator('canvas').click({ position: at });
     await page.getByRole('tab', { name: 'Self-Attention', selected: true }).waitFor();
-    const ui = explorer!.host.last('uiState')!.ui;
+    const ui = suite.explorer!.host.last('uiState')!.ui;
     assert.deepEqual([ui.tab, ui.token, ui.lensLayer, ui.slider], ['attention', part, 1, 1]);
   });
 
@@ -165,18 +150,18 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
     await runPatching(page, 'MLP output: layer × position');
     await page.locator('figure.patching__grid[data-what="mlp"]').waitFor();
     const before = await page.locator('figure.patching__grid table').allInnerTexts();
-    const grids = explorer!.host.ofType('requestPatch').length;
+    const grids = suite.explorer!.host.ofType('requestPatch').length;
     // The page's own two messages, back to back: a Cancel that comes before the run even starts.
-    explorer!.host.receive({ type: 'requestPatch', corrupt: CAPITAL.corrupt, what: ['resid', 'attn', 'mlp', 'heads'], target: 0, versus: 1 });
-    explorer!.host.receive({ type: 'cancelPatch' });
+    suite.explorer!.host.receive({ type: 'requestPatch', corrupt: CAPITAL.corrupt, what: ['resid', 'attn', 'mlp', 'heads'], target: 0, versus: 1 });
+    suite.explorer!.host.receive({ type: 'cancelPatch' });
     // The worker answers in order: once a compare asked after them is back, a grid that came anyway would be here.
     await page.evaluate(() => {
       (window as unknown as { compares: number }).compares = 0;
       window.addEventListener('message', (event) => event.data?.type === 'compare' && (window as unknown as { compares: number }).compares++);
     });
-    explorer!.host.receive({ type: 'requestCompare', corrupt: CAPITAL.corrupt, pair: CAPITAL.id });
+    suite.explorer!.host.receive({ type: 'requestCompare', corrupt: CAPITAL.corrupt, pair: CAPITAL.id });
     await page.waitForFunction(() => (window as unknown as { compares: number }).compares > 0);
-    assert.equal(explorer!.host.ofType('requestPatch').length, grids + 1);
+    assert.equal(suite.explorer!.host.ofType('requestPatch').length, grids + 1);
     assert.deepEqual(await page.locator('figure.patching__grid table').allInnerTexts(), before, 'the grids shown before stay, alone');
     assert.equal(await page.getByRole('progressbar').count(), 0);
   });

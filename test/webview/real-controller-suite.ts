@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { PRESETS } from '../../src/explorer/presets';
+import type { PairView } from '../../src/protocol/compare';
 import { testModel, TINY } from '../engine/models';
 import { ControllerBackend } from './controller-backend';
 import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
@@ -14,24 +15,27 @@ export interface RealControllerSuite {
   modelDir: string;
   backend: ControllerBackend;
   explorer: ExplorerPage | undefined;
-  /** Opens the explorer page on the backend; resolves once its chips are drawn. */
-  open(theme?: ThemeName): Promise<Page>;
+  /** Opens the explorer page on the backend (of `size`, if given); resolves once its chips are drawn. */
+  open(theme?: ThemeName, size?: PageSize): Promise<Page>;
 }
 
-export function realControllerSuite(): RealControllerSuite {
+type PageSize = { width?: number; height?: number };
+
+/** `pairs`: the Compare tab's minimal pairs the controller offers (none unless given). */
+export function realControllerSuite({ pairs = [] }: { pairs?: readonly PairView[] } = {}): RealControllerSuite {
   let browser: Browser;
   let server: PageServer;
   const suite = {
     explorer: undefined,
-    async open(theme: ThemeName = 'dark') {
-      suite.explorer = await openExplorer(browser, server, { backend: suite.backend, theme });
+    async open(theme: ThemeName = 'dark', size: PageSize = {}) {
+      suite.explorer = await openExplorer(browser, server, { backend: suite.backend, theme, ...size });
       await suite.explorer.page.locator('.chip').first().waitFor();
       return suite.explorer.page;
     },
   } as RealControllerSuite;
   before(async () => {
     suite.modelDir = await testModel(TINY);
-    [browser, server, suite.backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(suite.modelDir, PRESETS)]);
+    [browser, server, suite.backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(suite.modelDir, PRESETS, pairs)]);
   });
   afterEach(async () => {
     await suite.explorer?.page.context().close();

@@ -4,41 +4,22 @@
 // axe finds nothing in any theme with the marks on.
 
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { PRESETS } from '../../src/explorer/presets';
-import { testModel, TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
 import { expectNoViolations } from './axe';
-import { ControllerBackend } from './controller-backend';
-import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { realControllerSuite } from './real-controller-suite';
 import { THEME_NAMES } from './themes';
 
 const V = 50257;
 const EPS = 2e-5; // float32 logits against float64: ranks within what it allows
 
 describe('explorer webview: Token Surprise on the chips (real controller and worker)', () => {
-  let browser: Browser;
-  let server: PageServer;
-  let backend: ControllerBackend;
-  let explorer: ExplorerPage | undefined;
-  let modelDir: string;
+  const suite = realControllerSuite();
 
-  before(async () => {
-    modelDir = await testModel(TINY);
-    [browser, server, backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS)]);
-  });
-  afterEach(async () => {
-    await explorer?.page.context().close();
-    assert.deepEqual(explorer?.violations, [], 'CSP violations or page errors');
-    assert.deepEqual(explorer?.host.malformed, [], 'the page posted messages the protocol rejects');
-  });
-  after(async () => Promise.all([browser?.close(), server?.close(), backend?.dispose()]));
 
   async function openTokens(theme: (typeof THEME_NAMES)[number] = 'dark') {
-    explorer = await openExplorer(browser, server, { backend, theme });
-    const page = explorer.page;
-    await page.locator('.chip').first().waitFor();
+    const page = await suite.open(theme);
     await page.getByRole('button', { name: 'Show Token Surprise' }).click();
     await page.locator('.chip--s0, .chip--s1, .chip--s2, .chip--s3').first().waitFor();
     return page;
@@ -46,10 +27,10 @@ describe('explorer webview: Token Surprise on the chips (real controller and wor
 
   it('underlines each prompt chip after the first by the reference’s rank, and takes it off again', async () => {
     const page = await openTokens();
-    assert.equal(explorer!.host.ofType('requestSurprise').length, 1);
-    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    assert.equal(suite.explorer!.host.ofType('requestSurprise').length, 1);
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
     const ids = tokenizer.encode(PRESETS[0].text).map((token) => token.id);
-    const { logits } = referenceForward(loadReferenceModel(modelDir), ids);
+    const { logits } = referenceForward(loadReferenceModel(suite.modelDir), ids);
     const chips = page.locator('.chips .chip');
     for (let i = 0; i < ids.length; i++) {
       const [label, classes] = await Promise.all([chips.nth(i).getAttribute('aria-label'), chips.nth(i).getAttribute('class')]);

@@ -5,48 +5,34 @@
 // filters and the draw; the arrow keys walk the tree; Save Data writes it; axe finds nothing in any theme.
 
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { topK } from '../../src/explorer/decoding/logits';
 import { PRESETS } from '../../src/explorer/presets';
 import { shownToken } from '../../webview/explorer/token-text';
-import { testModel, TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward, type ReferenceModel } from '../engine/reference';
 import { expectNoViolations } from './axe';
-import { ControllerBackend } from './controller-backend';
-import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { realControllerSuite } from './real-controller-suite';
 import { THEME_NAMES } from './themes';
 
 const V = 50257;
 const SCREENSHOT = process.env.TREE_SCREENSHOT; // a PNG path: the branched tree, to look at
 
 describe('explorer webview: the Decoding tree (real controller and worker)', () => {
-  let browser: Browser;
-  let server: PageServer;
-  let backend: ControllerBackend;
-  let explorer: ExplorerPage | undefined;
+  const suite = realControllerSuite();
   let reference: ReferenceModel;
   let tokenizer: Gpt2Tokenizer;
   let prompt: number[];
 
   before(async () => {
-    const modelDir = await testModel(TINY);
-    [browser, server, backend, tokenizer] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS), Gpt2Tokenizer.fromModelDir(modelDir)]);
-    reference = loadReferenceModel(modelDir);
+    tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
+    reference = loadReferenceModel(suite.modelDir);
     prompt = tokenizer.encode(PRESETS[0].text).map((token) => token.id);
   });
-  afterEach(async () => {
-    await explorer?.page.context().close();
-    assert.deepEqual(explorer?.violations, [], 'CSP violations or page errors');
-    assert.deepEqual(explorer?.host.malformed, [], 'the page posted messages the protocol rejects');
-  });
-  after(async () => Promise.all([browser?.close(), server?.close(), backend?.dispose()]));
 
   /** The Generation tab on a fresh tree (the backend's session outlives a page). */
   async function openGeneration(theme: (typeof THEME_NAMES)[number] = 'dark'): Promise<Page> {
-    explorer = await openExplorer(browser, server, { backend, theme, height: 1400 });
-    const page = explorer.page;
-    await page.locator('.chip').first().waitFor();
+    const page = await suite.open(theme, { height: 1400 });
     await page.getByRole('tab', { name: 'Generation' }).click();
     await page.getByRole('button', { name: 'Reset generation to the prompt' }).click();
     await counter(page, 0);
@@ -79,12 +65,12 @@ describe('explorer webview: the Decoding tree (real controller and worker)', () 
 
     await treeNode(page, tokenizer.tokenText(t0)).click(); // back to the first token
     await assertShows(page, [...prompt, t0]);
-    assert.deepEqual(explorer!.host.last('selectNode'), { type: 'selectNode', node: 0 });
+    assert.deepEqual(suite.explorer!.host.last('selectNode'), { type: 'selectNode', node: 0 });
 
     const second = ranked([...prompt, t0])[1];
     await page.locator('.bars .bars__token').nth(1).click(); // the second candidate instead of the first
     await assertShows(page, [...prompt, t0, second]);
-    assert.deepEqual(explorer!.host.last('forceToken'), { type: 'forceToken', id: second });
+    assert.deepEqual(suite.explorer!.host.last('forceToken'), { type: 'forceToken', id: second });
     assert.equal(await page.locator('.tree__branches > li').count(), 2, 'two branches below the first token');
     assert.match(await page.locator('.pick__draw').innerText(), /^You chose/);
 
@@ -148,11 +134,11 @@ describe('explorer webview: the Decoding tree (real controller and worker)', () 
     await page.keyboard.press('Enter');
     await counter(page, 2);
     await page.locator('.decoding-tree').getByRole('button', { name: 'Save Data' }).click();
-    for (let waited = 0; !explorer!.host.last('saveData'); waited += 50) {
+    for (let waited = 0; !suite.explorer!.host.last('saveData'); waited += 50) {
       if (waited > 10_000) throw new Error('no saveData');
       await page.waitForTimeout(50);
     }
-    const saved = explorer!.host.last('saveData')!;
+    const saved = suite.explorer!.host.last('saveData')!;
     assert.equal(saved.fileName, 'gpt2-tree.json');
     assert.equal(saved.data.panel.type, 'tree');
     const view = (saved.data.panel as { view: { nodes: { token: { id: number } }[]; current: number } }).view;
