@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testModel, TINY } from '../engine/models';
 import { cliMadeModel, PROMPT, SESSION_PROMPT } from './fixtures';
-import { BUILT, BUNDLE, cli, ROOT } from './run-cli';
+import { BUILT, BUNDLE, cli, ROOT, SOURCE } from './run-cli';
 
 describe('gpt2-explorer CLI', function () {
   let dir: string;
@@ -72,7 +72,7 @@ describe('gpt2-explorer CLI', function () {
     if (!existsSync(BUILT)) this.skip();
     const [built, source] = await Promise.all([
       cli(['analyze', '--model', model, '--json', PROMPT], BUNDLE),
-      cli(['analyze', '--model', model, '--json', PROMPT]),
+      cli(['analyze', '--model', model, '--json', PROMPT], SOURCE),
     ]);
     assert.equal(built.code, 0, built.stderr);
     assert.deepEqual(JSON.parse(built.stdout), JSON.parse(source.stdout));
@@ -98,7 +98,7 @@ describe('gpt2-explorer generate and sample, as commands', function () {
   it('the built bundle (dist/cli.js, when built) answers exactly as the source', async function () {
     if (!existsSync(BUILT)) this.skip();
     for (const args of [['generate', '--model', model, '--max-tokens', '4', '--seed', '8', '--json', SESSION_PROMPT], ['sample', '--model', model, '--n', '300', '--json', SESSION_PROMPT]]) {
-      const [source, built] = [await cli(args), await cli(args, BUNDLE)];
+      const [source, built] = [await cli(args, SOURCE), await cli(args, BUNDLE)];
       assert.equal(built.code, 0, built.stderr);
       assert.equal(built.stdout, source.stdout);
     }
