@@ -50,9 +50,14 @@ window.__latency = (() => {
     dropdown.value = String(value);
     dropdown.dispatchEvent(new Event('change'));
   };
-  // A busy panel disables Step, Sample and Reset. The property, not the attribute: the toolkit reflects the
-  // attribute a little later, and a click in between reaches a handler that already ignores it.
-  const enabled = (button) => () => !q(button).disabled;
+  // A busy panel disables Step, Sample and Reset. Enabled means both: the property (set by the render; while
+  // it is still true a click reaches a handler that ignores it) and the attribute, which the toolkit reflects
+  // from the property on its next animation frame. Until then the browser takes the button for a disabled
+  // form control, and click() dispatches nothing: the click is lost (issue 19's "no answer for 60 s").
+  const enabled = (button) => () => {
+    const element = q(button);
+    return !element.disabled && !element.hasAttribute('disabled');
+  };
   const STEP = 'vscode-button[aria-label="Step: append the top token"]';
   const SAMPLE = 'vscode-button[aria-label="Sample: roll once without appending"]';
   const RESET = 'vscode-button[aria-label="Reset generation to the prompt"]';
@@ -104,7 +109,12 @@ window.__latency = (() => {
       if (ready) await watch(ready, action.kind + ' (enabled)');
       arrivals = [];
       const start = performance.now();
+      let dispatched = false; // click() is synchronous: the event has been dispatched, or never will be
+      const seen = () => (dispatched = true);
+      addEventListener('click', seen, true);
       act();
+      removeEventListener('click', seen, true);
+      if (ready && !dispatched) throw new Error(action.kind + ': the click was not dispatched (the button was disabled for the browser)');
       const dom = await watch(done, action.kind);
       await frames();
       const painted = performance.now();

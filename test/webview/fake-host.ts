@@ -14,6 +14,7 @@ export interface Backend {
 export class FakeHost {
   readonly received: ExplorerMessage[] = [];
   readonly malformed: string[] = []; // anything the page posted that the protocol rejects
+  readonly unsent: string[] = []; // host messages the page could not be given (it may be closing): told by a run that waits for an answer
   private replies: Promise<void> = Promise.resolve(); // answered in arrival order, like the real host
 
   /** Without a backend the test sends every host message itself. */
@@ -21,7 +22,7 @@ export class FakeHost {
     private readonly page: Page,
     private readonly backend: Backend | null,
   ) {
-    backend?.attach?.((message) => this.send(message).catch(() => undefined)); // the page may be closing
+    backend?.attach?.((message) => this.send(message).catch((error: unknown) => this.lost(message.type, error)));
   }
 
   async send(message: HostMessage | unknown): Promise<void> {
@@ -42,7 +43,11 @@ export class FakeHost {
       .then(async () => {
         for (const reply of await backend.reply(message)) await this.send(reply);
       })
-      .catch(() => undefined); // the page may be closing
+      .catch((error: unknown) => this.lost(`an answer to ${message.type}`, error));
+  }
+
+  private lost(what: string, error: unknown): void {
+    this.unsent.push(`${what}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
 
   /** Messages of one type, in order. */
