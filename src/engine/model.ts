@@ -25,7 +25,7 @@ import { KvStore } from './kv-cache';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { quantize, type Quantized } from './quantize';
-import { readTensorAsFloat32 } from './safetensors';
+import { readTensorAsFloat32, readTensorRowsAsFloat32 } from './safetensors';
 import { DEFAULT_PROVIDER, type ForwardResult, type Gpt2Config, type HeadOutputs, type KvCache, type LoadOptions, type WeightsMode } from './types';
 import { openSession, providerCandidates } from './providers';
 import { WeightsGuard } from './weights-guard';
@@ -92,7 +92,7 @@ export class Gpt2Model {
       sessions.push(await ort.InferenceSession.create(buildAttentionMap(config.nEmbd / config.nHead), { ...sessionOptions, executionProviders: ['cpu'], externalData: [] }));
       const headOutputs = HeadOutputsSession.lazy(config, mode, buildHeadOutputs(config, source), { ...sessionOptions, extra: { session: { ...sessionExtras, disable_prepacking: '1' } } });
       const graphs = { block: (layer: number) => buildPatchBlock(config, layer, source), readout: () => buildPatchReadout(config, source) };
-      const patch = new PatchSessions(config, mode, graphs, sessionOptions);
+      const patch = new PatchSessions(config, mode, graphs, sessionOptions, (ids) => weightRows(weights, weightsInMemory, 'wte.weight', ids));
       return new Gpt2Model(config, mode, sessions[1], sessions[0], sessions[2], headOutputs, patch, guard, weightsInMemory, { name: candidates[0], passedOver });
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
@@ -330,6 +330,18 @@ function weightSource(weights: Gpt2Weights, inMemory: Map<string, Float32Array>)
     if (entry === undefined) throw new Error(`${weights.file}: missing tensor ${name}`);
     return { kind: 'external', location, offset: entry.begin, length: entry.end - entry.begin };
   };
+}
+
+/** Rows of a matrix weight [rows, width] as float32, from memory when it is there, else from the file (as the embedding lookup reads them). */
+async function weightRows(weights: Gpt2Weights, inMemory: Map<string, Float32Array>, name: string, rows: number[]): Promise<Float32Array> {
+  const entry = weights.tensors.get(name);
+  if (entry === undefined) throw new Error(`${weights.file}: missing tensor ${name}`);
+  const values = inMemory.get(name);
+  if (values === undefined) return readTensorRowsAsFloat32(weights.file, entry, rows);
+  const width = entry.shape[1];
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => out.set(values.subarray(row * width, (row + 1) * width), i * width));
+  return out;
 }
 
 /** An output's float32 data, after checking its shape. */

@@ -45,11 +45,16 @@ export function buildPatchBlock(config: Gpt2Config, layer: number, source: (name
   return g.toBytes(`gpt2-patch-block-${layer}`, OPSET);
 }
 
-/** The last position of each copy, x [B, d], and metric_ids [2] → ln_f → the two tokens' logits [B, 2]. */
+/**
+ * The last position of each copy, x [B, d], and the two metric tokens' unembedding rows [2, d] → ln_f →
+ * their logits [B, 2]. The rows are an input, read from the weights by the caller, so the session does
+ * not carry all of wte (147 MiB for GPT-2 small) for two rows of it. (Mapped from the file, its untouched
+ * pages were never resident: the RSS did not move, bench/FINDINGS.md.)
+ */
 export function buildPatchReadout(config: Gpt2Config, source: (name: string) => WeightData): Uint8Array {
   const b = builder(config, source);
   const x = b.g.input('x', 'float', ['B', config.nEmbd]);
-  const rows = b.g.op('Gather', [b.weight('wte.weight'), b.g.input('metric_ids', 'int64', [2])], { axis: 0 }); // [2, d]
+  const rows = b.g.input('metric_rows', 'float', [2, config.nEmbd]);
   b.g.output('logits', b.g.op('Gemm', [layerNorm(b, x, 'ln_f'), rows], { transB: 1 }), 'float', ['B', 2]);
   return b.g.toBytes('gpt2-patch-readout', OPSET);
 }

@@ -1,5 +1,6 @@
 // The sessions behind Gpt2Model.patchBlock and patchReadout (patch-graph.ts): one per block and the
 // readout, all opened the first time patching is asked for, on the CPU like the head-outputs session.
+// The readout is given the metric tokens' unembedding rows, read from the weights (see buildPatchReadout).
 // Float32 models only: the patched numbers are the model's.
 import * as ort from 'onnxruntime-node';
 import type { Gpt2Config, WeightsMode } from './types';
@@ -35,7 +36,13 @@ interface Graphs {
 export class PatchSessions {
   private opened: Promise<{ blocks: ort.InferenceSession[]; readout: ort.InferenceSession }> | undefined;
 
-  constructor(private readonly config: Gpt2Config, private readonly mode: WeightsMode, private readonly graphs: Graphs, private readonly options: ort.InferenceSession.SessionOptions) {}
+  constructor(
+    private readonly config: Gpt2Config,
+    private readonly mode: WeightsMode,
+    private readonly graphs: Graphs,
+    private readonly options: ort.InferenceSession.SessionOptions,
+    private readonly unembedding: (ids: number[]) => Promise<Float32Array>, // wte's rows of ids, [ids.length, d]
+  ) {}
 
   async block(layer: number, run: BlockRun, record: boolean): Promise<BlockOutputs> {
     const { nHead: H, nEmbd: d } = this.config;
@@ -68,9 +75,11 @@ export class PatchSessions {
   /** x [n, d] → the logits of metricIds, [n, 2]. */
   async readout(x: Float32Array, n: number, metricIds: [number, number]): Promise<Float32Array> {
     const { readout } = await this.open();
+    const d = this.config.nEmbd;
+    const rows = await this.unembedding(metricIds); // two rows, a few KB: read again for each batch of a grid
     const out = await readout.run({
-      x: new ort.Tensor('float32', x, [n, this.config.nEmbd]),
-      metric_ids: new ort.Tensor('int64', BigInt64Array.from(metricIds, BigInt), [2]),
+      x: new ort.Tensor('float32', x, [n, d]),
+      metric_rows: new ort.Tensor('float32', rows, [2, d]),
     });
     return out.logits.data as Float32Array;
   }

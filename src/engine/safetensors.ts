@@ -82,6 +82,30 @@ export async function readTensorAsFloat32(file: string, entry: TensorEntry): Pro
   return f32 ?? toFloat32(bytes, entry, file);
 }
 
+/**
+ * Some rows of a 2-D tensor [rows, width] as float32 [rows.length, width], read straight from the file
+ * (a few KB for the patch readout's two unembedding rows, not the whole 147 MiB wte).
+ */
+export async function readTensorRowsAsFloat32(file: string, entry: TensorEntry, rows: number[]): Promise<Float32Array> {
+  if (!isFloatDtype(entry.dtype)) throw unreadableDtype(file, entry.name, entry.dtype);
+  if (entry.shape.length !== 2) throw new Error(`${file}: tensor ${entry.name} is not a matrix`);
+  const [count, width] = entry.shape;
+  const bad = rows.find((row) => !Number.isInteger(row) || row < 0 || row >= count);
+  if (bad !== undefined) throw new RangeError(`${file}: tensor ${entry.name} has no row ${bad} (0..${count - 1})`);
+  const rowBytes = width * FLOAT_BYTES[entry.dtype];
+  const bytes = Buffer.alloc(rows.length * rowBytes);
+  const handle = await open(file, 'r');
+  try {
+    for (const [i, row] of rows.entries()) {
+      const { bytesRead } = await handle.read(bytes, i * rowBytes, rowBytes, entry.begin + row * rowBytes);
+      if (bytesRead !== rowBytes) throw new Error(`${file}: tensor ${entry.name} is cut short (file changed while reading?)`);
+    }
+  } finally {
+    await handle.close();
+  }
+  return toFloat32(bytes, entry, file);
+}
+
 /** Decodes little-endian F32, F16 or BF16 bytes. */
 export function toFloat32(bytes: Uint8Array, entry: Pick<TensorEntry, 'name' | 'dtype'>, file: string): Float32Array {
   const aligned = Uint8Array.prototype.slice.call(bytes).buffer; // a copy, so typed-array views line up (little-endian host)

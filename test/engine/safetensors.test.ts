@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readGpt2Config } from '../../src/engine/config';
 import { checkGpt2Folder, openGpt2Weights } from '../../src/engine/gpt2-weights';
-import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat, readSafetensorsHeader, readTensorAsFloat32 } from '../../src/engine/safetensors';
+import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat, readSafetensorsHeader, readTensorAsFloat32, readTensorRowsAsFloat32 } from '../../src/engine/safetensors';
 import { loadReferenceModel } from './reference';
 import { testModel, TINY } from './models';
 
@@ -68,6 +68,20 @@ describe('safetensors reader', function () {
     const independent = loadReferenceModel(source);
     for (const [name, entry] of weights.tensors) {
       assert.deepEqual(await readTensorAsFloat32(file, entry), independent.tensors.get(name), name);
+    }
+  });
+
+  it('reads single rows of wte (F32, F16, BF16) as the reference decodes them, and names a row outside the tensor', async function () {
+    for (const dtype of [undefined, 'f16', 'bf16'] as const) {
+      const dir = await testModel({ ...TINY, ...(dtype ? { dtype } : {}) });
+      const file = join(dir, 'model.safetensors');
+      const entry = (await openGpt2Weights(file, await readGpt2Config(dir))).tensors.get('wte.weight')!;
+      const wte = loadReferenceModel(dir).tensors.get('wte.weight')!;
+      const d = TINY.nEmbd!;
+      const rows = [50256, 0, 464, 464];
+      const expected = Float32Array.from(rows.flatMap((row) => [...wte.subarray(row * d, (row + 1) * d)]));
+      assert.deepEqual(await readTensorRowsAsFloat32(file, entry, rows), expected, dtype ?? 'f32');
+      await assert.rejects(readTensorRowsAsFloat32(file, entry, [50257]), /tensor wte\.weight has no row 50257 \(0\.\.50256\)/);
     }
   });
 

@@ -98,6 +98,23 @@ describe('activation patching', function () {
     await assert.rejects(patchGrid(model, clean, tokenizer.encode(CLEAN), { what: 'heads' }), /the two prompts are the same tokens: nothing to patch/);
   });
 
+  it('an F16 model (its weights widened in memory) and two metric pairs on one model: the readout reads each pair\'s rows', async function () {
+    const dir = await testModel({ ...TINY, dtype: 'f16' });
+    const f16 = await Gpt2Model.load(dir, { threads: 1 });
+    try {
+      const f16Reference = loadReferenceModel(dir);
+      for (const pair of [[' Paris', ' Rome'], [' Rome', ' the']]) {
+        const [target, versus] = pair.map((text) => tokenizer.encode(text)[0].id);
+        const got = await patchGrid(f16, clean, corrupt, { what: 'resid', target, versus });
+        const expected = referencePatching(f16Reference, ids(clean), ids(corrupt), target, versus, 'resid');
+        const diff = maxAbsDiff([got.clean, got.corrupt, ...got.effect.flat()], [expected.clean, expected.corrupt, ...expected.effect.flat()]);
+        assert.ok(diff <= TOLERANCE, `${pair.join(' versus ')}: the grid differs from the reference's by ${diff}`);
+      }
+    } finally {
+      await f16.dispose();
+    }
+  });
+
   it('an 8-bit model is refused: its numbers would not be the float32 model\'s', async function () {
     const int8 = await Gpt2Model.load(await testModel(TINY_INT8), { threads: 1, weights: 'int8' });
     try {

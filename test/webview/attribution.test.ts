@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { topK } from '../../src/explorer/decoding/logits';
 import { PRESETS } from '../../src/explorer/presets';
-import { shownToken } from '../../webview/explorer/token-text';
+import { shownToken, spokenToken } from '../../webview/explorer/token-text';
 import { testModel, TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
 import { pieces, referenceAttribution } from '../explorer/reference-attribution';
@@ -174,6 +174,40 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     const reference = loadReferenceModel(modelDir);
     const ids = await greedyIds(reference, asked.token + 1);
     await expectTotal(page, referenceAttribution(reference, ids, asked.token, berlin.id, asked.versus).total);
+  });
+
+  it('a click on one of its candidate bars, or Enter on one, makes it the target; the Generation panel\'s bars still append', async () => {
+    const page = await openGeneration();
+    await page.getByRole('button', { name: 'Show Attribution' }).click();
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const reference = loadReferenceModel(modelDir);
+    const ids = await greedyIds(reference, explorer!.host.last('requestAttribution')!.token + 1);
+    const [first, second, third] = topK(referenceForward(reference, ids).logits.subarray((ids.length - 1) * V), 3);
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const bars = page.getByRole('list', { name: 'Attribution target: next-token candidates' });
+    const bar = (id: number) => bars.getByRole('button', { name: new RegExp(`^Attribute ${escape(spokenToken(tokenizer.tokenText(id)))} \\(`) });
+    assert.equal(await bar(first).getAttribute('aria-pressed'), 'true', 'the default target is pressed');
+    const forced = explorer!.host.ofType('forceToken').length;
+    const counter = page.locator('.counter');
+    const generated = Number((await counter.innerText()).split(' / ')[0]); // the backend's session: an earlier test may have stepped it
+
+    await bar(second).click();
+    const asked = await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.target === second), 'the ask for the clicked bar');
+    assert.deepEqual(asked, { type: 'requestAttribution', token: ids.length - 1, target: second, versus: first }, 'versus falls back to the runner-up: the top one');
+    assert.equal(await bar(second).getAttribute('aria-pressed'), 'true');
+    assert.equal(await bar(first).getAttribute('aria-pressed'), 'false');
+    await page.locator('.attribution:not(.stale)').waitFor();
+    await expectTotal(page, referenceAttribution(reference, ids, ids.length - 1, second, first).total);
+
+    await bar(third).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.target === third), 'the ask for the bar picked with the keyboard');
+    assert.equal(explorer!.host.ofType('forceToken').length, forced, 'picking a target appends nothing');
+    assert.equal(await counter.innerText(), `${generated} / 10 tokens generated`);
+
+    await page.getByRole('list', { name: 'Next-token candidates', exact: true }).getByRole('button', { name: new RegExp(`^Append ${escape(spokenToken(tokenizer.tokenText(second)))} \\(`) }).click();
+    await page.getByText(`${generated + 1} / 10 tokens generated`).waitFor();
+    assert.deepEqual(explorer!.host.last('forceToken'), { type: 'forceToken', id: second });
   });
 
   for (const theme of THEME_NAMES) {

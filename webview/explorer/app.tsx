@@ -117,8 +117,8 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   const session = data.session!;
   const [surpriseOn, setSurpriseOn] = useState(false);
   const surprise = surpriseOn ? chipSurprise(session, data.surprise) : null;
-  useEffect(() => {
-    if (surpriseOn && !surprise) post({ type: 'requestSurprise' }); // on, and nothing scored for this sentence yet
+  useLayoutEffect(() => {
+    if (surpriseOn && !surprise) post({ type: 'requestSurprise' }); // on, and nothing scored for this sentence yet (a layout effect, as useHostRequests')
   }, [surpriseOn, session.sentence.text]);
   const selectToken = (token: number) => change({ token });
   const chips = <TokenChips tokens={session.tokens} selected={ui.token} onSelect={selectToken} />;

@@ -1,7 +1,8 @@
 // What the Attribution panel attributes: the position (default the last), the target token and the
-// token to compare it with. A target is a candidate (the next-token bars, at the last position), a
-// token of the text (a chip), or typed text that is exactly one token (the host's tokenizer says how
-// it splits; anything else is refused with how it tokenizes). Defaults: at the last position the top
+// token to compare it with. A target is a candidate (a click on one of the panel's next-token bars,
+// attribution-targets.tsx, or the dropdown, at the last position), a token of the text (a chip), or
+// typed text that is exactly one token (the host's tokenizer says how it splits; anything else is
+// refused with how it tokenizes). Defaults: at the last position the top
 // candidate versus the runner-up (the classic "Paris versus London"); at an earlier one the token
 // that came next there, alone.
 
@@ -9,6 +10,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ExplorerMessage } from '../../src/protocol/explorer';
 import type { SessionView, TokenizedView } from '../../src/protocol/views';
 import { Dropdown, TextField, type Choice } from '../ui/toolkit';
+import { TargetBars } from './attribution-targets';
 import { shownToken } from './token-text';
 
 export interface AttributionAsk {
@@ -84,6 +86,7 @@ export function useAttributionChoice(session: SessionView, tokenized: TokenizedV
           onChange={(value) => setVersus(value === NONE ? null : pick(value))}
         />
       </div>
+      <TargetBars candidates={candidates} target={targetPick?.id} versus={versusPick?.id} onPick={(c) => setTarget({ id: c.id, text: c.text, from: 'candidate' })} />
       <div class="row">
         <TextField label="Type a target" value="" size={12} keepSpaces invalid={refusal !== '' && typing === null} onCommit={typed('target')} />
         <TextField label="Type a versus" value="" size={12} keepSpaces onCommit={typed('versus')} />

@@ -3,7 +3,7 @@
 // it asks again after every session. What it attributes is attribution-choice.tsx's: default the top
 // candidate against the runner-up (the classic "Paris versus London" logit difference).
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ExplorerMessage, UiPatch } from '../../src/protocol/explorer';
 import type { AttributionPanelView, SessionView, TokenizedView } from '../../src/protocol/views';
 import { prepareCanvas, useWidth } from '../ui/canvas';
@@ -30,7 +30,8 @@ interface AttributionProps {
 export function AttributionPanel({ session, sessions, attribution, tokenized, post, change }: AttributionProps) {
   const [open, setOpen] = useState(false);
   const { ask, controls } = useAttributionChoice(session, tokenized, post);
-  useEffect(() => {
+  useLayoutEffect(() => {
+    // a layout effect, like app.tsx's requests: the ask leaves as soon as what needs it is rendered, not after its paint
     if (open && ask) post({ type: 'requestAttribution', token: ask.position, target: ask.target, versus: ask.versus });
   }, [open, sessions, ask?.position, ask?.target, ask?.versus]);
   const view = attribution?.view ?? null;

@@ -4,7 +4,7 @@
 // asks again after every session and for the chosen chip. Hover: the layer, the head and the token the
 // chosen position attends to most, with its exact weight. Click: that layer and head everywhere.
 
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ExplorerMessage, UiPatch } from '../../src/protocol/explorer';
 import type { HeadsGridView, TokenChip } from '../../src/protocol/views';
 import { prepareCanvas, useWidth } from '../ui/canvas';
@@ -35,7 +35,8 @@ interface Hover {
 export function HeadsGridPanel({ session, tokens, sessions, grid, chosen, post, change }: HeadsGridProps) {
   const [open, setOpen] = useState(false);
   const token = chosen.token ?? tokens.length - 1;
-  useEffect(() => {
+  useLayoutEffect(() => {
+    // a layout effect, like app.tsx's requests: the ask leaves as soon as what needs it is rendered, not after its paint
     if (open) post({ type: 'requestHeadsGrid', token });
   }, [open, sessions, token]);
   return (
