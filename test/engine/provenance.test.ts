@@ -71,8 +71,12 @@ describe('model provenance: repository, revision and checksum', () => {
       const info = await client.request({ type: 'load', modelDir: tiny, threads: 1, weights: 'float32' });
       assert.deepEqual([info.repo, info.revision, info.folder], [null, null, tiny]);
       let { session } = await analyze();
-      // The hash runs beside the requests; each answer tells what is known by then (a tiny file: a few answers at most).
-      for (let tries = 0; session.model.checksum == null && tries < 100; tries++) ({ session } = await client.request({ type: 'setDecoding', patch: { seed: tries } }));
+      // The hash runs beside the requests; each answer tells what is known by then. Asked again every 50 ms
+      // (a hundred answers in a row can all come before a busy machine has read the file), for 30 s at most.
+      for (let tries = 0, deadline = Date.now() + 30_000; session.model.checksum == null && Date.now() < deadline; tries++) {
+        await new Promise((wake) => setTimeout(wake, 50));
+        ({ session } = await client.request({ type: 'setDecoding', patch: { seed: tries } }));
+      }
       assert.equal(session.model.checksum, sha256(join(tiny, 'model.safetensors')));
       assert.equal(exportOf(session, { type: 'generation', next: session.next, tally: session.tally }, new Date(0)).model.checksum, session.model.checksum);
     });
