@@ -14,6 +14,7 @@ import { createStatusBar } from './explorer/status-bar';
 import { registerModelCommands } from './model/commands';
 import { SettingsReader } from './settings-reader';
 import { registerSurprise } from './surprise/feature';
+import { downloadLabel } from './model/choices';
 import { VsCodeUi } from './vscode-ui';
 import { registerWalkthroughView, type LessonApi } from './walkthrough/lesson-view';
 
@@ -40,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'gpt2Explorer'),
     reloadModel: (): Promise<void> => controller.reloadModel(),
     useInt8Weights: () => vscode.workspace.getConfiguration('gpt2Explorer').update('weights', 'int8', vscode.ConfigurationTarget.Global),
-  });
+  }, () => downloadLabel(settings));
   const log = (line: string) => ui.log(line);
   const reader = new SettingsReader(log);
   let settings = reader.read();

@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import type { ControllerUi, SavedFile } from './ports';
 import type { UserAction } from './common/failures';
 
-export const BUTTON_LABELS: Record<UserAction, string> = {
-  downloadModel: 'Download (≈550 MB)',
+/** The buttons' words; the Download button's also says how much it fetches (`downloadLabel`, from the settings). */
+export const BUTTON_LABELS: Record<Exclude<UserAction, 'downloadModel'>, string> = {
   importModel: 'Import Folder…',
   chooseModel: 'Choose Model…',
   openSettings: 'Open Settings',
@@ -18,6 +18,7 @@ export class VsCodeUi implements ControllerUi {
   constructor(
     private readonly output: vscode.OutputChannel,
     private readonly actions: Record<UserAction, () => unknown>,
+    private readonly downloadLabel: () => string,
   ) {}
 
   log(line: string): void {
@@ -26,8 +27,9 @@ export class VsCodeUi implements ControllerUi {
 
   problem(message: string, actions: UserAction[]): void {
     const show = actions.length > 0 ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    void show(message, ...actions.map((action) => BUTTON_LABELS[action])).then((label) => {
-      const chosen = actions.find((action) => BUTTON_LABELS[action] === label);
+    const labels: Record<UserAction, string> = { ...BUTTON_LABELS, downloadModel: this.downloadLabel() };
+    void show(message, ...actions.map((action) => labels[action])).then((label) => {
+      const chosen = actions.find((action) => labels[action] === label);
       if (chosen) this.run(chosen);
     });
   }

@@ -3,8 +3,10 @@
 // builds put GPT-2 small) and the memory it will take against what is free. No `vscode`: the quick pick shows these.
 
 import { gb } from '../../engine/memory';
-import { estimateMemory, findCachedModel, formatBytes, hubCacheDir, KNOWN_MODELS, type KnownModel } from '../../engine/model-store';
+import { estimateMemory, findCachedModel, formatBytes, hubCacheDir, KNOWN_MODELS, knownModel, type KnownModel, type ModelSource } from '../../engine/model-store';
 import type { Gpt2Config, WeightsMode } from '../../engine/types';
+import type { ExtensionSettings } from '../common/settings';
+import { downloadPlan } from './download-plan';
 import { locateFolder } from './location';
 
 export interface ModelChoice {
@@ -38,9 +40,8 @@ async function modelChoice(model: KnownModel, context: ChoiceContext): Promise<M
   const inStorage = cached.kind !== 'found' && model === KNOWN_MODELS[0] && (await locateFolder(context.storageDir, false)).kind === 'found';
   const where = cached.kind === 'found' ? 'cache' : inStorage ? 'storage' : 'absent';
   const dir = cached.kind === 'found' ? cached.dir : inStorage ? context.storageDir : undefined;
-  const pinned = model.source.files.find((file) => file.name === 'model.safetensors')?.size;
+  const { bytes, pinned } = weightsFileBytes(model);
   const memory = { float32: estimateMemory(config, 'float32').total, int8: estimateMemory(config, 'int8').total };
-  const bytes = pinned ?? estimateMemory(config).weights;
   const fits = memory.float32 <= context.available;
   const place = { storage: "on this machine (the extension's storage)", cache: `on this machine (Hugging Face cache)`, absent: 'not on this machine: choosing it downloads it into the Hugging Face cache' }[where];
   const detail = fits
@@ -57,6 +58,24 @@ async function modelChoice(model: KnownModel, context: ChoiceContext): Promise<M
     description: `${model.id} · ${pinned ? '' : '≈ '}${formatBytes(bytes)} · ${place}`,
     detail,
   };
+}
+
+/** The size of a known model's weights file: pinned, or estimated from its shape (float32). */
+export function weightsFileBytes(model: KnownModel): { bytes: number; pinned: boolean } {
+  const size = model.source.files.find((file) => file.name === 'model.safetensors')?.size;
+  return size === undefined ? { bytes: estimateMemory(configOf(model)).weights, pinned: false } : { bytes: size, pinned: true };
+}
+
+/** The Download button's words: the size of what GPT-2: Download Model fetches for these settings, when known. */
+export function downloadLabel(settings: Pick<ExtensionSettings, 'modelPath' | 'model'>): string {
+  let source: ModelSource;
+  try {
+    source = downloadPlan(settings).source;
+  } catch {
+    return 'Download'; // gpt2Explorer.model is no repository id: the command says so
+  }
+  const model = knownModel(source.repo);
+  return model ? `Download (≈${formatBytes(weightsFileBytes(model).bytes)})` : 'Download';
 }
 
 function configOf(model: KnownModel): Gpt2Config {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { DownloadError, importModelFolder, ModelFolderError, tokenProblem, type ImportedModel } from '../../engine/model-store';
 import type { ModelReloader } from '../ports';
 import type { ExtensionSettings } from '../common/settings';
+import { downloadLabel } from './choices';
 import { chooseModelCommand } from './choose';
 import { downloadPlan, planTarget, runDownloadPlan, type DownloadPlan } from './download-plan';
 import { findHubToken, keepEnteredToken, type Secrets } from './hub-credentials';
@@ -108,9 +109,10 @@ async function importFailed(error: unknown, dir: string, context: ModelCommandCo
     void vscode.window.showErrorMessage(`GPT-2 could not check ${dir}: ${message}`);
     return;
   }
-  const choice = await vscode.window.showErrorMessage(`This folder cannot be imported: ${message}.`, 'Choose Another Folder…', 'Download (≈550 MB)');
+  const download = downloadLabel(context.settings());
+  const choice = await vscode.window.showErrorMessage(`This folder cannot be imported: ${message}.`, 'Choose Another Folder…', download);
   if (choice === 'Choose Another Folder…') return importModelCommand(context);
-  if (choice === 'Download (≈550 MB)') return downloadModelCommand(context);
+  if (choice === download) return downloadModelCommand(context);
 }
 
 /** Asks for a token in a password box; an empty answer removes the stored one. Neither is logged. */

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { knownModel } from '../../../src/engine/known-models';
-import { modelChoices } from '../../../src/extension/model/choices';
+import { downloadLabel, modelChoices } from '../../../src/extension/model/choices';
 import { locateModel } from '../../../src/extension/model/location';
 import { writeCachedRepo } from '../../engine/hub-repo';
 import { testModel, TINY } from '../../engine/models';
@@ -54,4 +54,21 @@ describe('GPT-2: Choose Model entries', () => {
     assert.deepEqual(missing, { kind: 'uncached', id: 'gpt2-medium', cacheDir: env.HF_HUB_CACHE, problems: [] });
     assert.equal((await locateModel(storageDir, storageDir, 'distilgpt2', env)).kind, 'missing', 'modelPath wins');
   });
+
+  it("the Download button says the size of the model the settings would fetch, not GPT-2 small's whatever is set", () => {
+    assert.equal(downloadLabel({ modelPath: '', model: '' }), 'Download (≈548 MB)'); // the pinned file of GPT-2 small
+    assert.equal(downloadLabel({ modelPath: '', model: 'distilgpt2' }), 'Download (≈352 MB)');
+    assert.equal(downloadLabel({ modelPath: '', model: 'openai-community/gpt2-xl' }), `Download (≈${Math.floor(weightsOf('gpt2-xl') / 1e6)} MB)`);
+    assert.ok(weightsOf('gpt2-xl') > 6e9, 'gpt2-xl is estimated from its shape: over 6 GB');
+    assert.equal(downloadLabel({ modelPath: '/some/folder', model: 'gpt2-xl' }), 'Download (≈548 MB)'); // a modelPath folder is filled with GPT-2 small
+    assert.equal(downloadLabel({ modelPath: '', model: 'someone/other-gpt2' }), 'Download'); // size unknown before the Hub says
+    assert.equal(downloadLabel({ modelPath: '', model: 'not an id' }), 'Download');
+  });
 });
+
+/** 4 bytes per parameter of a known model's shape, counted here from its config (not by the code under test). */
+function weightsOf(id: string): number {
+  const { n_layer: L, n_embd: d, vocab_size: V, n_positions: P } = knownModel(id)!.source.config as Record<string, number>;
+  const block = 4 * d + (3 * d * d + 3 * d) + (d * d + d) + (4 * d * d + 4 * d) + (4 * d * d + d); // two LayerNorms, c_attn, c_proj, c_fc, mlp c_proj
+  return 4 * (V * d + P * d + L * block + 2 * d);
+}
