@@ -127,6 +127,22 @@ describe('explorer state', () => {
     assert.equal(state.announcement, before, 'another sentence appends nothing');
   });
 
+  it('announces a candidate chosen and a move in the decoding tree', () => {
+    let state = host(initialState(null), lesson.session());
+    const paris = (lesson.session() as { session: { next: { top: { id: number; prob: number }[] } } }).session.next.top[0];
+    state = reduce(state, { kind: 'ask', asked: 'forceToken' });
+    state = host(state, lesson.session('capitals', 1));
+    assert.equal(state.announcement, `You chose: appended " Paris" (${(paris.prob * 100).toFixed(1)} %) as token 13`);
+    state = host(state, lesson.session('capitals', 2));
+    state = reduce(state, { kind: 'ask', asked: 'selectNode' });
+    state = host(state, lesson.session('capitals', 1));
+    assert.equal(state.announcement, 'Tree: showing " Paris" as token 13', 'back one node');
+    state = reduce(state, { kind: 'ask', asked: 'selectNode' });
+    state = host(state, lesson.session('capitals', 0));
+    assert.equal(state.announcement, 'Tree: back at the prompt, 12 tokens');
+    assert.equal(state.asked, null);
+  });
+
   it('a saved state is checked with the protocol schema', () => {
     assert.ok(parseUiState(initialUiState).ok);
     assert.equal(parseUiState({ ...initialUiState, layer: -1 }).ok, false);

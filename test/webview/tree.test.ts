@@ -73,6 +73,7 @@ describe('explorer webview: the Decoding tree (real controller and worker)', () 
     assert.deepEqual(suite.explorer!.host.last('forceToken'), { type: 'forceToken', id: second });
     assert.equal(await page.locator('.tree__branches > li').count(), 2, 'two branches below the first token');
     assert.match(await page.locator('.pick__draw').innerText(), /^You chose/);
+    await page.locator('.announcement', { hasText: new RegExp(`^You chose: appended .* as token ${prompt.length + 2}$`) }).waitFor({ state: 'attached' });
 
     await step.click(); // continue the new branch
     const t2 = ranked([...prompt, t0, second])[0];
@@ -85,8 +86,10 @@ describe('explorer webview: the Decoding tree (real controller and worker)', () 
     await page.locator('.tree__branches > li').first().locator('.tree__node').first().click(); // the first branch again
     await assertShows(page, [...prompt, t0, t1]);
     assert.equal(await page.locator('.tree__node--current').innerText(), shownToken(tokenizer.tokenText(t1)));
+    await page.locator('.announcement', { hasText: `Tree: showing "${tokenizer.tokenText(t1)}" as token ${prompt.length + 2}` }).waitFor({ state: 'attached' });
     await page.getByRole('button', { name: 'Prompt', exact: true }).click();
     await assertShows(page, prompt);
+    await page.locator('.announcement', { hasText: `Tree: back at the prompt, ${prompt.length} tokens` }).waitFor({ state: 'attached' });
     if (SCREENSHOT) {
       await treeNode(page, tokenizer.tokenText(t2)).click();
       await counter(page, 3);

@@ -56,9 +56,9 @@ export function App() {
     dispatch({ kind: 'pick', id });
     post({ type: 'selectSentence', id });
   };
-  // Remembered so the token that comes back is announced as a Step's or a draw's.
+  // Remembered so the token that comes back is announced as a Step's, a draw's, a choice's or a move in the tree.
   const send = (message: ExplorerMessage) => {
-    if (message.type === 'step' || message.type === 'sampleAppend') dispatch({ kind: 'ask', asked: message.type });
+    if (message.type === 'step' || message.type === 'sampleAppend' || message.type === 'forceToken' || message.type === 'selectNode') dispatch({ kind: 'ask', asked: message.type });
     post(message);
   };
   return (
