@@ -36,6 +36,7 @@ export class SessionRunner {
   readonly model: ModelKeeper;
   private readonly client: SessionClient;
   private lastRestart = -Infinity;
+  private checked: Promise<unknown> = Promise.resolve(); // the model check of the request sent last
 
   constructor(private readonly ports: SessionRunnerPorts) {
     this.client = new SessionClient({
@@ -63,7 +64,12 @@ export class SessionRunner {
    * failure is reported) or is no longer `wanted` (asked for under a panel that has closed since).
    */
   async request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress?: (progress: ProgressOf<K>) => void): Promise<WorkerResults[K] | null> {
-    if (!(await this.model.ensure()) || !wanted()) return null;
+    // The model check is asynchronous (a stat of the weights file), and two checks can end in either order: a
+    // tree's "show the parent" then "force this token" reached the worker swapped on a busy machine. Each
+    // request is checked only after the one before it, so the worker gets them in the order they came.
+    const checked = this.checked.then(() => wanted() && this.model.ensure()); // not wanted by then: no model loaded for it
+    this.checked = checked.catch(() => false);
+    if (!(await checked) || !wanted()) return null;
     try {
       const result = await this.client.request(request, (progress) => wanted() && onProgress?.(progress));
       return wanted() ? result : null;
