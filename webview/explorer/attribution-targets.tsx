@@ -4,7 +4,7 @@
 // Buttons with aria-pressed, so the keyboard and a screen reader pick and hear the target alike.
 
 import type { Candidate } from '../../src/protocol/views';
-import { percent } from './lens';
+import { percent, ProbabilityBar } from './lens';
 import { spokenToken, TokenText } from './token-text';
 
 interface TargetBarsProps {
@@ -26,9 +26,7 @@ export function TargetBars({ candidates, target, versus, onPick }: TargetBarsPro
               <button type="button" class="bars__token" aria-pressed={role === 'target'} aria-label={`Attribute ${spokenToken(candidate.text)} (${percent(candidate.prob)})`} onClick={() => onPick(candidate)}>
                 <TokenText text={candidate.text} />
               </button>
-              <span class="bar" aria-hidden="true">
-                <span class="bar__fill" style={{ width: `${candidate.prob * 100}%` }} />
-              </span>
+              <ProbabilityBar prob={candidate.prob} />
               <span class="bars__prob">{percent(candidate.prob)}</span>
               <span class="attribution__role">{role}</span>
             </li>

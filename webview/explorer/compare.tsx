@@ -15,7 +15,7 @@ import { prepareCanvas, useWidth } from '../ui/canvas';
 import { Slider } from '../ui/slider';
 import { type Choice, Dropdown, TextField } from '../ui/toolkit';
 import { drawPairScatter, pairFrameAt, pairRanges } from './compare-draw';
-import { percent } from './lens';
+import { percent, ProbabilityBar } from './lens';
 import { type Palette, usePalette } from './theme';
 import { TokenText } from './token-text';
 
@@ -201,9 +201,7 @@ function NextList({ side, name }: { side: CompareSide; name: string }) {
             <span class="bars__token">
               <TokenText text={candidate.text} />
             </span>
-            <span class="bar" aria-hidden="true">
-              <span class="bar__fill" style={{ width: `${candidate.prob * 100}%` }} />
-            </span>
+            <ProbabilityBar prob={candidate.prob} />
             <span class="bars__prob">{percent(candidate.prob)}</span>
           </li>
         ))}

@@ -9,7 +9,7 @@ import type { ExplorerMessage } from '../../src/protocol/explorer';
 import { Slider } from '../ui/slider';
 import { Button, TextField } from '../ui/toolkit';
 import { ExportButtons } from './export-buttons';
-import { percent } from './lens';
+import { percent, ProbabilityBar } from './lens';
 import { spokenToken, TokenText } from './token-text';
 
 type Post = (message: ExplorerMessage) => void;
@@ -95,9 +95,7 @@ function CandidateBars({ session, tally, onForce }: { session: SessionView; tall
               <button type="button" class="bars__token" disabled={!onForce} aria-label={`Append ${spokenToken(candidate.text)} (${percent(candidate.prob)})`} onClick={() => onForce?.(candidate.id)}>
                 <TokenText text={candidate.text} />
               </button>
-              <span class="bar" aria-hidden="true">
-                <span class="bar__fill" style={{ width: `${candidate.prob * 100}%` }} />
-              </span>
+              <ProbabilityBar prob={candidate.prob} />
               <span class="bars__prob">{percent(candidate.prob)}</span>
               <span class="bars__tally" aria-hidden="true">
                 {tally.total === 0 ? '' : draws === 0 ? '×0' : `×${draws} (${percent(draws / tally.total)})`}

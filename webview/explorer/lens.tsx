@@ -64,9 +64,7 @@ function TopList({ view, trackId, onTrack }: { view: LensView; trackId: number |
             <span class="lens__token">
               <TokenText text={candidate.text} />
             </span>
-            <span class="bar" aria-hidden="true">
-              <span class="bar__fill" style={{ width: `${candidate.prob * 100}%` }} />
-            </span>
+            <ProbabilityBar prob={candidate.prob} />
             <span class="lens__prob">{percent(candidate.prob)}</span>
           </button>
         </li>
@@ -133,6 +131,15 @@ function lineOptions(width: number, layers: number, palette: Palette, text: stri
       { label: shownToken(text), stroke: palette.blue, width: 2, points: { show: true, size: 5, fill: palette.blue }, value: (_, prob) => (prob === null ? '–' : percent(prob)) },
     ],
   };
+}
+
+/** A candidate's probability as a bar's filled width (hidden from screen readers: its percentage is said beside it). */
+export function ProbabilityBar({ prob }: { prob: number }) {
+  return (
+    <span class="bar" aria-hidden="true">
+      <span class="bar__fill" style={{ width: `${prob * 100}%` }} />
+    </span>
+  );
 }
 
 export function percent(prob: number): string {
