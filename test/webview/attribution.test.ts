@@ -5,58 +5,41 @@
 // the attention view there. axe finds nothing in any theme.
 
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { topK } from '../../src/explorer/decoding/logits';
 import { PRESETS } from '../../src/explorer/presets';
 import { shownToken, spokenToken } from '../../webview/explorer/token-text';
-import { testModel, TINY } from '../engine/models';
+import { TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
 import { pieces, referenceAttribution } from '../explorer/reference-attribution';
 import { expectNoViolations } from './axe';
-import { ControllerBackend } from './controller-backend';
-import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { realControllerSuite } from './real-controller-suite';
 import { THEME_NAMES } from './themes';
 
 const V = 50257;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('explorer webview: the Attribution panel (real controller and worker)', () => {
-  let browser: Browser;
-  let server: PageServer;
-  let backend: ControllerBackend;
-  let explorer: ExplorerPage | undefined;
-  let modelDir: string;
-
-  before(async () => {
-    modelDir = await testModel(TINY);
-    [browser, server, backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS)]);
-  });
-  afterEach(async () => {
-    await explorer?.page.context().close();
-    assert.deepEqual(explorer?.violations, [], 'CSP violations or page errors');
-    assert.deepEqual(explorer?.host.malformed, [], 'the page posted messages the protocol rejects');
-  });
-  after(async () => Promise.all([browser?.close(), server?.close(), backend?.dispose()]));
+  const suite = realControllerSuite();
 
   async function openGeneration(theme: (typeof THEME_NAMES)[number] = 'dark'): Promise<Page> {
-    explorer = await openExplorer(browser, server, { backend, theme });
-    await explorer.page.locator('.chip').first().waitFor();
-    await explorer.page.getByRole('tab', { name: 'Generation' }).click();
-    return explorer.page;
+    const page = await suite.open(theme);
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    return page;
   }
 
   it('asks nothing while closed; open, shows top-1 versus top-2 as the reference splits it', async () => {
     const page = await openGeneration();
     await page.getByRole('button', { name: 'Step: append the top token' }).click();
     await page.getByText('1 / 10 tokens generated').waitFor();
-    assert.equal(explorer!.host.last('requestAttribution'), undefined, 'a closed panel asks for nothing');
+    assert.equal(suite.explorer!.host.last('requestAttribution'), undefined, 'a closed panel asks for nothing');
 
     await page.getByRole('button', { name: 'Show Attribution' }).click();
     await page.locator('.attribution:not(.stale)').waitFor();
-    const asked = explorer!.host.last('requestAttribution')!;
-    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
-    const reference = loadReferenceModel(modelDir);
+    const asked = suite.explorer!.host.last('requestAttribution')!;
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
+    const reference = loadReferenceModel(suite.modelDir);
     const ids = await greedyIds(reference, asked.token + 1);
     assert.equal(ids.length, tokenizer.encode(PRESETS[0].text).length + 1, 'the lesson sentence and the Step');
     const [first, second] = topK(referenceForward(reference, ids).logits.subarray((ids.length - 1) * V), 2);
@@ -86,7 +69,7 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     // A click on a head: the Self-Attention tab at that layer and head.
     await page.locator('.attribution canvas').click({ position: { x: 36 + 2.5 * cell, y: 18 + 1.5 * cell } });
     await page.getByRole('tab', { name: 'Self-Attention', selected: true }).waitFor();
-    const ui = explorer!.host.last('uiState')!.ui;
+    const ui = suite.explorer!.host.last('uiState')!.ui;
     assert.deepEqual([ui.tab, ui.layer, ui.head], ['attention', 1, 2]);
   });
 
@@ -97,9 +80,9 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     await page.getByRole('combobox', { name: 'Versus' }).click();
     await page.getByRole('option', { name: '(none)', exact: true }).click();
     await page.getByText(/^logit\([^)]*\) = /).waitFor();
-    const asked = explorer!.host.last('requestAttribution')!;
+    const asked = suite.explorer!.host.last('requestAttribution')!;
     assert.equal(asked.versus, null);
-    const reference = loadReferenceModel(modelDir);
+    const reference = loadReferenceModel(suite.modelDir);
     const ids = await greedyIds(reference, asked.token + 1); // the session is the backend's: the Step above may still be in it
     const expected = referenceAttribution(reference, ids, ids.length - 1, asked.target, null);
     await page.locator('.attribution:not(.stale)').waitFor();
@@ -111,14 +94,14 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     const page = await openGeneration();
     await page.getByRole('button', { name: 'Show Attribution' }).click();
     await page.locator('.attribution:not(.stale)').waitFor();
-    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
     const ids = tokenizer.encode(PRESETS[0].text).map((token) => token.id); // the fresh session: the lesson sentence alone
     await page.getByRole('combobox', { name: 'Position' }).click();
     await page.getByRole('option', { name: `3: ${shownToken(tokenizer.tokenText(ids[3]))}`, exact: true }).click();
-    await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.token === 3), 'the ask at position 3');
-    assert.deepEqual(explorer!.host.last('requestAttribution'), { type: 'requestAttribution', token: 3, target: ids[4], versus: null });
+    await eventually(() => suite.explorer!.host.ofType('requestAttribution').find((m) => m.token === 3), 'the ask at position 3');
+    assert.deepEqual(suite.explorer!.host.last('requestAttribution'), { type: 'requestAttribution', token: 3, target: ids[4], versus: null });
     await page.locator('.attribution:not(.stale)').waitFor();
-    const expected = referenceAttribution(loadReferenceModel(modelDir), ids, 3, ids[4], null);
+    const expected = referenceAttribution(loadReferenceModel(suite.modelDir), ids, 3, ids[4], null);
     await expectTotal(page, expected.total);
     assert.match(await page.locator('.attribution__total').innerText(), new RegExp(`^logit\\(${escape(shownToken(tokenizer.tokenText(ids[4])))}\\) = `));
   });
@@ -127,31 +110,31 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     const page = await openGeneration();
     await page.getByRole('button', { name: 'Show Attribution' }).click();
     await page.locator('.attribution:not(.stale)').waitFor();
-    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
     const type = async (label: string, text: string) => {
       const input = page.locator(`vscode-text-field[aria-label="${label}"] input`);
       await input.fill(text);
       await input.press('Enter');
     };
-    const before = explorer!.host.ofType('requestAttribution').length;
+    const before = suite.explorer!.host.ofType('requestAttribution').length;
     await type('Type a target', ' Paris!');
     const split = tokenizer.encode(' Paris!');
     assert.equal(split.length, 2, 'the tokenizer splits it in two');
     const pieces = split.map((token) => `“${shownToken(token.text)}” (${token.id})`).join(' + ');
     await page.getByText(`“·Paris!” is 2 tokens, not one: ${pieces}. Type text that is exactly one token.`).waitFor();
-    assert.equal(explorer!.host.ofType('requestAttribution').length, before, 'nothing is asked for text that is not one token');
+    assert.equal(suite.explorer!.host.ofType('requestAttribution').length, before, 'nothing is asked for text that is not one token');
 
     await type('Type a target', ' London');
     const [london] = tokenizer.encode(' London');
     assert.equal(tokenizer.encode(' London').length, 1);
-    const asked = await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.target === london.id), 'the ask for the typed target');
+    const asked = await eventually(() => suite.explorer!.host.ofType('requestAttribution').find((m) => m.target === london.id), 'the ask for the typed target');
     await type('Type a versus', ' Paris');
     const [paris] = tokenizer.encode(' Paris');
-    const versus = await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.target === london.id && m.versus === paris.id), 'the ask with the typed versus');
+    const versus = await eventually(() => suite.explorer!.host.ofType('requestAttribution').find((m) => m.target === london.id && m.versus === paris.id), 'the ask with the typed versus');
     assert.equal(versus.token, asked.token, 'at the last position');
     await page.locator('.attribution:not(.stale)').waitFor();
     await page.getByText('logit(·London) − logit(·Paris) =', { exact: false }).waitFor();
-    const reference = loadReferenceModel(modelDir);
+    const reference = loadReferenceModel(suite.modelDir);
     const ids = await greedyIds(reference, versus.token + 1);
     await expectTotal(page, referenceAttribution(reference, ids, versus.token, london.id, paris.id).total);
     assert.equal(await page.getByRole('combobox', { name: 'Target' }).getAttribute('aria-label'), 'Target');
@@ -164,14 +147,14 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     const page = await openGeneration();
     await page.getByRole('button', { name: 'Show Attribution' }).click();
     await page.locator('.attribution:not(.stale)').waitFor();
-    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
     const berlin = tokenizer.encode(' Berlin')[0];
     assert.ok(tokenizer.encode(PRESETS[0].text).some((token) => token.id === berlin.id), 'the lesson sentence holds " Berlin"');
     await page.getByRole('combobox', { name: 'Target' }).click();
     await page.getByRole('option', { name: '·Berlin (in the text)', exact: true }).click();
-    const asked = await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.target === berlin.id), 'the ask for the chip');
+    const asked = await eventually(() => suite.explorer!.host.ofType('requestAttribution').find((m) => m.target === berlin.id), 'the ask for the chip');
     await page.locator('.attribution:not(.stale)').waitFor();
-    const reference = loadReferenceModel(modelDir);
+    const reference = loadReferenceModel(suite.modelDir);
     const ids = await greedyIds(reference, asked.token + 1);
     await expectTotal(page, referenceAttribution(reference, ids, asked.token, berlin.id, asked.versus).total);
   });
@@ -180,19 +163,19 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     const page = await openGeneration();
     await page.getByRole('button', { name: 'Show Attribution' }).click();
     await page.locator('.attribution:not(.stale)').waitFor();
-    const reference = loadReferenceModel(modelDir);
-    const ids = await greedyIds(reference, explorer!.host.last('requestAttribution')!.token + 1);
+    const reference = loadReferenceModel(suite.modelDir);
+    const ids = await greedyIds(reference, suite.explorer!.host.last('requestAttribution')!.token + 1);
     const [first, second, third] = topK(referenceForward(reference, ids).logits.subarray((ids.length - 1) * V), 3);
-    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
     const bars = page.getByRole('list', { name: 'Attribution target: next-token candidates' });
     const bar = (id: number) => bars.getByRole('button', { name: new RegExp(`^Attribute ${escape(spokenToken(tokenizer.tokenText(id)))} \\(`) });
     assert.equal(await bar(first).getAttribute('aria-pressed'), 'true', 'the default target is pressed');
-    const forced = explorer!.host.ofType('forceToken').length;
+    const forced = suite.explorer!.host.ofType('forceToken').length;
     const counter = page.locator('.counter');
     const generated = Number((await counter.innerText()).split(' / ')[0]); // the backend's session: an earlier test may have stepped it
 
     await bar(second).click();
-    const asked = await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.target === second), 'the ask for the clicked bar');
+    const asked = await eventually(() => suite.explorer!.host.ofType('requestAttribution').find((m) => m.target === second), 'the ask for the clicked bar');
     assert.deepEqual(asked, { type: 'requestAttribution', token: ids.length - 1, target: second, versus: first }, 'versus falls back to the runner-up: the top one');
     assert.equal(await bar(second).getAttribute('aria-pressed'), 'true');
     assert.equal(await bar(first).getAttribute('aria-pressed'), 'false');
@@ -201,13 +184,13 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
 
     await bar(third).focus();
     await page.keyboard.press('Enter');
-    await eventually(() => explorer!.host.ofType('requestAttribution').find((m) => m.target === third), 'the ask for the bar picked with the keyboard');
-    assert.equal(explorer!.host.ofType('forceToken').length, forced, 'picking a target appends nothing');
+    await eventually(() => suite.explorer!.host.ofType('requestAttribution').find((m) => m.target === third), 'the ask for the bar picked with the keyboard');
+    assert.equal(suite.explorer!.host.ofType('forceToken').length, forced, 'picking a target appends nothing');
     assert.equal(await counter.innerText(), `${generated} / 10 tokens generated`);
 
     await page.getByRole('list', { name: 'Next-token candidates', exact: true }).getByRole('button', { name: new RegExp(`^Append ${escape(spokenToken(tokenizer.tokenText(second)))} \\(`) }).click();
     await page.getByText(`${generated + 1} / 10 tokens generated`).waitFor();
-    assert.deepEqual(explorer!.host.last('forceToken'), { type: 'forceToken', id: second });
+    assert.deepEqual(suite.explorer!.host.last('forceToken'), { type: 'forceToken', id: second });
   });
 
   for (const theme of THEME_NAMES) {
@@ -239,7 +222,7 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
 
   /** The lesson sentence's ids, then the reference's greedy picks, `length` tokens in all. */
   async function greedyIds(reference: ReturnType<typeof loadReferenceModel>, length: number): Promise<number[]> {
-    const tokenizer = await Gpt2Tokenizer.fromModelDir(modelDir);
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
     const ids = tokenizer.encode(PRESETS[0].text).map((token) => token.id);
     while (ids.length < length) ids.push(topK(referenceForward(reference, ids).logits.subarray((ids.length - 1) * V), 1)[0]);
     return ids;
