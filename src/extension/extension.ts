@@ -21,6 +21,10 @@ import { registerWalkthroughView, type LessonApi } from './walkthrough/lesson-vi
 /** Where workspaceState keeps the live decoding values (explorer/decoding-store.ts). */
 const DECODING_KEY = 'gpt2Explorer.liveDecoding';
 
+/** Set by the bundle's first and last lines (scripts/build.mjs BUNDLE_CLOCK); absent when run from source. */
+declare const __gpt2ExplorerBundleStart: number | undefined;
+declare const __gpt2ExplorerBundleEnd: number | undefined;
+
 /** The controller's dispose, set by activate for deactivate. */
 let stopController: (() => Promise<void>) | undefined;
 
@@ -28,11 +32,13 @@ let stopController: (() => Promise<void>) | undefined;
 export interface ExtensionApi {
   controller: ExplorerController;
   lesson: LessonApi;
-  activationMs: number; // how long activate() took (the bundle's own load not counted): it runs in nearly every window
+  activationMs: number; // how long activate() took: it runs in nearly every window
+  bundleLoadMs?: number; // the bundle's modules running, first line to last: their own start-up (absent from source)
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
+  const bundleLoadMs = typeof __gpt2ExplorerBundleStart === 'number' ? __gpt2ExplorerBundleEnd! - __gpt2ExplorerBundleStart : undefined;
   const output = vscode.window.createOutputChannel('GPT-2 Explorer');
   const ui = new VsCodeUi(output, {
     downloadModel: () => vscode.commands.executeCommand('gpt2Explorer.downloadModel'),
@@ -86,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...registerModelCommands({ explorer: controller, settings: () => settings, storageDir, secrets: context.secrets, log }),
   );
   stopController = () => controller.dispose();
-  return { controller, lesson: walkthrough.lesson, activationMs: performance.now() - started };
+  return { controller, lesson: walkthrough.lesson, activationMs: performance.now() - started, bundleLoadMs };
 }
 
 /**

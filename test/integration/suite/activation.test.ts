@@ -1,7 +1,9 @@
 // Activation in a real extension host (first of the suite: files run in name order). The extension activates on
 // eight languages, so in nearly every window: activating must load neither onnxruntime, nor a model, nor the
-// tokenizer — the session worker does that when the explorer is first asked. activate()'s own time (measured by
-// the extension, returned in its API) is reported for the closing notes (speed targets live in bench/, not in tests); what is loaded is asserted.
+// tokenizer — the session worker does that when the explorer is first asked. How long activation takes is reported
+// for the closing notes (speed targets live in bench/, not in tests): all of extension.activate() when this suite
+// is first to activate it (VS Code reading and compiling the bundle, its modules' start-up, activate()), and the
+// two parts the extension measures itself. What is loaded is asserted.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension/extension';
@@ -11,8 +13,12 @@ describe('activation in the extension host', () => {
   it('loads no onnxruntime, model or tokenizer, and reports how long it took', async () => {
     const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is not installed in this VS Code`);
+    const wasActive = extension.isActive;
+    const started = performance.now();
     const api = await extension.activate();
-    console.log(`activation: ${api.activationMs.toFixed(1)} ms in activate() (the bundle's load not counted)`);
+    const whole = wasActive ? 'already active' : `${(performance.now() - started).toFixed(1)} ms in all`;
+    assert.equal(typeof api.bundleLoadMs, 'number', 'the installed extension is the bundle, whose first line starts its clock');
+    console.log(`activation: ${whole}; ${api.bundleLoadMs!.toFixed(1)} ms the bundle's modules, ${api.activationMs.toFixed(1)} ms in activate()`);
     const heavy = Object.keys(require.cache).filter((path) => /onnxruntime|[\\/]tokenizers[\\/]|tokenizer\.json|model\.safetensors/.test(path));
     assert.deepEqual(heavy, [], 'activation loaded a module the session worker alone should load');
   });
