@@ -42,12 +42,13 @@ function decorateTarget(figures: Figures): string[] {
   const median = figures.surprise_decorate1024_ms_median;
   if (median === undefined) return [];
   return [
-    `| Decorations ≤ ${DECORATE_MS} ms after the score, 1,024 tokens (${figures.surprise_painted_ranges} ranges) | ${fixed(median)} ms (max ${fixed(figures.surprise_decorate1024_ms_max)}) | ${median <= DECORATE_MS ? 'met, for the part measured' : '**missed**'} |`,
+    `| Decorations ≤ ${DECORATE_MS} ms after the score, 1,024 tokens (${figures.surprise_painted_ranges} ranges) | ${fixed(median)} ms [${fixed(figures.surprise_decorate1024_ms_min)}–${fixed(figures.surprise_decorate1024_ms_max)}] | ${median <= DECORATE_MS ? 'met, for the part measured' : '**missed**'} (median; read it with the load) |`,
     '',
     "Decorations: from the worker's reply to the options setDecorations takes, in the bench process without VS Code" +
       ' (bench/cases/surprise-paint.ts): the reply copied as postMessage copies it (structuredClone), checked as the session client' +
       " checks it, the status bar's and CodeLens's summary, the paint plan the extension paints from (src/extension/surprise/paint-plan.ts)" +
       " and each range's offsets turned into line and character by a line index like the TextDocument's. Not measured: making" +
-      " vscode.Range objects, setDecorations' message from the extension host to the window, and the editor drawing the ranges.",
+      " vscode.Range objects, setDecorations' message from the extension host to the window, and the editor drawing the ranges." +
+      ' Of what is measured, the copy and the schema check take nearly all; the paint plan is under 1 ms.',
   ];
 }
