@@ -3,6 +3,7 @@
 // interleaved round by round with one 1,024-token analysis (ExplorerSession.create: prefill, trace, projection)
 // and the bare prefill of the same ids, so the ratios come from the same rounds. Then the hover's own cost:
 // the lens layer of one token of the chunk the worker keeps. Target: the worker's score ≤ 1.5× the analysis.
+// Last, the decoration path (surprise-paint.ts) on that score: target ≤ 100 ms for 1,000 tokens.
 import { Gpt2Model } from '../../src/engine/model';
 import { prefill } from '../../src/engine/prefill';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
@@ -12,6 +13,7 @@ import { ExplorerSession } from '../../src/explorer/session';
 import { emptyResult, type CaseContext, type CaseResult } from '../harness/case';
 import { interleave, ratios, time } from '../harness/stats';
 import { promptIds } from './prompts';
+import { decorate, LineIndex } from './surprise-paint';
 
 const LENGTH = 1024;
 
@@ -20,7 +22,11 @@ export async function surprise(context: CaseContext): Promise<CaseResult> {
   const model = await Gpt2Model.load(context.modelDir, { threads: context.threads });
   const tokenizer = await Gpt2Tokenizer.fromModelDir(context.modelDir);
   const ids = promptIds(LENGTH);
-  const tokens = ids.map((id) => ({ id, text: tokenizer.tokenText(id), start: 0, end: 0 }));
+  let at = 0; // the tokens laid end to end as a document's text, so every one has a range to paint
+  const tokens = ids.map((id) => {
+    const text = tokenizer.tokenText(id);
+    return { id, text, start: at, end: (at += text.length) };
+  });
   const sentence = { id: 'bench-surprise', text: `${LENGTH} bench tokens`, source: 'custom' as const };
   const lens = new LensLayers(model, tokens);
   const timings = await interleave(
@@ -40,6 +46,13 @@ export async function surprise(context: CaseContext): Promise<CaseResult> {
   };
   let index = 1;
   result.timings[`surprise_hover${LENGTH}`] = await time(() => lens.at((index = (index * 7919) % LENGTH || 1)), { repeats: context.repeats, warmup: 2 });
+  const scores = await scoreTokens(model, tokenizer, tokens, { lensLayers: false });
+  const lines = new LineIndex(tokens.map((token) => token.text).join(''));
+  result.values.surprise_painted_ranges = decorate(scores, lines);
+  result.timings[`surprise_decorate${LENGTH}`] = await time(() => decorate(scores, lines), { repeats: context.repeats * 4, warmup: 3 });
+  result.notes.push(
+    `surprise: decorate = the score's way to decoration options without VS Code (copied across threads, checked, summarised, planned, offsets to positions; ${result.values.surprise_painted_ranges} ranges); setDecorations' trip to the window and the editor's drawing are not measured`,
+  );
   result.notes.push(`surprise: scoring ${LENGTH} ids (${LENGTH - 1} scored) in one chunk; "score" is the worker's (lens layers on hover), "score_every_layer" the CLI's; hover = one token's lens layer from the kept chunk`);
   await model.dispose();
   return result;

@@ -1,16 +1,19 @@
 // `generate`: the decoding loop from the command line — pick a token, append it, run the model
-// again, until <|endoftext|>, --max-tokens or the end of the context.
+// again, until <|endoftext|>, --max-tokens or the end of the context. --tree FILE also writes the run as the
+// decoding tree, in the file the panel's Save Data writes (protocol/export-format.ts): one path, no branches.
+import { writeFile } from 'node:fs/promises';
 import type { Gpt2Tokenizer } from '../engine/tokenizer';
 import type { ExplorerSession } from '../explorer/session';
+import { exportOf, exportText } from '../protocol/export-format';
 import type { StopReason } from '../protocol/views';
-import { parse } from './args';
+import { parse, UsageError } from './args';
 import type { Command } from './command';
 import { MODEL_USAGE } from './model-option';
 import { decodingOption } from './decoding-option';
 import { percent, quote } from './format';
 import { DECODING_OPTIONS, DECODING_USAGE, decodingSettings, promptArgument, withSession } from './session-command';
 
-const usage = `Usage: gpt2-explorer generate --model DIR|ID [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--int8] (PROMPT | --ids I,J,...)
+const usage = `Usage: gpt2-explorer generate --model DIR|ID [--json] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--int8] [--tree FILE.json] (PROMPT | --ids I,J,...)
 
 Continues PROMPT one token at a time: each token is drawn from the model's next-token
 distribution, appended, and the model runs again on the longer text (with its KV cache).
@@ -20,6 +23,9 @@ Options:
 ${MODEL_USAGE}
   --json             print {"prompt_tokens", "generated", "text", "stop"} (below)
   --max-tokens N     stop after N new tokens (default 10)
+  --tree FILE.json   also write the run as the decoding tree, as the Decoding tree panel's Save Data does:
+                     {"format": "gpt2-explorer/panel", prompt, model, decoding, "panel": {"type": "tree",
+                     "view": {nodes, current, pick}}}; a generate run is one path, pick explains its last token
 ${DECODING_USAGE}
 
 JSON: prompt_tokens [{id, text}]; generated [{id, text, prob}] where prob is the token's probability
@@ -38,11 +44,14 @@ export const command: Command = {
   summary: 'continue a prompt token by token (greedy, temperature, top-k, top-p, seed)',
   usage,
   async run(argv) {
-    const args = parse(argv, { ...DECODING_OPTIONS, 'max-tokens': { type: 'string' } });
+    const args = parse(argv, { ...DECODING_OPTIONS, 'max-tokens': { type: 'string' }, tree: { type: 'string' } });
     const settings = { ...decodingSettings(args), maxNewTokens: decodingOption(args, 'max-tokens', 'maxNewTokens') };
     const prompt = promptArgument(args);
+    const tree = args.values.tree;
+    if (typeof tree === 'string' && !tree.endsWith('.json')) throw new UsageError(`--tree writes a .json file, got ${tree}`);
     return withSession(args, prompt, settings, async (session, tokenizer) => {
       const generation = await generate(session, tokenizer);
+      if (typeof tree === 'string') await writeTree(session, tree);
       return args.values.json === true ? generation : formatGeneration(generation);
     });
   },
@@ -58,6 +67,14 @@ export async function generate(session: ExplorerSession, tokenizer: Gpt2Tokenize
     text: tokenizer.decode(generated.map((token) => token.id)),
     stop: view.stop!, // generate() returns only once a stop condition holds
   };
+}
+
+/** The session's decoding tree in the panel's Save Data format. */
+async function writeTree(session: ExplorerSession, file: string): Promise<void> {
+  const view = session.view();
+  await writeFile(file, exportText(exportOf(view, { type: 'tree', view: view.tree! }, new Date()))).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`--tree could not write ${file}: ${error.code ?? error.message}`);
+  });
 }
 
 function formatGeneration(generation: Generation): string {

@@ -1,7 +1,8 @@
 // Downloads a model into the Hugging Face cache in the Hub's own layout (hub-cache.ts), so Python
 // transformers finds it afterwards and no second copy is made: each file goes to blobs/<its sha256>
 // (resumable, size- and sha256-checked by download.ts, moved into place only when whole), then the
-// snapshot link snapshots/<commit>/<file> → ../../blobs/<sha256>, then refs/main for a `main` download.
+// snapshot link snapshots/<commit>/<file> → ../../blobs/<sha256>, then refs/main for a `main` download. A
+// download at a commit writes no refs, as huggingface_hub's own (it names only branches and tags there).
 // A file that is already there and whole is not fetched again; a broken or half-written one is replaced.
 import { access, constants, copyFile, mkdir, readFile, rename, rm, rmdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';

@@ -5,7 +5,7 @@
 // one, in one pass (branch-caches.ts): the prompt is never read again.
 import type { Gpt2Model } from '../engine/model';
 import type { KvCache } from '../engine/types';
-import type { Candidate, DecodingTreeView, PickHow, StopReason } from '../protocol/views';
+import type { Candidate, DecodingTreeView, PickHow, StopReason, StopsView } from '../protocol/views';
 import { BranchCaches } from './branch-caches';
 import type { Pick } from './pick';
 import type { Frontier } from './prompt';
@@ -117,9 +117,9 @@ export class Branches {
     this.caches.clear();
   }
 
-  view(stop: StopReason | null): DecodingTreeView {
+  view(stop: StopReason | null, stops: StopsView): DecodingTreeView {
     const node = this.shownPath.at(-1);
-    return { nodes: this.tree.view(), current: this.node, pick: node ? { ...node.stored.pick, stop } : null };
+    return { nodes: this.tree.view(), current: this.node, pick: node ? { ...node.stored.pick, stops, stop } : null };
   }
 
   /** The cache to continue the node shown from, and the tokens of its path that cache does not hold yet. */

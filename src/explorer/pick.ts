@@ -14,7 +14,7 @@ export interface Roll {
   u: number;
 }
 
-export type Pick = Omit<PickView, 'stop'>;
+export type Pick = Omit<PickView, 'stop' | 'stops'>; // the stops are told when the view is built, from the settings then
 
 export function explainPick(logits: Float32Array, distribution: Distribution, settings: DecodingSettings, how: PickHow, roll: Roll | null, name: (id: number) => string): Pick {
   const named = (entries: { id: number; prob: number }[]): Candidate[] => entries.map(({ id, prob }) => ({ id, text: name(id), prob }));

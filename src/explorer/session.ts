@@ -6,7 +6,7 @@ import { SeededRandom } from '../engine/random';
 import { EOS_ID, type Gpt2Tokenizer } from '../engine/tokenizer';
 import type { Gpt2Config } from '../engine/types';
 import { applyDecoding, changesDistribution, DEFAULT_DECODING, type DecodingPatch, type DecodingSettings } from '../protocol/decoding';
-import type { AttentionView, AttributionPanelView, Candidate, LensView, PickHow, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from '../protocol/views';
+import type { AttentionView, AttributionPanelView, Candidate, LensView, PickHow, ProjectionView, QkvView, SentenceView, SessionView, StopReason, StopsView, TallyView, TokenChip } from '../protocol/views';
 import { attribute, attributionView, strongestKeys } from './attribution';
 import { Branches } from './branches';
 import type { Distribution } from './decoding/distribution';
@@ -93,7 +93,7 @@ export class ExplorerSession {
       model: describeModel(this.config, this.model.weights),
       defaults: { ...this.defaults },
       truncated: this.prompt.truncated,
-      tree: this.branches.view(this.stop()),
+      tree: this.branches.view(this.stop(), this.stops()),
     };
   }
 
@@ -300,6 +300,11 @@ export class ExplorerSession {
     if (path.length >= this.settings.maxNewTokens) return 'max_tokens';
     if (this.trace.length >= this.config.nPositions) return 'context_full';
     return null;
+  }
+
+  /** What stop() checks, in numbers: the decoding tree's last link. */
+  private stops(): StopsView {
+    return { generated: this.branches.path.length, maxNewTokens: this.settings.maxNewTokens, tokens: this.trace.length, context: this.config.nPositions };
   }
 
   /** The distribution from the current logits and settings; the tally restarts with it. */

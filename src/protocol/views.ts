@@ -116,13 +116,26 @@ export const filterStepView = object({
 /** The draw of a Sample & append: the seed, which number of its sequence, the uniform number, the cdf interval it fell in. */
 export const drawView = object({ seed: count, index: count, u: probability, low: probability, high: probability });
 
-/** Why one token of the tree came out: the filters in order, the draw (none for Step or a forced token), the stop it caused. */
+/**
+ * The stops the loop checks after each token, the chain's last link, as they stand at the node shown: <|endoftext|>
+ * (the token itself: `stop` says when it was), the maximum of new tokens, and the context. Derived from the current
+ * settings, as the session's stop is: raising the maximum resumes a generation it had ended.
+ */
+export const stopsView = object({
+  generated: count, // new tokens up to and with this one (1 = the first after the prompt)
+  maxNewTokens: count, // the maximum now
+  tokens: count, // what the context holds: the prompt and those new tokens
+  context: count, // the model's context (n_positions)
+});
+
+/** Why one token of the tree came out: the filters in order, the draw (none for Step or a forced token), the stops checked after it. */
 export const pickView = object({
   how: pickHow,
   settings: decodingSettings, // the settings it was picked under
   filters: array(filterStepView, 3),
   draw: nullable(drawView),
-  stop: nullable(stopReason), // what the token did to the loop, after it
+  stops: stopsView,
+  stop: nullable(stopReason), // which stop ended the generation at this token, null when none did
 });
 
 /** A generated token in the tree; parent null: it follows the prompt. */
@@ -281,5 +294,6 @@ export type PickHow = Infer<typeof pickHow>;
 export type FilterStepView = Infer<typeof filterStepView>;
 export type DrawView = Infer<typeof drawView>;
 export type PickView = Infer<typeof pickView>;
+export type StopsView = Infer<typeof stopsView>;
 export type TreeNodeView = Infer<typeof treeNodeView>;
 export type DecodingTreeView = Infer<typeof decodingTreeView>;

@@ -1,12 +1,16 @@
 // `generate` as a user runs it, checked against the independent float64 reference: the JSON
 // contract, greedy and sampled generations with their probabilities, seeds and stops.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readExport } from '../../src/protocol/export-format';
 import { EOS_ID, type Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { argmax, softmax, topK } from '../../src/explorer/decoding/logits';
 import { testModel, TINY } from '../engine/models';
 import { referenceForward, type ReferenceModel } from '../engine/reference';
 import { SESSION_PROMPT, sessionFixture, type SessionFixture, V } from './fixtures';
-import { json } from './run-cli';
+import { cli, json } from './run-cli';
 
 describe('gpt2-explorer generate', function () {
   let model: string;
@@ -33,6 +37,36 @@ describe('gpt2-explorer generate', function () {
     }
     assert.equal(out.text, tokenizer.decode(ids));
     assert.equal(out.stop, 'max_tokens');
+  });
+
+  it('generate --tree FILE: the run as the decoding tree, in the Save Data file, its tokens the reference\'s', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'gpt2-tree-'));
+    try {
+      const file = join(dir, 'tree.json');
+      const out = await json(['generate', '--model', model, '--temperature', '0', '--max-tokens', '3', '--tree', file, '--json', SESSION_PROMPT]);
+      const read = readExport(readFileSync(file, 'utf8'));
+      assert.ok(read.ok, read.ok ? '' : read.error);
+      const saved = read.value;
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++) ids.push(argmax(nextProbs(ids)));
+      assert.deepEqual(out.generated.map((t: { id: number }) => t.id), ids);
+      assert.equal(saved.panel.type, 'tree');
+      const tree = (saved.panel as Extract<typeof saved.panel, { type: 'tree' }>).view;
+      assert.deepEqual(tree.nodes.map((node) => [node.id, node.parent, node.token.id, node.token.text]), ids.map((id, i) => [i, i === 0 ? null : i - 1, id, tokenizer.tokenText(id)]), 'one path, the greedy tokens');
+      assert.equal(tree.current, 2);
+      const context = (JSON.parse(readFileSync(join(model, 'config.json'), 'utf8')) as { n_positions: number }).n_positions;
+      assert.deepEqual([tree.pick!.stop, tree.pick!.stops], ['max_tokens', { generated: 3, maxNewTokens: 3, tokens: promptIds.length + 3, context }]);
+      assert.deepEqual(saved.prompt.tokens.map((t) => t.id), [...promptIds, ...ids]);
+      assert.deepEqual(saved.decoding, { temperature: 0, topK: 0, topP: 1, maxNewTokens: 3, seed: 0 });
+      const notJson = await cli(['generate', '--model', model, '--tree', join(dir, 'tree.txt'), SESSION_PROMPT]);
+      assert.notEqual(notJson.code, 0);
+      assert.match(notJson.stderr, /--tree writes a \.json file, got /);
+      const nowhere = await cli(['generate', '--model', model, '--max-tokens', '1', '--tree', join(dir, 'missing', 'tree.json'), SESSION_PROMPT]);
+      assert.notEqual(nowhere.code, 0);
+      assert.match(nowhere.stderr, /--tree could not write .*tree\.json: ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('generate --ids: the prompt as token ids gives what its text gives', async function () {

@@ -31,6 +31,19 @@ function listing(dir: string): string[] {
   });
 }
 
+/**
+ * How huggingface_hub's try_to_load_from_cache (file_download.py) finds a file, written here from its code: the
+ * revision is a name in refs/ when that file exists (a branch or tag), else taken as the commit itself; the file
+ * is snapshots/<commit>/<name>. from_pretrained(revision=...) offline reads the cache this way.
+ */
+function hubFinds(cache: string, repo: string, name: string, revision: string): Buffer | undefined {
+  const repoDir = join(cache, `models--${repo.replace('/', '--')}`);
+  const ref = join(repoDir, 'refs', revision);
+  const commit = existsSync(ref) ? readFileSync(ref, 'utf8') : revision;
+  const file = join(repoDir, 'snapshots', commit, name);
+  return existsSync(file) ? readFileSync(file) : undefined;
+}
+
 describe('Hugging Face cache: download', () => {
   let server: FileServer;
   let cache: string;
@@ -62,6 +75,7 @@ describe('Hugging Face cache: download', () => {
       `snapshots/${COMMIT}/model.safetensors -> ../../blobs/${files['model.safetensors'].sha256}`,
     ].sort());
     assert.equal(readFileSync(join(cache, FOLDER, 'refs', 'main'), 'utf8'), COMMIT);
+    assert.ok(hubFinds(cache, REPO, 'model.safetensors', 'main')?.equals(files['model.safetensors'].body), 'huggingface_hub finds it at main');
     assert.ok(readFileSync(join(snapshot, 'model.safetensors')).equals(files['model.safetensors'].body));
     assert.ok(!existsSync(join(cache, '.locks', FOLDER, 'gpt2-explorer.lock')), 'the lock is released');
     const requests = server.log.length;
@@ -79,7 +93,16 @@ describe('Hugging Face cache: download', () => {
     const hub = hubEnvironment({ HF_HUB_CACHE: cache, HF_ENDPOINT: server.origin });
     await downloadToCache({ source, hub });
     assert.ok(server.log.every((request) => request.method === 'GET'), 'no HEAD: everything was pinned');
-    assert.ok(!existsSync(join(cache, FOLDER, 'refs')), 'a pinned commit is no branch: refs/main is not written');
+    // As huggingface_hub's own download at a commit (_cache_commit_hash_for_specific_revision writes refs/<revision>
+    // only when the revision is not the commit itself): blobs, the snapshot named by the commit, no refs.
+    const { files } = repo;
+    assert.deepEqual(listing(join(cache, FOLDER)), [
+      'blobs', `blobs/${files['config.json'].sha256}`, `blobs/${files['model.safetensors'].sha256}`, 'snapshots', `snapshots/${COMMIT}`,
+      `snapshots/${COMMIT}/config.json -> ../../blobs/${files['config.json'].sha256}`,
+      `snapshots/${COMMIT}/model.safetensors -> ../../blobs/${files['model.safetensors'].sha256}`,
+    ].sort());
+    for (const name of ['config.json', 'model.safetensors']) assert.ok(hubFinds(cache, REPO, name, COMMIT)?.equals(files[name].body), `huggingface_hub finds ${name} at the commit`);
+    assert.equal(hubFinds(cache, REPO, 'config.json', 'main'), undefined, 'nor does huggingface_hub claim main is this commit');
     rmSync(join(cache, FOLDER, 'snapshots'), { recursive: true });
     server.log.length = 0;
     await downloadToCache({ source, hub });

@@ -3,6 +3,8 @@
 // whole text from scratch; the passes the model ran are counted, so a move runs none and continuing a revisited
 // node never reads the prompt again. The draw's uniform number is checked against mulberry32 written here.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Gpt2Model } from '../../src/engine/model';
 import type { KvCache } from '../../src/engine/types';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
@@ -182,5 +184,26 @@ describe('the decoding tree in a session (tiny model, real ORT, against the refe
     await assert.rejects(async () => s.force(V), RangeError);
     const reset = await s.reset();
     assert.deepEqual(reset.tree, { nodes: [], current: null, pick: null });
+  });
+
+  it('the chain ends with the stops checked after the token, and names the one that ended generation', async function () {
+    const context = (JSON.parse(readFileSync(join(await testModel(TINY), 'config.json'), 'utf8')) as { n_positions: number }).n_positions;
+    const THE = tokenizer.encode(' the')[0].id;
+    const s = await session({ maxNewTokens: 3 });
+    const first = (await s.force(THE)).tree!.pick!;
+    assert.deepEqual([first.stops, first.stop], [{ generated: 1, maxNewTokens: 3, tokens: promptIds.length + 1, context }, null]);
+    const eos = (await s.force(50256)).tree!.pick!; // <|endoftext|>
+    assert.deepEqual([eos.stops.generated, eos.stop], [2, 'eos']);
+    await s.select(0);
+    const lowered = s.setDecoding({ maxNewTokens: 1 }).tree!.pick!; // the stops follow the settings now, as the session's stop does
+    assert.deepEqual([lowered.stops.maxNewTokens, lowered.stop], [1, 'max_tokens']);
+    assert.equal(s.setDecoding({ maxNewTokens: 3 }).tree!.pick!.stop, null, 'raising the maximum resumes it');
+
+    const text = ' a'.repeat(context - 1); // one token short of the context
+    const full = await ExplorerSession.create(model, tokenizer, { sentence: { id: 'full', text, source: 'custom' }, settings: { maxNewTokens: 20 } });
+    open.push(full);
+    assert.equal(tokenizer.encode(text).length, context - 1);
+    const last = (await full.force(THE)).tree!.pick!;
+    assert.deepEqual([last.stops.tokens, last.stops.generated, last.stop], [context, 1, 'context_full']);
   });
 });

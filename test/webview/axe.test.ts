@@ -1,14 +1,15 @@
 // axe-core on every panel of both webviews in every theme: the explorer before a session and on its
-// three tabs with everything open (lens, Q/K/V, the draw tallies), reading a long prompt, and the lesson view. Any violation
+// three tabs with everything open and a branched decoding tree (lens, Q/K/V, the draw tallies), reading a long prompt, and the lesson view. Any violation
 // of any impact fails with its rule and nodes.
 
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { expectNoViolations } from './axe';
+import type { Backend } from './fake-host';
 import * as fixtures from './fixtures/lesson';
 import { lesson, progress } from './fixtures/walkthrough';
 import { ExplorerPage, openExplorer, openLessonPage, PageServer, suitePages } from './harness';
-import { SCENES } from './scenes';
+import { sceneBackend, SCENES } from './scenes';
 import { THEME_NAMES, ThemeName } from './themes';
 
 const lesson10 = fixtures.session('capitals', 10); // ten tokens generated: generation has stopped
@@ -30,7 +31,7 @@ describe('axe-core on every panel in every theme (Chromium)', () => {
           await checkExplorer(theme, `the ${name} tab`, async (explorer) => {
             await explorer.page.locator('.chip').first().waitFor();
             await scene(explorer);
-          });
+          }, sceneBackend(name));
         });
       }
       it('explorer, generation tab stopped, with a top-k it refuses', async () => {
@@ -63,7 +64,7 @@ describe('axe-core on every panel in every theme (Chromium)', () => {
     });
   }
 
-  async function checkExplorer(theme: ThemeName, what: string, scene: (explorer: ExplorerPage) => Promise<void>, backend?: null) {
+  async function checkExplorer(theme: ThemeName, what: string, scene: (explorer: ExplorerPage) => Promise<void>, backend?: Backend | null) {
     const explorer = await openExplorer(pages.browser, pages.server, { theme, backend });
     try {
       await scene(explorer);

@@ -5,12 +5,19 @@ import type { SessionView } from '../../src/protocol/views';
 import type { ExplorerMessage, HostMessage } from '../../src/protocol/explorer';
 import type { Backend } from './fake-host';
 import * as lesson from './fixtures/lesson';
+import { LessonTree } from './fixtures/tree';
 
 export class LessonBackend implements Backend {
   private sentence = 'capitals';
   private generated = 0;
   private draws: Record<string, number> = {};
   private settings: Partial<SessionView['settings']> = {};
+  private readonly tree: LessonTree | null;
+
+  /** tree: also answer as the decoding tree does (forceToken, selectNode; the session carries the tree). */
+  constructor(options: { tree?: boolean } = {}) {
+    this.tree = options.tree ? new LessonTree() : null;
+  }
 
   async reply(message: ExplorerMessage): Promise<HostMessage[]> {
     switch (message.type) {
@@ -23,9 +30,15 @@ export class LessonBackend implements Backend {
         return [this.restart()];
       case 'step':
       case 'sampleAppend':
+        if (this.tree) return this.grow(message.type === 'step' ? 'step' : 'sample');
         this.generated++;
         this.draws = {};
         return [this.session()];
+      case 'forceToken':
+        return this.tree ? this.grow('forced', message.id) : [];
+      case 'selectNode':
+        this.tree?.select(message.node);
+        return this.tree ? [this.moved()] : [];
       case 'sample':
         return [{ type: 'tally', tally: this.roll() }];
       case 'setDecoding':
@@ -42,7 +55,22 @@ export class LessonBackend implements Backend {
     }
   }
 
+  private grow(how: 'step' | 'sample' | 'forced', id?: number): HostMessage[] {
+    const before = this.session();
+    if (before.type !== 'session' || before.session.stop) return [before];
+    this.tree!.append(how, before.session.settings, id);
+    return [this.moved()];
+  }
+
+  /** The session on the tree's node shown. */
+  private moved(): HostMessage {
+    this.generated = this.tree!.depth;
+    this.draws = {};
+    return this.session();
+  }
+
   private restart(): HostMessage {
+    this.tree?.clear();
     this.generated = 0;
     this.draws = {};
     return this.session();
@@ -52,6 +80,7 @@ export class LessonBackend implements Backend {
     const total = Object.values(this.draws).reduce((a, b) => a + b, 0);
     const message = lesson.session(this.sentence, this.generated, { counts: { ...this.draws }, total, last: null });
     if (message.type === 'session') Object.assign(message.session.settings, this.settings);
+    if (message.type === 'session') this.tree?.apply(message.session);
     return message;
   }
 

@@ -5,6 +5,8 @@
 // filters and the draw; the arrow keys walk the tree; Save Data writes it; axe finds nothing in any theme.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { topK } from '../../src/explorer/decoding/logits';
@@ -121,6 +123,26 @@ describe('explorer webview: the Decoding tree (real controller and worker)', () 
     await page.getByRole('textbox', { name: 'Top-k' }).fill('0');
     await page.getByRole('textbox', { name: 'Top-k' }).press('Enter');
     await page.getByText('50,257 tokens in play').waitFor();
+  });
+
+  it('the chain ends with the stops checked after the token, and marks the one that ended generation', async () => {
+    const context = (JSON.parse(readFileSync(join(suite.modelDir, 'config.json'), 'utf8')) as { n_positions: number }).n_positions;
+    const page = await openGeneration();
+    const step = page.getByRole('button', { name: 'Step: append the top token' });
+    await step.click();
+    await counter(page, 1);
+    const stops = page.locator('.pick__stops li');
+    assert.deepEqual(await stops.allInnerTexts(), ['<|endoftext|>: not this token', 'at most 10 new tokens: this is new token 1', `the context of ${context.toLocaleString('en')} tokens: it holds ${prompt.length + 1}`]);
+    assert.equal(await page.locator('.pick__stops .stop').count(), 0);
+    await page.locator('.pick__stops', { hasText: 'None holds: generation goes on from this token.' }).waitFor();
+    for (let n = 2; n <= 10; n++) {
+      await step.click();
+      await counter(page, n);
+    }
+    assert.deepEqual(await page.locator('.pick__stops .stop').allInnerTexts(), ['at most 10 new tokens: this is new token 10 — generation stops here']);
+    await treeNode(page, tokenizer.tokenText(ranked(prompt)[0])).click(); // an earlier token: nothing ended there
+    await counter(page, 1);
+    assert.equal(await page.locator('.pick__stops .stop').count(), 0);
   });
 
   it('the arrow keys walk the tree; Enter shows the node; Save Data writes the tree', async () => {

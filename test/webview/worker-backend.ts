@@ -51,6 +51,10 @@ export class WorkerBackend implements Backend {
         return [snapshot(await ask.request({ type: 'sampleAppend' }))];
       case 'reset':
         return [snapshot(await ask.request({ type: 'reset' }))];
+      case 'forceToken':
+        return [snapshot(await ask.request({ type: 'force', id: message.id }))];
+      case 'selectNode':
+        return [snapshot(await ask.request({ type: 'select', node: message.node }))];
       case 'setDecoding':
         return [snapshot(await ask.request({ type: 'setDecoding', patch: message.patch }))];
       case 'sample':

@@ -1,5 +1,5 @@
 // The decoding tree (issue 18): why the token of the node shown came out — each filter in order with what it
-// removed and kept, then the draw — and every token generated so far as a tree the learner walks back through.
+// removed and kept, then the draw and the stops checked after it — and every token generated so far as a tree the learner walks back through.
 // Any node is a button that shows it again; any token of the explanation is a button that appends it instead,
 // at that step, which starts a branch. Runs of single children are drawn inline as text, a branch point opens
 // one nested list item per branch, so a long path is one line and only branch points nest. Plain DOM: buttons
@@ -15,11 +15,6 @@ type Post = (message: ExplorerMessage) => void;
 
 const HOW: Record<PickView['how'], string> = { step: 'Step', sample: 'Sample & append', forced: 'you' };
 const FILTER: Record<FilterStepView['filter'], string> = { temperature: 'Temperature', 'top-k': 'Top-k', 'top-p': 'Top-p' };
-const STOP: Record<NonNullable<PickView['stop']>, string> = {
-  eos: 'it is <|endoftext|>: generation stops here',
-  max_tokens: 'it reaches the maximum of new tokens: generation stops here',
-  context_full: 'the context is full: generation stops here',
-};
 
 export function DecodingTreePanel({ session, post }: { session: SessionView; post: Post }) {
   const tree = session.tree;
@@ -79,7 +74,31 @@ function PickChain({ node, pick, onTry }: { node: TreeNodeView; pick: PickView; 
         </tbody>
       </table>
       <p class="pick__draw">{drawWords(node, pick)}</p>
-      {pick.stop && <p class="stop">Then {STOP[pick.stop]}.</p>}
+      <Stops pick={pick} />
+    </div>
+  );
+}
+
+/** The chain's last link: each stop the loop checks after a token, where this one stands, and the one that ended it. */
+function Stops({ pick: { stops, stop } }: { pick: PickView }) {
+  const n = (value: number) => value.toLocaleString('en');
+  const checks: [NonNullable<PickView['stop']>, string, string][] = [
+    ['eos', '<|endoftext|>', stop === 'eos' ? 'this token is it' : 'not this token'],
+    ['max_tokens', `at most ${n(stops.maxNewTokens)} new tokens`, `this is new token ${n(stops.generated)}`],
+    ['context_full', `the context of ${n(stops.context)} tokens`, `it holds ${n(stops.tokens)}`],
+  ];
+  return (
+    <div class="pick__stops">
+      <p class="pick__stops-title">Then the stops, checked after every token:</p>
+      <ul>
+        {checks.map(([reason, name, where]) => (
+          <li key={reason} class={reason === stop ? 'stop' : undefined}>
+            {name}: {where}
+            {reason === stop && <strong> — generation stops here</strong>}
+          </li>
+        ))}
+      </ul>
+      {stop === null && <p class="hint">None holds: generation goes on from this token.</p>}
     </div>
   );
 }

@@ -82,3 +82,21 @@ function configOf(model: KnownModel): Gpt2Config {
   const c = model.source.config as Record<string, number>;
   return { nLayer: c.n_layer, nHead: c.n_head, nEmbd: c.n_embd, vocabSize: c.vocab_size, nPositions: c.n_positions, layerNormEpsilon: 1e-5 };
 }
+
+/** What config.inspect('modelPath') says of each scope (VS Code's names), after Choose Model cleared the user's. */
+export interface ModelPathScopes {
+  globalValue?: string;
+  workspaceValue?: string;
+  workspaceFolderValue?: string;
+}
+
+/**
+ * The warning when gpt2Explorer.modelPath is still set where Choose Model's update does not reach (a folder's or a
+ * workspace's settings, or a remote window's, whose global scope is the remote machine's), so that folder still
+ * wins over the model chosen; undefined when nothing is left. An empty string is no folder, as the setting reads it.
+ */
+export function modelPathLeftWarning(left: ModelPathScopes | undefined, chosen: string): string | undefined {
+  const where = [left?.workspaceFolderValue && 'the folder', left?.workspaceValue && 'the workspace', left?.globalValue && 'the remote'].filter(Boolean);
+  if (where.length === 0) return undefined;
+  return `gpt2Explorer.modelPath is still set in ${where.join(' and ')} settings and wins over ${chosen}: clear it there to run the model you chose.`;
+}

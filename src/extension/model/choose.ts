@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { availableMemory, DownloadError, downloadToCache, hubEnvironment, KNOWN_MODELS, knownModel, type KnownModel } from '../../engine/model-store';
 import type { ExtensionSettings } from '../common/settings';
 import type { ModelReloader } from '../ports';
-import { modelChoices, type ModelChoice } from './choices';
+import { modelChoices, modelPathLeftWarning, type ModelChoice } from './choices';
 import { findHubToken, type Secrets } from './hub-credentials';
 import { reporter } from './progress-reporter';
 
@@ -56,9 +56,8 @@ async function switchTo(choice: ModelChoice, context: ChooseContext): Promise<vo
   // A changed setting reloads through the configuration listener; the same model again must reload here.
   if (before.modelPath === '' && before.model === id && weights === before.weights) await context.explorer.reloadModel();
   // A folder set where the user's settings do not reach (a remote window's or a workspace's settings) still wins.
-  const left = config.inspect<string>('modelPath');
-  const where = [left?.workspaceFolderValue && 'the folder', left?.workspaceValue && 'the workspace', left?.globalValue && 'the remote'].filter(Boolean);
-  if (where.length > 0) void vscode.window.showWarningMessage(`gpt2Explorer.modelPath is still set in ${where.join(' and ')} settings and wins over ${model.id}: clear it there to run the model you chose.`, 'Open Settings').then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', 'gpt2Explorer.modelPath'));
+  const warning = modelPathLeftWarning(config.inspect<string>('modelPath'), model.id);
+  if (warning) void vscode.window.showWarningMessage(warning, 'Open Settings').then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', 'gpt2Explorer.modelPath'));
 }
 
 /** Downloads the model into the Hugging Face cache under a cancellable notification; false when it did not arrive. */

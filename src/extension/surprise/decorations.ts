@@ -1,12 +1,13 @@
-// The surprise painted on an editor: each scored token tinted by its rank bucket (buckets.ts), underlined in the
+// The surprise painted on an editor (which ranges each type gets: paint-plan.ts): each scored token tinted by its rank bucket (buckets.ts), underlined in the
 // bucket's own line style (colour is never the only cue), and a bar
 // where a chunk of a long text starts. One decoration type per bucket, made once and reused. The hovers
 // come from a hover provider (feature.ts), built when asked: not thousands of Markdown strings up front,
 // and readable by vscode.executeHoverProvider.
 import * as vscode from 'vscode';
 import type { TextScores } from '../../protocol/surprise';
-import { paintBucket, RANK_BUCKETS, type ColorBy, type RankBucket } from './buckets';
+import { RANK_BUCKETS, type ColorBy, type RankBucket } from './buckets';
 import { CHUNK_START_COLOR } from './contributes';
+import { paintPlan } from './paint-plan';
 
 export class SurpriseDecorations implements vscode.Disposable {
   private readonly buckets = new Map<RankBucket['key'], vscode.TextEditorDecorationType>();
@@ -24,16 +25,11 @@ export class SurpriseDecorations implements vscode.Disposable {
 
   /** Paints `scores` of the text that starts at document offset `offset`, in buckets of rank or of probability. */
   paint(editor: vscode.TextEditor, scores: TextScores, offset: number, by: ColorBy): void {
-    const byType = new Map<vscode.TextEditorDecorationType, vscode.DecorationOptions[]>([...this.all()].map((type) => [type, []]));
     const document = editor.document;
-    scores.tokens.forEach((token, i) => {
-      if (token.end <= token.start) return; // a character split over byte tokens: the token with its last byte holds the range
-      const range = new vscode.Range(document.positionAt(offset + token.start), document.positionAt(offset + token.end));
-      const bucket = paintBucket(token, by);
-      if (bucket) byType.get(this.buckets.get(bucket.key)!)!.push({ range });
-      if (token.chunkStart && i > 0) byType.get(this.chunkStart)!.push({ range });
-    });
-    for (const [type, options] of byType) editor.setDecorations(type, options);
+    for (const [key, ranges] of paintPlan(scores, offset, by)) {
+      const type = key === 'chunkStart' ? this.chunkStart : this.buckets.get(key)!;
+      editor.setDecorations(type, ranges.map(([start, end]) => ({ range: new vscode.Range(document.positionAt(start), document.positionAt(end)) })));
+    }
   }
 
   clear(editor: vscode.TextEditor): void {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { knownModel } from '../../../src/engine/known-models';
-import { downloadLabel, modelChoices } from '../../../src/extension/model/choices';
+import { downloadLabel, modelChoices, modelPathLeftWarning } from '../../../src/extension/model/choices';
 import { locateModel } from '../../../src/extension/model/location';
 import { writeCachedRepo } from '../../engine/hub-repo';
 import { testModel, TINY } from '../../engine/models';
@@ -63,6 +63,19 @@ describe('GPT-2: Choose Model entries', () => {
     assert.equal(downloadLabel({ modelPath: '/some/folder', model: 'gpt2-xl' }), 'Download (≈548 MB)'); // a modelPath folder is filled with GPT-2 small
     assert.equal(downloadLabel({ modelPath: '', model: 'someone/other-gpt2' }), 'Download'); // size unknown before the Hub says
     assert.equal(downloadLabel({ modelPath: '', model: 'not an id' }), 'Download');
+  });
+
+  it('warns when gpt2Explorer.modelPath is still set where Choose Model did not clear it, naming each place', () => {
+    const chosen = 'distilbert/distilgpt2';
+    assert.equal(modelPathLeftWarning(undefined, chosen), undefined);
+    assert.equal(modelPathLeftWarning({}, chosen), undefined, 'cleared everywhere: the chosen model runs');
+    assert.equal(modelPathLeftWarning({ workspaceValue: '', workspaceFolderValue: '' }, chosen), undefined, 'an empty modelPath is no folder');
+    assert.equal(
+      modelPathLeftWarning({ workspaceValue: '/models/mine' }, chosen),
+      'gpt2Explorer.modelPath is still set in the workspace settings and wins over distilbert/distilgpt2: clear it there to run the model you chose.',
+    );
+    assert.match(modelPathLeftWarning({ workspaceFolderValue: 'a', workspaceValue: 'b' }, chosen)!, /still set in the folder and the workspace settings and wins over distilbert\/distilgpt2/);
+    assert.match(modelPathLeftWarning({ globalValue: '/remote/models' }, chosen)!, /still set in the remote settings/, "a remote window's global scope is the remote machine's");
   });
 });
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { bucketOf, paintBucket, RANK_BUCKETS } from '../../../src/extension/surprise/buckets';
 import { followEdit } from '../../../src/extension/surprise/follow-edit';
+import { paintPlan } from '../../../src/extension/surprise/paint-plan';
 import { escapeMarkdown, hoverMarkdown, percent, summaryLens, summaryText, tokenAt } from '../../../src/extension/surprise/hover-text';
 import { surpriseSummary, type ScoredToken } from '../../../src/protocol/surprise';
 
@@ -26,6 +27,27 @@ const scored: ScoredToken = {
 const context = { layers: 12, overlap: 256, first: false };
 
 describe('token surprise: buckets', () => {
+  it('the paint plan: each scored token in its bucket at its document offsets, a bar where a later chunk starts, every type listed', () => {
+    const token = (start: number, end: number, rank: number | null, extra: Partial<ScoredToken> = {}): ScoredToken => ({ ...scored, start, end, rank, logprob: rank === null ? null : Math.log(0.5), chunkStart: false, ...extra });
+    const scores = {
+      tokens: [token(0, 3, null, { chunkStart: true }), token(3, 9, 1), token(9, 9, 50), token(9, 12, 500), token(12, 15, 7, { chunkStart: true }), token(15, 20, 20000)],
+      layers: 12,
+      context: 1024,
+      overlap: 256,
+      chunks: [0, 4],
+    };
+    const plan = paintPlan(scores, 100, 'rank');
+    assert.deepEqual([...plan.keys()], ['top10', 'top100', 'top1000', 'beyond', 'chunkStart'], 'an empty list clears a type painted before');
+    assert.deepEqual(Object.fromEntries(plan), {
+      top10: [[103, 109], [112, 115]],
+      top100: [], // the only rank-50 token is an empty piece of a split character
+      top1000: [[109, 112]],
+      beyond: [[115, 120]],
+      chunkStart: [[112, 115]], // not the first token's: nothing comes before it
+    });
+    assert.deepEqual(paintPlan(scores, 0, 'probability').get('top10'), [[3, 9], [9, 12], [12, 15], [15, 20]], 'p = 0.5 everywhere');
+  });
+
   it('puts ranks 1–10, 11–100, 101–1,000 and beyond in GLTR\'s four buckets; no score, no bucket', () => {
     const keys = [1, 10, 11, 100, 101, 1000, 1001, 50257].map((rank) => bucketOf(rank)!.key);
     assert.deepEqual(keys, ['top10', 'top10', 'top100', 'top100', 'top1000', 'top1000', 'beyond', 'beyond']);
