@@ -53,6 +53,7 @@ const ONCE: [string, number][] = [
   ...LONG_PROMPT_LENGTHS.map((length): [string, number] => [`long-prompt-${length}`, 1]), // issue 20: one process per length
   ['long-prompt-tokenize', 1],
   ['heads-grid', 1], // issue 15: the heads grid's request and redraw (headless Chromium)
+  ['attribution', 1], // issue 15: the Attribution ask against a Step, and the analysis pass with it against without
   ['surprise', 1], // issue 18: token surprise over 1,024 tokens, against an analysis of them
   ...FAMILY.map(({ id }): [string, number] => [`family-${id}`, 1]), // issue 17: one process per size
   ['session-memory', 1], // issue 19: peak RSS of host + worker, the lesson then 1,000 Steps through the page

@@ -165,16 +165,18 @@ export class Gpt2Model {
    * One head's whole causal attention pattern over T positions, from the queries q [T, dh] and keys
    * k [T, dh] its passes returned: weights [T, T], row = query, zero above the diagonal. The same
    * Attention kernel as the transformer's, so the same numbers as a pass that kept every row.
+   * `heads` > 1: that many heads side by side in one run (q, k [heads, T, dh] → weights [heads, T, T]).
    */
-  async attention(q: Float32Array, k: Float32Array, T: number): Promise<Float32Array> {
+  async attention(q: Float32Array, k: Float32Array, T: number, heads = 1): Promise<Float32Array> {
     this.checkOpen();
     const dh = this.config.nEmbd / this.config.nHead;
-    if (!Number.isInteger(T) || T < 1 || q.length !== T * dh || k.length !== T * dh) {
-      throw new RangeError(`attention: expected q and k of ${T} rows of ${dh} values, got ${q.length} and ${k.length}`);
+    const rows = T * heads;
+    if (!Number.isInteger(T) || T < 1 || !Number.isInteger(heads) || heads < 1 || q.length !== rows * dh || k.length !== rows * dh) {
+      throw new RangeError(`attention: expected q and k of ${heads > 1 ? `${heads} × ` : ''}${T} rows of ${dh} values, got ${q.length} and ${k.length}`);
     }
-    const feeds = { q: new ort.Tensor('float32', q, [1, 1, T, dh]), k: new ort.Tensor('float32', k, [1, 1, T, dh]) };
+    const feeds = { q: new ort.Tensor('float32', q, [1, heads, T, dh]), k: new ort.Tensor('float32', k, [1, heads, T, dh]) };
     const out = await this.track(this.attentionMap.run(feeds));
-    return floats(out.weights, [T, T]);
+    return floats(out.weights, [heads, T, T]);
   }
 
   /**

@@ -18,7 +18,8 @@ export function compareTokens(tokenizer: Gpt2Tokenizer, texts: [string, string],
     const tokens = tokenizer.encode(text).map(({ id, text }) => ({ id, text }));
     const which = i === 0 ? 'the first prompt' : 'the second prompt';
     if (tokens.length === 0) throw new RangeError(`${which} is empty: give GPT-2 some text to read`);
-    if (tokens.length > limit) throw new RangeError(`${which} has ${tokens.length} tokens; Compare takes prompts of at most ${limit}`);
+    // A patching grid has a run per position: the bound is Compare's, whatever the model's context.
+    if (tokens.length > limit) throw new RangeError(`${which} has ${tokens.length} tokens; Compare and patching take prompts of at most ${limit}: shorten it (or pick a shorter sentence) to compare it`);
     return tokens;
   });
   return [clean, corrupt];

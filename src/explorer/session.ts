@@ -134,6 +134,21 @@ export class ExplorerSession {
     });
   }
 
+  /** Every head's whole pattern at `layer`, [H, T, T], in one run of the model's Attention kernel (the heads grid's). */
+  layerAttention(layer: number): Promise<Float32Array> {
+    return this.serially(async () => {
+      this.checkHead(layer, 0);
+      const { nHead: H } = this.config;
+      const size = this.trace.length;
+      const all = (kind: 'q' | 'k') => {
+        const out = new Float32Array(H * size * (this.config.nEmbd / H));
+        for (let head = 0; head < H; head++) out.set(this.trace.rows(kind, layer, head), head * size * (this.config.nEmbd / H));
+        return out;
+      };
+      return this.model.attention(all('q'), all('k'), size, H);
+    });
+  }
+
   qkv(layer: number, head: number, token: number): QkvView {
     this.checkHead(layer, head);
     this.checkToken(token);

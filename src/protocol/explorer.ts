@@ -67,6 +67,8 @@ export const hostMessage = union({
   headsGrid: object({ type: literal('headsGrid'), view: headsGridView }),
   /** The session's prompt beside a second one (the Compare tab); pair: the preset pair it came from, or null. */
   compare: object({ type: literal('compare'), view: compareView, pair: nullable(string(200)) }),
+  /** A comparison that could not be made (e.g. a prompt longer than Compare takes): the tab says why instead of waiting. */
+  compareRefused: object({ type: literal('compareRefused'), clean: string(MAX_TEXT), corrupt: string(MAX_TEXT), message: string(2000) }),
   /** A patching run under way (cells done of all), or null once it ended or was cancelled. */
   patchProgress: object({ type: literal('patchProgress'), progress: nullable(patchProgress) }),
   /** The patching grids of clean (the session's prompt) into corrupt, one per site asked. */

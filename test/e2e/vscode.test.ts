@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import type { Browser, Frame, Page } from 'playwright-core';
+import { cli } from '../cli/run-cli';
 import { buildIntegrationSuite } from '../integration/build';
 import { expectNoViolations } from '../webview/axe';
 import { assertBuilt, makeTestModel } from '../integration/environment';
@@ -77,6 +78,7 @@ describe('GPT-2 Explorer in a real VS Code (code-server + Chromium)', function (
       await openWorkbench(page, server.url(workspace));
       const explorer = await analyzeFromContextMenu(page);
       await screenshot(page, 'vscode-analyze');
+      await attributionAgreesWithCli(page, explorer, modelDir);
       await stepOnce(page, explorer);
       await screenshot(page, 'vscode-step');
       const lesson = await runWalkthroughStep(page, explorer);
@@ -172,6 +174,27 @@ async function analyzeFromContextMenu(page: Page): Promise<Frame> {
   const explorer = await webviewFrame(page, '.chip');
   await waitFor(explorer, '.chip', 12, 'the 12 token chips of the lesson sentence');
   return explorer;
+}
+
+/**
+ * The Attribution panel on the Generation tab (top-1 versus top-2 at the last token of the lesson sentence):
+ * its total is what `gpt2-explorer attribute` prints for the same model, prompt and tokens, another process
+ * and another path through the engine (the CLI's own trace, not the session worker's). Closed again after.
+ */
+async function attributionAgreesWithCli(page: Page, explorer: Frame, modelDir: string): Promise<void> {
+  await explorer.locator('#tab-generation').click();
+  await explorer.getByRole('button', { name: 'Show Attribution' }).click();
+  await explorer.locator('.attribution:not(.stale)').waitFor({ timeout: 60_000 });
+  const [target, versus] = await Promise.all(['Target', 'Versus'].map((name) => explorer.getByRole('combobox', { name }).getAttribute('current-value')));
+  const shown = Number((await explorer.locator('.attribution__total strong').innerText()).replace('−', '-'));
+  await screenshot(page, 'vscode-attribution');
+  const run = await cli(['attribute', '--model', modelDir, '--json', '--target-id', target!, '--versus-id', versus!, LESSON_SENTENCE]);
+  assert.equal(run.code, 0, run.stderr);
+  const printed = JSON.parse(run.stdout) as { total: number; target: { id: number }; versus: { id: number } };
+  assert.deepEqual([printed.target.id, printed.versus.id], [Number(target), Number(versus)]);
+  assert.ok(Math.abs(shown - printed.total) <= 1.5e-3, `the panel's total ${shown}, the CLI's ${printed.total}`);
+  await explorer.getByRole('button', { name: 'Hide Attribution' }).click();
+  await explorer.locator('#tab-tokens').click();
 }
 
 /** Presses Step on the Generation tab: the counter reads 1 / 10 and a 13th, blue chip appears. */

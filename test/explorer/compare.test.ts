@@ -110,7 +110,7 @@ describe('compare two prompts', function () {
   it('refuses an empty prompt and one longer than Compare takes, with a RangeError that says so', async () => {
     await assert.rejects(compare(model, tokenizer, CAPITAL.clean, ''), (error: Error) => error instanceof RangeError && /second prompt is empty/.test(error.message));
     const long = ' word'.repeat(MAX_COMPARE_TOKENS + 1);
-    await assert.rejects(compare(model, tokenizer, long, CAPITAL.corrupt), (error: Error) => error instanceof RangeError && /first prompt has \d+ tokens; Compare takes prompts of at most 64/.test(error.message));
+    await assert.rejects(compare(model, tokenizer, long, CAPITAL.corrupt), (error: Error) => error instanceof RangeError && /first prompt has \d+ tokens; Compare and patching take prompts of at most 64: shorten it/.test(error.message));
     await assert.rejects(compare(model, tokenizer, CAPITAL.clean, CAPITAL.corrupt, { target: ' Paris', versus: ' Rome and' }), /" Rome and" is 2 tokens, not one/);
   });
 

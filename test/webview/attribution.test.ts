@@ -159,6 +159,36 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     await expectTotal(page, referenceAttribution(reference, ids, asked.token, berlin.id, asked.versus).total);
   });
 
+  it("a click on one of the panel's token chips, or Enter on one, makes it the target; the chips above still pick a position", async () => {
+    const page = await openGeneration();
+    await page.getByRole('button', { name: 'Show Attribution' }).click();
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const tokenizer = await Gpt2Tokenizer.fromModelDir(suite.modelDir);
+    const text = tokenizer.encode(PRESETS[0].text);
+    const [berlin, capital] = [' Berlin', ' capital'].map((word) => text.findIndex((token) => token.text === word));
+    assert.ok(berlin > 0 && capital > 0, 'the lesson sentence holds both');
+    const chips = page.getByRole('group', { name: "Attribution target: the text's tokens" }).locator('.chip');
+    assert.equal(await chips.count(), suite.explorer!.host.last('requestAttribution')!.token + 1, 'a chip per token of the text');
+    await chips.nth(berlin).click();
+    const asked = await eventually(() => suite.explorer!.host.ofType('requestAttribution').find((m) => m.target === text[berlin].id), 'the ask for the clicked chip');
+    assert.equal(await chips.nth(berlin).getAttribute('aria-pressed'), 'true');
+    await page.getByText('logit(·Berlin)', { exact: false }).first().waitFor();
+    assert.equal(await page.getByRole('combobox', { name: 'Target' }).getAttribute('current-value'), String(text[berlin].id), 'the same as picking it in the dropdown');
+    await page.locator('.attribution:not(.stale)').waitFor();
+    const reference = loadReferenceModel(suite.modelDir);
+    const ids = await greedyIds(reference, asked.token + 1);
+    await expectTotal(page, referenceAttribution(reference, ids, asked.token, text[berlin].id, asked.versus).total);
+
+    await chips.nth(capital).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => suite.explorer!.host.ofType('requestAttribution').find((m) => m.target === text[capital].id), 'the ask for the chip given Enter');
+    assert.deepEqual([await chips.nth(capital).getAttribute('aria-pressed'), await chips.nth(berlin).getAttribute('aria-pressed')], ['true', 'false']);
+
+    await page.getByRole('tab', { name: 'Self-Attention' }).click(); // the chips there still choose the position
+    await page.getByRole('group', { name: 'Token chips' }).locator('.chip').nth(berlin).click();
+    await eventually(() => suite.explorer!.host.last('uiState')?.ui.token === berlin || undefined, 'the position chosen');
+  });
+
   it('a click on one of its candidate bars, or Enter on one, makes it the target; the Generation panel\'s bars still append', async () => {
     const page = await openGeneration();
     await page.getByRole('button', { name: 'Show Attribution' }).click();

@@ -101,7 +101,7 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
 
     const [clean, corrupt] = [CAPITAL.clean, CAPITAL.corrupt].map((text) => tokenizer.encode(text).map((token) => token.id));
     const expected = referencePatching(loadReferenceModel(suite.modelDir), clean, corrupt, target, versus, 'resid');
-    const cells = await grid.locator('table td').allInnerTexts();
+    const cells = await grid.getByRole('gridcell').evaluateAll((all) => all.map((cell) => cell.getAttribute('aria-label')!));
     const T = clean.length;
     const L = TINY.nLayer!;
     assert.equal(cells.length, (L + 1) * T);
@@ -127,6 +127,48 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
     assert.deepEqual([ui.tab, ui.token, ui.lensLayer, ui.slider], ['attention', part, 1, 1]);
   });
 
+  it('the grid by keyboard only: Tab enters it once, arrows move, Enter opens the cell, the live region says what opened', async () => {
+    const page = await openPair();
+    await page.getByRole('combobox', { name: 'Patch' }).click();
+    await page.getByRole('option', { name: 'MLP output: layer × position' }).click();
+    await page.getByRole('button', { name: 'Run Patching' }).focus();
+    await page.keyboard.press('Enter');
+    const grid = page.locator('figure.patching__grid[data-what="mlp"]');
+    await grid.getByRole('gridcell').first().waitFor();
+    const focused = () => page.evaluate(() => [document.activeElement?.getAttribute('role'), document.activeElement?.getAttribute('data-cell')]);
+    for (let tabs = 0; tabs < 6 && (await focused())[0] !== 'gridcell'; tabs++) await page.keyboard.press('Tab');
+    assert.deepEqual(await focused(), ['gridcell', '0:0'], 'Tab lands on the first cell');
+    assert.equal(await grid.locator('[role="gridcell"][tabindex="0"]').count(), 1, 'one cell in the tab order (roving)');
+    const ring = await page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement!);
+      const probe = document.createElement('div');
+      probe.style.color = 'var(--vscode-focusBorder)';
+      document.body.append(probe);
+      const theme = getComputedStyle(probe).color;
+      probe.remove();
+      return { style: style.outlineStyle, width: style.outlineWidth, colour: style.outlineColor, theme };
+    });
+    assert.deepEqual([ring.style, ring.width, ring.colour], ['solid', '2px', ring.theme], 'a focus ring in the theme\'s focus colour');
+    const [clean] = [CAPITAL.clean].map((text) => tokenizer.encode(text));
+    const part = clean.findIndex((token, t) => token.id !== tokenizer.encode(CAPITAL.corrupt)[t].id);
+    await page.keyboard.press('End');
+    assert.deepEqual(await focused(), ['gridcell', `0:${clean.length - 1}`]);
+    await page.keyboard.press('Home');
+    for (let i = 0; i < part; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown'); // held at the last layer (TINY has 2)
+    await page.keyboard.press('ArrowUp');
+    assert.deepEqual(await focused(), ['gridcell', `0:${part}`]);
+    await page.keyboard.press('ArrowDown');
+    const name = await page.evaluate(() => document.activeElement!.getAttribute('aria-label'));
+    assert.match(name!, new RegExp(`^layer 1 MLP output, position ${part} “·France”: metric -?\\d+\\.\\d{3}, effect -?\\d+\\.\\d{2}$`));
+    await page.keyboard.press('Enter');
+    await page.getByRole('tab', { name: 'Self-Attention', selected: true }).waitFor();
+    const ui = suite.explorer!.host.last('uiState')!.ui;
+    assert.deepEqual([ui.tab, ui.token, ui.layer, ui.lensLayer], ['attention', part, 1, 2]);
+    assert.equal(await page.locator('.announcement').innerText(), `Opened layer 1 MLP output, position ${part} “·France” in the Self-Attention tab`);
+  });
+
   it('says why prompts of other token counts or the same prompt cannot be patched', async () => {
     const page = await openPair();
     const field = page.locator('vscode-text-field[aria-label="Or type a second prompt (Enter)"] input');
@@ -145,11 +187,27 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
     await page.getByText('the two prompts are the same tokens: nothing to patch').waitFor();
   });
 
+  it('a second prompt longer than Compare takes is refused in the tab, with what to do, instead of waiting', async () => {
+    const page = await openPair();
+    const long = ' word'.repeat(TINY.nPositions! + 6); // past this model's context, the bound here (min(MAX_COMPARE_TOKENS, context))
+    const field = page.locator('vscode-text-field[aria-label="Or type a second prompt (Enter)"] input');
+    await field.fill(long);
+    await field.press('Enter');
+    const refused = page.getByRole('tabpanel', { name: 'Compare' }).locator('.compare__refused');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), new RegExp(`second prompt has ${tokenizer.encode(long).length} tokens; Compare and patching take prompts of at most ${TINY.nPositions}: shorten it`));
+    assert.equal(await page.getByText('Comparing the new sentence…').count(), 0);
+    await field.fill('The capital of France is'); // a prompt it takes: the refusal goes
+    await field.press('Enter');
+    await page.waitForFunction(() => !document.querySelector('.compare__refused'));
+  });
+
   it('Cancel stops a patching run and leaves the grids shown before', async () => {
     const page = await openPair();
     await runPatching(page, 'MLP output: layer × position');
     await page.locator('figure.patching__grid[data-what="mlp"]').waitFor();
-    const before = await page.locator('figure.patching__grid table').allInnerTexts();
+    const names = () => page.locator('figure.patching__grid').getByRole('gridcell').evaluateAll((all) => all.map((cell) => cell.getAttribute('aria-label')));
+    const before = await names();
     const grids = suite.explorer!.host.ofType('requestPatch').length;
     // The page's own two messages, back to back: a Cancel that comes before the run even starts.
     suite.explorer!.host.receive({ type: 'requestPatch', corrupt: CAPITAL.corrupt, what: ['resid', 'attn', 'mlp', 'heads'], target: 0, versus: 1 });
@@ -162,7 +220,7 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
     suite.explorer!.host.receive({ type: 'requestCompare', corrupt: CAPITAL.corrupt, pair: CAPITAL.id });
     await page.waitForFunction(() => (window as unknown as { compares: number }).compares > 0);
     assert.equal(suite.explorer!.host.ofType('requestPatch').length, grids + 1);
-    assert.deepEqual(await page.locator('figure.patching__grid table').allInnerTexts(), before, 'the grids shown before stay, alone');
+    assert.deepEqual(await names(), before, 'the grids shown before stay, alone');
     assert.equal(await page.getByRole('progressbar').count(), 0);
   });
 

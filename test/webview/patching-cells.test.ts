@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import type { PatchingView } from '../../src/protocol/compare';
 import { parseUiPatch } from '../../src/protocol/explorer';
-import { cellText, normalisedEffect, openCell } from '../../webview/explorer/patching-cells';
+import { cellText, normalisedEffect, openCell, openedText } from '../../webview/explorer/patching-cells';
+import { movedCell } from '../../webview/explorer/patching-keys';
 import { initialState, reduce } from '../../webview/explorer/store';
 import * as compare from './fixtures/compare';
 import * as lesson from './fixtures/lesson';
@@ -38,6 +39,28 @@ describe('patching cells', () => {
     for (const patch of [openCell('resid', 12, 11), openCell('mlp', 11, 0), openCell('heads', 11, 11)]) assert.ok(parseUiPatch(patch).ok);
     const state = reduce(reduce(initialState(null), { kind: 'host', message: lesson.session() }), { kind: 'ui', patch: openCell('mlp', 11, 4) });
     assert.deepEqual([state.ui.tab, state.ui.token, state.ui.layer, state.ui.lensLayer, state.ui.slider], ['attention', 4, 11, 12, 12]);
+  });
+
+  it('the keys move within the grid (held at its edges), Home and End along a row; a cell opened is said', () => {
+    const at = { row: 1, col: 1 };
+    assert.deepEqual(['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp', 'Home', 'End'].map((key) => movedCell(key, at, 3, 4)), [
+      { row: 1, col: 2 }, { row: 1, col: 0 }, { row: 2, col: 1 }, { row: 0, col: 1 }, { row: 1, col: 0 }, { row: 1, col: 3 },
+    ]);
+    assert.deepEqual(movedCell('ArrowRight', { row: 2, col: 3 }, 3, 4), { row: 2, col: 3 });
+    assert.deepEqual(movedCell('ArrowDown', { row: 2, col: 3 }, 3, 4), { row: 2, col: 3 });
+    assert.equal(movedCell('a', at, 3, 4), null);
+    assert.equal(openedText('mlp', 1, 2, tokens), 'Opened layer 1 MLP output, position 2 “·C” in the Self-Attention tab');
+    let state = reduce(initialState(null), { kind: 'host', message: lesson.session() });
+    state = reduce(state, { kind: 'ui', patch: openCell('heads', 1, 3), said: openedText('heads', 1, 3, tokens) });
+    assert.equal(state.announcement, 'Opened layer 1, head 3 (every position) in the Self-Attention tab');
+    assert.equal(reduce(state, { kind: 'ui', patch: { token: 0 } }).announcement, state.announcement, 'a patch without words keeps the last');
+  });
+
+  it('folds a refused comparison until the next comparison', () => {
+    let state = initialState(null);
+    state = reduce(state, { kind: 'host', message: { type: 'compareRefused', clean: 'a', corrupt: 'b', message: 'too long' } });
+    assert.deepEqual(state.data.compareRefused, { clean: 'a', corrupt: 'b', message: 'too long' });
+    assert.equal(reduce(state, { kind: 'host', message: compare.compare }).data.compareRefused, null);
   });
 
   it('folds the Compare messages: the view, the progress (until null) and the grids', () => {

@@ -39,7 +39,7 @@ const TABS: TabSpec<UiState['tab']>[] = [
 export function App() {
   const [state, dispatch] = useReducer(reduce, null, () => initialState(restoreState(parseUiState)));
   const { data, ui } = state;
-  const change = (patch: UiPatch) => dispatch({ kind: 'ui', patch });
+  const change = (patch: UiPatch, said?: string) => dispatch({ kind: 'ui', patch, said });
 
   useEffect(() => {
     const stop = host.listen((message) => dispatch({ kind: 'host', message }));

@@ -11,6 +11,7 @@ import type { ExplorerMessage } from '../../src/protocol/explorer';
 import type { SessionView, TokenizedView } from '../../src/protocol/views';
 import { Dropdown, TextField, type Choice } from '../ui/toolkit';
 import { TargetBars } from './attribution-targets';
+import { TokenChips } from './chips';
 import { shownToken } from './token-text';
 
 export interface AttributionAsk {
@@ -35,6 +36,7 @@ export function useAttributionChoice(session: SessionView, tokenized: TokenizedV
   const [positionPick, setPositionPick] = useState<number | null>(null); // null: the last, whatever it is after a Step
   const [target, setTarget] = useState<Pick | null>(null); // null: the default
   const [versus, setVersus] = useState<Pick | null | undefined>(undefined); // undefined: the default, null: none
+  const [chip, setChip] = useState<number | null>(null); // the chip clicked last, shown pressed while it is the target
   const [typing, setTyping] = useState<{ role: Role; text: string } | null>(null);
   const [refusal, setRefusal] = useState('');
   const position = positionPick !== null && positionPick < last ? positionPick : last;
@@ -87,6 +89,18 @@ export function useAttributionChoice(session: SessionView, tokenized: TokenizedV
         />
       </div>
       <TargetBars candidates={candidates} target={targetPick?.id} versus={versusPick?.id} onPick={(c) => setTarget({ id: c.id, text: c.text, from: 'candidate' })} />
+      {/* The text's own chips, here to set the target (as the dropdown's "(in the text)" does); the chips above the panels still pick a position. */}
+      <p class="hint">Or click a token of the text to make it the target:</p>
+      <TokenChips
+        tokens={session.tokens}
+        label="Attribution target: the text's tokens"
+        selected={chip !== null && session.tokens[chip]?.id === targetPick?.id && target?.from === 'text' ? chip : null}
+        onSelect={(index) => {
+          const token = session.tokens[index];
+          setChip(index);
+          setTarget({ id: token.id, text: token.text, from: 'text' });
+        }}
+      />
       <div class="row">
         <TextField label="Type a target" value="" size={12} keepSpaces invalid={refusal !== '' && typing === null} onCommit={typed('target')} />
         <TextField label="Type a versus" value="" size={12} keepSpaces onCommit={typed('versus')} />

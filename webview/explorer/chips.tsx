@@ -10,11 +10,12 @@ interface ChipsProps {
   selected: number | null;
   onSelect: (index: number) => void;
   surprise?: Map<number, ChipSurprise> | null; // the Tokens tab's Token Surprise: each prompt chip underlined by its rank band
+  label?: string; // the group's name, where chips do something else than pick the token (the Attribution panel's targets)
 }
 
-export function TokenChips({ tokens, selected, onSelect, surprise = null }: ChipsProps) {
+export function TokenChips({ tokens, selected, onSelect, surprise = null, label = 'Token chips' }: ChipsProps) {
   return (
-    <div class="chips" role="group" aria-label="Token chips">
+    <div class="chips" role="group" aria-label={label}>
       {tokens.map((token) => {
         const mark = surprise?.get(token.index);
         return (

@@ -26,14 +26,16 @@ const HEIGHT = 260;
 interface CompareProps {
   session: SessionView;
   compare: { view: CompareView; pair: string | null } | null;
+  refused: { clean: string; message: string } | null; // a comparison the host could not make
   presets: PresetView[];
   pairs: PairView[];
   post: (message: ExplorerMessage) => void;
   children?: ComponentChildren; // the patching panel, under the comparison
 }
 
-export function ComparePanel({ session, compare, presets, pairs, post, children }: CompareProps) {
+export function ComparePanel({ session, compare, refused, presets, pairs, post, children }: CompareProps) {
   const view = compare && compare.view.clean.text === session.sentence.text ? compare.view : null; // one for an earlier sentence waits for its replacement
+  const refusal = refused && refused.clean === session.sentence.text ? refused.message : null; // no replacement is coming
   const [layer, setLayer] = useState(0);
   const ask = (corrupt: string, pair: string | null = null) => post({ type: 'requestCompare', corrupt, pair });
   return (
@@ -41,7 +43,13 @@ export function ComparePanel({ session, compare, presets, pairs, post, children 
       <h2 id="compare-title">Compare Two Prompts</h2>
       <p class="hint">The sentence above is the clean prompt; pick a second one to set beside it, or a minimal pair (it brings its own sentence).</p>
       <SecondPicker session={session} compare={compare} presets={presets} pairs={pairs} ask={ask} />
-      {compare && !view && <p class="hint">Comparing the new sentence…</p>}
+      {refusal && (
+        <p class="field-error compare__refused">
+          {/* no role: the status line says it aloud already */}
+          {refusal}
+        </p>
+      )}
+      {compare && !view && !refusal && <p class="hint">Comparing the new sentence…</p>}
       {view && (
         <>
           <TokenRows view={view} />

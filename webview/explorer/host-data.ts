@@ -32,6 +32,7 @@ export interface HostData {
   surprise: { text: string; scores: TextScores } | null; // token surprise of a sentence (shown while it is the session's)
   pairs: PairView[]; // the Compare tab's minimal pairs
   compare: { view: CompareView; pair: string | null } | null; // the session's prompt beside a second one
+  compareRefused: { clean: string; corrupt: string; message: string } | null; // the last comparison asked that could not be made
   patchProgress: PatchProgress | null; // a patching run under way
   patching: { clean: string; corrupt: string; views: PatchingView[] } | null; // the last patching grids
 }
@@ -57,6 +58,7 @@ export const emptyHostData: HostData = {
   surprise: null,
   pairs: [],
   compare: null,
+  compareRefused: null,
   patchProgress: null,
   patching: null,
 };
@@ -90,7 +92,9 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
     case 'tokenized':
       return { ...data, tokenized: message.view };
     case 'compare':
-      return { ...data, compare: { view: message.view, pair: message.pair } };
+      return { ...data, compare: { view: message.view, pair: message.pair }, compareRefused: null };
+    case 'compareRefused':
+      return { ...data, compareRefused: { clean: message.clean, corrupt: message.corrupt, message: message.message } };
     case 'patchProgress':
       return { ...data, patchProgress: message.progress };
     case 'patching':

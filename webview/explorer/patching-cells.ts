@@ -45,3 +45,8 @@ export function openCell(what: PatchSite, row: number, col: number): UiPatch {
   if (what === 'resid') return { tab: 'attention', token: col, lensLayer: row, slider: row }; // the lens and the positions at that hidden state
   return { tab: 'attention', token: col, layer: row, lensLayer: row + 1, slider: row + 1 }; // after the block the output is added in
 }
+
+/** The live region's words once a cell opened the other views: what it opened, and where. */
+export function openedText(what: PatchSite, row: number, col: number, tokens: string[]): string {
+  return `Opened ${cellName(what, row, col, tokens)} in the Self-Attention tab`;
+}

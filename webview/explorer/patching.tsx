@@ -9,8 +9,9 @@ import { type CompareView, PATCH_SITES, type PatchingView, type PatchProgress, t
 import type { ExplorerMessage, UiPatch } from '../../src/protocol/explorer';
 import { prepareCanvas, useWidth } from '../ui/canvas';
 import { Button, type Choice, Dropdown } from '../ui/toolkit';
-import { cellName, cellText, normalisedEffect, openCell, SITE_TITLES } from './patching-cells';
+import { cellName, cellText, normalisedEffect, openCell, openedText, SITE_TITLES } from './patching-cells';
 import { drawPatchGrid, gridPixels, layoutPatchGrid, patchCellAt, type PatchGridLayout } from './patching-draw';
+import { PatchCells } from './patching-keys';
 import { usePalette } from './theme';
 import { shownToken } from './token-text';
 
@@ -21,7 +22,7 @@ interface PatchingProps {
   patching: { clean: string; corrupt: string; views: PatchingView[] } | null;
   progress: PatchProgress | null;
   post: (message: ExplorerMessage) => void;
-  change: (patch: UiPatch) => void; // a clicked cell opens the other views there
+  change: (patch: UiPatch, said?: string) => void; // a clicked cell opens the other views there (said: the live region's words)
 }
 
 export function PatchingPanel({ view, patching, progress, post, change }: PatchingProps) {
@@ -85,13 +86,13 @@ interface GridProps {
   labels: string[]; // the clean prompt's tokens
   differs: boolean[]; // per position: the prompts' tokens differ
   stale: boolean; // made for other metric tokens than the ones chosen now
-  change: (patch: UiPatch) => void;
+  change: (patch: UiPatch, said?: string) => void;
 }
 
 function PatchGrid({ grid, labels, differs, stale, change }: GridProps) {
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const layout = useRef<PatchGridLayout | null>(null);
+  const [layout, setLayout] = useState<PatchGridLayout | null>(null);
   const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
   const palette = usePalette();
   const width = Math.min(useWidth(box), 640);
@@ -105,9 +106,10 @@ function PatchGrid({ grid, labels, differs, stale, change }: GridProps) {
     const next = layoutPatchGrid(ctx, grid.effect.length, colLabels, width, palette);
     const size = gridPixels(next);
     drawPatchGrid(prepareCanvas(canvas.current, size.width, size.height), next, normalised ?? grid.effect.map((row) => row.map(() => 0)), rowLabels, colLabels, heads ? [] : differs, palette);
-    layout.current = next;
+    setLayout((shown) => (shown && JSON.stringify(shown) === JSON.stringify(next) ? shown : next));
   }, [grid, width, palette]);
-  const at = (event: MouseEvent) => (layout.current ? patchCellAt(layout.current, event.offsetX, event.offsetY) : null);
+  const at = (event: MouseEvent) => (layout ? patchCellAt(layout, event.offsetX, event.offsetY) : null);
+  const open = ({ row, col }: { row: number; col: number }) => change(openCell(grid.what, row, col), openedText(grid.what, row, col, labels));
   const move = (event: MouseEvent) => {
     const cell = at(event);
     setHover(cell && { x: event.offsetX, y: event.offsetY, text: cellText(grid, cell.row, cell.col, labels) });
@@ -129,7 +131,7 @@ function PatchGrid({ grid, labels, differs, stale, change }: GridProps) {
           onMouseLeave={() => setHover(null)}
           onClick={(event) => {
             const cell = at(event);
-            if (cell) change(openCell(grid.what, cell.row, cell.col));
+            if (cell) open(cell);
           }}
         />
         {hover && (
@@ -137,29 +139,10 @@ function PatchGrid({ grid, labels, differs, stale, change }: GridProps) {
             {hover.text}
           </div>
         )}
+        {layout && <PatchCells grid={grid} labels={labels} layout={layout} open={open} />}
       </div>
-      <p class="hint">{heads ? 'Click a head to open its attention.' : 'A “*” marks a position where the prompts differ. Click a cell to open that position and layer in the Self-Attention tab.'}</p>
-      <GridTable grid={grid} labels={labels} />
+      <p class="hint">{heads ? 'Click a head (or Tab to the grid, arrows, Enter) to open its attention.' : 'A “*” marks a position where the prompts differ. Click a cell (or Tab to the grid, arrows, Enter) to open that position and layer in the Self-Attention tab.'}</p>
     </figure>
-  );
-}
-
-/** The grid for screen readers: each cell's hover words, rows as rows (in a hidden box: a table grows past its own width). */
-function GridTable({ grid, labels }: { grid: PatchingView; labels: string[] }) {
-  return (
-    <div class="visually-hidden">
-      <table aria-label={`${SITE_TITLES[grid.what]}, every cell`}>
-        <tbody>
-          {grid.effect.map((row, r) => (
-            <tr key={r}>
-              {row.map((_, c) => (
-                <td key={c}>{cellText(grid, r, c, labels)}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
 

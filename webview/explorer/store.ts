@@ -18,7 +18,7 @@ export interface ExplorerState {
 
 export type Action =
   | { kind: 'host'; message: HostMessage }
-  | { kind: 'ui'; patch: UiPatch }
+  | { kind: 'ui'; patch: UiPatch; said?: string } // said: the live region's words for it (a patching cell that opened a view)
   | { kind: 'pick'; id: string }
   | { kind: 'ask'; asked: NonNullable<Asked> };
 
@@ -33,7 +33,7 @@ export function reduce(state: ExplorerState, action: Action): ExplorerState {
     case 'ask':
       return { ...state, asked: action.asked };
     case 'ui':
-      return { ...state, ui: withinSession(applyPatch(state.ui, action.patch), state.data.session) };
+      return { ...state, ui: withinSession(applyPatch(state.ui, action.patch), state.data.session), announcement: action.said ?? state.announcement };
     case 'host': {
       const said = announce(state.data, action.message, state.asked);
       // An appended token comes in a session: after any session, the page's last request has had its answer.

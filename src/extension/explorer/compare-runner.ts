@@ -10,7 +10,7 @@ import type { ProgressOf, RequestOf, WorkerRequestType, WorkerResults } from '..
 
 export interface CompareHost {
   /** null when it did not run, failed (reported) or is no longer `wanted` (checked before it is sent and when it answers). */
-  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void, wanted?: () => boolean): Promise<WorkerResults[K] | null>;
+  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void, wanted?: () => boolean, failed?: (failure: { message: string }) => void): Promise<WorkerResults[K] | null>;
   post(message: HostMessage): void;
   /** The session's prompt text, or null before a session. */
   cleanText(): string | null;
@@ -68,7 +68,9 @@ export class CompareRunner {
     if (clean === null || !this.second) return this.host.note('Nothing is analyzed yet: pick a sentence in the explorer first, then compare it with another prompt.');
     const { corrupt, pair } = this.second;
     const request: RequestOf<'compare'> = { type: 'compare', clean, corrupt, ...(pair ? { pair: { target: pair.target, versus: pair.versus } } : {}) };
-    const view = await this.host.request(request);
+    // Refused (a prompt longer than Compare takes): the tab says so, or it would wait for this answer for ever.
+    const refused = ({ message }: { message: string }) => this.host.post({ type: 'compareRefused', clean, corrupt, message: message.slice(0, 2000) });
+    const view = await this.host.request(request, undefined, undefined, refused);
     if (view) this.host.post({ type: 'compare', view, pair: pair?.id ?? null });
   }
 

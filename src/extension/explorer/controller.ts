@@ -77,7 +77,7 @@ export class ExplorerController {
     });
     this.comparing = new CompareRunner(
       {
-        request: (request, onProgress, wanted) => this.request(request, onProgress, wanted),
+        request: (request, onProgress, wanted, failed) => this.request(request, onProgress, wanted, failed),
         post: (message) => this.post(message),
         cleanText: () => this.snapshot?.session.sentence.text ?? null,
         startPair: (pair) => this.start({ view: { id: pair.id, text: pair.clean, source: 'preset' }, origin: null }),
@@ -359,9 +359,9 @@ export class ExplorerController {
   }
 
   /** Runs one request for the panel open now: its answer is dropped once that panel has closed. */
-  private request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void, wanted = () => true): Promise<WorkerResults[K] | null> {
+  private request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void, wanted = () => true, failed?: (failure: Failure) => void): Promise<WorkerResults[K] | null> {
     const ticket = this.panel.ticket();
-    return this.worker.request(request, () => this.panel.stillOpen(ticket) && wanted(), onProgress);
+    return this.worker.request(request, () => this.panel.stillOpen(ticket) && wanted(), onProgress, failed);
   }
 
   /** The Tokens tab's toggle: the session's sentence scored (score.ts), for its chips. */

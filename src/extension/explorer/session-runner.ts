@@ -63,7 +63,7 @@ export class SessionRunner {
    * Runs one request after making sure the model is there; null when it could not run, failed (the
    * failure is reported) or is no longer `wanted` (asked for under a panel that has closed since).
    */
-  async request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress?: (progress: ProgressOf<K>) => void): Promise<WorkerResults[K] | null> {
+  async request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress?: (progress: ProgressOf<K>) => void, failed?: (failure: Failure) => void): Promise<WorkerResults[K] | null> {
     // The model check is asynchronous (a stat of the weights file), and two checks can end in either order: a
     // tree's "show the parent" then "force this token" reached the worker swapped on a busy machine. Each
     // request is checked only after the one before it, so the worker gets them in the order they came.
@@ -76,6 +76,7 @@ export class SessionRunner {
     } catch (error) {
       const failure = explainFailure(error, this.model.dir);
       if (failure) this.ports.report(failure);
+      if (failure && wanted()) failed?.(failure); // the asker's own words too (the Compare tab's, instead of waiting)
       return null;
     }
   }
