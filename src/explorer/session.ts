@@ -6,7 +6,8 @@ import { SeededRandom } from '../engine/random';
 import { EOS_ID, type Gpt2Tokenizer } from '../engine/tokenizer';
 import type { Gpt2Config } from '../engine/types';
 import { applyDecoding, changesDistribution, DEFAULT_DECODING, type DecodingPatch, type DecodingSettings } from '../protocol/decoding';
-import type { AttentionView, AttributionPanelView, Candidate, LensView, PickHow, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from '../protocol/views';
+import { packAttention } from '../protocol/attention-map';
+import type { AttentionMap, AttentionView, AttributionPanelView, Candidate, LensView, PickHow, ProjectionView, QkvView, SentenceView, SessionView, StopReason, TallyView, TokenChip } from '../protocol/views';
 import { attribute, attributionView, strongestKeys } from './attribution';
 import { Branches } from './branches';
 import type { Distribution } from './decoding/distribution';
@@ -131,6 +132,15 @@ export class ExplorerSession {
       const size = this.trace.length;
       const weights = await this.model.attention(this.trace.rows('q', layer, head), this.trace.rows('k', layer, head), size);
       return { layer, head, size, weights: Array.from(weights) };
+    });
+  }
+
+  /** The same pattern packed for the panel (protocol/attention-map.ts), without a [T, T] array of numbers in between. */
+  attentionMap(layer: number, head: number): Promise<AttentionMap> {
+    return this.serially(async () => {
+      this.checkHead(layer, head);
+      const size = this.trace.length;
+      return packAttention(layer, head, size, await this.model.attention(this.trace.rows('q', layer, head), this.trace.rows('k', layer, head), size));
     });
   }
 
