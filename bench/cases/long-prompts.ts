@@ -9,7 +9,9 @@ import { buildBareForward } from '../../src/engine/graph';
 import { Gpt2Model } from '../../src/engine/model';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { ExplorerSession } from '../../src/explorer/session';
+import { PanelProjection } from '../../src/extension/explorer/panel-projection';
 import { DEFAULT_DECODING } from '../../src/protocol/decoding';
+import type { AttentionMap } from '../../src/protocol/views';
 import { emptyResult, type CaseContext, type CaseResult, type CaseRunner } from '../harness/case';
 import { interleave, peakRssMb, ratios } from '../harness/stats';
 import { engineOptions, graphFeeds } from './graph-session';
@@ -27,12 +29,26 @@ function open(model: Gpt2Model, tokenizer: Gpt2Tokenizer, length: number): Promi
   return ExplorerSession.create(model, tokenizer, { sentence, ids: promptIds(length), settings: SETTINGS, defaults: DEFAULTS });
 }
 
-/** Analyze as the worker answers it and the panel first paints it. */
+/** Analyze as the worker answers it and the panel first paints it: the session message, then the head in view, packed. */
 async function analysis(model: Gpt2Model, tokenizer: Gpt2Tokenizer, length: number): Promise<ExplorerSession> {
   const session = await open(model, tokenizer, length);
-  JSON.stringify({ type: 'session', session: session.view(), projection: session.projection() });
-  JSON.stringify(await session.attention(DEFAULTS.layer, DEFAULTS.head));
+  firstPaint(session, await session.attentionMap(DEFAULTS.layer, DEFAULTS.head));
   return session;
+}
+
+/** The panel's first two messages as JSON (what crosses to the webview). */
+function firstPaint(session: ExplorerSession, view: AttentionMap): { session: string; attention: string } {
+  return { session: JSON.stringify({ type: 'session', session: session.view(), projection: session.projection() }), attention: JSON.stringify({ type: 'attentionMap', view }) };
+}
+
+/** The first paint's bytes, and the head in view as one JSON array of T² weights as it was sent before it was packed. */
+async function paintBytes(model: Gpt2Model, tokenizer: Gpt2Tokenizer, length: number, result: CaseResult): Promise<void> {
+  const session = await open(model, tokenizer, length);
+  const paint = firstPaint(session, await session.attentionMap(DEFAULTS.layer, DEFAULTS.head));
+  result.values[`long_session_message${length}_bytes`] = paint.session.length;
+  result.values[`long_attention_message${length}_bytes`] = paint.attention.length;
+  result.values[`long_attention_json${length}_bytes`] = JSON.stringify({ type: 'attention', view: await session.attention(DEFAULTS.layer, DEFAULTS.head) }).length;
+  session.dispose();
 }
 
 function longPrompt(length: number): CaseRunner {
@@ -43,6 +59,7 @@ function longPrompt(length: number): CaseRunner {
     const tokenizer = await Gpt2Tokenizer.fromModelDir(context.modelDir);
     (await analysis(model, tokenizer, length)).dispose(); // ORT's first run sets up what it keeps
     result.values[`long_analysis${length}_peak_rss_mb`] = peakRssMb();
+    await paintBytes(model, tokenizer, length, result);
     const weights = await openBenchWeights(context.modelDir);
     const bare = await ort.InferenceSession.create(buildBareForward(weights.config, weights.source), engineOptions(context));
     const ids = promptIds(length);
@@ -70,17 +87,26 @@ function longPrompt(length: number): CaseRunner {
  */
 async function timeSteps(model: Gpt2Model, tokenizer: Gpt2Tokenizer, context: CaseContext, result: CaseResult): Promise<void> {
   const sessions = await Promise.all(STEP_CONTEXTS.map((length) => open(model, tokenizer, length)));
+  const panels = STEP_CONTEXTS.map(() => new PanelProjection()); // what each panel holds: a Step's message is what changed
+  const tell = (i: number) => JSON.stringify(panels[i].message(sessions[i].view(), sessions[i].projection()));
   const caches = await Promise.all(STEP_CONTEXTS.map(async (length) => (await model.forward(promptIds(length))).cache));
   const contenders = STEP_CONTEXTS.flatMap((length, i) => [
     {
       name: `step${length}`,
-      before: () => sessions[i].reset().then(() => undefined),
-      run: async () => (await sessions[i].step(), JSON.stringify({ session: sessions[i].view(), projection: sessions[i].projection() })),
+      before: () => sessions[i].reset().then(() => void tell(i)),
+      run: async () => (await sessions[i].step(), tell(i)),
     },
     { name: `forward${length}`, run: () => model.forward([NEXT_ID], caches[i]), after: (out: unknown) => (out as ForwardResult).cache.dispose() },
   ]);
   const timings = await interleave(contenders, { rounds: context.repeats * 2, warmup: 2 });
   for (const name of Object.keys(timings)) result.timings[`long_${name}`] = timings[name];
+  for (const [i, length] of STEP_CONTEXTS.entries()) {
+    await sessions[i].reset();
+    tell(i);
+    await sessions[i].step();
+    result.values[`long_step${length}_message_bytes`] = tell(i).length; // one Step's session message, as the panel gets it
+    result.values[`long_step${length}_whole_message_bytes`] = JSON.stringify({ type: 'session', session: sessions[i].view(), projection: sessions[i].projection() }).length;
+  }
   result.ratios!.long_step1000_over_step12 = ratios(timings.step1000, timings.step12);
   result.ratios!.long_forward1000_over_forward12 = ratios(timings.forward1000, timings.forward12);
   sessions.forEach((session) => session.dispose());

@@ -47,6 +47,7 @@ export function longPromptsSection(figures: Figures): string {
       ' The KV cache stays in JavaScript (src/engine/kv-cache.ts), read in place by each pass, which writes only the keys and values' +
       ' of its new positions into it; before, the graph output the whole cache, which onnxruntime-node copied into new buffers on every step (2.65× then).');
   }
+  lines.push(...messageBytes(figures, lengths));
   if ('tokenize10mb_ms' in figures) {
     lines.push('', `Tokenising 10 MiB of text (encodeInChunks, ${fixed(figures.tokenize10mb_tokens)} tokens): ${fixed(figures.tokenize10mb_ms)} ms in all;` +
       ` the event loop waited at most ${fixed(figures.tokenize10mb_longest_wait_ms)} ms at a time meanwhile.`);
@@ -55,6 +56,25 @@ export function longPromptsSection(figures: Figures): string {
 }
 
 /** The plot: milliseconds against tokens, both axes logarithmic, analysis and bare forward. */
+/** What crosses to the webview (JSON characters): the first paint's two messages, and a Step's session message. */
+function messageBytes(figures: Figures, lengths: readonly number[]): string[] {
+  const painted = lengths.filter((T) => `long_attention_message${T}_bytes` in figures);
+  if (painted.length === 0) return [];
+  const lines = [
+    '',
+    'The messages to the panel (JSON characters): the first paint — the session with its whole projection, then the head in view,' +
+      ' packed (protocol/attention-map.ts: its lower triangle as float32 in base64, exact) beside the [T, T] JSON array it was sent as before;' +
+      " and a Step's session message, which carries only the positions that changed (protocol/projection.ts), beside the whole one.",
+    '',
+    '| tokens | session message | attention, packed | attention as JSON before |',
+    '|---|---|---|---|',
+    ...painted.map((T) => `| ${T} | ${fixed(figures[`long_session_message${T}_bytes`])} | ${fixed(figures[`long_attention_message${T}_bytes`])} | ${fixed(figures[`long_attention_json${T}_bytes`])} |`),
+  ];
+  const steps = [12, 1000].filter((T) => `long_step${T}_message_bytes` in figures);
+  if (steps.length > 0) lines.push('', ...steps.map((T) => `- Step at ${T} tokens of context: ${fixed(figures[`long_step${T}_message_bytes`])} (whole: ${fixed(figures[`long_step${T}_whole_message_bytes`])}).`));
+  return lines;
+}
+
 export function longPromptsPlot(figures: Figures): string | null {
   const lengths = measuredLengths(figures);
   if (lengths.length < 2) return null;

@@ -6,7 +6,8 @@ import { SeededRandom } from '../engine/random';
 import { EOS_ID, type Gpt2Tokenizer } from '../engine/tokenizer';
 import type { Gpt2Config } from '../engine/types';
 import { applyDecoding, changesDistribution, DEFAULT_DECODING, type DecodingPatch, type DecodingSettings } from '../protocol/decoding';
-import type { AttentionView, AttributionPanelView, Candidate, LensView, PickHow, ProjectionView, QkvView, SentenceView, SessionView, StopReason, StopsView, TallyView, TokenChip } from '../protocol/views';
+import { packAttention } from '../protocol/attention-map';
+import type { AttentionMap, AttentionView, AttributionPanelView, Candidate, LensView, PickHow, ProjectionView, QkvView, SentenceView, SessionView, StopReason, StopsView, TallyView, TokenChip } from '../protocol/views';
 import { attribute, attributionView, strongestKeys } from './attribution';
 import { Branches } from './branches';
 import type { Distribution } from './decoding/distribution';
@@ -146,6 +147,15 @@ export class ExplorerSession {
         return out;
       };
       return this.model.attention(all('q'), all('k'), size, H);
+    });
+  }
+
+  /** The same pattern packed for the panel (protocol/attention-map.ts), without a [T, T] array of numbers in between. */
+  attentionMap(layer: number, head: number): Promise<AttentionMap> {
+    return this.serially(async () => {
+      this.checkHead(layer, head);
+      const size = this.trace.length;
+      return packAttention(layer, head, size, await this.model.attention(this.trace.rows('q', layer, head), this.trace.rows('k', layer, head), size));
     });
   }
 

@@ -132,6 +132,7 @@ const handlers: Handlers = {
   force: async ({ id }) => (await current().force(id), snapshot(current())),
   select: async ({ node }) => (await current().select(node), snapshot(current())),
   attention: ({ layer, head }) => current().attention(layer, head),
+  attentionMap: ({ layer, head }) => current().attentionMap(layer, head),
   qkv: ({ layer, head, token }) => current().qkv(layer, head, token),
   lens: ({ layer, token, trackId }) => current().lens(layer, token, trackId),
   attribution: ({ token, target, versus }) => current().attribution(token, target, versus),

@@ -9,7 +9,7 @@ import { decodingPatch } from './decoding';
 import { panelExport } from './export-format';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
 import { textScores } from './surprise';
-import { analysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, lensView, MAX_TEXT, MAX_TYPED_TOKEN, presetView, projectionView, qkvView, sessionView, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
+import { analysisProgress, attentionMap, attentionView, attributionPanelView, head, headsGridView, layer, lensView, MAX_TEXT, MAX_TYPED_TOKEN, presetView, projectionUpdate, qkvView, sessionView, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
 
 /** The largest panel image the host takes (base64 of a PNG): a 4096 × 4096 canvas compresses far below it. */
 export const MAX_PNG_BASE64 = 32 * 2 ** 20;
@@ -55,10 +55,12 @@ export const hostMessage = union({
   /** Model state for the status line; `busy` disables Step/Sample while inference runs; readOnly: the file of an analysis shown without the model. */
   status: object({ type: literal('status'), model: modelState, busy: boolean, detail: string(1000), readOnly: optional(string(300)) }),
   /** A new or changed session: after Analyze, Step, Sample-and-append, Reset or a decoding change. */
-  session: object({ type: literal('session'), session: sessionView, projection: projectionView }),
+  session: object({ type: literal('session'), session: sessionView, projection: projectionUpdate }), // the whole projection, or what changed (views.ts)
   /** A long Analyze under way (its chips, how far it is), or null once it was cancelled. */
   progress: object({ type: literal('progress'), progress: nullable(analysisProgress) }),
   attention: object({ type: literal('attention'), view: attentionView }),
+  /** The head in view, packed (views.ts attentionMap): the webview unpacks it into the `attention` it draws. */
+  attentionMap: object({ type: literal('attentionMap'), view: attentionMap }),
   qkv: object({ type: literal('qkv'), view: qkvView }),
   lens: object({ type: literal('lens'), view: lensView }),
   attribution: object({ type: literal('attribution'), view: attributionPanelView }),

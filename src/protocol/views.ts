@@ -5,7 +5,7 @@
 
 import { WEIGHTS_MODES } from '../engine/types';
 import { decodingSettings } from './decoding';
-import { array, boolean, type Infer, nullable, number, object, oneOf, optional, record, string } from './schema';
+import { array, boolean, type Infer, nullable, number, object, oneOf, optional, record, type Schema, string } from './schema';
 
 /** Upper bounds that no real GPT-2 exceeds; the explorer checks the model's own limits after this. */
 export const MAX_LAYERS = 96;
@@ -168,6 +168,27 @@ export const projectionView = object({
   last: tokenIndex, // index of the last token (drawn red and bigger)
 });
 
+/**
+ * The token positions as the host tells the panel: `from` absent (or 0), the whole projection; `from` = n, only
+ * positions n and later, [(L+1), T − n, 2] flat (x, y of token n + t at layer l at 2*(l*(T − n) + t)), the ones
+ * before being the panel's, unchanged: the frame never moves a drawn dot (explorer/projection.ts), so a Step
+ * sends one token's points, not every token's. protocol/projection.ts makes and folds them.
+ */
+export const projectionUpdate = consistentUpdate(object({ layers: layer, tokens: tokenIndex, points: array(anyNumber), last: tokenIndex, from: optional(tokenIndex) }));
+
+/** The update's own sizes agree: from ≤ T, and the points are those of positions from..T−1 at every layer. */
+function consistentUpdate<U extends { layers: number; tokens: number; points: number[]; from?: number }>(inner: Schema<U>): Schema<U> {
+  return {
+    check(value, path) {
+      const checked = inner.check(value, path);
+      if (!checked.ok) return checked;
+      const { layers, tokens, points, from = 0 } = checked.value;
+      if (from <= tokens && points.length === 2 * layers * (tokens - from)) return checked;
+      return { ok: false, error: `${path || 'projection'}: ${points.length} points for ${layers} layers of tokens ${from}..${tokens - 1}` };
+    },
+  };
+}
+
 /** A session as the panel draws it: the view and the token positions that go with it. */
 export const sessionSnapshot = object({ session: sessionView, projection: projectionView });
 
@@ -184,6 +205,13 @@ export const attentionView = object({
   size: tokenIndex, // T
   weights: array(probability, MAX_TOKENS * MAX_TOKENS), // [T, T] row-major: row = query, column = key (causal: zero above the diagonal)
 });
+
+/**
+ * One head's pattern as the panel is sent it (protocol/attention-map.ts packs and unpacks it): the lower triangle
+ * only (causal: the rest is 0), rows 0..T−1 of 1..T keys, as the model's float32 values (little-endian) in base64:
+ * every weight exact, ≈ 5.3 characters each instead of ≈ 19 in JSON and none for the zeros (19 MB → 2.8 MB at 1,024 tokens).
+ */
+export const attentionMap = object({ layer, head, size: tokenIndex, lower: string(Math.ceil((MAX_TOKENS * (MAX_TOKENS + 1) * 2) / 3) * 4) });
 
 /** One token's query, key and value in one head, [dh] each. */
 export const qkvView = object({
@@ -280,8 +308,10 @@ export type SentenceView = Infer<typeof sentenceView>;
 export type LayerHead = Infer<typeof layerHead>;
 export type SessionView = Infer<typeof sessionView>;
 export type ProjectionView = Infer<typeof projectionView>;
+export type ProjectionUpdate = Infer<typeof projectionUpdate>;
 export type SessionSnapshot = Infer<typeof sessionSnapshot>;
 export type AttentionView = Infer<typeof attentionView>;
+export type AttentionMap = Infer<typeof attentionMap>;
 export type AnalysisProgress = Infer<typeof analysisProgress>;
 export type QkvView = Infer<typeof qkvView>;
 export type LensView = Infer<typeof lensView>;

@@ -8,7 +8,7 @@ import { decodingPatch, decodingSettings } from './decoding';
 import { compareView, PATCH_SITES, patchingView, patchProgress, patchSite } from './compare';
 import { array, boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
 import { MAX_SCORED_TEXT, textScores } from './surprise';
-import { analysisProgress, type AnalysisProgress, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, MAX_TEXT, MAX_TYPED_TOKEN, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
+import { analysisProgress, type AnalysisProgress, attentionMap, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, MAX_TEXT, MAX_TYPED_TOKEN, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
@@ -25,6 +25,8 @@ export const workerRequest = union({
   force: object({ type: literal('force'), id: tokenId }),
   select: object({ type: literal('select'), node: nullable(treeNodeId) }),
   attention: object({ type: literal('attention'), layer, head }),
+  /** The same pattern packed for the panel (views.ts attentionMap): what requestAttention gets; `attention` is for files. */
+  attentionMap: object({ type: literal('attentionMap'), layer, head }),
   qkv: object({ type: literal('qkv'), layer, head, token: tokenIndex }),
   lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   /** Direct logit attribution of target [− versus] at token. */
@@ -65,6 +67,7 @@ export const workerResults = {
   force: sessionSnapshot,
   select: sessionSnapshot,
   attention: attentionView,
+  attentionMap,
   qkv: qkvView,
   lens: lensView,
   attribution: attributionPanelView,

@@ -176,7 +176,7 @@ describe('no network use in an explorer session', function () {
       controller.receive({ type: 'requestAttention', layer: 1, head: 2 });
       controller.receive({ type: 'requestQkv', layer: 0, head: 1, token: 11 });
       controller.receive({ type: 'requestLens', layer: 1, token: 11, trackId: 13 });
-      await until(() => ['attention', 'qkv', 'lens'].every((type) => explorer.posted.some((message) => message.type === type)), 'the views answered');
+      await until(() => ['attentionMap', 'qkv', 'lens'].every((type) => explorer.posted.some((message) => message.type === type)), 'the views answered');
       for (let i = 0; i < 3; i++) await controller.step();
       await controller.sample();
       await controller.sampleAppend();

@@ -1,6 +1,7 @@
 // Everything the host has told the explorer, folded from validated host messages (pure).
 
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
+import { applyProjectionUpdate } from '../../src/protocol/projection';
 import type { TextScores } from '../../src/protocol/surprise';
 import type { AnalysisProgress, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView, TokenizedView } from '../../src/protocol/views';
 import type { CompareView, PairView, PatchingView, PatchProgress } from '../../src/protocol/compare';
@@ -72,15 +73,21 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
     case 'status':
       // A model that is ready again clears an earlier error.
       return { ...data, model: message.model, busy: message.busy, readOnly: message.readOnly ?? null, detail: message.detail, error: message.model === 'ready' ? null : data.error };
-    case 'session':
+    case 'session': {
       // The app asks again for the attention, Q/K/V and lens it shows; until they arrive the old ones stay
       // on screen, marked stale, so the page does not jump while the learner presses Step. A session that
       // arrives means whatever failed before has been overcome: the error goes.
-      return { ...data, error: null, progress: null, sessions: data.sessions + 1, session: message.session, projection: message.projection, tally: message.session.tally };
+      // The projection comes whole or as what changed (protocol/projection.ts); store.ts drops one that does not fit.
+      const projection = applyProjectionUpdate(data.projection, message.projection);
+      if (!projection.ok) return data;
+      return { ...data, error: null, progress: null, sessions: data.sessions + 1, session: message.session, projection: projection.value, tally: message.session.tally };
+    }
     case 'progress':
       return { ...data, progress: message.progress };
     case 'attention':
       return { ...data, attention: stamp(message.view) };
+    case 'attentionMap':
+      return data; // store.ts unpacks it into an `attention` message
     case 'qkv':
       return { ...data, qkv: stamp(message.view) };
     case 'lens':

@@ -4,7 +4,9 @@ import type { HostMessage, UiPatch, UiState } from '../../src/protocol/explorer'
 import { announce, type Asked } from './announce';
 import { emptyHostData, foldHostMessage, HostData } from './host-data';
 import { applyPatch, clampToSession, initialUiState, startSentence } from './ui-state';
-import type { LensView, SessionView } from '../../src/protocol/views';
+import { applyProjectionUpdate } from '../../src/protocol/projection';
+import { unpackAttention } from '../../src/protocol/attention-map';
+import type { AttentionMap, LensView, SessionView } from '../../src/protocol/views';
 
 export interface ExplorerState {
   data: HostData;
@@ -35,6 +37,7 @@ export function reduce(state: ExplorerState, action: Action): ExplorerState {
     case 'ui':
       return { ...state, ui: withinSession(applyPatch(state.ui, action.patch), state.data.session), announcement: action.said ?? state.announcement };
     case 'host': {
+      if (!fits(state, action.message)) return state;
       const said = announce(state.data, action.message, state.asked);
       // An appended token comes in a session: after any session, the page's last request has had its answer.
       const asked = action.message.type === 'session' ? null : state.asked;
@@ -43,11 +46,27 @@ export function reduce(state: ExplorerState, action: Action): ExplorerState {
   }
 }
 
+/** A session whose projection update does not fit the projection held (a host bug) is dropped and logged, like a malformed message. */
+function fits(state: ExplorerState, message: HostMessage): boolean {
+  if (message.type !== 'session') return true;
+  const folded = applyProjectionUpdate(state.data.projection, message.projection);
+  if (!folded.ok) console.warn(`dropped a session message: ${folded.error}`);
+  return folded.ok;
+}
+
 function receive(state: ExplorerState, message: HostMessage): ExplorerState {
   if (message.type === 'ui') return reduce(state, { kind: 'ui', patch: message.patch });
   if (message.type === 'session') return receiveSession(state, message.session, foldHostMessage(state.data, message));
+  if (message.type === 'attentionMap') return receiveAttention(state, message.view);
   if (message.type === 'lens') return adoptDefaultTrack({ ...state, data: foldHostMessage(state.data, message) }, message.view);
   return { ...state, data: foldHostMessage(state.data, message) };
+}
+
+/** A packed attention map unpacked into the view the heatmap draws; one that does not unpack is dropped and logged. */
+function receiveAttention(state: ExplorerState, map: AttentionMap): ExplorerState {
+  const view = unpackAttention(map);
+  if (!view.ok) console.warn(`dropped a malformed host message: ${view.error}`);
+  return view.ok ? receive(state, { type: 'attention', view: view.value }) : state;
 }
 
 /**

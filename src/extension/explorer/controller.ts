@@ -29,6 +29,7 @@ import { CompareRunner } from './compare-runner';
 import { saveFromPanel } from './saving';
 import { BusySignal } from './busy-signal';
 import { SessionRunner } from './session-runner';
+import { PanelProjection } from './panel-projection';
 
 export interface ControllerPorts {
   spawnWorker: () => Worker;
@@ -51,6 +52,7 @@ export class ExplorerController {
 
   private snapshot: SessionSnapshot | null = null;
   private sentence: Sentence | null = null; // the one being analyzed or shown: what a reload analyzes again
+  private readonly panelProjection = new PanelProjection(); // what projection the panel holds
   private shownSentence: Sentence | null = null; // the one whose session is on screen: a cancel goes back to it
   private ui: UiState | null = null;
   private replay: AnalysisReplay | null = null; // an analysis opened from a file, shown without the model
@@ -155,7 +157,7 @@ export class ExplorerController {
         await this.setDecoding(message.patch);
         return;
       case 'requestAttention':
-        return this.view({ type: 'attention', layer: message.layer, head: message.head }, (view) => ({ type: 'attention', view }));
+        return this.view({ type: 'attentionMap', layer: message.layer, head: message.head }, (view) => ({ type: 'attentionMap', view })); // packed: 2.8 MB, not 19, at 1,024 tokens
       case 'requestQkv':
         return this.view({ type: 'qkv', layer: message.layer, head: message.head, token: message.token }, (view) => ({ type: 'qkv', view }));
       case 'requestLens':
@@ -190,7 +192,7 @@ export class ExplorerController {
     const replay = AnalysisReplay.of(analysis, name);
     if (typeof replay === 'string') return replay;
     [this.replay, this.snapshot] = [replay, replay.snapshot];
-    this.post({ type: 'session', ...replay.snapshot });
+    this.postSession(replay.snapshot);
     this.panel.applyUi(replay.uiPatch()); // held until the panel listens, if it is still opening
     this.postStatus(false);
     return null;
@@ -206,7 +208,8 @@ export class ExplorerController {
     this.panel.ready();
     this.post({ type: 'init', presets: [...this.ports.presets], pairs: [...(this.ports.pairs ?? [])] });
     this.postStatus(this.busy.shown);
-    if (this.snapshot) this.post({ type: 'session', ...this.snapshot });
+    this.panelProjection.forget(); // a webview that (re)loads holds none: it gets the whole projection
+    if (this.snapshot) this.postSession(this.snapshot);
     else if (!this.sentence && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
     // UI changes asked for while the panel was opening come after its first session, which resets the dropdowns.
     this.panel.flushUi();
@@ -348,12 +351,12 @@ export class ExplorerController {
     if (!snapshot) return null;
     [this.snapshot, this.replay] = [snapshot, null];
     this.tallyTotal = snapshot.session.tally.total;
-    this.post({ type: 'session', ...snapshot });
+    this.postSession(snapshot);
     this.fire();
     return snapshot;
   }
 
-  private async view<K extends 'attention' | 'qkv' | 'lens' | 'attribution' | 'headsGrid' | 'tokenize'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
+  private async view<K extends 'attention' | 'attentionMap' | 'qkv' | 'lens' | 'attribution' | 'headsGrid' | 'tokenize'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
     const view = await this.request(request);
     if (view) this.post(message(view));
   }
@@ -389,6 +392,11 @@ export class ExplorerController {
   private postStatus(busy: boolean): void {
     const readOnly = this.replay ? { readOnly: this.replay.name.slice(0, 300) } : {};
     this.post({ type: 'status', model: this.worker.model.state, busy, detail: this.worker.model.detail.slice(0, 1000), ...readOnly });
+  }
+
+  /** The session and, of its projection, what the panel does not hold yet (panel-projection.ts). */
+  private postSession({ session, projection }: SessionSnapshot): void {
+    this.post(this.panelProjection.message(session, projection));
   }
 
   private post(message: HostMessage): void {

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { parseWorkerProgress, parseWorkerReply, parseWorkerResult, WorkerError, type ProgressOf, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../../protocol/worker';
 
 /** View requests that a newer request of the same type makes pointless. */
-const COALESCED: ReadonlySet<WorkerRequestType> = new Set(['attention', 'qkv', 'lens', 'attribution', 'headsGrid', 'score', 'lensLayer', 'compare', 'patch']); // a newer text's score makes the older one pointless too; a newer hover, the older one's
+const COALESCED: ReadonlySet<WorkerRequestType> = new Set(['attention', 'attentionMap', 'qkv', 'lens', 'attribution', 'headsGrid', 'score', 'lensLayer', 'compare', 'patch']); // a newer text's score makes the older one pointless too; a newer hover, the older one's
 /** How long a closing worker may take to finish its pass and dispose (a full-size load takes ≈ 3 s). */
 const STOP_GRACE_MS = 30_000;
 
