@@ -27,15 +27,19 @@ export class LogitLens {
     private readonly trace: Trace,
   ) {}
 
-  /** Top 10 of `token` at `layer`, and `trackId`'s probability at every layer 0..L. */
+  /**
+   * Top 10 of `token` at `layer`, and `trackId`'s probability at every layer 0..L; with no `trackId`,
+   * the token's top guess at the last layer is tracked (the chart's default), so a chip's first lens is
+   * one request, not one to learn that guess and a second to track it (issue 19).
+   */
   async read(layer: number, token: number, trackId: number | null): Promise<LensView> {
     const { nLayer: L, vocabSize: V } = this.model.config;
     const { logits, lse } = await this.readToken(token);
     const probability = (l: number, id: number): number => Math.exp(logits[l * V + id] - lse[l]);
     const top: Candidate[] = topK(row(logits, layer, V), TOP).map((id) => this.candidate(id, probability(layer, id)));
-    if (trackId === null) return { layer, token, top, track: null };
-    const trackProbs = Array.from({ length: L + 1 }, (_, l) => probability(l, trackId));
-    return { layer, token, top, track: { id: trackId, text: this.tokenizer.tokenText(trackId), probs: trackProbs } };
+    const tracked = trackId ?? topK(row(logits, L, V), 1)[0];
+    const trackProbs = Array.from({ length: L + 1 }, (_, l) => probability(l, tracked));
+    return { layer, token, top, track: { id: tracked, text: this.tokenizer.tokenText(tracked), probs: trackProbs } };
   }
 
   /**

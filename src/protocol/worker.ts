@@ -26,6 +26,7 @@ export const workerRequest = union({
   select: object({ type: literal('select'), node: nullable(treeNodeId) }),
   attention: object({ type: literal('attention'), layer, head }),
   qkv: object({ type: literal('qkv'), layer, head, token: tokenIndex }),
+  /** trackId null: track the token's top guess at the last layer (the answer's track says which). */
   lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   /** Direct logit attribution of target [− versus] at token. */
   attribution: object({ type: literal('attribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),

@@ -265,7 +265,11 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     assert.deepEqual(layer1.top.map((c) => c.id), topK(perLayer[1], 10));
     layer1.track!.probs.forEach((p, l) => assert.ok(Math.abs(p - perLayer[l][3139]) < TOLERANCE, `layer ${l}`));
     assert.equal(layer1.track!.text, ' capital');
-    assert.equal((await s.lens(0, 4, null)).track, null);
+    // Nothing tracked: the token's top guess at the last layer is (the chart's default, one request).
+    const untracked = await s.lens(0, 4, null);
+    const guess = topK(perLayer[2], 1)[0];
+    assert.equal(untracked.track!.id, guess);
+    untracked.track!.probs.forEach((p, l) => assert.ok(Math.abs(p - perLayer[l][guess]) < TOLERANCE, `default track, layer ${l}`));
   });
 
   it('reads the newest token ahead (prefetchLens): its later lens is the reference\'s, before and after a Step and a Reset', async function () {

@@ -130,9 +130,15 @@ describe('explorer webview (browser)', () => {
     await page.locator('.chip').nth(11).click();
     assert.deepEqual(await eventually(() => explorer.host.ofType('requestLens')[0], 'requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
     const paris = (lesson.lens(12, 11, null) as { view: { top: { id: number }[] } }).view.top[0].id;
-    const tracked = await eventually(() => explorer.host.ofType('requestLens').find((m) => m.trackId !== null), 'requestLens tracking the top token');
-    assert.deepEqual(tracked, { type: 'requestLens', layer: 12, token: 11, trackId: paris }, 'the top token at the last layer is tracked by default');
-    await page.getByText('Probability of “·Paris” after each layer', { exact: false }).waitFor();
+    await page.getByText('Probability of “·Paris” after each layer', { exact: false }).waitFor(); // the top token at the last layer, tracked by default
+    // One request for the chip: adopting the answer's tracked token asks nothing more. A later lens layer
+    // proves it (messages reach the host in the order they were posted).
+    await page.getByRole('slider', { name: 'Lens layer' }).fill('4');
+    await eventually(() => explorer.host.ofType('requestLens').find((m) => m.layer === 4), 'requestLens at layer 4');
+    assert.deepEqual(explorer.host.ofType('requestLens'), [
+      { type: 'requestLens', layer: 12, token: 11, trackId: null },
+      { type: 'requestLens', layer: 4, token: 11, trackId: paris },
+    ]);
     assert.deepEqual(await eventually(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 6, head: 0, token: 11 });
     await page.locator('.strip').nth(2).waitFor();
     assert.equal(await page.locator('.strip').count(), 3);

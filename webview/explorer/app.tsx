@@ -91,11 +91,12 @@ function useHostRequests(data: HostData, ui: UiState) {
   useLayoutEffect(() => {
     if (ready) post({ type: 'requestAttention', layer: ui.layer, head: ui.head });
   }, [ready, data.sessions, ui.layer, ui.head]);
-  const lastLayer = data.session?.model.layers ?? 0;
   useLayoutEffect(() => {
-    // Nothing tracked yet: ask at the last layer, whose top token becomes the tracked one (store.ts).
-    const layer = ui.trackId === null ? lastLayer : ui.lensLayer;
-    if (ready && ui.token !== null) post({ type: 'requestLens', layer, token: ui.token, trackId: ui.trackId });
+    // Nothing tracked yet: the answer tracks the top token at the last layer, and the UI adopts it
+    // (store.ts); that adoption needs no second request.
+    const lens = data.lens;
+    const answered = lens !== null && lens.session === data.sessions && lens.view.token === ui.token && lens.view.layer === ui.lensLayer && lens.view.track?.id === ui.trackId;
+    if (ready && ui.token !== null && !answered) post({ type: 'requestLens', layer: ui.lensLayer, token: ui.token, trackId: ui.trackId });
   }, [ready, data.sessions, ui.token, ui.lensLayer, ui.trackId]);
   useLayoutEffect(() => {
     if (ready && ui.token !== null && ui.showQkv) post({ type: 'requestQkv', layer: ui.layer, head: ui.head, token: ui.token });
