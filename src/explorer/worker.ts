@@ -6,7 +6,7 @@
 // of its steps (tokenising pieces, prefill passes, lens batches). Each is checked against the protocol
 // before anything acts on it; a malformed one is answered with kind 'invalid' and changes nothing. An analyze posts
 // progress messages ({ id, progress }) before its reply: the chips, then each prefill pass. Once the queue has
-// been empty for a moment after a Step or an analysis, the worker reads the newest token's lens ahead.
+// been empty for a moment after a Step or an analysis, the worker reads the tokens' lens ahead, newest first.
 
 import { parentPort } from 'node:worker_threads';
 import { Gpt2Model } from '../engine/model';
@@ -52,12 +52,17 @@ port.on('message', (raw: unknown) => {
   queue = queue.then(() => answer(raw)).finally(() => --waiting === 0 && stale && (idle = setTimeout(prefetchWhenIdle, PREFETCH_IDLE_MS)));
 });
 
-/** In the pause after a Step or an analysis: a first lens read when the chip is clicked would take longer than a frame. */
+/**
+ * In the pause after a Step or an analysis: a first lens read when a chip is clicked would take longer
+ * than a frame, so every token's is read ahead, the newest first. A request that comes meanwhile stops it
+ * (it waits for at most one lm_head run); the next pause goes on where it stopped.
+ */
 function prefetchWhenIdle(): void {
   const reading = session;
   if (waiting > 0 || !reading) return;
   stale = false;
-  queue = queue.then(() => reading.prefetchLens()).catch(() => undefined); // a disposed session reads nothing
+  const read = () => reading.readAhead(() => waiting > 0).then((done) => void (stale ||= !done && reading === session));
+  queue = queue.then(read).catch(() => undefined); // a disposed session reads nothing
 }
 
 /** Out of turn: the queue is busy with the very analyze or score this stops. */
