@@ -189,6 +189,25 @@ describe('explorer webview (browser)', () => {
     assert.equal(await page.locator('table[aria-label="Token positions at layer 11"] tr').count(), 12);
   });
 
+  it('a Step on the Generation tab asks for no attention, lens or Q/K/V; the Self-Attention tab asks once opened', async () => {
+    const page = await openOn('Self-Attention');
+    await page.getByRole('button', { name: 'Show Q / K / V Vectors' }).click();
+    await page.locator('.chip').nth(11).click();
+    await page.locator('.strip:not(.strip--empty)').nth(2).waitFor();
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    await page.getByRole('button', { name: 'Step: append the top token' }).click();
+    await page.getByText('1 / 10 tokens generated').waitFor();
+    await page.getByRole('button', { name: 'Sample: roll once without appending' }).click();
+    // Messages reach the host in the order posted: what came between the Step and the Sample is all the page asked after the Step.
+    const since = (type: string) => explorer.host.received.slice(explorer.host.received.findIndex((m) => m.type === type));
+    await eventually(() => explorer.host.last('sample'), 'sample');
+    assert.deepEqual(since('step').map((m) => m.type).filter((type) => type.startsWith('request')), [], 'nothing asked for the Generation tab');
+    await page.getByRole('tab', { name: 'Self-Attention' }).click();
+    await eventually(() => since('sample').find((m) => m.type === 'requestQkv'), 'requestQkv once the tab is open');
+    assert.deepEqual(since('sample').filter((m) => m.type.startsWith('request')).map((m) => m.type), ['requestAttention', 'requestLens', 'requestQkv']);
+    await page.locator('.heatmap:not(.stale)').waitFor();
+  });
+
   it('Step, Sample, Sample & append, Reset and temperature send their messages', async () => {
     const page = await openOn('Generation');
     await page.getByRole('button', { name: 'Step: append the top token' }).click();
