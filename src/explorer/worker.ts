@@ -6,7 +6,7 @@
 // of its steps (tokenising pieces, prefill passes, lens batches). Each is checked against the protocol
 // before anything acts on it; a malformed one is answered with kind 'invalid' and changes nothing. An analyze posts
 // progress messages ({ id, progress }) before its reply: the chips, then each prefill pass. Once the queue has
-// been empty for a moment after a Step or an analysis, the worker reads the newest token's lens ahead.
+// been empty for a moment after a Step or an analysis, the worker reads the tokens' lens ahead, newest first.
 
 import { parentPort } from 'node:worker_threads';
 import { Gpt2Model } from '../engine/model';
@@ -37,27 +37,45 @@ let provenance: Provenance | null = null; // which model it is: the views and ex
 let hashing: AbortController | null = null; // the sha256 of weights outside the Hugging Face cache, after loading
 let patching: AbortController | null = null; // the patch under way
 let waiting = 0; // requests received and not yet answered
-let stale = false; // the session changed since the newest token's lens was last read ahead
+let stale = false; // the session changed since every token's lens was last read ahead
+let changes = 0; // requests that brought a new newest token: a read ahead that saw none arrive while it ran is complete
 let idle: ReturnType<typeof setTimeout> | undefined;
 /** Requests that bring a new newest token, whose lens is then read ahead once nothing has come for PREFETCH_IDLE_MS. */
 const NEW_TOKEN = new Set(['analyze', 'step', 'sampleAppend', 'reset']);
 const PREFETCH_IDLE_MS = 100; // past the views the panel asks for right after a Step, before a learner's next click
+const READ_AHEAD_IDLE_MS = 1000; // then the other tokens, after a learner's pause: their lm_head runs held up a sentence picked right after another (bench latency, loaded)
 
 port.on('message', (raw: unknown) => {
   const envelope = parseWorkerEnvelope(raw);
   if (envelope.ok && envelope.value.request.type === 'cancel') return cancel(envelope.value.id);
   waiting++;
   clearTimeout(idle);
-  stale ||= envelope.ok && NEW_TOKEN.has(envelope.value.request.type);
+  if (envelope.ok && NEW_TOKEN.has(envelope.value.request.type)) {
+    stale = true;
+    changes++;
+  }
   queue = queue.then(() => answer(raw)).finally(() => --waiting === 0 && stale && (idle = setTimeout(prefetchWhenIdle, PREFETCH_IDLE_MS)));
 });
 
-/** In the pause after a Step or an analysis: a first lens read when the chip is clicked would take longer than a frame. */
+/**
+ * In the pause after a Step or an analysis: a first lens read when a chip is clicked would take longer
+ * than a frame. The newest token's is read first; the other tokens' after a longer pause, newest first, so
+ * their lm_head runs take no core from what a new sentence's panels ask and draw right after it. A request
+ * that comes meanwhile stops it (it waits for at most one lm_head run); the next pause goes on.
+ */
 function prefetchWhenIdle(): void {
   const reading = session;
   if (waiting > 0 || !reading) return;
-  stale = false;
-  queue = queue.then(() => reading.prefetchLens()).catch(() => undefined); // a disposed session reads nothing
+  const rest = (): void => void (waiting === 0 && reading === session && (idle = setTimeout(readRestWhenIdle, READ_AHEAD_IDLE_MS)));
+  queue = queue.then(() => reading.prefetchLens()).then(rest).catch(() => undefined); // a disposed session reads nothing
+}
+
+function readRestWhenIdle(): void {
+  const reading = session;
+  if (waiting > 0 || !reading) return;
+  const seen = changes;
+  const read = () => reading.readAhead(() => waiting > 0).then((done) => void (done && seen === changes && reading === session && (stale = false)));
+  queue = queue.then(read).catch(() => undefined);
 }
 
 /** Out of turn: the queue is busy with the very analyze or score this stops. */

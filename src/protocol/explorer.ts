@@ -103,6 +103,7 @@ export const explorerMessage = union({
   setDecoding: object({ type: literal('setDecoding'), patch: decodingPatch }),
   requestAttention: object({ type: literal('requestAttention'), layer, head }),
   requestQkv: object({ type: literal('requestQkv'), layer, head, token: tokenIndex }),
+  /** trackId null: the token's top guess at the last layer is tracked (the answer's track says which). */
   requestLens: object({ type: literal('requestLens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   /** Asked only while the Attribution panel is open: a Step costs nothing more while it is closed. */
   requestAttribution: object({ type: literal('requestAttribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),

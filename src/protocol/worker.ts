@@ -28,6 +28,7 @@ export const workerRequest = union({
   /** The same pattern packed for the panel (views.ts attentionMap): what requestAttention gets; `attention` is for files. */
   attentionMap: object({ type: literal('attentionMap'), layer, head }),
   qkv: object({ type: literal('qkv'), layer, head, token: tokenIndex }),
+  /** trackId null: track the token's top guess at the last layer (the answer's track says which). */
   lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
   /** Direct logit attribution of target [− versus] at token. */
   attribution: object({ type: literal('attribution'), token: tokenIndex, target: tokenId, versus: nullable(tokenId) }),

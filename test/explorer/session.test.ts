@@ -265,7 +265,11 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     assert.deepEqual(layer1.top.map((c) => c.id), topK(perLayer[1], 10));
     layer1.track!.probs.forEach((p, l) => assert.ok(Math.abs(p - perLayer[l][3139]) < TOLERANCE, `layer ${l}`));
     assert.equal(layer1.track!.text, ' capital');
-    assert.equal((await s.lens(0, 4, null)).track, null);
+    // Nothing tracked: the token's top guess at the last layer is (the chart's default, one request).
+    const untracked = await s.lens(0, 4, null);
+    const guess = topK(perLayer[2], 1)[0];
+    assert.equal(untracked.track!.id, guess);
+    untracked.track!.probs.forEach((p, l) => assert.ok(Math.abs(p - perLayer[l][guess]) < TOLERANCE, `default track, layer ${l}`));
   });
 
   it('reads the newest token ahead (prefetchLens): its later lens is the reference\'s, before and after a Step and a Reset', async function () {
@@ -287,6 +291,29 @@ describe('ExplorerSession (tiny model, real ORT)', function () {
     await s.reset();
     await s.sampleAppend(); // another token at the same position: what was read ahead for the old one is gone
     await check();
+  });
+
+  it('reads every token ahead (readAhead), gives way at once when interrupted, and its lens is the reference\'s, also for an id no layer ranks', async function () {
+    const s = await session(LESSON, { maxNewTokens: 1 });
+    await s.step();
+    const all = ids(s);
+    const T = all.length;
+    let checks = 0;
+    assert.equal(await s.readAhead(() => ++checks > 1), false, 'interrupted before its first token was read: not done');
+    assert.equal(checks, 2, 'asked once before the read and once before the first layer, then gave way');
+    assert.equal(await s.readAhead(() => false), true, 'the next pause reads every token');
+    const expected = referenceForward(reference, all);
+    for (const token of [0, 6, T - 1]) {
+      const perLayer = [0, 1, 2].map((l) => softmax(referenceLens(reference, expected.hidden.subarray((l * T + token) * 48, (l * T + token + 1) * 48), 1)));
+      const ranked = new Set(perLayer.flatMap((probs) => topK(probs, 10)));
+      const unranked = [...Array(50257).keys()].find((id) => !ranked.has(id) && perLayer[2][id] > 1e-6)!;
+      for (const trackId of [all[token], unranked]) {
+        const lens = await s.lens(1, token, trackId);
+        assert.deepEqual(lens.top.map((c) => c.id), topK(perLayer[1], 10), `token ${token}`);
+        for (const c of lens.top) assert.ok(Math.abs(c.prob - perLayer[1][c.id]) < TOLERANCE, `token ${token}, id ${c.id}`);
+        lens.track!.probs.forEach((p, l) => assert.ok(Math.abs(p - perLayer[l][trackId]) < TOLERANCE, `token ${token}, tracked ${trackId}, layer ${l}`));
+      }
+    }
   });
 
   it('every view passes the protocol\'s runtime checks, as the panel receives it', async function () {

@@ -130,9 +130,15 @@ describe('explorer webview (browser)', () => {
     await page.locator('.chip').nth(11).click();
     assert.deepEqual(await eventually(() => explorer.host.ofType('requestLens')[0], 'requestLens'), { type: 'requestLens', layer: 12, token: 11, trackId: null });
     const paris = (lesson.lens(12, 11, null) as { view: { top: { id: number }[] } }).view.top[0].id;
-    const tracked = await eventually(() => explorer.host.ofType('requestLens').find((m) => m.trackId !== null), 'requestLens tracking the top token');
-    assert.deepEqual(tracked, { type: 'requestLens', layer: 12, token: 11, trackId: paris }, 'the top token at the last layer is tracked by default');
-    await page.getByText('Probability of “·Paris” after each layer', { exact: false }).waitFor();
+    await page.getByText('Probability of “·Paris” after each layer', { exact: false }).waitFor(); // the top token at the last layer, tracked by default
+    // One request for the chip: adopting the answer's tracked token asks nothing more. A later lens layer
+    // proves it (messages reach the host in the order they were posted).
+    await page.getByRole('slider', { name: 'Lens layer' }).fill('4');
+    await eventually(() => explorer.host.ofType('requestLens').find((m) => m.layer === 4), 'requestLens at layer 4');
+    assert.deepEqual(explorer.host.ofType('requestLens'), [
+      { type: 'requestLens', layer: 12, token: 11, trackId: null },
+      { type: 'requestLens', layer: 4, token: 11, trackId: paris },
+    ]);
     assert.deepEqual(await eventually(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 6, head: 0, token: 11 });
     await page.locator('.strip').nth(2).waitFor();
     assert.equal(await page.locator('.strip').count(), 3);
@@ -181,6 +187,25 @@ describe('explorer webview (browser)', () => {
     await page.keyboard.press('ArrowLeft');
     await scatterAt(page, 11);
     assert.equal(await page.locator('table[aria-label="Token positions at layer 11"] tr').count(), 12);
+  });
+
+  it('a Step on the Generation tab asks for no attention, lens or Q/K/V; the Self-Attention tab asks once opened', async () => {
+    const page = await openOn('Self-Attention');
+    await page.getByRole('button', { name: 'Show Q / K / V Vectors' }).click();
+    await page.locator('.chip').nth(11).click();
+    await page.locator('.strip:not(.strip--empty)').nth(2).waitFor();
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    await page.getByRole('button', { name: 'Step: append the top token' }).click();
+    await page.getByText('1 / 10 tokens generated').waitFor();
+    await page.getByRole('button', { name: 'Sample: roll once without appending' }).click();
+    // Messages reach the host in the order posted: what came between the Step and the Sample is all the page asked after the Step.
+    const since = (type: string) => explorer.host.received.slice(explorer.host.received.findIndex((m) => m.type === type));
+    await eventually(() => explorer.host.last('sample'), 'sample');
+    assert.deepEqual(since('step').map((m) => m.type).filter((type) => type.startsWith('request')), [], 'nothing asked for the Generation tab');
+    await page.getByRole('tab', { name: 'Self-Attention' }).click();
+    await eventually(() => since('sample').find((m) => m.type === 'requestQkv'), 'requestQkv once the tab is open');
+    assert.deepEqual(since('sample').filter((m) => m.type.startsWith('request')).map((m) => m.type), ['requestAttention', 'requestLens', 'requestQkv']);
+    await page.locator('.heatmap:not(.stale)').waitFor();
   });
 
   it('Step, Sample, Sample & append, Reset and temperature send their messages', async () => {

@@ -4,10 +4,15 @@
 // the toolkit removes the attribute on its next animation frame, and in between click() on the
 // button (a form-associated element, disabled by its attribute) dispatches nothing. A learner's
 // click cannot land in that gap: the frame that paints the button enabled has the attribute gone.
+// Also on the real worker: a chip's lens, read ahead in the pause, after one request, is the reference's.
 
 import assert from 'node:assert/strict';
 import type { HostMessage } from '../../src/protocol/explorer';
 import { PAGE_PROBE, settle } from '../../bench/cases/latency-page';
+import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
+import { softmax, topK } from '../../src/explorer/decoding/logits';
+import { PRESETS } from '../../src/explorer/presets';
+import { loadReferenceModel, referenceForward, referenceLens } from '../engine/reference';
 import { realControllerSuite } from './real-controller-suite';
 
 const STEP = 'vscode-button[aria-label="Step: append the top token"]';
@@ -37,4 +42,39 @@ describe('the latency bench’s page probe (real controller and worker)', () => 
     assert.equal(await page.locator('.so-far__text .generated').count(), generated + 1, 'and shows the token it appended');
     assert.ok((sample as { messages: [string, number][] }).messages.some(([type]) => type === 'session'), 'the session arrived while the probe watched');
   });
+
+  it('a chip of the prompt shows its lens after one request, read ahead in the pause: the independent reference’s numbers', async () => {
+    const page = await suite.open();
+    const host = suite.explorer!.host;
+    await page.evaluate(PAGE_PROBE);
+    await settle(page, 300); // the pause in which the worker reads the tokens' lens ahead
+    const ids = (await Gpt2Tokenizer.fromModelDir(suite.modelDir)).encode(PRESETS[0].text).map((token) => token.id);
+    const reference = loadReferenceModel(suite.modelDir);
+    const { hidden } = referenceForward(reference, ids);
+    const [T, d, L] = [ids.length, 48, 2];
+    for (const token of [3, 0]) {
+      const perLayer = Array.from({ length: L + 1 }, (_, l) => softmax(referenceLens(reference, hidden.subarray((l * T + token) * d, (l * T + token + 1) * d), 1)));
+      await page.locator('.chip').nth(token).click();
+      const tracked = topK(perLayer[L], 1)[0]; // nothing picked: the top guess at the last layer is plotted
+      await page.locator(`.lens:not(.stale) .track table[aria-label^="Probability of"]`).waitFor();
+      const rows = page.locator('.lens:not(.stale) .lens__row');
+      const shownIds = (await rows.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('title')!))).map((title) => Number(/^id (\d+):/.exec(title)![1]));
+      assert.deepEqual(shownIds, topK(perLayer[L], 10), `token ${token}: the top 10 at the last layer`);
+      assertShown(await page.locator('.lens:not(.stale) .lens__prob').allInnerTexts(), shownIds.map((id) => perLayer[L][id]), `token ${token}, top 10`);
+      assertShown(await page.locator('.lens:not(.stale) .track table.visually-hidden td').allInnerTexts(), perLayer.map((probs) => probs[tracked]), `token ${token}, tracked ${tracked}`);
+      assert.equal(await page.locator('.lens__row--tracked').getAttribute('title'), `id ${tracked}: click to plot its probability across layers`);
+    }
+    // One request per chip: the default track came with the answer (messages reach the host in order, so the second chip's proves the first's is all).
+    assert.deepEqual(host.ofType('requestLens').map(({ token, trackId }) => [token, trackId]), [[3, null], [0, null]]);
+  });
 });
+
+/** Percent texts as the panel shows them (one decimal below 10 %, none above; "<0.1%") against probabilities. */
+function assertShown(texts: string[], probs: number[], what: string): void {
+  assert.equal(texts.length, probs.length, what);
+  texts.forEach((text, i) => {
+    if (text === '<0.1%') return assert.ok(probs[i] < 0.001, `${what} [${i}]: ${text} for ${probs[i]}`);
+    const value = Number(text.replace('%', ''));
+    assert.ok(Math.abs(value - probs[i] * 100) <= (probs[i] >= 0.1 ? 0.5 : 0.05) + 1e-9, `${what} [${i}]: ${text} for ${probs[i]}`);
+  });
+}

@@ -63,9 +63,9 @@ describe('explorer state', () => {
   it('with nothing tracked, the chip’s top token at the last layer becomes the tracked one; another chip resets it', () => {
     let state = host(initialState(null), lesson.session());
     state = reduce(state, { kind: 'ui', patch: { token: 11, lensLayer: 4 } });
-    state = host(state, lesson.lens(4, 11, null));
-    assert.equal(state.ui.trackId, null, 'an answer at another layer does not choose');
-    state = host(state, lesson.lens(12, 11, null));
+    state = host(state, lesson.lens(4, 5, null));
+    assert.equal(state.ui.trackId, null, "another chip's answer does not choose");
+    state = host(state, lesson.lens(4, 11, null)); // the host tracks the top token at the last layer for it
     const top = (lesson.lens(12, 11, null) as { view: { top: { id: number }[] } }).view.top[0].id;
     assert.equal(state.ui.trackId, top);
     state = reduce(state, { kind: 'ui', patch: { token: 5 } });

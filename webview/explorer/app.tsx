@@ -15,7 +15,7 @@ import { TokenChips } from './chips';
 import { CompareTab } from './compare-tab';
 import { GenerationPanel } from './generation';
 import { HeadsGridPanel } from './heads-grid';
-import { HostData, shown } from './host-data';
+import { HostData, shown, type Stamped } from './host-data';
 import { LensPanel } from './lens';
 import { PositionsPanel } from './positions';
 import { QkvBox } from './qkv';
@@ -83,23 +83,31 @@ export function App() {
 }
 
 /**
- * Asks the host for what the UI shows; a new session (sessions + 1) asks again. Layout effects, so a
- * request leaves as soon as the change that needs it is rendered, not a frame later after its paint.
+ * Asks the host for what the UI shows; a new session (sessions + 1) asks again. Only for the panels the tab
+ * draws (attention and Q/K/V on Self-Attention, the lens there and on Tokens): a Step on the Generation tab
+ * waits for no other answer and no other render (issue 19); a tab opened later asks then. Nothing is asked
+ * again that the view held already answers. Layout effects, so a request leaves as soon as the change that
+ * needs it is rendered, not a frame later after its paint.
  */
 function useHostRequests(data: HostData, ui: UiState) {
   const ready = data.session !== null;
+  const fresh = <View,>(held: Stamped<View> | null, same: (view: View) => boolean) => held !== null && held.session === data.sessions && same(held.view);
+  const onAttentionTab = ui.tab === 'attention';
   useLayoutEffect(() => {
-    if (ready) post({ type: 'requestAttention', layer: ui.layer, head: ui.head });
-  }, [ready, data.sessions, ui.layer, ui.head]);
-  const lastLayer = data.session?.model.layers ?? 0;
+    const answered = fresh(data.attention, (view) => view.layer === ui.layer && view.head === ui.head);
+    if (ready && onAttentionTab && !answered) post({ type: 'requestAttention', layer: ui.layer, head: ui.head });
+  }, [ready, data.sessions, ui.layer, ui.head, onAttentionTab]);
+  const showsLens = onAttentionTab || ui.tab === 'tokens';
   useLayoutEffect(() => {
-    // Nothing tracked yet: ask at the last layer, whose top token becomes the tracked one (store.ts).
-    const layer = ui.trackId === null ? lastLayer : ui.lensLayer;
-    if (ready && ui.token !== null) post({ type: 'requestLens', layer, token: ui.token, trackId: ui.trackId });
-  }, [ready, data.sessions, ui.token, ui.lensLayer, ui.trackId]);
+    // Nothing tracked yet: the answer tracks the top token at the last layer, and the UI adopts it
+    // (store.ts); that adoption needs no second request.
+    const answered = fresh(data.lens, (view) => view.token === ui.token && view.layer === ui.lensLayer && view.track?.id === ui.trackId);
+    if (ready && showsLens && ui.token !== null && !answered) post({ type: 'requestLens', layer: ui.lensLayer, token: ui.token, trackId: ui.trackId });
+  }, [ready, data.sessions, ui.token, ui.lensLayer, ui.trackId, showsLens]);
   useLayoutEffect(() => {
-    if (ready && ui.token !== null && ui.showQkv) post({ type: 'requestQkv', layer: ui.layer, head: ui.head, token: ui.token });
-  }, [ready, data.sessions, ui.token, ui.layer, ui.head, ui.showQkv]);
+    const answered = fresh(data.qkv, (view) => view.token === ui.token && view.layer === ui.layer && view.head === ui.head);
+    if (ready && onAttentionTab && ui.token !== null && ui.showQkv && !answered) post({ type: 'requestQkv', layer: ui.layer, head: ui.head, token: ui.token });
+  }, [ready, data.sessions, ui.token, ui.layer, ui.head, ui.showQkv, onAttentionTab]);
 }
 
 interface SectionProps {

@@ -71,13 +71,12 @@ function receiveAttention(state: ExplorerState, map: AttentionMap): ExplorerStat
 
 /**
  * With no token chosen to track, the lens chart tracks the clicked chip's top guess at the last layer:
- * the host answers a lens request without a tracked token with `track: null`, so the app asks at the
- * last layer first (app.tsx) and adopts that answer's top token here, which asks again with it.
+ * a lens request without a tracked token is answered with that guess tracked, which the UI adopts (app.tsx
+ * does not ask again for what this answer already shows).
  */
 function adoptDefaultTrack(state: ExplorerState, lens: LensView): ExplorerState {
-  const lastLayer = state.data.session?.model.layers;
-  const answersDefault = state.ui.trackId === null && lens.track === null && lens.token === state.ui.token && lens.layer === lastLayer;
-  return answersDefault && lens.top.length > 0 ? { ...state, ui: { ...state.ui, trackId: lens.top[0].id } } : state;
+  const answersDefault = state.ui.trackId === null && lens.track !== null && lens.token === state.ui.token;
+  return answersDefault ? { ...state, ui: { ...state.ui, trackId: lens.track!.id } } : state;
 }
 
 function receiveSession(state: ExplorerState, session: SessionView, data: HostData): ExplorerState {
