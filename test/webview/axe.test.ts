@@ -71,7 +71,7 @@ describe('axe-core on every panel in every theme (Chromium)', () => {
       await expectNoViolations(explorer.page, `${what}, ${theme}`);
       assert.deepEqual(explorer.violations, [], 'CSP violations or page errors');
     } finally {
-      await explorer.page.context().close();
+      await explorer.close();
     }
   }
 });

@@ -12,7 +12,7 @@ describe('second cues beside colour (Chromium)', () => {
   const pages = suitePages();
   let explorer: ExplorerPage;
 
-  afterEach(() => explorer.page.context().close());
+  afterEach(() => explorer.close());
 
   async function open(): Promise<Page> {
     explorer = await openExplorer(pages.browser, pages.server);

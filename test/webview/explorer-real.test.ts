@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { PRESETS } from '../../src/explorer/presets';
 import { testModel, TINY } from '../engine/models';
-import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { ExplorerPage, openExplorer, PageServer, servePages } from './harness';
+import { giveBackChromium, takeChromium } from './page-pool';
 import { ControllerBackend } from './controller-backend';
 
 // TINY loads in a moment (dh = 12); the second is gpt2-medium's depth and heads, narrowed (dh = 4).
@@ -22,11 +23,12 @@ for (const options of SHAPES) {
 
     before(async () => {
       const modelDir = await testModel(options);
-      [browser, server, backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS)]);
+      [browser, server, backend] = await Promise.all([takeChromium(), servePages(), ControllerBackend.start(modelDir, PRESETS)]);
     });
     after(async () => {
-      await explorer?.page.context().close();
-      await Promise.all([browser?.close(), server?.close(), backend?.dispose()]);
+      await explorer?.close();
+      if (browser) giveBackChromium();
+      await Promise.all([server?.close(), backend?.dispose()]);
     });
 
     it('draws the worker’s session and follows Step, the slider, a chip, Q/K/V and the lens', async () => {

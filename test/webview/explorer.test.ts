@@ -23,7 +23,7 @@ describe('explorer webview (browser)', () => {
   afterEach(async () => {
     const violations = explorer.violations;
     const malformed = explorer.host.malformed;
-    await explorer.page.context().close();
+    await explorer.close();
     assert.deepEqual(violations, [], 'CSP violations or page errors');
     assert.deepEqual(malformed, [], 'the page posted messages the protocol rejects');
   });

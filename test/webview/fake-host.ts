@@ -25,8 +25,16 @@ export class FakeHost {
     backend?.attach?.((message) => this.send(message).catch((error: unknown) => this.lost(message.type, error)));
   }
 
+  private detached = false;
+
   async send(message: HostMessage | unknown): Promise<void> {
+    if (this.detached) throw new Error('the test gave its page back');
     await this.page.evaluate((data) => window.postMessage(data, '*'), message);
+  }
+
+  /** The page goes to another test (page-pool.ts): from now on this host sends it nothing. */
+  detach(): void {
+    this.detached = true;
   }
 
   receive(raw: unknown): void {

@@ -11,6 +11,7 @@ import { launchChromium } from '../chromium';
 import { renderWebviewHtml } from '../../src/extension/common/webview-html';
 import { Backend, FakeHost } from './fake-host';
 import { LessonBackend } from './lesson-backend';
+import { giveBackChromium, leasePage, returnPage, takeChromium, type Lease } from './page-pool';
 import { themeCss, THEMES, ThemeName } from './themes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -87,14 +88,20 @@ function themeNamed(name: string): ThemeName {
   return name as ThemeName;
 }
 
-/** One Chromium and one page server for a mocha suite: opened before its first test, closed after its last. */
+/**
+ * Chromium and a page server for a mocha suite, from before its first test to after its last. The browser is
+ * the process's shared one (page-pool.ts): the suite gives it back instead of closing it.
+ */
 export function suitePages(): { browser: Browser; server: PageServer } {
   const pages = {} as { browser: Browser; server: PageServer };
+  let taken = false;
   before(async () => {
-    [pages.browser, pages.server] = await Promise.all([launchChromium(), servePages()]);
+    [pages.browser, pages.server] = await Promise.all([takeChromium(), servePages()]);
+    taken = true;
   });
   after(async () => {
-    await Promise.all([pages.browser?.close(), pages.server?.close()]);
+    if (taken) giveBackChromium();
+    await pages.server?.close();
   });
   return pages;
 }
@@ -104,6 +111,8 @@ export interface ExplorerPage {
   host: FakeHost;
   violations: string[]; // CSP violations and page errors: every test expects none
   warnings: string[]; // console warnings (malformed messages are reported there)
+  /** Ends the test's use of the page: it is kept for the next test (page-pool.ts). Closing its context works too. */
+  close(): Promise<void>;
 }
 
 interface OpenOptions {
@@ -113,27 +122,35 @@ interface OpenOptions {
   height?: number;
 }
 
+let opened = 0; // numbers each open, so that a reused page starts with no saved state (FAKE_VSCODE_API)
+
 export async function openExplorer(browser: Browser, server: PageServer, options: OpenOptions = {}): Promise<ExplorerPage> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 900, height: options.height ?? 900 } });
-  const page = await context.newPage();
-  const host = new FakeHost(page, options.backend === undefined ? new LessonBackend() : options.backend);
   const violations: string[] = [];
   const warnings: string[] = [];
-  await page.exposeFunction('__fakeHostReceive', (message: unknown) => host.receive(message));
-  await page.exposeFunction('__reportViolation', (text: string) => violations.push(text));
-  await page.addInitScript(FAKE_VSCODE_API);
-  page.on('console', (message) => {
-    if (/Content.Security.Policy|Refused to/i.test(message.text())) violations.push(message.text());
-    if (message.type() === 'warning') warnings.push(message.text());
-  });
-  page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
-  await page.goto(`${server.origin}/?theme=${options.theme ?? 'dark'}`);
+  let host: FakeHost | undefined;
+  const lease: Lease = {
+    receive: (message) => host?.receive(message),
+    violation: (text) => violations.push(text),
+    console: (message) => {
+      if (/Content.Security.Policy|Refused to/i.test(message.text())) violations.push(message.text());
+      if (message.type() === 'warning') warnings.push(message.text());
+    },
+    pageError: (error) => violations.push(`page error: ${error.message}`),
+  };
+  const page = await leasePage(browser, { width: options.width ?? 900, height: options.height ?? 900 }, FAKE_VSCODE_API, lease);
+  const opens = new FakeHost(page, options.backend === undefined ? new LessonBackend() : options.backend);
+  host = opens;
+  await page.goto(`${server.origin}/?theme=${options.theme ?? 'dark'}&open=${++opened}`);
   // As the real host: a test sends nothing before the page's `ready` (see openLessonPage for why).
-  for (let waited = 0; !host.received.some((message) => message.type === 'ready'); waited += 20) {
+  for (let waited = 0; !opens.received.some((message) => message.type === 'ready'); waited += 20) {
     if (waited > 30_000) throw new Error(`the explorer page sent no ready in 30 s; page errors: ${violations.join('; ') || 'none'}`);
     await page.waitForTimeout(20);
   }
-  return { page, host, violations, warnings };
+  const close = async () => {
+    opens.detach(); // a late answer of this test's backend must not reach the next test's document
+    await returnPage(browser, page, lease);
+  };
+  return { page, host: opens, violations, warnings, close };
 }
 
 /**
@@ -143,16 +160,17 @@ export async function openExplorer(browser: Browser, server: PageServer, options
  */
 const FAKE_VSCODE_API = `
   let acquired = false;
+  const key = 'vscode-state-' + new URLSearchParams(location.search).get('open'); // one open's state: kept over a reload, not by the next test
   window.acquireVsCodeApi = () => {
     if (acquired) throw new Error('acquireVsCodeApi called twice'); // VS Code throws too
     acquired = true;
     return {
       postMessage: (message) => window.__fakeHostReceive(JSON.parse(JSON.stringify(message))),
       getState: () => {
-        const saved = sessionStorage.getItem('vscode-state');
+        const saved = sessionStorage.getItem(key);
         return saved === null ? undefined : JSON.parse(saved);
       },
-      setState: (state) => sessionStorage.setItem('vscode-state', JSON.stringify(state)),
+      setState: (state) => sessionStorage.setItem(key, JSON.stringify(state)),
     };
   };
   document.addEventListener('securitypolicyviolation', (event) =>

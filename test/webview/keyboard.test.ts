@@ -27,7 +27,7 @@ describe('the lesson by keyboard alone (Chromium)', () => {
   beforeEach(() => {
     problems = [];
   });
-  afterEach(() => explorer.page.context().close());
+  afterEach(() => explorer.close());
 
   /** What every test here ends with (in the test, not in afterEach, so one failure does not skip the rest). */
   async function expectKeyboardOnly() {

@@ -38,7 +38,7 @@ describe('reduced motion (Chromium)', () => {
   const pages = suitePages();
   let explorer: ExplorerPage;
 
-  afterEach(() => explorer.page.context().close());
+  afterEach(() => explorer.close());
 
   async function openPositions(): Promise<Page> {
     explorer = await openExplorer(pages.browser, pages.server);

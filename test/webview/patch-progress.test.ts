@@ -34,7 +34,7 @@ describe('explorer webview: the patching progress bar and Cancel (Chromium)', ()
         assert.equal(await page.locator('figure.patching__grid[data-what="resid"]').count(), 1, 'and after the run was cancelled');
         assert.deepEqual(explorer.violations, [], 'CSP violations or page errors');
       } finally {
-        await page.context().close();
+        await explorer.close();
       }
     });
   }

@@ -22,7 +22,7 @@ describe('explorer webview: a long prompt on its way (browser)', () => {
 
   afterEach(async () => {
     const { violations, host } = explorer;
-    await explorer.page.context().close();
+    await explorer.close();
     assert.deepEqual(violations, [], 'CSP violations or page errors');
     assert.deepEqual(host.malformed, [], 'the page posted messages the protocol rejects');
   });

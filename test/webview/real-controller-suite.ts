@@ -1,6 +1,6 @@
 // The hooks of a browser suite on the real controller and session worker (controller-backend.ts): a
 // generated TINY model, Chromium, the page server; after each test, no CSP violation, page error or
-// malformed message; the page's context closed. Call it inside describe(); read the fields in tests.
+// malformed message; the page given back (page-pool.ts). Call it inside describe(); read the fields in tests.
 
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -8,7 +8,8 @@ import { PRESETS } from '../../src/explorer/presets';
 import type { PairView } from '../../src/protocol/compare';
 import { testModel, TINY } from '../engine/models';
 import { ControllerBackend } from './controller-backend';
-import { ExplorerPage, launchChromium, openExplorer, PageServer, servePages } from './harness';
+import { ExplorerPage, openExplorer, PageServer, servePages } from './harness';
+import { giveBackChromium, takeChromium } from './page-pool';
 import type { ThemeName } from './themes';
 
 export interface RealControllerSuite {
@@ -33,15 +34,20 @@ export function realControllerSuite({ pairs = [] }: { pairs?: readonly PairView[
       return suite.explorer.page;
     },
   } as RealControllerSuite;
+  let taken = false;
   before(async () => {
     suite.modelDir = await testModel(TINY);
-    [browser, server, suite.backend] = await Promise.all([launchChromium(), servePages(), ControllerBackend.start(suite.modelDir, PRESETS, pairs)]);
+    [browser, server, suite.backend] = await Promise.all([takeChromium(), servePages(), ControllerBackend.start(suite.modelDir, PRESETS, pairs)]);
+    taken = true;
   });
   afterEach(async () => {
-    await suite.explorer?.page.context().close();
+    await suite.explorer?.close();
     assert.deepEqual(suite.explorer?.violations, [], 'CSP violations or page errors');
     assert.deepEqual(suite.explorer?.host.malformed, [], 'the page posted messages the protocol rejects');
   });
-  after(async () => Promise.all([browser?.close(), server?.close(), suite.backend?.dispose()]));
+  after(async () => {
+    if (taken) giveBackChromium(); // the process's shared browser stays for the next suite (page-pool.ts)
+    await Promise.all([server?.close(), suite.backend?.dispose()]);
+  });
   return suite;
 }
