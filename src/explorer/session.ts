@@ -127,23 +127,19 @@ export class ExplorerSession {
 
   /** One head's whole pattern over every position so far, computed now by the model's Attention kernel. */
   attention(layer: number, head: number): Promise<AttentionView> {
-    return this.serially(async () => {
-      this.checkHead(layer, head);
-      const size = this.trace.length;
-      const weights = await this.model.attention(this.trace.rows('q', layer, head), this.trace.rows('k', layer, head), size);
-      return { layer, head, size, weights: Array.from(weights) };
-    });
+    return this.serially(async () => ({ layer, head, size: this.trace.length, weights: Array.from(await this.headPattern(layer, head)) }));
   }
 
   /** Every head's whole pattern at `layer`, [H, T, T], in one run of the model's Attention kernel (the heads grid's). */
   layerAttention(layer: number): Promise<Float32Array> {
     return this.serially(async () => {
       this.checkHead(layer, 0);
-      const { nHead: H } = this.config;
+      const { nHead: H, nEmbd } = this.config;
       const size = this.trace.length;
+      const perHead = size * (nEmbd / H); // one head's rows [T, dh]
       const all = (kind: 'q' | 'k') => {
-        const out = new Float32Array(H * size * (this.config.nEmbd / H));
-        for (let head = 0; head < H; head++) out.set(this.trace.rows(kind, layer, head), head * size * (this.config.nEmbd / H));
+        const out = new Float32Array(H * perHead);
+        for (let head = 0; head < H; head++) out.set(this.trace.rows(kind, layer, head), head * perHead);
         return out;
       };
       return this.model.attention(all('q'), all('k'), size, H);
@@ -152,11 +148,13 @@ export class ExplorerSession {
 
   /** The same pattern packed for the panel (protocol/attention-map.ts), without a [T, T] array of numbers in between. */
   attentionMap(layer: number, head: number): Promise<AttentionMap> {
-    return this.serially(async () => {
-      this.checkHead(layer, head);
-      const size = this.trace.length;
-      return packAttention(layer, head, size, await this.model.attention(this.trace.rows('q', layer, head), this.trace.rows('k', layer, head), size));
-    });
+    return this.serially(async () => packAttention(layer, head, this.trace.length, await this.headPattern(layer, head)));
+  }
+
+  /** One head's pattern [T, T] over every position so far (run inside serially, as its callers do). */
+  private headPattern(layer: number, head: number): Promise<Float32Array> {
+    this.checkHead(layer, head);
+    return this.model.attention(this.trace.rows('q', layer, head), this.trace.rows('k', layer, head), this.trace.length);
   }
 
   qkv(layer: number, head: number, token: number): QkvView {
