@@ -37,8 +37,8 @@ let provenance: Provenance | null = null; // which model it is: the views and ex
 let hashing: AbortController | null = null; // the sha256 of weights outside the Hugging Face cache, after loading
 let patching: AbortController | null = null; // the patch under way
 let waiting = 0; // requests received and not yet answered
-let stale = false; // the session changed since every token's lens was last read ahead
-let changes = 0; // requests that brought a new newest token: a read ahead that saw none arrive while it ran is complete
+let changes = 0; // requests that brought a new newest token
+let readAt = 0; // `changes` when a read ahead last read every token: the lens is stale while they differ
 let idle: ReturnType<typeof setTimeout> | undefined;
 /** Requests that bring a new newest token, whose lens is then read ahead once nothing has come for PREFETCH_IDLE_MS. */
 const NEW_TOKEN = new Set(['analyze', 'step', 'sampleAppend', 'reset']);
@@ -50,11 +50,8 @@ port.on('message', (raw: unknown) => {
   if (envelope.ok && envelope.value.request.type === 'cancel') return cancel(envelope.value.id);
   waiting++;
   clearTimeout(idle);
-  if (envelope.ok && NEW_TOKEN.has(envelope.value.request.type)) {
-    stale = true;
-    changes++;
-  }
-  queue = queue.then(() => answer(raw)).finally(() => --waiting === 0 && stale && (idle = setTimeout(prefetchWhenIdle, PREFETCH_IDLE_MS)));
+  if (envelope.ok && NEW_TOKEN.has(envelope.value.request.type)) changes++;
+  queue = queue.then(() => answer(raw)).finally(() => --waiting === 0 && changes !== readAt && (idle = setTimeout(prefetchWhenIdle, PREFETCH_IDLE_MS)));
 });
 
 /**
@@ -74,7 +71,7 @@ function readRestWhenIdle(): void {
   const reading = session;
   if (waiting > 0 || !reading) return;
   const seen = changes;
-  const read = () => reading.readAhead(() => waiting > 0).then((done) => void (done && seen === changes && reading === session && (stale = false)));
+  const read = () => reading.readAhead(() => waiting > 0).then((done) => void (done && reading === session && (readAt = seen)));
   queue = queue.then(read).catch(() => undefined);
 }
 
