@@ -23,17 +23,24 @@ export function projectionUpdateOf(before: ProjectionView | null, after: Project
 export function applyProjectionUpdate(held: ProjectionView | null, update: ProjectionUpdate): Result<ProjectionView> {
   const { layers, tokens, last, from = 0 } = update;
   if (from === 0) return { ok: true, value: { layers, tokens, points: update.points, last } };
-  if (!held || held.layers !== layers || held.tokens < from) {
-    const holds = held ? `${held.layers} layers of ${held.tokens} tokens` : 'no projection';
-    return { ok: false, error: `an update from token ${from} (${layers} layers) does not fit the panel's ${holds}` };
-  }
+  const error = misfit(held, update);
+  if (error !== null) return { ok: false, error };
+  const { points: heldPoints, tokens: heldTokens } = held!; // misfit: an update from a later token fits only what is held
   const kept = tokens - from;
   const points = new Array<number>(2 * layers * tokens);
   for (let l = 0; l < layers; l++) {
-    for (let i = 0; i < 2 * from; i++) points[2 * l * tokens + i] = held.points[2 * l * held.tokens + i];
+    for (let i = 0; i < 2 * from; i++) points[2 * l * tokens + i] = heldPoints[2 * l * heldTokens + i];
     for (let i = 0; i < 2 * kept; i++) points[2 * (l * tokens + from) + i] = update.points[2 * l * kept + i];
   }
   return { ok: true, value: { layers, tokens, points, last } };
+}
+
+/** Why `update` does not fit what is held, or null when it does (a whole projection always fits): a check without the fold. */
+export function misfit(held: ProjectionView | null, update: ProjectionUpdate): string | null {
+  const { layers, from = 0 } = update;
+  if (from === 0 || (held && held.layers === layers && held.tokens >= from)) return null;
+  const holds = held ? `${held.layers} layers of ${held.tokens} tokens` : 'no projection';
+  return `an update from token ${from} (${layers} layers) does not fit the panel's ${holds}`;
 }
 
 /** How many leading positions hold the same x, y at every layer in both. */

@@ -4,7 +4,7 @@ import type { HostMessage, UiPatch, UiState } from '../../src/protocol/explorer'
 import { announce, type Asked } from './announce';
 import { emptyHostData, foldHostMessage, HostData } from './host-data';
 import { applyPatch, clampToSession, initialUiState, startSentence } from './ui-state';
-import { applyProjectionUpdate } from '../../src/protocol/projection';
+import { misfit } from '../../src/protocol/projection';
 import { unpackAttention } from '../../src/protocol/attention-map';
 import type { AttentionMap, LensView, SessionView } from '../../src/protocol/views';
 
@@ -49,9 +49,9 @@ export function reduce(state: ExplorerState, action: Action): ExplorerState {
 /** A session whose projection update does not fit the projection held (a host bug) is dropped and logged, like a malformed message. */
 function fits(state: ExplorerState, message: HostMessage): boolean {
   if (message.type !== 'session') return true;
-  const folded = applyProjectionUpdate(state.data.projection, message.projection);
-  if (!folded.ok) console.warn(`dropped a session message: ${folded.error}`);
-  return folded.ok;
+  const error = misfit(state.data.projection, message.projection); // host-data.ts folds it, once
+  if (error !== null) console.warn(`dropped a session message: ${error}`);
+  return error === null;
 }
 
 function receive(state: ExplorerState, message: HostMessage): ExplorerState {
