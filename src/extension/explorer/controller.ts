@@ -56,6 +56,7 @@ export class ExplorerController {
   private shownSentence: Sentence | null = null; // the one whose session is on screen: a cancel goes back to it
   private ui: UiState | null = null;
   private replay: AnalysisReplay | null = null; // an analysis opened from a file, shown without the model
+  private filesShown = 0; // a session answer asked for before the latest file was shown is dropped: the file stays
   private tallyTotal = 0;
   private readonly panel = new PanelLink();
   private readonly decoding: DecodingStore;
@@ -192,6 +193,10 @@ export class ExplorerController {
     const replay = AnalysisReplay.of(analysis, name);
     if (typeof replay === 'string') return replay;
     [this.replay, this.snapshot] = [replay, replay.snapshot];
+    this.filesShown++;
+    this.sentence = this.shownSentence = null; // the file is on screen: a reload shows it, a sentence picked starts afresh
+    this.worker.cancel(); // an analysis under way would only be dropped
+    this.post({ type: 'progress', progress: null });
     this.postSession(replay.snapshot);
     this.panel.applyUi(replay.uiPatch()); // held until the panel listens, if it is still opening
     this.postStatus(false);
@@ -347,8 +352,9 @@ export class ExplorerController {
 
   /** A request that changes the session: the panel gets the new session and token positions. */
   private async session<K extends SessionRequestType>(request: RequestOf<K>, onProgress?: (progress: AnalysisProgress) => void): Promise<SessionSnapshot | null> {
+    const filesShown = this.filesShown;
     const snapshot = (await this.request(request, onProgress)) as SessionSnapshot | null;
-    if (!snapshot) return null;
+    if (!snapshot || filesShown !== this.filesShown) return null;
     [this.snapshot, this.replay] = [snapshot, null];
     this.tallyTotal = snapshot.session.tally.total;
     this.postSession(snapshot);

@@ -12,6 +12,7 @@ import { performLessonAction, type LessonHands } from '../../../src/extension/wa
 import type { ExtensionSettings } from '../../../src/extension/common/settings';
 import { DEFAULT_DECODING, type DecodingKey, type DecodingSettings } from '../../../src/protocol/decoding';
 import { parseHostMessage, type HostMessage, type UiPatch } from '../../../src/protocol/explorer';
+import { readAnalysis } from '../../../src/protocol/export-format';
 import { writeCachedRepo } from '../../engine/hub-repo';
 import { PREFILL_PASS } from '../../../src/engine/prefill';
 import { testModel, TINY } from '../../engine/models';
@@ -305,6 +306,22 @@ describe('explorer controller (real worker, tiny model)', () => {
     await until(() => controller.state.model === 'ready' && controller.state.session?.generated === 0);
     assert.match(ui.notes.join('\n'), /stopped unexpectedly.*restarted it/);
     assert.equal(controller.state.session?.tokens.length, 12);
+  });
+
+  it('keeps an analysis opened from a file on screen when a Step and an analysis asked for before it answer later', async () => {
+    await controller.choosePreset(lesson.presets[0]);
+    assert.ok(await controller.saveAnalysis());
+    const read = readAnalysis(new TextDecoder().decode(ui.saved.at(-1)!.bytes));
+    assert.ok(read.ok, read.ok ? '' : read.error);
+    const stepped = controller.step(); // both go to the worker now; their answers can only come after the file is shown
+    const analyzed = controller.analyze('A different sentence altogether', 'selection');
+    assert.equal(controller.showAnalysis(read.value, 'saved.json'), null);
+    const shown = posted.length;
+    assert.equal(await analyzed, false, 'the analysis under way was cancelled or dropped');
+    await stepped;
+    assert.deepEqual(posted.slice(shown).filter((message) => message.type === 'session'), [], 'nothing replaced the file on screen');
+    assert.deepEqual(controller.state.session?.tokens, read.value.session.tokens);
+    assert.equal(ui.problems.length, 0, 'no error dialog');
   });
 
   it('frees the worker when the panel closes mid-inference, without an error', async () => {
