@@ -25,6 +25,7 @@ import { KvStore } from './kv-cache';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
 import { quantize, type Quantized } from './quantize';
+import { ScoreReadout, type RowScores } from './score-readout';
 import { readTensorAsFloat32, readTensorRowsAsFloat32 } from './safetensors';
 import { DEFAULT_PROVIDER, type ForwardResult, type Gpt2Config, type HeadOutputs, type KvCache, type LoadOptions, type WeightsMode } from './types';
 import { openSession, providerCandidates } from './providers';
@@ -45,6 +46,7 @@ export class Gpt2Model {
     private readonly guard: WeightsGuard | undefined, // only when ORT maps weights from the file
     private readonly weightsInMemory: Map<string, Float32Array>, // ORT may read these in place: kept alive until dispose()
     readonly provider: { name: string; passedOver: string[] } = { name: 'cpu', passedOver: [] }, // the execution provider that runs it, and those auto could not start
+    private readonly readout: ScoreReadout, // opened on first use: the surprise scores of lm_head rows, inside ORT
   ) {}
 
   /** Reads dir/config.json and dir/model.safetensors (checked tensor by tensor), builds the graphs, opens both sessions. */
@@ -93,7 +95,8 @@ export class Gpt2Model {
       const headOutputs = HeadOutputsSession.lazy(config, mode, buildHeadOutputs(config, source), { ...sessionOptions, extra: { session: { ...sessionExtras, disable_prepacking: '1' } } });
       const graphs = { block: (layer: number) => buildPatchBlock(config, layer, source), readout: () => buildPatchReadout(config, source) };
       const patch = new PatchSessions(config, mode, graphs, sessionOptions, (ids) => weightRows(weights, weightsInMemory, 'wte.weight', ids));
-      return new Gpt2Model(config, mode, sessions[1], sessions[0], sessions[2], headOutputs, patch, guard, weightsInMemory, { name: candidates[0], passedOver });
+      const readout = new ScoreReadout(sessionOptions);
+      return new Gpt2Model(config, mode, sessions[1], sessions[0], sessions[2], headOutputs, patch, guard, weightsInMemory, { name: candidates[0], passedOver }, readout);
     } catch (error) {
       await Promise.all(sessions.map((session) => session.release()));
       guard?.close();
@@ -162,6 +165,19 @@ export class Gpt2Model {
   }
 
   /**
+   * The lm_head on n residual rows, read out in ORT (score-readout.ts): each row's log-probability and
+   * rank of targets[i], and its top k. Only these leave ORT, not the [n, V] logits.
+   */
+  async lensScores(residuals: Float32Array, n: number, targets: number[], k: number): Promise<RowScores> {
+    this.checkOpen();
+    const d = this.config.nEmbd;
+    if (!Number.isInteger(n) || n < 1 || residuals.length !== n * d) throw new RangeError(`lensScores: expected ${n} rows of ${d} values (${n * d}), got ${residuals.length}`);
+    const bad = targets.find((id) => !Number.isInteger(id) || id < 0 || id >= this.config.vocabSize);
+    if (bad !== undefined || targets.length !== n) throw new RangeError(`lensScores: ${targets.length} targets for ${n} rows${bad === undefined ? '' : `, token id ${bad} not in the vocabulary`}`);
+    return this.track(this.head(residuals, n).then((logits) => this.readout.run(logits, n, targets, k)));
+  }
+
+  /**
    * One head's whole causal attention pattern over T positions, from the queries q [T, dh] and keys
    * k [T, dh] its passes returned: weights [T, T], row = query, zero above the diagonal. The same
    * Attention kernel as the transformer's, so the same numbers as a pass that kept every row.
@@ -210,7 +226,7 @@ export class Gpt2Model {
     if (this.disposed) return;
     this.disposed = true;
     await Promise.allSettled(this.running);
-    await Promise.all([this.transformer.release(), this.lmHead.release(), this.attentionMap.release(), this.headOutputsSession.release(), this.patchSessions.release()]);
+    await Promise.all([this.transformer.release(), this.lmHead.release(), this.attentionMap.release(), this.headOutputsSession.release(), this.patchSessions.release(), this.readout.release()]);
     this.weightsInMemory.clear();
     this.guard?.close();
   }

@@ -10,7 +10,6 @@ import type { Gpt2Model } from '../engine/model';
 import { prefill } from '../engine/prefill';
 import type { Gpt2Tokenizer, Token } from '../engine/tokenizer';
 import { SCORE_TOP, type ScoredToken, type TextScores } from '../protocol/surprise';
-import { logSumExp, topK } from './decoding/logits';
 
 /** Rows per lm_head call: bounds its output (rows × V floats, ≈ 51 MB for GPT-2) whatever the text's length. */
 const LENS_ROWS = 256;
@@ -131,20 +130,29 @@ export async function readChunk(model: Gpt2Model, tokens: Token[], chunk: Chunk,
 /** A chunk's hidden states ([L+1, d] by position from `from`), and whether every layer is read or the last only. */
 type ChunkRows = { hidden: Float32Array[]; from: number; layers: boolean };
 
-/** Scores the token after each of `positions` (indices into the text) from its hidden states (at every layer, or the last). */
+/**
+ * Scores the token after each of `positions` (indices into the text) from its hidden states (at every layer,
+ * or the last). The lm_head and the read-out (log-softmax, rank, top 5) run in ORT: a few numbers a row come back.
+ */
 async function scoreBatch(model: Gpt2Model, tokenizer: Gpt2Tokenizer, { hidden, from, layers }: ChunkRows, positions: number[], scored: ScoredToken[]): Promise<void> {
-  const { nLayer: L, nEmbd: d, vocabSize: V } = model.config;
+  const { nLayer: L, nEmbd: d } = model.config;
   const rows = layers ? L + 1 : 1; // lm_head rows a position: its L + 1 hidden states, or the last only
   const residuals = new Float32Array(positions.length * rows * d);
   positions.forEach((p, b) => residuals.set(layers ? hidden[p - from] : hidden[p - from].subarray(L * d), b * rows * d));
-  const logits = await model.lens(residuals, positions.length * rows); // [B·rows, V], position-major
+  const targets = positions.flatMap((p) => Array<number>(rows).fill(scored[p + 1].id)); // every row of a position scores the same token
+  const { logprob, rank, topIds, topLogprob } = await model.lensScores(residuals, positions.length * rows, targets, SCORE_TOP); // position-major
   positions.forEach((p, b) => {
     const target = scored[p + 1];
-    const final = row(logits, b * rows + rows - 1, V); // the model's own next-token logits
-    const lse = logSumExp(final);
-    target.logprob = final[target.id] - lse;
-    target.rank = rankOf(final, target.id);
-    target.top = topK(final, SCORE_TOP).map((id) => ({ id, text: tokenizer.tokenText(id), prob: Math.exp(final[id] - lse) }));
-    if (layers) target.lensLayer = firstLensLayer(logits, b * rows, L, V, target.id);
+    const final = b * rows + rows - 1; // the model's own next-token row
+    target.logprob = logprob[final];
+    target.rank = rank[final];
+    target.top = topIds.slice(final * SCORE_TOP, (final + 1) * SCORE_TOP).map((id, j) => ({ id, text: tokenizer.tokenText(id), prob: Math.exp(topLogprob[final * SCORE_TOP + j]) }));
+    if (layers) target.lensLayer = firstRankedFirst(rank, b * rows, L);
   });
+}
+
+/** The first hidden state 0..L (rows `first` on, one a layer) whose rank is 1, or null. */
+function firstRankedFirst(rank: Int32Array, first: number, L: number): number | null {
+  for (let l = 0; l <= L; l++) if (rank[first + l] === 1) return l;
+  return null;
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { Gpt2Model } from '../../src/engine/model';
 import { PREFILL_PASS } from '../../src/engine/prefill';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
+import { ScoreReadout } from '../../src/engine/score-readout';
 import { chunkPlan, rankOf, scoreText, scoreTokens } from '../../src/explorer/score';
 import type { TextScores } from '../../src/protocol/surprise';
 import { testModel, TINY } from '../engine/models';
@@ -80,5 +81,20 @@ describe('chunkPlan and rankOf', function () {
     const logits = [1, 3, 3, 2, 3];
     assert.deepEqual([0, 1, 2, 3, 4].map((id) => rankOf(logits, id)), [5, 1, 1, 4, 1]);
     assert.equal(rankOf([0.5], 0), 1);
+  });
+
+  it('the ORT read-out keeps the same rules: ties share the better rank, the top k breaks ties by lower id', async function () {
+    const readout = new ScoreReadout({ intraOpNumThreads: 1 });
+    const rows = [1, 3, 3, 2, 3, -50, 0, 7, 7, 7]; // two rows of 5: ties for the largest in both
+    const got = await readout.run(Float32Array.from(rows), 2, [2, 4], 3);
+    const lse = (row: number[]) => Math.log(row.reduce((sum, value) => sum + Math.exp(value), 0));
+    const [a, b] = [rows.slice(0, 5), rows.slice(5)];
+    assert.deepEqual([...got.rank], [1, 1]);
+    assert.deepEqual(got.topIds, [1, 2, 4, 2, 3, 4]);
+    [a[2] - lse(a), b[4] - lse(b)].forEach((expected, i) => assert.ok(Math.abs(got.logprob[i] - expected) < 1e-6, `row ${i}: ${got.logprob[i]} vs ${expected}`));
+    [a[1] - lse(a), a[2] - lse(a), a[4] - lse(a), b[2] - lse(b), b[3] - lse(b), b[4] - lse(b)].forEach((expected, j) => assert.ok(Math.abs(got.topLogprob[j] - expected) < 1e-6));
+    const low = await readout.run(Float32Array.from(a), 1, [0], 5); // the same session: k is an input
+    await readout.release();
+    assert.deepEqual([low.rank[0], low.topIds], [5, [1, 2, 4, 3, 0]]);
   });
 });
