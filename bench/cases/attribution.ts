@@ -43,7 +43,7 @@ export async function attribution(context: CaseContext): Promise<CaseResult> {
   const timings = await interleave(contenders, { rounds: context.repeats, warmup: 2 });
   for (const [name, timing] of Object.entries(timings)) result.timings[`attribution_case_${name}`] = timing;
   result.ratios = { analyze12_attributed_over_analyze12: ratios(timings.analyze12_attributed, timings.analyze12), attribution12_over_step12: ratios(timings.attribution12, timings.step12), attribution1000_over_step1000: ratios(timings.attribution1000, timings.step1000) };
-  result.notes.push('attribution: the Attribution panel\'s ask (head outputs graph + lm_head row + the decomposition), not part of a Step or the analysis');
+  result.notes.push('attribution: the Attribution panel\'s ask (head outputs graph, on one thread; an lm_head row unless the position is the last, whose logits the session holds; the decomposition), not part of a Step or the analysis');
   sessions.forEach((session) => session.dispose());
   await model.dispose();
   return result;

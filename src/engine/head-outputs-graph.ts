@@ -30,14 +30,15 @@ export function buildHeadOutputs(config: Gpt2Config, source: (name: string) => W
   const [y, presentKey, , att] = g.opMulti('Attention', [q, k, v], 4, { qk_matmul_output_mode: 3 }, 'mix'); // y [1, L·H, 1, dh]
   const length = g.op('Shape', [presentKey], { start: 2, end: 3 }, 'length'); // [1] = S, read at run time from what ORT cannot infer (graph.ts's withLength)
   g.output('attention', g.op('Reshape', [att, g.op('Concat', [g.int64s([L, H]), length], { axis: 0 })]), 'float', [L, H, 'S']);
-  // Each layer's heads side by side ([L, 1, d], the layout c_proj reads), spread so row h keeps only
-  // head h's slice: row h · c_proj is then head h's output exactly (the other terms are exact zeros),
-  // with no per-head copy of c_proj's rows.
-  const mixed = g.op('Reshape', [y, g.int64s([L, 1, d])]);
-  const spread = g.op('Mul', [mixed, g.tensor('head_slices', [1, H, d], headSlices(H, dh))]); // [L, H, d]
-  const perLayer = Array.from({ length: L }, (_, i) =>
-    g.op('MatMul', [g.op('Gather', [spread, g.int64s([i])], { axis: 0 }), weight(`h.${i}.attn.c_proj.weight`)], {}, `h.${i}.heads`),
-  ); // [1, H, d] each
+  // Head h's output is its mix [1, dh] times its own dh rows of c_proj ([d, d] = [H·dh, d], seen as
+  // [H, dh, d]): one batched product per layer, H × dh × d multiply-adds, not the H × d × d of
+  // multiplying each head's mix spread over the whole width (measured: the ask's largest cost).
+  const mixed = g.op('Reshape', [y, g.int64s([L, H, 1, dh])]);
+  const perLayer = Array.from({ length: L }, (_, i) => {
+    const rows = g.op('Reshape', [weight(`h.${i}.attn.c_proj.weight`), g.int64s([H, dh, d])]); // [H, dh, d]
+    const own = g.op('MatMul', [g.op('Gather', [mixed, g.int64s([i])], { axis: 0 }), rows], {}, `h.${i}.heads`); // [H, 1, d]
+    return g.op('Reshape', [own, g.int64s([1, H, d])]);
+  }); // [1, H, d] each
   g.output('heads', g.op('Concat', perLayer, { axis: 0 }), 'float', [L, H, d]);
   const biases = Array.from({ length: L }, (_, i) => g.op('Unsqueeze', [weight(`h.${i}.attn.c_proj.bias`), g.int64s([0])]));
   g.output('attn_bias', g.op('Concat', biases, { axis: 0 }), 'float', [L, d]);
@@ -45,11 +46,4 @@ export function buildHeadOutputs(config: Gpt2Config, source: (name: string) => W
   g.output('ln_f_bias', weight('ln_f.bias'), 'float', [d]);
   g.output('unembedding', g.op('Gather', [weight('wte.weight'), ids], { axis: 0 }), 'float', ['K', d]);
   return g.toBytes('gpt2-head-outputs', OPSET);
-}
-
-/** [H, d]: 1 where column j belongs to head h (j in h·dh .. (h+1)·dh − 1), else 0. */
-function headSlices(H: number, dh: number): Float32Array {
-  const mask = new Float32Array(H * H * dh);
-  for (let h = 0; h < H; h++) mask.fill(1, h * H * dh + h * dh, h * H * dh + (h + 1) * dh);
-  return mask;
 }

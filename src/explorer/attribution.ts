@@ -34,32 +34,44 @@ export interface Attribution extends AttributionRequest {
   attention: Float32Array; // [L, H, position + 1] each head's attention row at the position (what it mixed)
 }
 
-export async function attribute(model: Gpt2Model, trace: Trace, request: AttributionRequest): Promise<Attribution> {
+/**
+ * `logits`: the model's own logits [V] at the position when the caller holds them already (a session's last
+ * position: its lm_head ran with the pass); else they are one lm_head row here.
+ */
+export async function attribute(model: Gpt2Model, trace: Trace, request: AttributionRequest, logits?: Float32Array): Promise<Attribution> {
   const { nLayer: L, nHead: H, nEmbd: d } = model.config;
   const { position: t, target, versus } = request;
   if (!Number.isInteger(t) || t < 0 || t >= trace.length) throw new RangeError(`position ${t} is out of range: expected 0 to ${trace.length - 1}`);
   const ids = versus === null ? [target] : [target, versus];
   const S = t + 1; // causal: position t reads keys 0..t
-  const [out, logits] = await Promise.all([
+  const [out, modelLogits] = await Promise.all([
     model.headOutputs(trace.heads('q', t), trace.span('k', S), trace.span('v', S), S, ids),
-    model.lens(trace.hidden(L, t), 1),
+    logits ?? model.lens(trace.hidden(L, t), 1),
   ]);
   const row = (i: number) => out.unembedding.subarray(i * d, (i + 1) * d);
-  const direction = Float64Array.from(row(0), (value, j) => value - (versus === null ? 0 : row(1)[j]));
+  const [targetRow, versusRow] = [row(0), versus === null ? null : row(1)];
+  const direction = new Float64Array(d);
+  for (let j = 0; j < d; j++) direction[j] = targetRow[j] - (versusRow === null ? 0 : versusRow[j]);
   const project = readout(trace.hidden(L, t), direction, out.lnFinal.weight, model.config.layerNormEpsilon);
   const hidden = (layer: number) => trace.hidden(layer, t);
   const head = (layer: number, h: number) => out.heads.subarray((layer * H + h) * d, (layer * H + h + 1) * d);
   const bias = (layer: number) => out.attnBias.subarray(layer * d, (layer + 1) * d);
   const mlpOutput = (layer: number): Float64Array => {
-    const added = Float64Array.from(hidden(layer + 1), (value, j) => value - hidden(layer)[j] - bias(layer)[j]);
-    for (let h = 0; h < H; h++) for (let j = 0; j < d; j++) added[j] -= head(layer, h)[j];
+    // Each view taken once, outside the loops: one subarray a value made this 13 ms of a 12-token ask.
+    const [after, before, own] = [hidden(layer + 1), hidden(layer), bias(layer)];
+    const added = new Float64Array(d);
+    for (let j = 0; j < d; j++) added[j] = after[j] - before[j] - own[j];
+    for (let h = 0; h < H; h++) {
+      const output = head(layer, h);
+      for (let j = 0; j < d; j++) added[j] -= output[j];
+    }
     return added;
   };
   return {
     position: t,
     target,
     versus,
-    total: logits[target] - (versus === null ? 0 : logits[versus]),
+    total: modelLogits[target] - (versus === null ? 0 : modelLogits[versus]),
     embed: project(hidden(0)),
     heads: Array.from({ length: L }, (_, layer) => Array.from({ length: H }, (_, h) => project(head(layer, h)))),
     attnBias: Array.from({ length: L }, (_, layer) => project(bias(layer))),

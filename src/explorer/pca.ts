@@ -22,13 +22,38 @@ export function principalDirections(rows: Float64Array[], d: number, count: numb
   return directions.map(fixSign);
 }
 
-/** Rows of vectors → their Gram matrix: [m, m], symmetric, entry (i, j) = vᵢ·vⱼ. */
+/**
+ * Rows of vectors → their Gram matrix: [m, m], symmetric, entry (i, j) = vᵢ·vⱼ. Four rows at a time
+ * against each row up to them, so each value of that row is loaded once for four products: the Gram
+ * matrix is most of a fit's time (measured, 78 rows of 768, the 12-token prompt's fit: 7.5 → 4.6 ms).
+ */
 function gramMatrix(vectors: Float64Array[]): Float64Array {
   const m = vectors.length;
   const out = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j <= i; j++) out[i * m + j] = out[j * m + i] = dot(vectors[i], vectors[j]);
+  const put = (i: number, j: number, value: number) => (out[i * m + j] = out[j * m + i] = value);
+  let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const [a0, a1, a2, a3] = [vectors[i], vectors[i + 1], vectors[i + 2], vectors[i + 3]];
+    for (let j = 0; j <= i + 3; j++) {
+      const b = vectors[j];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let x = 0; x < b.length; x++) {
+        const v = b[x];
+        s0 += a0[x] * v;
+        s1 += a1[x] * v;
+        s2 += a2[x] * v;
+        s3 += a3[x] * v;
+      }
+      if (j <= i) put(i, j, s0);
+      if (j <= i + 1) put(i + 1, j, s1);
+      if (j <= i + 2) put(i + 2, j, s2);
+      put(i + 3, j, s3);
+    }
   }
+  for (; i < m; i++) for (let j = 0; j <= i; j++) put(i, j, dot(vectors[i], vectors[j]));
   return out;
 }
 

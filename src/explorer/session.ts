@@ -201,7 +201,8 @@ export class ExplorerSession {
       this.checkOpen();
       this.checkToken(token);
       for (const id of versus === null ? [target] : [target, versus]) checkIndex('attributed token id', id, this.config.vocabSize);
-      const found = await attribute(this.model, this.trace, { position: token, target, versus });
+      const last = token === this.trace.length - 1 ? this.branches.logits : undefined; // the node shown's: no lm_head run
+      const found = await attribute(this.model, this.trace, { position: token, target, versus }, last);
       return { attribution: attributionView(found, (id) => this.tokenizer.tokenText(id)), attends: strongestKeys(found.attention, this.config.nLayer, this.config.nHead) };
     });
   }
