@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildLmHead, buildTransformer, INT8_ACCURACY_LEVEL, type Int8Weights } from '../../src/engine/graph';
 import { checkGpt2Folder } from '../../src/engine/gpt2-weights';
-import { Gpt2Model, quantizeMatrices } from '../../src/engine/model';
+import { Int8Store } from '../../src/engine/int8-cache';
+import { Gpt2Model } from '../../src/engine/model';
 import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import type { KvCache } from '../../src/engine/types';
 import { argmax } from '../../src/explorer/decoding/logits';
@@ -91,7 +92,8 @@ async function wasmInt8(context: CaseContext): Promise<CaseResult> {
   const ort = await loadOrtWeb(context.threads);
   const { config, source } = await openBenchWeights(context.modelDir);
   const { weights } = await checkGpt2Folder(context.modelDir);
-  const int8 = async (graph: 'transformer' | 'lmHead'): Promise<Int8Weights> => ({ matrix: await quantizeMatrices(weights, config, graph), accuracyLevel: INT8_ACCURACY_LEVEL });
+  const store = await Int8Store.open(weights, config, undefined); // quantized here, no cache
+  const int8 = async (graph: 'transformer' | 'lmHead'): Promise<Int8Weights> => ({ matrix: await store.matrices(graph), accuracyLevel: INT8_ACCURACY_LEVEL });
   const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' as const, externalData: [{ path: WEIGHTS_FILE, data: readFileSync(join(context.modelDir, WEIGHTS_FILE)) }] };
   let sessions;
   try {

@@ -7,7 +7,8 @@
 // F32 weights are read by ORT straight out of model.safetensors as external data; F16/BF16 ones
 // are widened to float32 and handed over as in-memory external data.
 // With weights 'int8' the matrices of the products are read one at a time, quantized to 8 bits
-// and written into the graphs themselves (see graph.ts); everything else is read as above. ORT
+// (or read back from the cache of an earlier load: int8-cache.ts) and written into the graphs
+// themselves (see graph.ts); everything else is read as above. ORT
 // then holds each quantized matrix once, packed for MatMulNBits (measured, full size: 414 MiB RSS
 // after load and GC against 587 MiB in fp32, of which 147 MiB is the fp32 wte the embedding lookup
 // reads). Prepacking stays on: without it (session option disable_prepacking) the process held
@@ -20,11 +21,11 @@ import { buildHeadOutputs } from './head-outputs-graph';
 import { HeadOutputsSession } from './head-outputs';
 import { buildPatchBlock, buildPatchReadout } from './patch-graph';
 import { PatchSessions, type BlockOutputs, type BlockRun } from './patch';
-import { buildLmHead, buildTransformer, INT8, INT8_ACCURACY_LEVEL, int8Matrices, type QuantizedSource, type WeightSource } from './graph';
+import { buildLmHead, buildTransformer, INT8, INT8_ACCURACY_LEVEL, int8Matrices, type WeightSource } from './graph';
 import { KvStore } from './kv-cache';
 import { inMemory as memoryFile } from './onnx-builder';
 import { checkGpt2Folder, type Gpt2Weights } from './gpt2-weights';
-import { quantize, type Quantized } from './quantize';
+import { Int8Store } from './int8-cache';
 import { ScoreReadout, type RowScores } from './score-readout';
 import { readTensorAsFloat32, readTensorRowsAsFloat32 } from './safetensors';
 import { DEFAULT_PROVIDER, type ForwardResult, type Gpt2Config, type HeadOutputs, type KvCache, type LoadOptions, type WeightsMode } from './types';
@@ -76,6 +77,7 @@ export class Gpt2Model {
       externalData: [...weightsInMemory].map(([name, values]) => memoryFile(name, values)),
     };
     const guard = weightsInMemory.size === 0 ? new WeightsGuard(weights.file) : undefined;
+    const store = mode === 'int8' ? await Int8Store.open(weights, config, options.int8CacheDir, options.onQuantize, options.log) : undefined;
     const sessions: ort.InferenceSession[] = [];
     let candidates = providerCandidates(options.provider ?? DEFAULT_PROVIDER);
     let passedOver: string[] = [];
@@ -84,13 +86,14 @@ export class Gpt2Model {
       // stay resident until that session is open. Opened second, those 147 MiB came on top of the packed
       // blocks (peak RSS of a load 733 MiB against 586 after it); first, on top of nothing (issue 19).
       for (const graph of ['lmHead', 'transformer'] as const) {
-        const int8 = mode === 'int8' ? { matrix: await quantizeMatrices(weights, config, graph), accuracyLevel } : undefined;
+        const int8 = store ? { matrix: await store.matrices(graph), accuracyLevel } : undefined;
         const build = graph === 'transformer' ? buildTransformer : buildLmHead;
         const opened = await openSession(build(config, source, int8), sessionOptions, candidates);
         sessions.push(opened.session);
         passedOver = passedOver.length > 0 ? passedOver : opened.passedOver;
         candidates = [opened.provider]; // the transformer runs where the lm_head does
       }
+      await store?.finish();
       sessions.push(await ort.InferenceSession.create(buildAttentionMap(config.nEmbd / config.nHead), { ...sessionOptions, executionProviders: ['cpu'], externalData: [] }));
       // One thread: its ~60 operators are tiny, and with spinning off each one split over two threads waited for
       // the second to wake; on a loaded machine that was most of the Attribution ask (bench 'attribution': 1.62× → 1.22×).
@@ -100,7 +103,7 @@ export class Gpt2Model {
       const readout = new ScoreReadout(sessionOptions);
       return new Gpt2Model(config, mode, sessions[1], sessions[0], sessions[2], headOutputs, patch, guard, weightsInMemory, { name: candidates[0], passedOver }, readout);
     } catch (error) {
-      await Promise.all(sessions.map((session) => session.release()));
+      await Promise.all([...sessions.map((session) => session.release()), store?.abandon()]);
       guard?.close();
       throw error;
     }
@@ -323,21 +326,6 @@ async function weightsInMemoryIfNeeded(weights: Gpt2Weights, quantized: Set<stri
 /** The weights int8 mode reads only quantized: every block's matrices (wte stays: the embedding lookup reads it). */
 function quantizedNames(config: Gpt2Config): Set<string> {
   return new Set(int8Matrices(config, 'transformer').map((matrix) => matrix.name));
-}
-
-/** One graph's matrices, read and quantized one at a time (a float32 copy of one matrix at most is held). Exported for the bench. */
-export async function quantizeMatrices(weights: Gpt2Weights, config: Gpt2Config, graph: 'transformer' | 'lmHead'): Promise<QuantizedSource> {
-  const quantized = new Map<string, Quantized>();
-  for (const { name, K, N, layout } of int8Matrices(config, graph)) {
-    const entry = weights.tensors.get(name);
-    if (entry === undefined) throw new Error(`${weights.file}: missing tensor ${name}`);
-    quantized.set(name, quantize(await readTensorAsFloat32(weights.file, entry), K, N, layout, INT8));
-  }
-  return (name) => {
-    const matrix = quantized.get(name);
-    if (matrix === undefined) throw new Error(`graph: ${name} was not quantized`);
-    return matrix;
-  };
 }
 
 /** Weights from memory when they are there, else as external data straight out of the safetensors file. */

@@ -61,4 +61,7 @@ export interface LoadOptions {
   optimization?: OptimizationLevel; // default 'all'
   weights?: WeightsMode; // default 'float32'
   int8AccuracyLevel?: 0 | 1 | 4; // MatMulNBits' accuracy_level with int8 weights; default graph.ts's INT8_ACCURACY_LEVEL (0/1: tests and bench only, ~25× slower)
+  int8CacheDir?: string; // int8: a folder of the caller's to keep the 8-bit weights in between loads (int8-cache.ts); none: quantized at every load
+  onQuantize?: (done: number, total: number) => void; // int8: weights quantized so far, after each matrix (a load that reads the cache tells nothing)
+  log?: (message: string) => void; // what the load wants said but need not fail for (a cache it could not keep or read)
 }

@@ -108,10 +108,15 @@ function requestId(raw: unknown): number {
 type Handlers = { [K in WorkerRequestType]: (request: RequestOf<K>, id: number) => Promise<WorkerResults[K]> | WorkerResults[K] };
 
 const handlers: Handlers = {
-  load: async ({ modelDir, threads, weights, provider }) => {
+  load: async ({ modelDir, threads, weights, provider, int8CacheDir }, id) => {
     await release();
+    let told = -1; // the whole percent told last: a message per matrix would be hundreds
+    const onQuantize = (done: number, total: number) => {
+      if (Math.floor((100 * done) / total) > told) post({ id, quantized: { done, total } });
+      told = Math.floor((100 * done) / total);
+    };
     const [loaded, loadedTokenizer, found] = await Promise.all([
-      Gpt2Model.load(modelDir, { weights, provider, ...(threads > 0 ? { threads } : {}) }),
+      Gpt2Model.load(modelDir, { weights, provider, int8CacheDir, onQuantize, ...(threads > 0 ? { threads } : {}) }),
       Gpt2Tokenizer.fromModelDir(modelDir),
       folderProvenance(modelDir),
     ]);

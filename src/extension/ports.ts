@@ -6,7 +6,7 @@ import type { DecodingSettings } from '../protocol/decoding';
 import type { ModelState, UiState } from '../protocol/explorer';
 import type { TextScores } from '../protocol/surprise';
 import type { SessionView } from '../protocol/views';
-import type { RequestOf, WorkerRequestType, WorkerResults } from '../protocol/worker';
+import type { ProgressOf, RequestOf, WorkerRequestType, WorkerResults } from '../protocol/worker';
 import type { UserAction } from './common/failures';
 
 /** What the rest of the extension may know about the explorer. */
@@ -39,8 +39,8 @@ export interface ControllerUi {
   note(message: string): void;
   /** Runs the command behind a button (the explorer's error offers one). */
   run(action: UserAction): void;
-  /** Runs a long task under a progress notification. */
-  progress<T>(title: string, task: () => Promise<T>): Promise<T>;
+  /** Runs a long task under a progress notification; the task may say how far it is (a line under the title). */
+  progress<T>(title: string, task: (report?: (message: string) => void) => Promise<T>): Promise<T>;
   /** Asks where (VS Code's save dialog, offering `file.name`) and writes the bytes; the path written, or null if cancelled. */
   save(file: SavedFile): Promise<string | null>;
 }
@@ -54,7 +54,7 @@ export interface SavedFile {
 
 /** The session worker, one request at a time (explorer/session-client.ts). */
 export interface SessionRequests {
-  request<K extends WorkerRequestType>(request: RequestOf<K>): Promise<WorkerResults[K]>;
+  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void): Promise<WorkerResults[K]>;
 }
 
 /** What the model commands ask of the explorer once the model's files changed. */

@@ -42,8 +42,8 @@ export class VsCodeUi implements ControllerUi {
     void Promise.resolve(this.actions[action]()).catch((error: unknown) => this.log(`${action} failed: ${String(error)}`));
   }
 
-  progress<T>(title: string, task: () => Promise<T>): Promise<T> {
-    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task));
+  progress<T>(title: string, task: (report?: (message: string) => void) => Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, (progress) => task((message) => progress.report({ message }))));
   }
 
   async save(file: SavedFile): Promise<string | null> {

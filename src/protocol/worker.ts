@@ -12,8 +12,8 @@ import { analysisProgress, type AnalysisProgress, attentionMap, attentionView, a
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
-  /** threads 0: the engine's default; provider: the execution provider (default cpu). */
-  load: object({ type: literal('load'), modelDir: string(4096), threads: number({ min: 0, max: 256, integer: true }), weights: oneOf(WEIGHTS_MODES), provider: optional(oneOf(EXECUTION_PROVIDERS)) }),
+  /** threads 0: the engine's default; provider: the execution provider (default cpu); int8CacheDir: where 8-bit weights are kept between loads (none: quantized every time). */
+  load: object({ type: literal('load'), modelDir: string(4096), threads: number({ min: 0, max: 256, integer: true }), weights: oneOf(WEIGHTS_MODES), provider: optional(oneOf(EXECUTION_PROVIDERS)), int8CacheDir: optional(string(4096)) }),
   /** defaults: a preset's Layer/Head. */
   analyze: object({ type: literal('analyze'), sentence: sentenceView, settings: decodingSettings, defaults: optional(layerHead) }),
   step: object({ type: literal('step') }),
@@ -109,11 +109,11 @@ export type WorkerEnvelope = Infer<typeof workerEnvelope>;
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WorkerErrorInfo };
 const workerReplyHead = object({ id: number({ min: 0, integer: true }), ok: boolean, result: optional(unknownValue()), error: optional(workerErrorInfo) });
 
-/** worker → host, before the reply to request `id`: how far it is (an analyze: `progress`; a patch: `patched`). */
-export const workerProgress = object({ id: number({ min: 0, integer: true }), progress: optional(analysisProgress), patched: optional(patchProgress) });
+/** worker → host, before the reply to request `id`: how far it is (an analyze: `progress`; a patch: `patched`; a load quantizing to 8 bits: `quantized`, weights of all). */
+export const workerProgress = object({ id: number({ min: 0, integer: true }), progress: optional(analysisProgress), patched: optional(patchProgress), quantized: optional(patchProgress) });
 export type WorkerProgress = Infer<typeof workerProgress>;
 /** What the progress messages of request type K carry. */
-export type ProgressOf<K extends WorkerRequestType> = K extends 'patch' ? Infer<typeof patchProgress> : AnalysisProgress;
+export type ProgressOf<K extends WorkerRequestType> = K extends 'patch' | 'load' ? Infer<typeof patchProgress> : AnalysisProgress;
 
 /** Checks a progress message, in the host; never throws. Replies carry `ok`, progress messages `progress` or `patched`. */
 export const parseWorkerProgress = (raw: unknown): Result<WorkerProgress> => parseWith(workerProgress, raw);

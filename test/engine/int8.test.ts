@@ -2,6 +2,9 @@
 // the weights the 8-bit ones decode to, on tiny generated models (64 wide: K must be a multiple of
 // the block of 32).
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { row } from '../../src/engine/matrix';
 import { Gpt2Model } from '../../src/engine/model';
 import type { ForwardResult } from '../../src/engine/types';
@@ -109,6 +112,44 @@ describe('Gpt2Model with 8-bit weights', function () {
       assert.ok(diff <= 1e-4, `differs from the reference on the decoded weights by ${diff}`);
     } finally {
       await exact.dispose();
+    }
+  });
+
+  it('keeps the 8-bit weights in a cache: a second load reads them, a stale or damaged cache is quantized again', async function () {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'gpt2-int8-'));
+    const copy = mkdtempSync(join(tmpdir(), 'gpt2-int8-model-')); // its own weights file, to touch
+    for (const file of ['config.json', 'model.safetensors']) copyFileSync(join(dir, file), join(copy, file));
+    const expected = (await int8.forward(PROMPT)).logits; // quantized without a cache
+    const load = async () => {
+      let quantized = 0;
+      const model = await Gpt2Model.load(copy, { threads: 1, weights: 'int8', int8CacheDir: cacheDir, onQuantize: (done, total) => (quantized = done / total) });
+      try {
+        assert.deepEqual((await model.forward(PROMPT)).logits, expected, 'the same numbers as the quantizing load');
+      } finally {
+        await model.dispose();
+      }
+      return quantized;
+    };
+    try {
+      assert.equal(await load(), 1, 'the first load quantizes everything');
+      const [file] = readdirSync(cacheDir);
+      assert.match(file, /^[0-9a-f]{24}\.int8$/, 'one finished file, no partial one left');
+      assert.equal(await load(), 0, 'the second reads the cache');
+      const cache = join(cacheDir, file);
+      const bytes = readFileSync(cache);
+      bytes[Math.floor(bytes.length / 2)] ^= 0xff; // a flipped byte inside a block's codes
+      writeFileSync(cache, bytes);
+      assert.ok((await load()) > 0, 'a damaged matrix is quantized again');
+      assert.equal(await load(), 0, 'and the cache is whole again');
+      truncateSync(cache, 100);
+      assert.equal(await load(), 1, 'a cut-short cache is rebuilt');
+      utimesSync(join(copy, 'model.safetensors'), new Date(), new Date(Date.now() + 5000)); // the weights changed
+      assert.equal(await load(), 1, 'a stale cache is rebuilt');
+      assert.equal(await load(), 0);
+      assert.deepEqual(readdirSync(cacheDir), [file]);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+      rmSync(copy, { recursive: true, force: true });
     }
   });
 

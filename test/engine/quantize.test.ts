@@ -63,6 +63,35 @@ describe('quantize (MatMulNBits layout)', function () {
     assert.ok(decoded.every((value, i) => (i === 40 ? Math.abs(value - 3) < 1e-6 : value === 0)));
   });
 
+  it('gives exactly the codes and scales of the blockwise scheme written plainly, in both layouts and widths', function () {
+    // The reference: each (column, block) gathered one weight at a time, scale = fround(max |w| / (zero − 1))
+    // (1 if all zero), q = min(floor(w / scale + zero + 0.5), 2 · zero − 1), in doubles — what the quantizer
+    // computed before it was made fast. The 8-bit cache and the models' numbers rest on these bytes not moving.
+    const [K, N] = [128, 24];
+    const w = randomMatrix(K * N, 5).map((value, i) => (i % 97 === 0 ? 0 : i % 13 === 0 ? value * 1e-3 : value)); // [K, N]
+    w.fill(0, 0, N * 32); // whole all-zero blocks (the first block row)
+    for (const bits of [8, 4] as const) {
+      const zero = 2 ** (bits - 1);
+      const codes: number[] = [];
+      const scales: number[] = [];
+      for (let n = 0; n < N; n++) {
+        for (let b = 0; b < K / 32; b++) {
+          const block = Array.from({ length: 32 }, (_, i) => w[(b * 32 + i) * N + n]);
+          const scale = Math.fround(Math.max(...block.map(Math.abs)) / (zero - 1)) || 1;
+          scales.push(scale);
+          for (const value of block) codes.push(Math.min(Math.floor(value / scale + zero + 0.5), 2 * zero - 1));
+        }
+      }
+      const blob = bits === 8 ? codes : codes.filter((_, i) => i % 2 === 0).map((low, i) => low | (codes[2 * i + 1] << 4));
+      const transposed = new Float32Array(K * N).map((_, i) => w[(i % K) * N + Math.floor(i / K)]); // [N, K]
+      for (const [layout, values] of [['kn', w], ['nk', transposed]] as const) {
+        const q = quantize(values, K, N, layout, { bits, block: 32 });
+        assert.deepEqual([...q.blob], blob, `${bits} bits, ${layout}: B`);
+        assert.deepEqual([...q.scales], scales, `${bits} bits, ${layout}: scales`);
+      }
+    }
+  });
+
   it('refuses a K that is not a multiple of the block, a wrong length and bad options', function () {
     assert.throws(() => quantize(new Float32Array(48), 48, 1, 'kn', { bits: 8, block: 32 }), /K = 48 is not a positive multiple of the block 32/);
     assert.throws(() => quantize(new Float32Array(63), 32, 2, 'kn', { bits: 8, block: 32 }), /63 values are not a 32 × 2 matrix/);

@@ -164,8 +164,8 @@ export class SessionClient {
   private receive(raw: unknown): void {
     const job = this.running;
     if (!job) return; // an answer to a request already given up (stop, crash)
-    const progress = raw as { progress?: unknown; patched?: unknown } | null;
-    if (progress?.progress !== undefined || progress?.patched !== undefined) return this.progressed(job, raw);
+    const progress = raw as { progress?: unknown; patched?: unknown; quantized?: unknown } | null;
+    if (progress?.progress !== undefined || progress?.patched !== undefined || progress?.quantized !== undefined) return this.progressed(job, raw);
     const reply = parseWorkerReply(raw);
     if (!reply.ok) return this.settle(job, this.malformed(job, reply.error));
     if (reply.value.id !== job.id) return; // likewise: an older request's answer
@@ -176,8 +176,8 @@ export class SessionClient {
   private progressed(job: Job, raw: unknown): void {
     const progress = parseWorkerProgress(raw);
     if (!progress.ok) return this.options.log?.(`the worker sent a malformed progress message: ${progress.error}`);
-    const { id, progress: read, patched } = progress.value;
-    const fits = job.request.type === 'patch' ? patched : read; // what this request's type reports
+    const { id, progress: read, patched, quantized } = progress.value;
+    const fits = job.request.type === 'patch' ? patched : job.request.type === 'load' ? quantized : read; // what this request's type reports
     if (id === job.id && fits !== undefined) job.onProgress?.(fits);
   }
 

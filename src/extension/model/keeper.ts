@@ -2,6 +2,7 @@
 // the file is still the one that was loaded, and its state for the status bar and the panel. It loads
 // the model on first need, once even when many requests need it at the same time.
 
+import { dirname, join } from 'node:path';
 import { readGpt2Config } from '../../engine/config';
 import { availableMemory, memoryShortfall } from '../../engine/model-store';
 import type { ModelState } from '../../protocol/explorer';
@@ -97,8 +98,11 @@ export class ModelKeeper {
     if (weights === 'float32') await this.warnIfTooBig(location.dir);
     try {
       const file = await fingerprint(location.dir);
-      const info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, () =>
-        this.ports.client.request({ type: 'load', modelDir: location.dir, threads, weights, provider }),
+      // 8-bit weights are quantized on the first load only and kept beside the model's storage (int8-cache.ts).
+      const int8CacheDir = join(dirname(this.ports.storageDir), 'int8');
+      const info = await this.ports.ui.progress(`GPT-2: loading the model from ${location.dir}`, (report) =>
+        this.ports.client.request({ type: 'load', modelDir: location.dir, threads, weights, provider, int8CacheDir }, ({ done, total }) =>
+          report?.(`quantizing to 8 bits, once for this model: ${Math.floor((100 * done) / total)}%`)),
       );
       if (generation !== this.generation) return false; // forgotten while loading (the panel closed)
       this.loaded = { dir: location.dir, file };

@@ -1,6 +1,9 @@
 // The session worker and its client, on a real worker thread running a real (tiny) model.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { SessionClient } from '../../../src/extension/explorer/session-client';
@@ -61,8 +64,18 @@ describe('session worker and client (real worker, tiny model)', () => {
     const float32 = await client.request({ type: 'load', modelDir: dir, threads: 1, weights: 'float32' });
     assert.equal(float32.name, 'test model (2 layers, 64 wide)');
     const exact = (await client.request({ type: 'analyze', sentence, settings: DEFAULT_DECODING })).session.next.top; // temperature 1: the model's own probabilities
-    const int8 = await client.request({ type: 'load', modelDir: dir, threads: 1, weights: 'int8' });
-    assert.equal(int8.name, 'test model (2 layers, 64 wide), 8-bit weights');
+    const int8CacheDir = mkdtempSync(join(tmpdir(), 'gpt2-int8-client-'));
+    try {
+      const told: number[] = []; // the first 8-bit load tells how far its quantizing is; the next reads the cache and tells nothing
+      const int8 = await client.request({ type: 'load', modelDir: dir, threads: 1, weights: 'int8', int8CacheDir }, ({ done, total }) => told.push(done / total));
+      assert.equal(int8.name, 'test model (2 layers, 64 wide), 8-bit weights');
+      assert.ok(told.length > 1 && told.at(-1) === 1 && told.every((part, i) => i === 0 || part > told[i - 1]), `progress ${told.join(', ')}`);
+      const again: number[] = [];
+      await client.request({ type: 'load', modelDir: dir, threads: 1, weights: 'int8', int8CacheDir }, ({ done, total }) => again.push(done / total));
+      assert.deepEqual(again, [], 'the cached load quantizes nothing');
+    } finally {
+      rmSync(int8CacheDir, { recursive: true, force: true });
+    }
     const analyzed = await client.request({ type: 'analyze', sentence, settings: DEFAULT_DECODING });
     assert.equal(analyzed.session.model.name, 'test model (2 layers, 64 wide), 8-bit weights');
     assert.notEqual(analyzed.session.next.top[0].prob, exact[0].prob, 'other weights, other probabilities');
