@@ -6,6 +6,7 @@
 // two parts the extension measures itself. What is loaded is asserted, and that what is left out of the activation
 // bundle to be required on first use is there.
 import assert from 'node:assert/strict';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension/extension';
@@ -26,7 +27,8 @@ describe('activation in the extension host', () => {
     // The activation bundle leaves the tokenizer library out (scripts/build.mjs LAZY_IN_EXTENSION) and requires it
     // when a model folder is imported: the installed extension must carry it where that require looks.
     const lazy = require.resolve('@huggingface/tokenizers', { paths: [join(extension.extensionPath, 'dist')] });
-    assert.ok(lazy.startsWith(join(extension.extensionPath, 'node_modules')) && lazy.endsWith('.cjs'), `the tokenizer library resolves to ${lazy}, not the extension's own CommonJS build`);
+    const own = realpathSync(join(extension.extensionPath, 'node_modules')); // resolve answers real paths (a checkout's node_modules may be a link)
+    assert.ok(lazy.startsWith(own) && lazy.endsWith('.cjs'), `the tokenizer library resolves to ${lazy}, not the extension's own CommonJS build in ${own}`);
     assert.ok(!Object.keys(require.cache).includes(lazy), 'resolving it loaded nothing');
   });
 });
