@@ -40,8 +40,15 @@ const BUNDLE_CLOCK = {
   footer: { js: '__gpt2ExplorerBundleEnd = performance.now();' },
 };
 
+/**
+ * Activation compiles the whole extension bundle, in nearly every window: what only a model import needs stays out
+ * of it and is required on first use (src/engine/tokenizer.ts imports it when a tokenizer is read). The VSIX carries
+ * it in node_modules (.vscodeignore).
+ */
+const LAZY_IN_EXTENSION = ['@huggingface/tokenizers'];
+
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...BUNDLE_CLOCK },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...BUNDLE_CLOCK, external: [...node.external, ...LAZY_IN_EXTENSION] },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { 'session-worker': 'src/explorer/worker.ts' }, outdir: 'dist' },
   { ...browser, entryPoints: { explorer: 'webview/explorer/main.tsx' }, outdir: 'dist/webview' },

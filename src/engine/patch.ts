@@ -35,6 +35,7 @@ interface Graphs {
 
 export class PatchSessions {
   private opened: Promise<{ blocks: ort.InferenceSession[]; readout: ort.InferenceSession }> | undefined;
+  private rows: { key: string; rows: Promise<Float32Array> } | undefined; // the last metric pair's unembedding rows: a grid's batches share them
 
   constructor(
     private readonly config: Gpt2Config,
@@ -76,7 +77,7 @@ export class PatchSessions {
   async readout(x: Float32Array, n: number, metricIds: [number, number]): Promise<Float32Array> {
     const { readout } = await this.open();
     const d = this.config.nEmbd;
-    const rows = await this.unembedding(metricIds); // two rows, a few KB: read again for each batch of a grid
+    const rows = await this.metricRows(metricIds);
     const out = await readout.run({
       x: new ort.Tensor('float32', x, [n, d]),
       metric_rows: new ort.Tensor('float32', rows, [2, d]),
@@ -84,7 +85,19 @@ export class PatchSessions {
     return out.logits.data as Float32Array;
   }
 
+  /** The pair's two rows, read from the weights once per pair rather than once per batch; a failed read is not kept. */
+  private metricRows(metricIds: [number, number]): Promise<Float32Array> {
+    const key = metricIds.join(',');
+    if (this.rows?.key !== key) {
+      const rows = this.unembedding(metricIds);
+      this.rows = { key, rows };
+      rows.catch(() => { if (this.rows?.rows === rows) this.rows = undefined; });
+    }
+    return this.rows.rows;
+  }
+
   async release(): Promise<void> {
+    this.rows = undefined;
     const opened = await this.opened?.catch(() => undefined);
     this.opened = undefined;
     await Promise.all([...(opened?.blocks ?? []), ...(opened?.readout ? [opened.readout] : [])].map((session) => session.release()));

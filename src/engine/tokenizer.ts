@@ -1,7 +1,7 @@
 // GPT-2's tokenizer: text → token ids, each with its own text and its place in the source string.
 // Wraps @huggingface/tokenizers, which gives ids and token strings but no offsets; the offsets are
 // computed here from each token's bytes.
-import { Tokenizer } from '@huggingface/tokenizers';
+import type { Tokenizer } from '@huggingface/tokenizers';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +36,10 @@ export class Gpt2Tokenizer {
     const json = JSON.parse(await readFile(tokenizerJson, 'utf8'));
     const configFile = join(dirname(tokenizerJson), 'tokenizer_config.json');
     const config = existsSync(configFile) ? JSON.parse(await readFile(configFile, 'utf8')) : {};
+    // Required here, not imported at the top: the extension host's bundle leaves the library out (scripts/build.mjs)
+    // so that activating does not compile it; only importing a model folder there ever reads a tokenizer. require,
+    // not import(): Node then takes the package's CommonJS build, the one the VSIX carries.
+    const { Tokenizer } = require('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers');
     return new Gpt2Tokenizer(new Tokenizer(json, config));
   }
 

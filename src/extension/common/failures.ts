@@ -33,11 +33,16 @@ export function explainFailure(error: unknown, modelDir: string | null): Failure
       return { message: 'No model is loaded yet: download or import GPT-2 first.', actions: MODEL_ACTIONS };
     case 'no-session':
       return { message: 'Nothing is analyzed yet: pick a sentence in the explorer, or select text and run GPT-2: Analyze Selection.', actions: [], quiet: true };
-    case 'invalid':
-      return { message: `That request does not fit this model: ${error.message}.`, actions: [], quiet: true };
+    case 'invalid': // the worker's own words say what is wrong with the request and what to do (a prompt too long for Compare: shorten it)
+      return { message: `${sentence(error.message)}.`, actions: [], quiet: true };
     case 'internal':
       return internal(error.message);
   }
+}
+
+/** A worker message (lower case, no full stop, as it reads inside another sentence) as a sentence of its own. */
+function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1).replace(/\.$/, '');
 }
 
 function internal(message: string): Failure {

@@ -64,6 +64,19 @@ describe('explorer controller (real worker, tiny model)', () => {
     assert.ok(states.some((state) => state.model === 'loading'));
   });
 
+  it('refuses to compare with a prompt longer than Compare takes: the tab hears why and what to do, in a sentence of its own', async () => {
+    controller.receive({ type: 'ready' });
+    await until(() => sessions().length === 1);
+    const long = ' capital'.repeat(TINY.nPositions! + 1); // one token each: past the tiny model's context, Compare's bound here
+    controller.receive({ type: 'requestCompare', corrupt: long, pair: null });
+    await until(() => posted.some((message) => message.type === 'compareRefused'));
+    const refused = posted.find((message) => message.type === 'compareRefused');
+    assert.ok(refused?.type === 'compareRefused');
+    assert.deepEqual([refused.clean, refused.corrupt], [sessions()[0].sentence.text, long]);
+    assert.equal(refused.message, `The second prompt has ${TINY.nPositions! + 1} tokens; Compare and patching take prompts of at most ${TINY.nPositions}: shorten it (or pick a shorter sentence) to compare it.`);
+    assert.ok(!posted.some((message) => message.type === 'compare'), 'nothing was compared');
+  });
+
   it('analyzes a selection, steps, and selects a token back in its editor', async () => {
     const selected: [number, number][] = [];
     const sent = await controller.analyze(LESSON_SENTENCE, 'selection', { select: (start, end) => selected.push([start, end]) });

@@ -3,8 +3,11 @@
 // tokenizer — the session worker does that when the explorer is first asked. How long activation takes is reported
 // for the closing notes (speed targets live in bench/, not in tests): all of extension.activate() when this suite
 // is first to activate it (VS Code reading and compiling the bundle, its modules' start-up, activate()), and the
-// two parts the extension measures itself. What is loaded is asserted.
+// two parts the extension measures itself. What is loaded is asserted, and that what is left out of the activation
+// bundle to be required on first use is there.
 import assert from 'node:assert/strict';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension/extension';
 import { EXTENSION_ID } from './fixtures';
@@ -21,5 +24,11 @@ describe('activation in the extension host', () => {
     console.log(`activation: ${whole}; ${api.bundleLoadMs!.toFixed(1)} ms the bundle's modules, ${api.activationMs.toFixed(1)} ms in activate()`);
     const heavy = Object.keys(require.cache).filter((path) => /onnxruntime|[\\/]tokenizers[\\/]|tokenizer\.json|model\.safetensors/.test(path));
     assert.deepEqual(heavy, [], 'activation loaded a module the session worker alone should load');
+    // The activation bundle leaves the tokenizer library out (scripts/build.mjs LAZY_IN_EXTENSION) and requires it
+    // when a model folder is imported: the installed extension must carry it where that require looks.
+    const lazy = require.resolve('@huggingface/tokenizers', { paths: [join(extension.extensionPath, 'dist')] });
+    const own = realpathSync(join(extension.extensionPath, 'node_modules')); // resolve answers real paths (a checkout's node_modules may be a link)
+    assert.ok(lazy.startsWith(own) && lazy.endsWith('.cjs'), `the tokenizer library resolves to ${lazy}, not the extension's own CommonJS build in ${own}`);
+    assert.ok(!Object.keys(require.cache).includes(lazy), 'resolving it loaded nothing');
   });
 });
