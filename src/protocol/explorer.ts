@@ -55,7 +55,9 @@ export const hostMessage = union({
   /** Model state for the status line; `busy` disables Step/Sample while inference runs; readOnly: the file of an analysis shown without the model. */
   status: object({ type: literal('status'), model: modelState, busy: boolean, detail: string(1000), readOnly: optional(string(300)) }),
   /** A new or changed session: after Analyze, Step, Sample-and-append, Reset or a decoding change. */
-  session: object({ type: literal('session'), session: sessionView, projection: projectionUpdate }), // the whole projection, or what changed (views.ts)
+  // projection: the whole projection, or what changed (views.ts); chipsFrom n: session.tokens holds the chips from n on, those
+  // before being the panel's, unchanged (protocol/session-chips.ts); absent: every chip.
+  session: object({ type: literal('session'), session: sessionView, projection: projectionUpdate, chipsFrom: optional(tokenIndex) }),
   /** A long Analyze under way (its chips, how far it is), or null once it was cancelled. */
   progress: object({ type: literal('progress'), progress: nullable(analysisProgress) }),
   attention: object({ type: literal('attention'), view: attentionView }),

@@ -10,6 +10,7 @@ import { parseHostMessage, type HostMessage } from '../../src/protocol/explorer'
 import type { SessionView } from '../../src/protocol/views';
 import * as lesson from '../webview/fixtures/lesson';
 import { RecordingUi, workerBundle, WorkerSpawner } from '../extension/worker-harness';
+import { panelSessions } from '../extension/explorer/panel-sessions';
 
 export interface Explorer {
   controller: ExplorerController;
@@ -39,7 +40,7 @@ export async function openExplorer(
     ui,
     spawner,
     posted,
-    sessions: () => posted.flatMap((message) => (message.type === 'session' ? [message.session] : [])),
+    sessions: () => panelSessions(posted),
     onSpawn: () => undefined,
     settings: { modelPath: modelDir, model: '', provider: 'cpu', threads: 1, weights: 'float32', decoding: { ...DEFAULT_DECODING, temperature: 0, ...decoding }, codeLensEnabled: true },
   };

@@ -13,6 +13,7 @@ import { shownToken, spokenToken } from '../../webview/explorer/token-text';
 import { TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
 import { pieces, referenceAttribution } from '../explorer/reference-attribution';
+import { echoed } from './ui-echo';
 import { expectNoViolations } from './axe';
 import { realControllerSuite } from './real-controller-suite';
 import { THEME_NAMES } from './themes';
@@ -69,7 +70,7 @@ describe('explorer webview: the Attribution panel (real controller and worker)',
     // A click on a head: the Self-Attention tab at that layer and head.
     await page.locator('.attribution canvas').click({ position: { x: 36 + 2.5 * cell, y: 18 + 1.5 * cell } });
     await page.getByRole('tab', { name: 'Self-Attention', selected: true }).waitFor();
-    const ui = suite.explorer!.host.last('uiState')!.ui;
+    const ui = await echoed(suite.explorer!.host, (ui) => ui.tab === 'attention', 'the Self-Attention tab');
     assert.deepEqual([ui.tab, ui.layer, ui.head], ['attention', 1, 2]);
   });
 

@@ -14,6 +14,7 @@ import { PAIRS } from '../../src/explorer/presets';
 import { TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
 import { referencePatching } from '../explorer/reference-patching';
+import { echoed } from './ui-echo';
 import { expectNoViolations } from './axe';
 import { realControllerSuite } from './real-controller-suite';
 import { THEME_NAMES, type ThemeName } from './themes';
@@ -123,7 +124,7 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
     assert.match(await page.locator('.tooltip').innerText(), new RegExp(`^hidden state 1 \\(after block 1\\), position ${part} “·France”: metric`));
     await grid.locator('canvas').click({ position: at });
     await page.getByRole('tab', { name: 'Self-Attention', selected: true }).waitFor();
-    const ui = suite.explorer!.host.last('uiState')!.ui;
+    const ui = await echoed(suite.explorer!.host, (ui) => ui.tab === 'attention', 'the Self-Attention tab');
     assert.deepEqual([ui.tab, ui.token, ui.lensLayer, ui.slider], ['attention', part, 1, 1]);
   });
 
@@ -164,7 +165,7 @@ describe('explorer webview: the Compare tab (real controller and worker)', () =>
     assert.match(name!, new RegExp(`^layer 1 MLP output, position ${part} “·France”: metric -?\\d+\\.\\d{3}, effect -?\\d+\\.\\d{2}$`));
     await page.keyboard.press('Enter');
     await page.getByRole('tab', { name: 'Self-Attention', selected: true }).waitFor();
-    const ui = suite.explorer!.host.last('uiState')!.ui;
+    const ui = await echoed(suite.explorer!.host, (ui) => ui.tab === 'attention', 'the Self-Attention tab');
     assert.deepEqual([ui.tab, ui.token, ui.layer, ui.lensLayer], ['attention', part, 1, 2]);
     assert.equal(await page.locator('.announcement').innerText(), `Opened layer 1 MLP output, position ${part} “·France” in the Self-Attention tab`);
   });

@@ -10,6 +10,7 @@ import { PRESETS } from '../../src/explorer/presets';
 import { readAnalysis, readExport } from '../../src/protocol/export-format';
 import { TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
+import { echoed } from './ui-echo';
 import { realControllerSuite } from './real-controller-suite';
 
 describe('explorer webview: Copy Image and Save Data (real controller and worker)', () => {
@@ -32,7 +33,7 @@ describe('explorer webview: Copy Image and Save Data (real controller and worker
     const read = readExport(new TextDecoder().decode(file.bytes));
     assert.ok(read.ok, !read.ok ? read.error : '');
     const saved = read.value;
-    const ui = suite.explorer!.host.last('uiState')!.ui;
+    const ui = await echoed(suite.explorer!.host, (ui) => ui.tab === 'attention', 'the Self-Attention tab');
     assert.equal(file.name, `gpt2-attention-l${ui.layer}h${ui.head}.json`);
     assert.equal(saved.prompt.text, PRESETS[0].text);
     assert.deepEqual([saved.model.info.layers, saved.model.info.heads, saved.model.info.weights], [TINY.nLayer, TINY.nHead, 'float32']);

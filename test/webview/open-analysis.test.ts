@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { type AnalysisExport, readAnalysis } from '../../src/protocol/export-format';
+import { echoed } from './ui-echo';
 import { expectNoViolations } from './axe';
 import { realControllerSuite } from './real-controller-suite';
 
@@ -34,7 +35,7 @@ describe('explorer webview: an analysis opened from a file, read-only (real cont
     await page.locator('.chip', { hasText: 'altogether' }).waitFor({ state: 'detached' });
     assert.deepEqual(await page.locator('.chip').allInnerTexts().then((texts) => texts.length), analysis.session.tokens.length);
     await page.locator('.heatmap:not(.stale)').waitFor();
-    const ui = suite.explorer!.host.last('uiState')!.ui;
+    const ui = await echoed(suite.explorer!.host, (ui) => ui.layer === attention.view.layer && ui.head === attention.view.head, 'the analysis file’s layer and head');
     assert.deepEqual([ui.layer, ui.head], [attention.view.layer, attention.view.head]);
     assert.ok(await page.getByRole('button', { name: 'Step: append the top token' }).evaluate((button) => button.hasAttribute('disabled')));
     await expectNoViolations(page, 'read-only analysis, dark');

@@ -47,10 +47,7 @@ export function App() {
     return stop;
   }, []);
   useHostRequests(data, ui);
-  useEffect(() => {
-    saveState(ui);
-    post({ type: 'uiState', ui });
-  }, [ui]);
+  useUiEcho(ui);
 
   const pick = (id: string) => {
     dispatch({ kind: 'pick', id });
@@ -80,6 +77,22 @@ export function App() {
       </Tabs>
     </main>
   );
+}
+
+/**
+ * How long the UI must stay still before the host hears it: the echo is for the lesson's progress and the
+ * analysis file, which need no haste, and posted at once it crossed the answer the same change asked for
+ * (a Layer or Head change waited behind it: issue 19); a slider dragged or keys held post only where they stop.
+ */
+const UI_ECHO_QUIET_MS = 100;
+
+/** Keeps the UI state across reloads at once, and tells the host once it has been still for UI_ECHO_QUIET_MS. */
+function useUiEcho(ui: UiState) {
+  useEffect(() => {
+    saveState(ui);
+    const timer = setTimeout(() => post({ type: 'uiState', ui }), UI_ECHO_QUIET_MS);
+    return () => clearTimeout(timer);
+  }, [ui]);
 }
 
 /**

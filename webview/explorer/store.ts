@@ -5,6 +5,7 @@ import { announce, type Asked } from './announce';
 import { emptyHostData, foldHostMessage, HostData } from './host-data';
 import { applyPatch, clampToSession, initialUiState, startSentence } from './ui-state';
 import { misfit } from '../../src/protocol/projection';
+import { applyChipsUpdate } from '../../src/protocol/session-chips';
 import { unpackAttention } from '../../src/protocol/attention-map';
 import type { AttentionMap, LensView, SessionView } from '../../src/protocol/views';
 
@@ -37,13 +38,26 @@ export function reduce(state: ExplorerState, action: Action): ExplorerState {
     case 'ui':
       return { ...state, ui: withinSession(applyPatch(state.ui, action.patch), state.data.session), announcement: action.said ?? state.announcement };
     case 'host': {
-      if (!fits(state, action.message)) return state;
-      const said = announce(state.data, action.message, state.asked);
+      const message = withChips(state, action.message);
+      if (!message || !fits(state, message)) return state;
+      const said = announce(state.data, message, state.asked);
       // An appended token comes in a session: after any session, the page's last request has had its answer.
-      const asked = action.message.type === 'session' ? null : state.asked;
-      return { ...receive(state, action.message), asked, announcement: said ?? state.announcement };
+      const asked = message.type === 'session' ? null : state.asked;
+      return { ...receive(state, message), asked, announcement: said ?? state.announcement };
     }
   }
+}
+
+/**
+ * A session message that carries only the chips the panel does not hold, made whole with the ones it holds
+ * (protocol/session-chips.ts), so everything after sees the session as the host has it; null (dropped and
+ * logged, like a malformed message) when they do not fit what is held.
+ */
+function withChips(state: ExplorerState, message: HostMessage): HostMessage | null {
+  if (message.type !== 'session' || message.chipsFrom === undefined) return message;
+  const tokens = applyChipsUpdate(state.data.session?.tokens ?? null, { tokens: message.session.tokens, from: message.chipsFrom });
+  if (!tokens.ok) console.warn(`dropped a session message: ${tokens.error}`);
+  return tokens.ok ? { type: 'session', session: { ...message.session, tokens: tokens.value }, projection: message.projection } : null;
 }
 
 /** A session whose projection update does not fit the projection held (a host bug) is dropped and logged, like a malformed message. */

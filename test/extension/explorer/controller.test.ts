@@ -17,6 +17,7 @@ import { writeCachedRepo } from '../../engine/hub-repo';
 import { PREFILL_PASS } from '../../../src/engine/prefill';
 import { testModel, TINY } from '../../engine/models';
 import * as lesson from '../../webview/fixtures/lesson';
+import { panelSessions } from './panel-sessions';
 import { LESSON_SENTENCE, RecordingUi, tinyInt8Model, tinyModel, workerBundle, WorkerSpawner } from '../worker-harness';
 
 describe('explorer controller (real worker, tiny model)', () => {
@@ -49,7 +50,7 @@ describe('explorer controller (real worker, tiny model)', () => {
 
   afterEach(() => controller.dispose());
 
-  const sessions = () => posted.flatMap((message) => (message.type === 'session' ? [message.session] : []));
+  const sessions = () => panelSessions(posted);
 
   it('answers `ready` with the presets and the status, then analyzes the lesson sentence', async () => {
     controller.receive({ type: 'ready' });

@@ -1,4 +1,4 @@
-// The session messages carry only the token positions that changed (panel-projection.ts): after any run of
+// The session messages carry only the token positions and chips that changed (panel-projection.ts): after any run of
 // Steps, draws, forced tokens, moves in the decoding tree, Resets and new prompts, the panel's state is the
 // one whole messages give; a Step's message stays the size of one token's points; an update that does not
 // fit is dropped and logged, never thrown.
@@ -22,7 +22,7 @@ function delivered(message: HostMessage): HostMessage {
 const host = (state: ExplorerState, message: HostMessage) => reduce(state, { kind: 'host', message });
 const sentence = (text: string) => ({ id: 'custom', text, source: 'custom' as const });
 
-describe('session messages carry only the positions that changed', function () {
+describe('session messages carry only the positions and chips that changed', function () {
   let model: Gpt2Model;
   let tokenizer: Gpt2Tokenizer;
   const open: ExplorerSession[] = [];
@@ -82,8 +82,13 @@ describe('session messages carry only the positions that changed', function () {
     assert.deepEqual([sent?.from, sent?.points.length], [sent!.tokens - 1, 2 * sent!.layers], 'a Step sends the new token at every layer');
     const allPoints = JSON.stringify(s.projection().points).length;
     assert.ok(step.whole - step.update > allPoints / 2, `a Step's message leaves out the other tokens' points: ${step.update} of ${step.whole} bytes`);
+    assert.ok(step.sent.type === 'session' && step.sent.session.tokens.length === 1 && step.sent.chipsFrom === sent!.tokens - 1, 'a Step sends one chip: the new token');
+    assert.equal(step.sent.session.tokens[0].index, sent!.tokens - 1);
     const reset = size('reset').sent;
     assert.ok(reset.type === 'session' && reset.projection.points.length === 0, 'a Reset only drops the generated tokens');
+    assert.ok(reset.type === 'session' && reset.session.tokens.length === 0 && reset.chipsFrom === reset.projection.tokens, 'and sends no chip');
+    const renewed = size('a new prompt of the same length').sent;
+    assert.ok(renewed.type === 'session' && renewed.chipsFrom !== undefined && renewed.chipsFrom > 0, 'a new prompt sends the chips from its first new token');
   });
 
   it('an update that does not fit what the panel holds is dropped and logged, not thrown; a malformed one fails the check', async function () {
@@ -101,6 +106,13 @@ describe('session messages carry only the positions that changed', function () {
       assert.equal(fresh.data.projection, null, 'an update to a panel holding nothing is dropped too');
       assert.equal(warnings.length, 2);
       assert.match(warnings[0], /dropped a session message: an update from token 8 .* does not fit the panel's 3 layers of 7 tokens/);
+      const chips = delivered({ type: 'session', session: { ...session, tokens: session.tokens.slice(2) }, projection, chipsFrom: tokens + 1 });
+      assert.equal(host(state, chips), state, 'chips from beyond the chips held: dropped, nothing changes');
+      const astray = delivered({ type: 'session', session: { ...session, tokens: session.tokens.slice(2) }, projection, chipsFrom: 1 });
+      assert.equal(host(state, astray), state, 'chips that land at another position than their index: dropped');
+      assert.equal(warnings.length, 4);
+      assert.match(warnings[2], /dropped a session message: chips from 8 do not fit the panel's 7 chips/);
+      assert.match(warnings[3], /dropped a session message: chips from 1 put chip 2 at position 1/);
     } finally {
       console.warn = warn;
     }
