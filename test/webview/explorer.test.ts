@@ -8,6 +8,7 @@ import { parseHostMessage } from '../../src/protocol/explorer';
 import * as lesson from './fixtures/lesson';
 import { ExplorerPage, openExplorer, suitePages } from './harness';
 import { colourBlob, scatterAt } from './page-checks';
+import { echoed } from './ui-echo';
 
 describe('explorer webview fixtures', () => {
   it('are messages the protocol accepts', () => {
@@ -310,8 +311,9 @@ describe('explorer webview (browser)', () => {
     assert.deepEqual(await eventually(() => explorer.host.last('requestQkv'), 'requestQkv'), { type: 'requestQkv', layer: 11, head: 0, token: 11 });
     assert.deepEqual(explorer.host.last('requestAttention'), { type: 'requestAttention', layer: 11, head: 0 });
     assert.deepEqual(explorer.host.ofType('requestLens')[0], { type: 'requestLens', layer: 12, token: 11, trackId: null });
-    const echoed = await eventually(() => explorer.host.ofType('uiState').find((m) => m.ui.showQkv), 'uiState echo');
-    assert.deepEqual(echoed.ui, { tab: 'attention', layer: 11, head: 0, slider: 0, token: 11, showQkv: true, lensLayer: 12, trackId: null });
+    // The page tells its UI once it is still: by then the lens has answered and the page follows its top guess.
+    const settled = await echoed(explorer.host, (ui) => ui.showQkv && ui.trackId !== null, 'the settled UI state');
+    assert.deepEqual(settled, { tab: 'attention', layer: 11, head: 0, slider: 0, token: 11, showQkv: true, lensLayer: 12, trackId: 6342 });
     await page.locator('.strip:not(.strip--empty)').nth(2).waitFor();
   });
 
