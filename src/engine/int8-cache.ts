@@ -106,9 +106,7 @@ export class Int8Store {
       await writer.handle.close();
       await rename(writer.temp, this.path);
     } catch (error) {
-      this.log(`the 8-bit weights could not be kept in ${this.path} (${(error as Error).message}); they will be quantized again next time`);
-      await writer.handle.close().catch(() => {});
-      await rm(writer.temp, { force: true });
+      await this.notKept(writer, error);
     }
   }
 
@@ -118,9 +116,7 @@ export class Int8Store {
     this.reader = undefined;
     const writer = this.writer;
     this.writer = undefined;
-    if (!writer) return;
-    await writer.handle.close().catch(() => {});
-    await rm(writer.temp, { force: true });
+    if (writer) await discard(writer);
   }
 
   private async matrix(index: number): Promise<Quantized> {
@@ -169,12 +165,22 @@ export class Int8Store {
       await writer.handle.write(new Uint8Array(scales.buffer, scales.byteOffset, scales.byteLength), 0, scales.byteLength, slot.offset + slot.blobBytes);
       writer.digests[index] = digest(blob, scales);
     } catch (error) {
-      this.log(`the 8-bit weights could not be kept in ${this.path} (${(error as Error).message}); they will be quantized again next time`);
       this.writer = undefined;
-      await writer.handle.close().catch(() => {});
-      await rm(writer.temp, { force: true });
+      await this.notKept(writer, error);
     }
   }
+
+  /** A write of the new cache failed: said, and the partial file removed; the load goes on without it. */
+  private async notKept(writer: { handle: FileHandle; temp: string }, error: unknown): Promise<void> {
+    this.log(`the 8-bit weights could not be kept in ${this.path} (${(error as Error).message}); they will be quantized again next time`);
+    await discard(writer);
+  }
+}
+
+/** Closes a cache being written and removes its partial file. */
+async function discard(writer: { handle: FileHandle; temp: string }): Promise<void> {
+  await writer.handle.close().catch(() => {});
+  await rm(writer.temp, { force: true });
 }
 
 /** Where each matrix lies in the file: the lm_head's first, as the model loads them. */
