@@ -153,7 +153,7 @@ export class ExplorerController {
         return void (await this.session({ type: 'select', node: message.node }));
       case 'cancel': // the panel shows the session before it again; the analyze fails quietly as 'cancelled'
         this.sentence = this.shownSentence; // a reload, a chip's reveal and the sentence list follow what is on screen
-        return this.worker.cancel(), this.post({ type: 'progress', progress: null });
+        return this.cancelAnalysis();
       case 'setDecoding':
         await this.setDecoding(message.patch);
         return;
@@ -195,8 +195,7 @@ export class ExplorerController {
     [this.replay, this.snapshot] = [replay, replay.snapshot];
     this.filesShown++;
     this.sentence = this.shownSentence = null; // the file is on screen: a reload shows it, a sentence picked starts afresh
-    this.worker.cancel(); // an analysis under way would only be dropped
-    this.post({ type: 'progress', progress: null });
+    this.cancelAnalysis(); // an analysis under way would only be dropped
     this.postSession(replay.snapshot);
     this.panel.applyUi(replay.uiPatch()); // held until the panel listens, if it is still opening
     this.postStatus(false);
@@ -378,6 +377,12 @@ export class ExplorerController {
     const text = this.snapshot?.session.sentence.text;
     const scores = text ? await this.score(text) : null;
     if (text && scores) this.post({ type: 'surprise', text, scores });
+  }
+
+  /** Stops the analysis under way (it fails quietly as 'cancelled') and takes its progress down. */
+  private cancelAnalysis(): void {
+    this.worker.cancel();
+    this.post({ type: 'progress', progress: null });
   }
 
   private revealToken(index: number): void {
