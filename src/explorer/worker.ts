@@ -112,8 +112,9 @@ const handlers: Handlers = {
     await release();
     let told = -1; // the whole percent told last: a message per matrix would be hundreds
     const onQuantize = (done: number, total: number) => {
-      if (Math.floor((100 * done) / total) > told) post({ id, quantized: { done, total } });
-      told = Math.floor((100 * done) / total);
+      const percent = Math.floor((100 * done) / total);
+      if (percent > told) post({ id, quantized: { done, total } });
+      told = percent;
     };
     const [loaded, loadedTokenizer, found] = await Promise.all([
       Gpt2Model.load(modelDir, { weights, provider, int8CacheDir, onQuantize, ...(threads > 0 ? { threads } : {}) }),
