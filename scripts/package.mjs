@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { stageRepository } from './package-stage.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VSCE = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -45,15 +46,25 @@ const links = (baseUrl) => (baseUrl ? ['--baseContentUrl', baseUrl, '--baseImage
 /** The vsce arguments for one target (package, or ls with `command` 'ls'). */
 const vsceArgs = (command, target, ignoreFile, baseUrl) => [VSCE, command, ...(command === 'package' ? ['--target', target, '--allow-missing-repository', ...links(baseUrl)] : []), '--ignoreFile', ignoreFile];
 
-/** The files vsce would pack for `target`, without packing them (`vsce ls`). */
-export async function listTarget(target) {
-  const dir = await mkdtemp(join(tmpdir(), 'gpt2-ls-'));
+/** A temporary folder with the repository staged in `stage/` (package-stage.mjs says why); removed after `use`. */
+async function withStage(use) {
+  const dir = await mkdtemp(join(tmpdir(), 'gpt2-package-'));
   try {
-    const { stdout } = await run(process.execPath, vsceArgs('ls', target, await ignoreFileFor(target, dir)), { cwd: ROOT, maxBuffer: 16 << 20 });
-    return stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+    const stage = join(dir, 'stage');
+    await mkdir(stage);
+    await stageRepository(ROOT, stage, join(ROOT, '.vscodeignore'));
+    return await use(dir, stage);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The files vsce would pack for `target`, without packing them (`vsce ls`). */
+export async function listTarget(target) {
+  return withStage(async (dir, stage) => {
+    const { stdout } = await run(process.execPath, vsceArgs('ls', target, await ignoreFileFor(target, dir)), { cwd: stage, maxBuffer: 16 << 20 });
+    return stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+  });
 }
 
 /** Packages every target in `targets` at once (each vsce is one process); resolves with the VSIX paths. */
@@ -61,17 +72,12 @@ export async function packageTargets({ targets = Object.keys(TARGETS), outDir = 
   const unknown = targets.filter((target) => !TARGETS[target]);
   if (unknown.length > 0) throw new Error(`no onnxruntime-node binding for ${unknown.join(', ')}; the targets are ${Object.keys(TARGETS).join(', ')}`);
   await mkdir(outDir, { recursive: true });
-  const dir = await mkdtemp(join(tmpdir(), 'gpt2-package-'));
-  try {
-    return await Promise.all(targets.map(async (target) => {
-      const out = vsixPath(outDir, target);
-      await run(process.execPath, [...vsceArgs('package', target, await ignoreFileFor(target, dir), baseUrl), '-o', out], { cwd: ROOT, maxBuffer: 16 << 20 });
-      log(`packaged ${out}`);
-      return out;
-    }));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return withStage((dir, stage) => Promise.all(targets.map(async (target) => {
+    const out = vsixPath(outDir, target);
+    await run(process.execPath, [...vsceArgs('package', target, await ignoreFileFor(target, dir), baseUrl), '-o', out], { cwd: stage, maxBuffer: 16 << 20 });
+    log(`packaged ${out}`);
+    return out;
+  })));
 }
 
 function options(argv) {

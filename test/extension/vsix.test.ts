@@ -1,5 +1,5 @@
 // The VSIXes as users get them: scripts/package.mjs packages one per target from the built dist/ (all at
-// once, ≈ 11 s on 2 cores; once per build, see packaged.ts), and each holds what runs on its platform and nothing else; the one for this
+// once, ≈ 40 s of CPU; once per build, see packaged.ts), and each holds what runs on its platform and nothing else; the one for this
 // machine's platform is unpacked and its own session worker loads onnxruntime-node and runs a model.
 
 import assert from 'node:assert/strict';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CODE_SERVER_VERSION } from '../../scripts/install-code-server.mjs';
 import { bindingFolder, listTarget, TARGETS } from '../../scripts/package.mjs';
+import { ignoreRules, leftOutWhole } from '../../scripts/package-stage.mjs';
 import { explainNativeFailure } from '../../src/extension/common/native-runtime';
 import { SessionClient } from '../../src/extension/explorer/session-client';
 import { DEFAULT_DECODING } from '../../src/protocol/decoding';
@@ -156,5 +157,18 @@ describe('VSIX packages, one per platform', () => {
     assert.ok(links.length >= 9, 'the screenshots are linked');
     assert.deepEqual(links.filter((link) => !files.some((entry) => entry.name === `extension/${link}`)), [], 'links that lead nowhere in the VSIX');
     assert.deepEqual([...readme.matchAll(/!\[[^\]]*\]\(([^)]+\.svg)\)/g)].map((match) => match[1]), [], 'the Marketplace refuses SVG images in a README');
+  });
+});
+
+describe('the stage vsce packages from', () => {
+  it('skips only folders the ignore file leaves out whole, where no negation can bring a file back', async () => {
+    const rules = await ignoreRules(join(ROOT, '.vscodeignore'));
+    for (const folder of ['.cache', 'src', 'test', 'webview', 'out', 'bench/.models', 'bench/cases']) assert.ok(leftOutWhole(rules, folder), folder);
+    for (const folder of ['dist', 'media', 'models', 'bench']) assert.equal(leftOutWhole(rules, folder), false, folder);
+    assert.equal(leftOutWhole({ ignore: ['src/**'], negate: ['**/keep.txt'] }, 'src'), false, 'a negation that may match anywhere');
+    assert.equal(leftOutWhole({ ignore: ['src/**'], negate: ['src/keep/*.txt'] }, 'src'), false, 'a negation inside the folder');
+    assert.equal(leftOutWhole({ ignore: ['src/**'], negate: ['src/**/keep.txt'] }, 'src/deep'), false, 'a negation whose literal part is above the folder');
+    assert.equal(leftOutWhole({ ignore: ['src/**'], negate: ['srcs/keep.txt'] }, 'src'), true, 'a negation elsewhere');
+    assert.equal(leftOutWhole({ ignore: ['src/*.ts'], negate: [] }, 'src'), false, 'a pattern that leaves out only some files');
   });
 });
