@@ -42,7 +42,7 @@ const TOP = 10;
 export const command: Command = {
   summary: 'run GPT-2 over a prompt: tokens, next-token top 10, logit lens (--json, --full)',
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const args = parse(argv, options);
     const temperature = decodingOption(args, 'temperature', 'temperature');
     if (args.positionals.length !== 1) throw new UsageError(`expected one PROMPT argument, got ${args.positionals.length}`);
@@ -52,12 +52,12 @@ export const command: Command = {
     const full = args.values.full === true;
     if (full && args.values.json !== true) throw new UsageError('--full needs --json');
 
-    const dir = await modelDir(args);
+    const dir = await modelDir(args, io.stderr);
     const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
     const save = args.values.save;
     if (typeof save === 'string' && !save.endsWith('.safetensors')) throw new UsageError(`--save writes a .safetensors file, got ${save}`);
     const model = await Gpt2Model.load(dir, load);
-    tellProvider(model);
+    tellProvider(model, io.stderr);
     let streaming = false;
     try {
       const { analysis, acts } = await analyze(model, tokenizer, prompt, temperature);

@@ -47,18 +47,18 @@ const options = {
 export const command: Command = {
   summary: 'direct logit attribution: what each head, MLP and bias adds to a token\'s logit (--json)',
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const args = parse(argv, options);
     if (args.values.json !== true) throw new UsageError('attribute prints JSON only: add --json');
     if (args.positionals.length !== 1) throw new UsageError(`expected one PROMPT argument, got ${args.positionals.length}`);
     const prompt = args.positionals[0];
     if (prompt.trim() === '') throw new UsageError('the prompt is empty: give GPT-2 some text to read');
     const load = loadOptions(args);
-    const dir = await modelDir(args);
+    const dir = await modelDir(args, io.stderr);
     const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
     const tokens = tokenizer.encode(prompt);
     const model = await Gpt2Model.load(dir, load);
-    tellProvider(model);
+    tellProvider(model, io.stderr);
     try {
       const { nLayer: L, nPositions, vocabSize } = model.config;
       if (tokens.length > nPositions) throw new Error(`the prompt is ${tokens.length} tokens long; GPT-2 reads at most ${nPositions}`);

@@ -43,13 +43,13 @@ export interface Generation {
 export const command: Command = {
   summary: 'continue a prompt token by token (greedy, temperature, top-k, top-p, seed)',
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const args = parse(argv, { ...DECODING_OPTIONS, 'max-tokens': { type: 'string' }, tree: { type: 'string' } });
     const settings = { ...decodingSettings(args), maxNewTokens: decodingOption(args, 'max-tokens', 'maxNewTokens') };
     const prompt = promptArgument(args);
     const tree = args.values.tree;
     if (typeof tree === 'string' && !tree.endsWith('.json')) throw new UsageError(`--tree writes a .json file, got ${tree}`);
-    return withSession(args, prompt, settings, async (session, tokenizer) => {
+    return withSession(args, io, prompt, settings, async (session, tokenizer) => {
       const generation = await generate(session, tokenizer);
       if (typeof tree === 'string') await writeTree(session, tree);
       return args.values.json === true ? generation : formatGeneration(generation);

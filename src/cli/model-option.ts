@@ -1,6 +1,7 @@
 // `--model`: a model folder, or a Hugging Face repository id found in the Hugging Face cache and
 // downloaded into it when missing (engine/model-ref.ts), with the token the Hub's tools use
 // (HF_TOKEN, else their token file). Download progress goes to stderr, so stdout keeps its shape.
+import type { CliIo } from './command';
 import { formatBytes, type DownloadProgress } from '../engine/download-progress';
 import { readHubToken } from '../engine/hub-token';
 import { isFolderRef, resolveModelRef } from '../engine/model-ref';
@@ -14,7 +15,7 @@ export const MODEL_USAGE = `  --model DIR|ID     a model folder (config.json, mo
                      cache ($HF_HUB_CACHE…), downloaded into it when missing (HF_HUB_OFFLINE=1: never)`;
 
 /** The folder --model names, ready to load. */
-export async function modelDir(args: ParsedArgs, stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Promise<string> {
+export async function modelDir(args: ParsedArgs, stderr: CliIo['stderr']): Promise<string> {
   const ref = required(args, 'model');
   if (await isFolderRef(ref)) return ref; // loading it says what is wrong with it, as it always has
   const progress = progressPrinter(stderr);
@@ -36,7 +37,7 @@ export async function modelDir(args: ParsedArgs, stderr: NodeJS.WritableStream &
 }
 
 /** One line per file and phase, rewritten in place on a terminal, else printed every few seconds. */
-function progressPrinter(stderr: NodeJS.WritableStream & { isTTY?: boolean }) {
+function progressPrinter(stderr: CliIo['stderr']) {
   let last = '';
   let printedAt = 0;
   let open = false;
@@ -82,17 +83,17 @@ export function loadOptions(args: ParsedArgs): LoadOptions {
 }
 
 /** Opens what --model names with --threads, --int8 and --provider: the model (the caller disposes it) and its tokenizer. */
-export async function openModel(args: ParsedArgs): Promise<{ model: Gpt2Model; tokenizer: Gpt2Tokenizer }> {
+export async function openModel(args: ParsedArgs, stderr: CliIo['stderr']): Promise<{ model: Gpt2Model; tokenizer: Gpt2Tokenizer }> {
   const load = loadOptions(args);
-  const dir = await modelDir(args);
+  const dir = await modelDir(args, stderr);
   const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
   const model = await Gpt2Model.load(dir, load);
-  tellProvider(model);
+  tellProvider(model, stderr);
   return { model, tokenizer };
 }
 
 /** When auto passed an accelerator over, stderr says so and which provider runs (stdout keeps its shape). */
-export function tellProvider(model: Gpt2Model, stderr: NodeJS.WritableStream = process.stderr): void {
+export function tellProvider(model: Gpt2Model, stderr: CliIo['stderr']): void {
   const { name, passedOver } = model.provider;
   if (passedOver.length > 0) stderr.write(`gpt2-explorer: running on ${name}; ${passedOver.join('; ')}\n`);
 }

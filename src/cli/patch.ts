@@ -50,7 +50,7 @@ const options = {
 export const command: Command = {
   summary: 'activation patching between two prompts: where the answer is made (--json)',
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const args = parse(argv, options);
     if (args.values.json !== true) throw new UsageError('patch prints JSON only: add --json');
     if (args.positionals.length !== 0) throw new UsageError(`patch takes no positional arguments (got ${args.positionals.map((p) => JSON.stringify(p)).join(' ')}): give --clean TEXT and --corrupt TEXT`);
@@ -59,12 +59,12 @@ export const command: Command = {
     const what = PATCH_SITES.find((site): site is PatchSite => site === rawWhat);
     if (what === undefined) throw new UsageError(`--what must be one of ${PATCH_SITES.join(', ')}, got ${rawWhat}`);
     const load = loadOptions(args);
-    const dir = await modelDir(args);
+    const dir = await modelDir(args, io.stderr);
     const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
     const [clean, corrupt] = [tokenizer.encode(cleanText), tokenizer.encode(corruptText)];
     checkPair(clean, corrupt); // before the model loads: a mistake in the prompts is said at once
     const model = await Gpt2Model.load(dir, load);
-    tellProvider(model);
+    tellProvider(model, io.stderr);
     try {
       const { nPositions, vocabSize } = model.config;
       if (clean.length > nPositions) throw new Error(`the prompts are ${clean.length} tokens long; GPT-2 reads at most ${nPositions}`);

@@ -30,13 +30,13 @@ export interface Tally {
 export const command: Command = {
   summary: "roll the prompt's next token N times and count the draws (--seed, --temperature)",
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const args = parse(argv, { ...DECODING_OPTIONS, n: { type: 'string' } });
     const settings = decodingSettings(args);
     required(args, 'n');
     const rolls = integer(args, 'n', 0, 1, 10_000_000);
     const prompt = promptArgument(args);
-    return withSession(args, prompt, settings, (session, tokenizer) => {
+    return withSession(args, io, prompt, settings, (session, tokenizer) => {
       const tally = roll(session, rolls);
       return args.values.json === true ? tally : formatTally(tally, rolls, tokenizer);
     });

@@ -7,7 +7,7 @@ import { UsageError, type ParsedArgs } from './args';
 /** A binary file in a text's clothes: NUL, or C0 controls other than tab, newlines, form feed and escape. */
 const BINARY = /[\0-\x08\x0e-\x1a\x1c-\x1f\x7f]/; // kept: \t \n \v \f \r and ESC (ANSI colours in logs)
 
-export async function scoreInput(args: ParsedArgs, stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
+export async function scoreInput(args: ParsedArgs, stdin: NodeJS.ReadableStream): Promise<string> {
   const file = args.values.file;
   if (typeof file === 'string' && args.positionals.length > 0) throw new UsageError('give either TEXT or --file, not both');
   if (typeof file !== 'string' && args.positionals.length !== 1) throw new UsageError(`expected one TEXT argument (or --file FILE), got ${args.positionals.length}`);

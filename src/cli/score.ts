@@ -40,13 +40,13 @@ const options = {
 export const command: Command = {
   summary: 'token surprise: how likely the model found each token of a text, its rank and lens layer (--json)',
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const args = parse(argv, options);
-    const text = await scoreInput(args);
-    const { model, tokenizer } = await openModel(args);
+    const text = await scoreInput(args, io.stdin);
+    const { model, tokenizer } = await openModel(args, io.stderr);
     try {
       const scores = await scoreText(model, tokenizer, text);
-      tellChunks(scores);
+      tellChunks(scores, io.stderr);
       return args.values.json === true ? toJson(scores) : formatScores(scores);
     } finally {
       await model.dispose();
@@ -59,7 +59,7 @@ function toJson({ tokens }: TextScores) {
   return { tokens: tokens.map(({ id, text, logprob, rank, top, lensLayer }) => ({ id, text, logprob, rank, top, lensLayer })) };
 }
 
-function tellChunks({ tokens, context, overlap, chunks }: TextScores, stderr: NodeJS.WritableStream = process.stderr): void {
+function tellChunks({ tokens, context, overlap, chunks }: TextScores, stderr: NodeJS.WritableStream): void {
   if (chunks.length < 2) return;
   const n = (value: number) => value.toLocaleString('en-US');
   stderr.write(

@@ -1,5 +1,6 @@
 // What `generate` and `sample` share: the model folder, the prompt, how tokens are picked, and an
 // explorer session on them that is freed whatever happens.
+import type { CliIo } from './command';
 import type { Gpt2Tokenizer } from '../engine/tokenizer';
 import { ExplorerSession } from '../explorer/session';
 import type { DecodingPatch } from '../protocol/decoding';
@@ -60,8 +61,8 @@ function tokenIds(list: string): number[] {
 }
 
 /** Opens --model, starts a session on `prompt` with `settings`, runs `work`, then frees the session and the model. */
-export async function withSession<T>(args: ParsedArgs, prompt: Prompt, settings: DecodingPatch, work: (session: ExplorerSession, tokenizer: Gpt2Tokenizer) => Promise<T> | T): Promise<T> {
-  const { model, tokenizer } = await openModel(args);
+export async function withSession<T>(args: ParsedArgs, io: CliIo, prompt: Prompt, settings: DecodingPatch, work: (session: ExplorerSession, tokenizer: Gpt2Tokenizer) => Promise<T> | T): Promise<T> {
+  const { model, tokenizer } = await openModel(args, io.stderr);
   try {
     const sentence = { id: 'cli', text: prompt.text, source: 'custom' } as const;
     const session = await ExplorerSession.create(model, tokenizer, { sentence, settings, ...(prompt.ids ? { ids: prompt.ids } : {}) });

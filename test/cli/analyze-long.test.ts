@@ -9,7 +9,7 @@ import { readSafetensorsHeader, readTensorAsFloat32 } from '../../src/engine/saf
 import { maxAbsDiff, testModel, TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward, type ReferenceModel } from '../engine/reference';
 import { PROMPT } from './fixtures';
-import { cli } from './run-cli';
+import { cli, CURRENT } from './run-cli';
 
 const LONG = { ...TINY, nPositions: PREFILL_PASS + 100 };
 const TOLERANCE = 1e-4;
@@ -29,7 +29,7 @@ describe('gpt2-explorer analyze on long prompts', function () {
   after(async () => rm(dir, { recursive: true, force: true }));
 
   it('--json --full over two prefill passes: the nested arrays of the reference, streamed', async function () {
-    const run = await cli(['analyze', '--model', model, '--json', '--full', text]);
+    const run = await cli(['analyze', '--model', model, '--json', '--full', text], CURRENT); // a process: its stdout drained into a pipe
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.deepEqual(Object.keys(out), ['tokens', 'next', 'lens', 'hidden', 'attention', 'q', 'k', 'v']);

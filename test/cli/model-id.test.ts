@@ -8,7 +8,7 @@ import { FileServer } from '../engine/file-server';
 import { serveRepo } from '../engine/hub-repo';
 import { testModel, TINY } from '../engine/models';
 import { SESSION_PROMPT } from './fixtures';
-import { cli, SOURCE } from './run-cli';
+import { cli, cliWithEnv } from './run-cli';
 
 const COMMIT = 'ef'.repeat(20);
 const TOKEN = 'hf_' + 'x'.repeat(34);
@@ -34,7 +34,7 @@ describe('gpt2-explorer --model ID', function () {
     const fromFolder = await cli(['generate', '--model', model, ...args.slice(1)]);
     assert.equal(fromFolder.code, 0, fromFolder.stderr);
     const env = { HF_HUB_CACHE: cache, HF_ENDPOINT: server.origin, HF_TOKEN: TOKEN };
-    const downloaded = await cli(['generate', '--model', 'someone/tiny-gpt2', ...args.slice(1)], SOURCE, env);
+    const downloaded = await cliWithEnv(['generate', '--model', 'someone/tiny-gpt2', ...args.slice(1)], env);
     assert.equal(downloaded.code, 0, downloaded.stderr);
     assert.equal(downloaded.stdout, fromFolder.stdout, 'stdout keeps its shape and numbers');
     assert.match(downloaded.stderr, new RegExp(`^gpt2-explorer: downloading someone/tiny-gpt2 from ${server.origin} into .+ with the Hugging Face token from the HF_TOKEN environment variable\n`));
@@ -43,15 +43,15 @@ describe('gpt2-explorer --model ID', function () {
     const hub = server.log.filter((request) => request.path.startsWith('/someone/'));
     assert.ok(hub.length >= 3 && hub.every((request) => request.authorization === `Bearer ${TOKEN}`), 'the token went with every request to the endpoint');
     const requests = server.log.length;
-    const offline = await cli(['generate', '--model', 'someone/tiny-gpt2', ...args.slice(1)], SOURCE, { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' });
+    const offline = await cliWithEnv(['generate', '--model', 'someone/tiny-gpt2', ...args.slice(1)], { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' });
     assert.deepEqual([offline.code, offline.stdout, offline.stderr, server.log.length], [0, fromFolder.stdout, '', requests]);
   });
 
   it('says an id that is not cached is not downloaded offline, and refuses what is not an id', async function () {
-    const missing = await cli(['analyze', '--model', 'distilgpt2', 'x'], SOURCE, { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' });
+    const missing = await cliWithEnv(['analyze', '--model', 'distilgpt2', 'x'], { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^gpt2-explorer analyze: distilgpt2 is not in the Hugging Face cache .+, and HF_HUB_OFFLINE is set, so nothing is downloaded/);
-    const bad = await cli(['sample', '--n', '2', '--model', 'not an id', 'x'], SOURCE, { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' });
+    const bad = await cliWithEnv(['sample', '--n', '2', '--model', 'not an id', 'x'], { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' });
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /"not an id" is not a Hugging Face repository id/);
   });
