@@ -43,7 +43,7 @@ const BUNDLE_CLOCK = {
 /**
  * Activation compiles the whole extension bundle, in nearly every window, so it holds only what activate() registers
  * (src/extension/extension.ts); the controller and everything behind the commands is the explorer bundle, which it
- * requires when the explorer is first asked for (src/extension/explorer/start.ts, lazy-explorer.ts). What only a model
+ * requires when the explorer is first asked for (src/extension/explorer-bundle.ts, explorer/lazy-explorer.ts). What only a model
  * import needs stays out of both and is required on first use (src/engine/tokenizer.ts imports it when a tokenizer is
  * read). The VSIX carries it in node_modules (.vscodeignore).
  */
@@ -51,7 +51,7 @@ const LAZY_IN_EXTENSION = ['@huggingface/tokenizers'];
 
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...BUNDLE_CLOCK, external: [...node.external, ...LAZY_IN_EXTENSION] },
-  { ...node, entryPoints: { explorer: 'src/extension/explorer/start.ts' }, outdir: 'dist', external: [...node.external, ...LAZY_IN_EXTENSION] },
+  { ...node, entryPoints: { explorer: 'src/extension/explorer-bundle.ts' }, outdir: 'dist', external: [...node.external, ...LAZY_IN_EXTENSION] },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { 'session-worker': 'src/explorer/worker.ts' }, outdir: 'dist' },
   { ...browser, entryPoints: { explorer: 'webview/explorer/main.tsx' }, outdir: 'dist/webview' },

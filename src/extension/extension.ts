@@ -11,7 +11,7 @@ import { PROMPT_DOCUMENTS, PromptCodeLensProvider } from './codelens/provider';
 import { COMMANDS, EXPLORER_VIEW_TYPE } from './contributes';
 import type { ExplorerController } from './explorer/controller';
 import { LazyExplorer } from './explorer/lazy-explorer';
-import type { ExplorerStart, startExplorer } from './explorer/start';
+import type { ExplorerStart, startExplorer } from './explorer-bundle';
 import { createStatusBar } from './explorer/status-bar';
 import { SettingsReader } from './settings-reader';
 import { logLine } from './vscode-ui';

@@ -1,5 +1,5 @@
 // The explorer before anyone asks for it. The extension activates on eight languages, so in nearly every window:
-// the controller and everything it pulls in live in a second bundle, dist/explorer.js (start.ts), required the first
+// the controller and everything it pulls in live in a second bundle, dist/explorer.js (explorer-bundle.ts), required the first
 // time a command runs, the panel is restored or setDecoding is called. Until then the status bar and the lesson read
 // the state a controller started now would have (no model, no session, the live decoding values), and a settings
 // change only tells them; from then on everything is the controller's.
@@ -11,7 +11,7 @@ import { Emitter } from '../common/emitter';
 import type { ExtensionSettings } from '../common/settings';
 import type { ExplorerState } from '../ports';
 import { DecodingStore, type DecodingMemory } from './decoding-store';
-import type { Explorer } from './start';
+import type { Explorer } from '../explorer-bundle';
 
 export interface LazyExplorerPorts {
   start: () => Explorer; // requires the explorer bundle and starts it

@@ -2,23 +2,23 @@
 // the explorer is asked for — the session client, the panel, the commands' handlers, the model commands and their
 // download code, the token surprise. activate() (extension.ts) leaves all of it out of the activation bundle and
 // requires this the first time a command runs, the panel is restored or the API's controller is read
-// (lazy-explorer.ts): compiling it cost every window about half of activation.
+// (explorer/lazy-explorer.ts): compiling it cost every window about half of activation.
 
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CommandHandlers, CommandId } from '../contributes';
-import type { ExtensionSettings } from '../common/settings';
-import { downloadLabel } from '../model/choices';
-import { modelCommands } from '../model/commands';
-import { SurpriseFeature, surpriseCommands } from '../surprise/feature';
-import { VsCodeUi } from '../vscode-ui';
-import type { PairView } from '../../protocol/compare';
-import type { PresetView } from '../../protocol/views';
-import { explorerCommands } from './commands';
-import { ExplorerController } from './controller';
-import type { DecodingMemory } from './decoding-store';
-import { ExplorerPanel } from './panel';
+import type { CommandHandlers, CommandId } from './contributes';
+import type { ExtensionSettings } from './common/settings';
+import { downloadLabel } from './model/choices';
+import { modelCommands } from './model/commands';
+import { SurpriseFeature, surpriseCommands } from './surprise/feature';
+import { VsCodeUi } from './vscode-ui';
+import type { PairView } from '../protocol/compare';
+import type { PresetView } from '../protocol/views';
+import { explorerCommands } from './explorer/commands';
+import { ExplorerController } from './explorer/controller';
+import type { DecodingMemory } from './explorer/decoding-store';
+import { ExplorerPanel } from './explorer/panel';
 
 /** What activate() hands the explorer: the extension's context and the pieces it made at activation. */
 export interface ExplorerStart {
