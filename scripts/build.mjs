@@ -1,4 +1,4 @@
-// Builds every bundle with esbuild: the extension, the CLI and the session worker for Node,
+// Builds every bundle with esbuild: the extension (its activation and its explorer), the CLI and the session worker for Node,
 // and the webview apps for the browser. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -41,14 +41,17 @@ const BUNDLE_CLOCK = {
 };
 
 /**
- * Activation compiles the whole extension bundle, in nearly every window: what only a model import needs stays out
- * of it and is required on first use (src/engine/tokenizer.ts imports it when a tokenizer is read). The VSIX carries
- * it in node_modules (.vscodeignore).
+ * Activation compiles the whole extension bundle, in nearly every window, so it holds only what activate() registers
+ * (src/extension/extension.ts); the controller and everything behind the commands is the explorer bundle, which it
+ * requires when the explorer is first asked for (src/extension/explorer-bundle.ts, explorer/lazy-explorer.ts). What only a model
+ * import needs stays out of both and is required on first use (src/engine/tokenizer.ts imports it when a tokenizer is
+ * read). The VSIX carries it in node_modules (.vscodeignore).
  */
 const LAZY_IN_EXTENSION = ['@huggingface/tokenizers'];
 
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...BUNDLE_CLOCK, external: [...node.external, ...LAZY_IN_EXTENSION] },
+  { ...node, entryPoints: { explorer: 'src/extension/explorer-bundle.ts' }, outdir: 'dist', external: [...node.external, ...LAZY_IN_EXTENSION] },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { 'session-worker': 'src/explorer/worker.ts' }, outdir: 'dist' },
   { ...browser, entryPoints: { explorer: 'webview/explorer/main.tsx' }, outdir: 'dist/webview' },

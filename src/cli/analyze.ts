@@ -48,7 +48,7 @@ export const command: Command = {
     if (args.positionals.length !== 1) throw new UsageError(`expected one PROMPT argument, got ${args.positionals.length}`);
     const prompt = args.positionals[0];
     if (prompt.trim() === '') throw new UsageError('the prompt is empty: give GPT-2 some text to read');
-    const load = loadOptions(args);
+    const load = loadOptions(args, io.stderr);
     const full = args.values.full === true;
     if (full && args.values.json !== true) throw new UsageError('--full needs --json');
 

@@ -53,7 +53,7 @@ export const command: Command = {
     if (args.positionals.length !== 1) throw new UsageError(`expected one PROMPT argument, got ${args.positionals.length}`);
     const prompt = args.positionals[0];
     if (prompt.trim() === '') throw new UsageError('the prompt is empty: give GPT-2 some text to read');
-    const load = loadOptions(args);
+    const load = loadOptions(args, io.stderr);
     const dir = await modelDir(args, io.stderr);
     const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
     const tokens = tokenizer.encode(prompt);

@@ -58,7 +58,7 @@ export const command: Command = {
     const rawWhat = args.values.what ?? 'resid';
     const what = PATCH_SITES.find((site): site is PatchSite => site === rawWhat);
     if (what === undefined) throw new UsageError(`--what must be one of ${PATCH_SITES.join(', ')}, got ${rawWhat}`);
-    const load = loadOptions(args);
+    const load = loadOptions(args, io.stderr);
     const dir = await modelDir(args, io.stderr);
     const tokenizer = await Gpt2Tokenizer.fromModelDir(dir);
     const [clean, corrupt] = [tokenizer.encode(cleanText), tokenizer.encode(corruptText)];

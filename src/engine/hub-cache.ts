@@ -23,7 +23,12 @@ export function hubEnvironment(env: NodeJS.ProcessEnv = process.env, home = home
 export function hubCacheDir(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
   if (env.HF_HUB_CACHE) return env.HF_HUB_CACHE;
   if (env.HF_HOME) return join(env.HF_HOME, 'hub');
-  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'huggingface', 'hub');
+  return join(userCacheDir(env, home), 'huggingface', 'hub');
+}
+
+/** The user's cache folder as Hugging Face's tools take it on every system: $XDG_CACHE_HOME, else ~/.cache. */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+  return env.XDG_CACHE_HOME || join(home, '.cache');
 }
 
 /** huggingface_hub's reading of a boolean variable. */

@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { userCacheDir } from './hub-cache';
 
 export interface HubToken {
   value: string;
@@ -59,7 +60,7 @@ export async function readHubToken(env: NodeJS.ProcessEnv = process.env, home = 
 /** Where `huggingface-cli login` keeps the token. */
 export function tokenFile(env: NodeJS.ProcessEnv, home: string): string {
   if (env.HF_HOME) return join(env.HF_HOME, 'token');
-  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'huggingface', 'token');
+  return join(userCacheDir(env, home), 'huggingface', 'token');
 }
 
 /** True when a request to `url` may carry the token: the Hub's own origin only (scheme, host and port). */

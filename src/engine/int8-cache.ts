@@ -8,26 +8,25 @@
 // was made from, and the SHA-256 of each matrix. A cache that does not match is stale, one whose trailer or
 // a matrix does not check out is broken: either is rebuilt from the weights. It is written to a temporary
 // file beside it and renamed over it when complete, so a crash or a second window never leaves half a file.
+// Once a new one is in place, the folder's other files of ours that no load can use again are removed
+// (int8-sweep.ts): those whose weights file is gone or changed, of an older format, or partial and left by a
+// process that ended. Another model's sound cache stays: switching back to it must not quantize again.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { INT8, int8Matrices, type Matrix, type QuantizedSource } from './graph';
 import type { Gpt2Weights } from './gpt2-weights';
 import { quantize, type Quantized } from './quantize';
+import { INT8_CACHE_VERSION, int8CacheName, int8Trailer, readInt8CacheHeader, type Int8CacheHeader } from './int8-cache-format';
+import { removeStaleCaches } from './int8-sweep';
 import { readTensorAsFloat32 } from './safetensors';
 import type { Gpt2Config } from './types';
 
-const MAGIC = Buffer.from('GPT2Q8v1');
-const TRAILER = 4 + MAGIC.length;
 
 export type Graph = 'lmHead' | 'transformer';
 /** Weights quantized so far of all there are to quantize: told after each matrix quantized (not when read from the cache). */
 export type QuantizeProgress = (done: number, total: number) => void;
 
-interface Header {
-  key: Record<string, number>;
-  digests: string[]; // per matrix, in file order: sha256 of B then scales
-}
 
 interface Slot extends Matrix {
   graph: Graph;
@@ -36,8 +35,6 @@ interface Slot extends Matrix {
   scaleBytes: number;
 }
 
-/** The cache file's name for a weights file: its real path, hashed (the weights' own name says nothing in the Hugging Face cache). */
-export const int8CacheName = (weightsFile: string) => `${createHash('sha256').update(weightsFile).digest('hex').slice(0, 24)}.int8`;
 
 /**
  * Where one load's 8-bit matrices come from: the cache when it is sound and this weights file's, else
@@ -65,7 +62,7 @@ export class Int8Store {
   static async open(weights: Gpt2Weights, config: Gpt2Config, cacheDir: string | undefined, onProgress?: QuantizeProgress, log: (message: string) => void = () => {}): Promise<Int8Store> {
     const slots = layout(config);
     const file = await stat(weights.file);
-    const key = { version: 1, size: file.size, mtimeMs: file.mtimeMs, ino: file.ino, bits: INT8.bits, block: INT8.block, nLayer: config.nLayer, nEmbd: config.nEmbd, vocabSize: config.vocabSize };
+    const key = { version: INT8_CACHE_VERSION, size: file.size, mtimeMs: file.mtimeMs, ino: file.ino, bits: INT8.bits, block: INT8.block, nLayer: config.nLayer, nEmbd: config.nEmbd, vocabSize: config.vocabSize };
     const path = cacheDir === undefined ? undefined : join(cacheDir, int8CacheName(weights.file));
     const reader = path === undefined ? undefined : await openCache(path, key, slots, log);
     return new Int8Store(weights, slots, key, path, reader, onProgress, log);
@@ -97,17 +94,16 @@ export class Int8Store {
     this.writer = undefined;
     if (!writer || !this.path) return;
     try {
-      const header = Buffer.from(JSON.stringify({ key: this.key, digests: writer.digests } satisfies Header));
-      const length = Buffer.alloc(4);
-      length.writeUInt32LE(header.length);
-      const end = dataBytes(this.slots);
-      await writer.handle.write(Buffer.concat([header, length, MAGIC]), 0, header.length + TRAILER, end);
+      const trailer = int8Trailer({ key: this.key, digests: writer.digests, file: this.weights.file });
+      await writer.handle.write(trailer, 0, trailer.length, dataBytes(this.slots));
       await writer.handle.sync();
       await writer.handle.close();
       await rename(writer.temp, this.path);
     } catch (error) {
-      await this.notKept(writer, error);
+      return this.notKept(writer, error);
     }
+    const removed = await removeStaleCaches(dirname(this.path), basename(this.path));
+    if (removed > 0) this.log(`removed ${removed} 8-bit weights file${removed === 1 ? '' : 's'} no load can use any more from ${dirname(this.path)}`);
   }
 
   /** The load failed: nothing is kept of a cache being written. */
@@ -215,19 +211,12 @@ async function openCache(path: string, key: Record<string, number>, slots: Slot[
   return undefined;
 }
 
-async function readHeader(handle: FileHandle, slots: Slot[]): Promise<Header | undefined> {
-  const { size } = await handle.stat();
-  const data = dataBytes(slots);
-  if (size < data + TRAILER) return undefined;
-  const trailer = Buffer.alloc(TRAILER);
-  await handle.read(trailer, 0, TRAILER, size - TRAILER);
-  if (!trailer.subarray(4).equals(MAGIC) || data + trailer.readUInt32LE(0) + TRAILER !== size) return undefined;
-  const text = Buffer.alloc(trailer.readUInt32LE(0));
-  await handle.read(text, 0, text.length, data);
-  const header = JSON.parse(text.toString('utf8')) as Header;
-  const sound = typeof header?.key === 'object' && Array.isArray(header.digests) && header.digests.length === slots.length;
-  return sound ? header : undefined;
+async function readHeader(handle: FileHandle, slots: Slot[]): Promise<Int8CacheHeader | undefined> {
+  const read = await readInt8CacheHeader(handle);
+  const sound = read && read.dataBytes === dataBytes(slots) && read.header.digests.length === slots.length;
+  return sound ? read.header : undefined;
 }
+
 
 /** One matrix from the cache, or undefined when it is cut short or its digest does not match. */
 async function readSlot(reader: { handle: FileHandle; digests: string[] }, slot: Slot, index: number): Promise<Quantized | undefined> {

@@ -22,7 +22,7 @@ export class VsCodeUi implements ControllerUi {
   ) {}
 
   log(line: string): void {
-    this.output.appendLine(`[${new Date().toISOString()}] ${line}`);
+    logLine(this.output, line);
   }
 
   problem(message: string, actions: UserAction[]): void {
@@ -54,4 +54,9 @@ export class VsCodeUi implements ControllerUi {
     await vscode.workspace.fs.writeFile(target, file.bytes);
     return target.fsPath;
   }
+}
+
+/** One line of the output channel "GPT-2 Explorer", stamped with its time. */
+export function logLine(output: vscode.OutputChannel, line: string): void {
+  output.appendLine(`[${new Date().toISOString()}] ${line}`);
 }

@@ -1,13 +1,13 @@
 // The command line as a whole: --int8 on every command, exit codes and messages for bad calls,
 // --help, the readable tables, and the built bundle dist/cli.js answering as the source does.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testModel, TINY } from '../engine/models';
 import { cliMadeModel, PROMPT, SESSION_PROMPT } from './fixtures';
-import { BUILT, BUNDLE, cli, ROOT, SOURCE } from './run-cli';
+import { BUILT, BUNDLE, cli, cliWithEnv, ROOT, SOURCE } from './run-cli';
 
 describe('gpt2-explorer CLI', function () {
   let dir: string;
@@ -19,19 +19,24 @@ describe('gpt2-explorer CLI', function () {
   });
   after(async () => rm(dir, { recursive: true, force: true }));
 
-  it('--int8 runs analyze, generate and sample on 8-bit weights: other probabilities, the same favoured top token', async function () {
+  it('--int8 runs analyze, generate and sample on 8-bit weights: other probabilities, the same favoured top token; quantized once, kept in the user\'s cache', async function () {
     const wide = join(dir, 'model-64');
     const made = await cli(['make-test-model', '--out', wide, '--layers', '2', '--heads', '4', '--embd', '64', '--positions', '48', '--seed', '4', '--favour-token', '13']);
     assert.equal(made.code, 0, made.stderr);
-    const runs = await Promise.all([[], ['--int8']].map((flag) => cli(['analyze', '--model', wide, '--json', ...flag, PROMPT])));
+    const xdg = { XDG_CACHE_HOME: join(dir, 'xdg') }; // where the 8-bit weights are kept: not this machine's ~/.cache
+    const runs = await Promise.all([[], ['--int8']].map((flag) => cliWithEnv(['analyze', '--model', wide, '--json', ...flag, PROMPT], xdg)));
     for (const run of runs) assert.equal(run.code, 0, run.stderr);
     const [float32, int8] = runs.map((run) => JSON.parse(run.stdout));
     assert.equal(int8.next[0].id, 13);
     assert.equal(float32.next[0].id, 13);
     assert.notEqual(int8.next[0].prob, float32.next[0].prob, '--int8 changed nothing: did it run the fp32 weights?');
+    const kept = join(dir, 'xdg', 'gpt2-explorer', 'int8');
+    assert.equal(runs[1].stderr, `gpt2-explorer: quantizing the 8-bit weights (their cache: ${kept})\n`);
+    assert.match(readdirSync(kept).join(), /^[0-9a-f]{24}\.int8$/);
     for (const command of [['generate', '--max-tokens', '2', '--temperature', '0'], ['sample', '--n', '3']]) {
-      const run = await cli([...command, '--model', wide, '--json', '--int8', PROMPT]);
+      const run = await cliWithEnv([...command, '--model', wide, '--json', '--int8', PROMPT], xdg);
       assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, '', 'read from the cache: nothing quantized, nothing to say');
     }
     const narrow = await cli(['analyze', '--model', model, '--int8', PROMPT]);
     assert.notEqual(narrow.code, 0);

@@ -2,7 +2,10 @@
 // the weights the 8-bit ones decode to, on tiny generated models (64 wide: K must be a multiple of
 // the block of 32).
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { row } from '../../src/engine/matrix';
@@ -28,6 +31,27 @@ function worstDiff(actual: ForwardResult, expected: ReferenceResult): number {
   const attention = maxAbsDiff(actual.attention, lastRows(expected.attention, actual.attention.length / S, actual.length, S));
   return Math.max(...outputs, attention, maxAbsDiff(actual.logits, expected.logits.subarray(expected.logits.length - actual.logits.length)));
 }
+
+/** Runs `run` with every file write after the first failing as on a full disk (ENOSPC). */
+async function withFullDisk<T>(run: () => Promise<T>): Promise<T> {
+  const probe = await open(__filename, 'r');
+  const handles = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+  await probe.close();
+  const write = handles.write;
+  let writes = 0;
+  handles.write = function (this: unknown, ...args: unknown[]) {
+    if (++writes === 1) return write.apply(this, args);
+    return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+  };
+  try {
+    return await run();
+  } finally {
+    handles.write = write;
+  }
+}
+
+/** The cache file's name for a weights file, as int8-cache-format.ts says: its real path's sha256, 24 hex digits. */
+const cacheName = (folder: string) => `${createHash('sha256').update(realpathSync(join(folder, 'model.safetensors'))).digest('hex').slice(0, 24)}.int8`;
 
 describe('Gpt2Model with 8-bit weights', function () {
   let dir: string;
@@ -150,6 +174,77 @@ describe('Gpt2Model with 8-bit weights', function () {
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
       rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('loads on weights quantized in memory when the cache cannot be kept (a folder that cannot be made, a full disk), and says so once', async function () {
+    const scratch = mkdtempSync(join(tmpdir(), 'gpt2-int8-unkept-'));
+    const expected = (await int8.forward(PROMPT)).logits; // quantized without a cache
+    const load = async (int8CacheDir: string) => {
+      const said: string[] = [];
+      let quantized = 0;
+      const model = await Gpt2Model.load(dir, { threads: 1, weights: 'int8', int8CacheDir, onQuantize: (done, total) => (quantized = done / total), log: (line) => said.push(line) });
+      try {
+        assert.deepEqual((await model.forward(PROMPT)).logits, expected, 'the same numbers as the quantizing load');
+      } finally {
+        await model.dispose();
+      }
+      return { said, quantized };
+    };
+    try {
+      // Root (as here) writes into a read-only folder: a file where the folder would be fails for everyone.
+      writeFileSync(join(scratch, 'taken'), 'a file, not a folder');
+      const blocked = await load(join(scratch, 'taken', 'int8'));
+      assert.equal(blocked.quantized, 1);
+      assert.equal(blocked.said.length, 1, blocked.said.join('\n'));
+      assert.match(blocked.said[0], /the 8-bit weights cannot be kept in .*taken.*: quantizing without a cache/);
+      const cacheDir = join(scratch, 'int8');
+      const full = await withFullDisk(() => load(cacheDir));
+      assert.equal(full.quantized, 1);
+      assert.equal(full.said.length, 1, full.said.join('\n'));
+      assert.match(full.said[0], /the 8-bit weights could not be kept in .*\(ENOSPC: no space left on device, write\); they will be quantized again next time/);
+      assert.deepEqual(readdirSync(cacheDir), [], 'the partial file is removed');
+      const next = await load(cacheDir);
+      assert.deepEqual([next.quantized, next.said, readdirSync(cacheDir)], [1, [], [cacheName(dir)]], 'with room again, the next load keeps them');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('removes what no load can use any more when it writes a cache: of weights gone or changed, an older format, a crashed partial — not another model\'s, a live partial, or a file not ours', async function () {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'gpt2-int8-sweep-'));
+    const models = mkdtempSync(join(tmpdir(), 'gpt2-int8-models-'));
+    const copyOf = (name: string) => {
+      const to = join(models, name);
+      mkdirSync(to);
+      for (const file of ['config.json', 'model.safetensors']) copyFileSync(join(dir, file), join(to, file));
+      return to;
+    };
+    const load = async (folder: string) => {
+      const said: string[] = [];
+      await (await Gpt2Model.load(folder, { threads: 1, weights: 'int8', int8CacheDir: cacheDir, log: (line) => said.push(line) })).dispose();
+      return said;
+    };
+    try {
+      const [gone, changed, other] = ['gone', 'changed', 'other'].map(copyOf);
+      const names = [gone, changed, other].map(cacheName);
+      for (const folder of [gone, changed, other]) assert.deepEqual(await load(folder), [], 'nothing stale yet: every sound cache stays');
+      assert.deepEqual(readdirSync(cacheDir).sort(), [...names].sort());
+      rmSync(gone, { recursive: true });
+      utimesSync(join(changed, 'model.safetensors'), new Date(), new Date(Date.now() + 5000));
+      const older = `${'0'.repeat(24)}.int8`;
+      writeFileSync(join(cacheDir, older), Buffer.concat([Buffer.alloc(64), Buffer.from([0, 0, 0, 0]), Buffer.from('GPT2Q8v0')]));
+      const ended = spawnSync(process.execPath, ['-e', '']).pid; // a process that has exited
+      const crashed = `${names[2]}.${ended}-0123abcd.partial`;
+      const live = `${names[2]}.${process.pid}-89abcdef.partial`; // another window, still writing
+      for (const file of [crashed, live, 'notes.txt']) writeFileSync(join(cacheDir, file), 'x');
+      const fresh = copyOf('fresh');
+      assert.deepEqual(await load(fresh), [`removed 4 8-bit weights files no load can use any more from ${cacheDir}`]);
+      assert.deepEqual(readdirSync(cacheDir).sort(), [names[2], cacheName(fresh), live, 'notes.txt'].sort());
+      assert.deepEqual(await load(other), [], "the other model's cache is read, not rebuilt");
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+      rmSync(models, { recursive: true, force: true });
     }
   });
 

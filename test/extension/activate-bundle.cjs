@@ -1,6 +1,8 @@
 // Activates dist/extension.js outside VS Code and tells what that loaded: every module it required and every
-// file it opened, as JSON on stdout. `vscode` is a stand-in that answers any call (the activation only
-// registers things); the extension context is real folders. Run by activation.test.ts in its own process.
+// file it opened, and the commands it registered; then runs one of them (GPT-2: Show Lesson, which needs no model)
+// and tells what that loaded in turn (the explorer bundle, dist/explorer.js). JSON on stdout. `vscode` is a stand-in
+// that answers any call (the activation only registers things) and keeps the commands' handlers; the extension
+// context is real folders. Run by activation.test.ts in its own process.
 const fs = require('node:fs');
 const Module = require('node:module');
 const { join, resolve } = require('node:path');
@@ -14,9 +16,11 @@ const any = new Proxy(function () {}, {
   defineProperty: () => true,
 });
 const BUNDLE = join(ROOT, 'dist', 'extension.js');
-// The names the bundle reads off `vscode` (esbuild's copy of the module takes only its own properties).
-const used = fs.readFileSync(BUNDLE, 'utf8').matchAll(/\bvscode\d*\.([A-Za-z]+)/g);
-const vscode = Object.fromEntries([...used].map((match) => [match[1], any]));
+// The names the bundles read off `vscode` (esbuild's copy of the module takes only its own properties).
+const used = ['extension.js', 'explorer.js'].flatMap((bundle) => [...fs.readFileSync(join(ROOT, 'dist', bundle), 'utf8').matchAll(/\bvscode\d*\.([A-Za-z]+)/g)]);
+const vscode = Object.fromEntries(used.map((match) => [match[1], any]));
+const handlers = new Map();
+vscode.commands = new Proxy({}, { get: (_target, key) => (key === 'registerCommand' ? (id, handler) => (handlers.set(id, handler), any) : any) });
 
 const required = [];
 const load = Module._load;
@@ -41,7 +45,9 @@ const context = { extensionPath: ROOT, extensionUri: any, globalStorageUri: { fs
 const started = process.hrtime.bigint();
 require(BUNDLE).activate(context);
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
-setTimeout(() => {
+setTimeout(async () => {
+  const activation = { required: required.splice(0), opened: opened.splice(0), subscriptions: context.subscriptions.length, commands: [...handlers.keys()], ms };
+  await handlers.get('gpt2Explorer.showWalkthrough')();
   fs.rmSync(storage, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({ required, opened, subscriptions: context.subscriptions.length, ms }));
+  process.stdout.write(JSON.stringify({ ...activation, command: { required, opened } }));
 }, 200); // what activation left for later (a settings read, a refresh) runs too

@@ -10,7 +10,7 @@ import { ROOT } from './build';
 const run = promisify(execFile);
 
 /** The bundles VS Code loads; `npm run build` makes them. */
-const BUNDLES = ['dist/extension.js', 'dist/session-worker.js', 'dist/cli.js', 'dist/webview/explorer.js', 'dist/webview/walkthrough.js'];
+const BUNDLES = ['dist/extension.js', 'dist/explorer.js', 'dist/session-worker.js', 'dist/cli.js', 'dist/webview/explorer.js', 'dist/webview/walkthrough.js'];
 
 export function assertBuilt(): void {
   const missing = BUNDLES.filter((file) => !existsSync(join(ROOT, file)));

@@ -70,21 +70,22 @@ describe('built bundles', () => {
     }
   });
 
-  it('extension, worker and CLI bundles name no network host but the pinned Hugging Face download', () => {
+  it('extension (activation and explorer), worker and CLI bundles name no network host but the pinned Hugging Face download', () => {
     const allowedDocs = new Set(['https://github.com/belladoreai/llama-tokenizer-js']); // a comment in @huggingface/tokenizers
-    for (const name of ['extension.js', 'session-worker.js', 'cli.js']) {
+    for (const name of ['extension.js', 'explorer.js', 'session-worker.js', 'cli.js']) {
       const urls = [...bundle(name).matchAll(/\b(?:https?|wss?):\/\/[^\s"'`)<>\\]+/g)].map((match) => match[0].replace(/[.,;]+$/, ''));
       for (const url of urls) {
         assert.ok(allowedDocs.has(url) || huggingFacePolicy.allows(new URL(url)), `${name} names ${url}`);
       }
     }
-    assert.match(bundle('extension.js'), /https:\/\/huggingface\.co/, 'the download is in the extension');
+    assert.match(bundle('explorer.js'), /https:\/\/huggingface\.co/, "the download is in the extension's explorer bundle");
   });
 
-  it('only the extension and the CLI load http(s), for downloads (the CLI: `--model ID`); the worker loads no network module', () => {
+  it("only the extension's explorer bundle and the CLI load http(s), for downloads (the CLI: `--model ID`); activation and the worker load no network module", () => {
     const networkModule = /require\(["'](?:node:)?(http|https|http2|net|tls|dgram|dns|undici|ws|child_process)["']\)|\bfetch\s*\(|new WebSocket\b|XMLHttpRequest/g;
     const found = (name: string) => [...new Set([...bundle(name).matchAll(networkModule)].map((match) => match[1] ?? match[0]))].sort();
-    assert.deepEqual(found('extension.js'), ['http', 'https']);
+    assert.deepEqual(found('extension.js'), []);
+    assert.deepEqual(found('explorer.js'), ['http', 'https']);
     assert.deepEqual(found('session-worker.js'), []);
     assert.deepEqual(found('cli.js'), ['http', 'https']);
   });

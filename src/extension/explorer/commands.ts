@@ -3,6 +3,7 @@
 // and the walkthrough can await them.
 
 import * as vscode from 'vscode';
+import type { CommandHandlers, EXPLORER_COMMANDS } from '../contributes';
 import type { PromptPlace, TextOrigin } from '../ports';
 import { analyzeTextArguments, emptyTextProblem, parseTemperature, presetArgument, temperatureArgument, temperatureInputProblem, uiPatchArgument } from './command-args';
 import { openAnalysis } from './analysis-open';
@@ -11,16 +12,19 @@ import { ExplorerPanel } from './panel';
 import { formatTemperature } from './status-text';
 import { MAX_TEXT } from '../../protocol/views';
 
+type ExplorerCommand = (typeof EXPLORER_COMMANDS)[number];
+
 export interface CommandContext {
   extensionUri: vscode.Uri;
   controller: ExplorerController;
   log: (line: string) => void;
 }
 
-export function registerCommands(context: CommandContext): vscode.Disposable[] {
+/** The explorer's handlers, by command id (command-ids.ts EXPLORER_COMMANDS; activate() registers them). */
+export function explorerCommands(context: CommandContext): CommandHandlers<ExplorerCommand> {
   const { controller } = context;
   const open = () => ExplorerPanel.createOrShow(context.extensionUri, controller, vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
-  const commands: Record<string, (...args: unknown[]) => unknown> = {
+  return {
     'gpt2Explorer.openExplorer': () => void open(),
     'gpt2Explorer.analyzeSelection': () => analyzeSelection(controller, open),
     'gpt2Explorer.analyzeText': (text, source, place) => analyzeText(controller, open, text, source, place),
@@ -35,7 +39,6 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     'gpt2Explorer.saveAnalysis': () => controller.saveAnalysis(),
     'gpt2Explorer.openAnalysis': (uri) => openAnalysis(controller, open, uri),
   };
-  return Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run));
 }
 
 async function analyzeSelection(controller: ExplorerController, open: () => void): Promise<boolean> {

@@ -6,10 +6,11 @@
 import * as vscode from 'vscode';
 import type { HostMessage } from '../../protocol/explorer';
 import { renderWebviewHtml } from '../common/webview-html';
+import { EXPLORER_VIEW_TYPE } from '../contributes';
 import type { ExplorerController } from './controller';
 
 export class ExplorerPanel {
-  static readonly viewType = 'gpt2Explorer.explorer';
+  static readonly viewType = EXPLORER_VIEW_TYPE;
   private static current: ExplorerPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 

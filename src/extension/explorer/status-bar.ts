@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { ExplorerController } from './controller';
 import { statusText } from './status-text';
 
-export function createStatusBar(controller: ExplorerController): vscode.Disposable {
+/** Reads the explorer before its controller starts too (lazy-explorer.ts): only what it shows. */
+export function createStatusBar(controller: Pick<ExplorerController, 'state' | 'modelInfo' | 'onDidChangeState'>): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('gpt2Explorer.status', vscode.StatusBarAlignment.Right, 100);
   item.name = 'GPT-2 Explorer';
   item.command = 'gpt2Explorer.setTemperature';

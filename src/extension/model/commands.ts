@@ -6,6 +6,7 @@
 
 import * as vscode from 'vscode';
 import { DownloadError, importModelFolder, ModelFolderError, tokenProblem, type ImportedModel } from '../../engine/model-store';
+import type { CommandHandlers, MODEL_COMMANDS } from '../contributes';
 import type { ModelReloader } from '../ports';
 import type { ExtensionSettings } from '../common/settings';
 import { downloadLabel } from './choices';
@@ -22,13 +23,14 @@ export interface ModelCommandContext {
   log: (line: string) => void;
 }
 
-export function registerModelCommands(context: ModelCommandContext): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('gpt2Explorer.downloadModel', () => downloadModelCommand(context)),
-    vscode.commands.registerCommand('gpt2Explorer.importModel', (folder) => importModelCommand(context, folder)),
-    vscode.commands.registerCommand('gpt2Explorer.setHuggingFaceToken', () => setTokenCommand(context)),
-    vscode.commands.registerCommand('gpt2Explorer.chooseModel', () => chooseModelCommand(context)),
-  ];
+/** The model commands' handlers, by command id (command-ids.ts MODEL_COMMANDS; activate() registers them). */
+export function modelCommands(context: ModelCommandContext): CommandHandlers<(typeof MODEL_COMMANDS)[number]> {
+  return {
+    'gpt2Explorer.downloadModel': () => downloadModelCommand(context),
+    'gpt2Explorer.importModel': (folder) => importModelCommand(context, folder),
+    'gpt2Explorer.setHuggingFaceToken': () => setTokenCommand(context),
+    'gpt2Explorer.chooseModel': () => chooseModelCommand(context),
+  };
 }
 
 async function downloadModelCommand(context: ModelCommandContext): Promise<void> {

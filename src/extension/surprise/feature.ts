@@ -7,6 +7,7 @@
 // with the setting gpt2Explorer.surprise.colorBy, the probability.
 import * as vscode from 'vscode';
 import { MAX_SCORED_TEXT, surpriseSummary, type TextScores } from '../../protocol/surprise';
+import type { CommandHandlers } from '../contributes';
 import type { SurpriseScorer } from '../ports';
 import { COLOR_BY, type ColorBy } from './buckets';
 import { COLOR_BY_SETTING, SHOWN_CONTEXT, SURPRISE_COMMANDS } from './contributes';
@@ -180,12 +181,10 @@ export class SurpriseFeature implements vscode.Disposable {
   }
 }
 
-/** The two commands: the toggle, and the hide that Escape runs. */
-export function registerSurprise(scorer: SurpriseScorer): vscode.Disposable[] {
-  const feature = new SurpriseFeature(scorer);
-  return [
-    feature,
-    vscode.commands.registerCommand(SURPRISE_COMMANDS.toggle, () => feature.toggle()),
-    vscode.commands.registerCommand(SURPRISE_COMMANDS.hide, () => feature.hide()),
-  ];
+/** The two commands' handlers: the toggle, and the hide that Escape runs (activate() registers them). */
+export function surpriseCommands(feature: SurpriseFeature): CommandHandlers<(typeof SURPRISE_COMMANDS)[keyof typeof SURPRISE_COMMANDS]> {
+  return {
+    [SURPRISE_COMMANDS.toggle]: () => feature.toggle(),
+    [SURPRISE_COMMANDS.hide]: () => feature.hide(),
+  };
 }

@@ -22,7 +22,10 @@ export interface LessonApi {
   runStep(id: string): Promise<void>;
 }
 
-export function registerWalkthroughView(context: vscode.ExtensionContext, controller: ExplorerController, log: (line: string) => void = () => undefined): { lesson: LessonApi; disposable: vscode.Disposable } {
+/** What the lesson reads and does of the explorer: also before its controller starts (explorer/lazy-explorer.ts). */
+type LessonExplorer = Pick<ExplorerController, 'state' | 'presets' | 'onDidChangeState' | 'setDecoding'>;
+
+export function registerWalkthroughView(context: vscode.ExtensionContext, controller: LessonExplorer, log: (line: string) => void = () => undefined): { lesson: LessonApi; disposable: vscode.Disposable } {
   const provider = new WalkthroughViewProvider(context, controller, log);
   return { lesson: provider, disposable: vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(WALKTHROUGH_VIEW_ID, provider)) };
 }
@@ -41,7 +44,7 @@ class WalkthroughViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly controller: ExplorerController,
+    private readonly controller: LessonExplorer,
     private readonly log: (line: string) => void,
   ) {
     this.learner = restoreProgress(context.globalState.get(PROGRESS_KEY));

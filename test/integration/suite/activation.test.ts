@@ -1,6 +1,7 @@
 // Activation in a real extension host (first of the suite: files run in name order). The extension activates on
-// eight languages, so in nearly every window: activating must load neither onnxruntime, nor a model, nor the
-// tokenizer — the session worker does that when the explorer is first asked. How long activation takes is reported
+// eight languages, so in nearly every window: activating must load neither the explorer bundle (dist/explorer.js,
+// required by the first command), nor onnxruntime, nor a model, nor the tokenizer — the session worker does that
+// when the explorer is first asked. How long activation takes is reported
 // for the closing notes (speed targets live in bench/, not in tests): all of extension.activate() when this suite
 // is first to activate it (VS Code reading and compiling the bundle, its modules' start-up, activate()), and the
 // two parts the extension measures itself. What is loaded is asserted, and that what is left out of the activation
@@ -24,6 +25,8 @@ describe('activation in the extension host', () => {
     console.log(`activation: ${whole}; ${api.bundleLoadMs!.toFixed(1)} ms the bundle's modules, ${api.activationMs.toFixed(1)} ms in activate()`);
     const heavy = Object.keys(require.cache).filter((path) => /onnxruntime|[\\/]tokenizers[\\/]|tokenizer\.json|model\.safetensors/.test(path));
     assert.deepEqual(heavy, [], 'activation loaded a module the session worker alone should load');
+    assert.equal(api.explorerStarted, false, 'activation started the explorer: its bundle waits for the first command');
+    assert.ok(!Object.keys(require.cache).includes(join(extension.extensionPath, 'dist', 'explorer.js')), 'the explorer bundle is not loaded yet');
     // The activation bundle leaves the tokenizer library out (scripts/build.mjs LAZY_IN_EXTENSION) and requires it
     // when a model folder is imported: the installed extension must carry it where that require looks.
     const lazy = require.resolve('@huggingface/tokenizers', { paths: [join(extension.extensionPath, 'dist')] });
