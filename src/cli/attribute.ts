@@ -28,7 +28,8 @@ ${MODEL_USAGE}
   --target TEXT      the token to attribute: TEXT must be exactly one token (mind the leading space:
                      " Paris"); default: the model's most likely next token at the position
   --target-id N      the same, as a token id
-  --versus TEXT      attribute logit(target) − logit(versus) instead (one token); default: none
+  --versus TEXT      attribute logit(target) − logit(versus) instead (one token); default: none,
+                     logit(target) alone ("versus": null; the panel starts at top-1 versus top-2)
   --versus-id N      the same, as a token id
   --position P       the position to read, 0 = the first token (default: the last)
 ${LOAD_USAGE}

@@ -13,7 +13,8 @@
 // - each MLP's output: what its block added beyond its attention, hidden[l+1] − hidden[l] − (the
 //   heads' outputs + c_proj's bias). The passes keep no MLP output of their own (another [L, T, d]
 //   a pass); this differs from it by float32 rounding only (the tests hold it to the reference's),
-//   and it makes the pieces sum to the last hidden state by construction.
+//   and it makes the pieces sum to the last hidden state by construction. The readout is linear, so
+//   its share is those pieces' shares subtracted: no vector of it is built.
 import type { Gpt2Model } from '../engine/model';
 import type { AttributionView } from '../protocol/views';
 import type { Trace } from './trace';
@@ -52,30 +53,19 @@ export async function attribute(model: Gpt2Model, trace: Trace, request: Attribu
   const [targetRow, versusRow] = [row(0), versus === null ? null : row(1)];
   const direction = new Float64Array(d);
   for (let j = 0; j < d; j++) direction[j] = targetRow[j] - (versusRow === null ? 0 : versusRow[j]);
-  const project = readout(trace.hidden(L, t), direction, out.lnFinal.weight, model.config.layerNormEpsilon);
-  const hidden = (layer: number) => trace.hidden(layer, t);
-  const head = (layer: number, h: number) => out.heads.subarray((layer * H + h) * d, (layer * H + h + 1) * d);
-  const bias = (layer: number) => out.attnBias.subarray(layer * d, (layer + 1) * d);
-  const mlpOutput = (layer: number): Float64Array => {
-    // Each view taken once, outside the loops: one subarray a value made this 13 ms of a 12-token ask.
-    const [after, before, own] = [hidden(layer + 1), hidden(layer), bias(layer)];
-    const added = new Float64Array(d);
-    for (let j = 0; j < d; j++) added[j] = after[j] - before[j] - own[j];
-    for (let h = 0; h < H; h++) {
-      const output = head(layer, h);
-      for (let j = 0; j < d; j++) added[j] -= output[j];
-    }
-    return added;
-  };
+  const share = readout(trace.hidden(L, t), direction, out.lnFinal.weight, model.config.layerNormEpsilon);
+  const hidden = Array.from({ length: L + 1 }, (_, layer) => share(trace.hidden(layer, t), 0));
+  const heads = Array.from({ length: L }, (_, layer) => Array.from({ length: H }, (_, h) => share(out.heads, (layer * H + h) * d)));
+  const attnBias = Array.from({ length: L }, (_, layer) => share(out.attnBias, layer * d));
   return {
     position: t,
     target,
     versus,
     total: modelLogits[target] - (versus === null ? 0 : modelLogits[versus]),
-    embed: project(hidden(0)),
-    heads: Array.from({ length: L }, (_, layer) => Array.from({ length: H }, (_, h) => project(head(layer, h)))),
-    attnBias: Array.from({ length: L }, (_, layer) => project(bias(layer))),
-    mlp: Array.from({ length: L }, (_, layer) => project(mlpOutput(layer))),
+    embed: hidden[0],
+    heads,
+    attnBias,
+    mlp: Array.from({ length: L }, (_, layer) => heads[layer].reduce((rest, head) => rest - head, hidden[layer + 1] - hidden[layer] - attnBias[layer])),
     finalBias: dot(out.lnFinal.bias, direction),
     attention: out.attention,
   };
@@ -87,15 +77,24 @@ export function attributionView({ position, target, versus, total, embed, heads,
   return { position, target: named(target), versus: versus === null ? null : named(versus), total, embed, heads, attnBias, mlp, finalBias };
 }
 
-/** Each head's three strongest keys in attention rows [L, H, S], strongest first: [L][H]. */
+/** Each head's three strongest keys in attention rows [L, H, S], strongest first (the earlier key on a tie): [L][H]. */
 export function strongestKeys(attention: Float32Array, L: number, H: number): { token: number; weight: number }[][][] {
   const S = attention.length / (L * H);
-  return Array.from({ length: L }, (_, layer) =>
-    Array.from({ length: H }, (_, h) => {
-      const row = Array.from(attention.subarray((layer * H + h) * S, (layer * H + h + 1) * S), (weight, token) => ({ token, weight }));
-      return row.sort((a, b) => b.weight - a.weight).slice(0, 3);
-    }),
-  );
+  return Array.from({ length: L }, (_, layer) => Array.from({ length: H }, (_, h) => strongest(attention, (layer * H + h) * S, S, 3)));
+}
+
+/** The `count` largest of values[start .. start + S), largest first, the earlier one on a tie: one pass, no sort of the row. */
+function strongest(values: Float32Array, start: number, S: number, count: number): { token: number; weight: number }[] {
+  const best: { token: number; weight: number }[] = [];
+  for (let token = 0; token < S; token++) {
+    const weight = values[start + token];
+    if (best.length === count && !(weight > best[count - 1].weight)) continue;
+    let at = best.length;
+    while (at > 0 && weight > best[at - 1].weight) at--;
+    best.splice(at, 0, { token, weight });
+    if (best.length > count) best.pop();
+  }
+  return best;
 }
 
 /** The sum of every piece: equals `total` within float32 rounding (the decomposition's check). */
@@ -106,17 +105,28 @@ export function attributionSum(a: Attribution): number {
 /**
  * A piece of the residual → its share of the logit: centred, over ln_f's scale of the whole residual
  * `x` at that position, times the gain, dotted with `direction`. Linear in the piece, so the pieces'
- * shares add up to the residual's (ln_f's bias aside).
+ * shares add up to the residual's (ln_f's bias aside). A piece is the d values of `values` from
+ * `start` (a head's row of the heads' outputs, read in place).
  */
-function readout(x: ArrayLike<number>, direction: Float64Array, gain: Float32Array, epsilon: number): (piece: ArrayLike<number>) => number {
+function readout(x: Float32Array, direction: Float64Array, gain: Float32Array, epsilon: number): (values: Float32Array, start: number) => number {
   const d = direction.length;
   const mean = sum(x) / d;
   let variance = 0;
   for (let j = 0; j < d; j++) variance += (x[j] - mean) ** 2 / d; // LayerNormalization's: the population variance
   const scale = Math.sqrt(variance + epsilon);
-  const u = Float64Array.from(direction, (value, j) => value * gain[j]);
+  const u = new Float64Array(d);
+  for (let j = 0; j < d; j++) u[j] = direction[j] * gain[j];
   const uSum = sum(u);
-  return (piece) => (dot(piece, u) - (sum(piece) / d) * uSum) / scale;
+  return (values, start) => {
+    let along = 0;
+    let total = 0;
+    for (let j = 0; j < d; j++) {
+      const value = values[start + j];
+      along += value * u[j];
+      total += value;
+    }
+    return (along - (total / d) * uSum) / scale;
+  };
 }
 
 function sum(values: ArrayLike<number>): number {

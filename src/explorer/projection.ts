@@ -2,7 +2,7 @@
 // continuously as the slider moves. The frame is a PCA fitted once on all (L+1)·T residual vectors
 // of the prompt; tokens generated later are projected onto the same axes, so Step never moves the
 // dots already drawn. A new prompt gets a new fit.
-import { dot, principalDirections } from './pca';
+import { dot, principalAxes } from './pca';
 
 // Beyond this many rows the fit uses evenly spaced ones (a 1,024-token prompt has 13,312). The fit's
 // cost grows with rows² · d (the Gram matrix, pca.ts): with at most 256, a 64-token Analyze spent
@@ -28,10 +28,12 @@ export class ProjectionFrame {
 
   /** Fits the frame on `rows` (each a residual vector [d]). */
   static fit(rows: ArrayLike<number>[], d: number): ProjectionFrame {
-    const normalised = everyNth(rows, Math.ceil(rows.length / MAX_FIT_ROWS)).map(normalise);
-    const { mean, scale } = dimensionStats(normalised, d);
-    const standardised = normalised.map((x) => standardise(x, mean, scale));
-    return new ProjectionFrame(mean, scale, principalDirections(standardised, d, 2));
+    const chosen = everyNth(rows, Math.ceil(rows.length / MAX_FIT_ROWS));
+    const fitted = new Float64Array(chosen.length * d); // the fit rows in one array [n, d], normalised, then standardised in place
+    chosen.forEach((row, r) => normaliseInto(row, fitted.subarray(r * d, (r + 1) * d)));
+    const { mean, scale } = dimensionStats(fitted, chosen.length, d);
+    standardise(fitted, mean, scale);
+    return new ProjectionFrame(mean, scale, principalAxes(fitted, chosen.length, d, 2));
   }
 
   /** The 2D position of one residual vector [d]. */
@@ -61,6 +63,11 @@ export class ProjectionFrame {
  * unscaled they would be all the PCA sees.
  */
 export function normalise(vector: ArrayLike<number>): Float64Array {
+  return normaliseInto(vector, new Float64Array(vector.length));
+}
+
+/** normalise(vector), written into `out` [d]. */
+function normaliseInto(vector: ArrayLike<number>, out: Float64Array): Float64Array {
   const d = vector.length;
   let mean = 0;
   for (let i = 0; i < d; i++) mean += vector[i];
@@ -68,31 +75,30 @@ export function normalise(vector: ArrayLike<number>): Float64Array {
   let square = 0;
   for (let i = 0; i < d; i++) square += (vector[i] - mean) ** 2;
   const rms = Math.sqrt(square / d) || 1;
-  const out = new Float64Array(d); // plain loops here and below: Float64Array.from/map with a callback cost ≈ 5× more
-  for (let i = 0; i < d; i++) out[i] = (vector[i] - mean) / rms;
+  for (let i = 0; i < d; i++) out[i] = (vector[i] - mean) / rms; // plain loops here and below: Float64Array.from/map with a callback cost ≈ 5× more
   return out;
 }
 
 /**
- * Per dimension: the mean over the fit rows, and a divisor sqrt(variance + median variance).
+ * Per dimension: the mean over the n fit rows ([n, d]), and a divisor sqrt(variance + median variance).
  * GPT-2 has a few dimensions far larger than the rest (engine-facts.md); this shrinks them to
  * about the others' size without blowing up the near-constant ones. The median, unlike the
  * mean, is not itself dominated by the few huge dimensions.
  */
-function dimensionStats(rows: Float64Array[], d: number): { mean: Float64Array; scale: Float64Array } {
+function dimensionStats(rows: Float64Array, n: number, d: number): { mean: Float64Array; scale: Float64Array } {
   const mean = new Float64Array(d);
-  for (const x of rows) for (let i = 0; i < d; i++) mean[i] += x[i] / rows.length;
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) mean[i] += rows[r * d + i] / n;
   const variance = new Float64Array(d);
-  for (const x of rows) for (let i = 0; i < d; i++) variance[i] += (x[i] - mean[i]) ** 2 / rows.length;
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) variance[i] += (rows[r * d + i] - mean[i]) ** 2 / n;
   const median = Float64Array.from(variance).sort()[Math.floor(d / 2)];
   const scale = variance.map((v) => Math.sqrt(v + median) || 1);
   return { mean, scale };
 }
 
-function standardise(x: Float64Array, mean: Float64Array, scale: Float64Array): Float64Array {
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = (x[i] - mean[i]) / scale[i];
-  return out;
+/** Every row of [n, d] standardised in place: (x − mean) / scale per dimension. */
+function standardise(rows: Float64Array, mean: Float64Array, scale: Float64Array): void {
+  const d = mean.length;
+  for (let start = 0; start < rows.length; start += d) for (let i = 0; i < d; i++) rows[start + i] = (rows[start + i] - mean[i]) / scale[i];
 }
 
 function everyNth<T>(items: T[], step: number): T[] {
