@@ -8,17 +8,15 @@ import { type ExplorerMessage, type HostMessage, parseHostMessage, parseUiState,
 import { linkToHost, restoreState, saveState } from '../common/vscode-api';
 import { Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AnalysisProgressView } from './analysis-progress';
-import { AttributionPanel } from './attribution';
 import { TokenChips } from './chips';
 import { CompareTab } from './compare-tab';
-import { HostData, shown, type Stamped } from './host-data';
-import { AttentionSection, ChipsSection, GenerationSection, HeadsGridSection, LensSection, PositionsSection, QkvSection } from './sections';
+import { HostData, type Stamped } from './host-data';
+import { AttentionSection, AttributionSection, ChipsSection, GenerationSection, HeadsGridSection, LensSection, PositionsSection, QkvSection, TreeSection } from './sections';
 import { SentencePicker } from './sentence';
 import { StatusLine } from './status';
 import { initialState, reduce } from './store';
 import { TokenTable } from './token-table';
 import { chipSurprise, SurpriseToggle } from './surprise-chips';
-import { DecodingTreePanel } from './tree';
 
 const host = linkToHost<ExplorerMessage, HostMessage>(parseHostMessage);
 const post = host.post;
@@ -151,12 +149,11 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   }
   if (tab === 'compare') return <CompareTab data={data} post={send} change={change} />;
   if (tab === 'generation') {
-    const attribution = shown(data, data.attribution, () => true, () => true); // the panel tells an answer to another ask itself
     return (
       <>
         {generation}
-        <DecodingTreePanel session={session} post={send} />
-        <AttributionPanel session={session} sessions={sessions} attribution={attribution} tokenized={data.tokenized} post={send} change={change} />
+        <TreeSection session={session} post={send} />
+        <AttributionSection session={session} sessions={sessions} attribution={data.attribution} tokenized={data.tokenized} post={send} change={change} />
       </>
     );
   }

@@ -7,9 +7,10 @@
 
 import { memo } from 'preact/compat';
 import type { ExplorerMessage, UiPatch } from '../../src/protocol/explorer';
-import type { AttentionView, HeadsGridView, LensView, ProjectionView, QkvView, SessionView } from '../../src/protocol/views';
+import type { AttentionView, AttributionPanelView, HeadsGridView, LensView, ProjectionView, QkvView, SessionView, TokenizedView } from '../../src/protocol/views';
 import { Button } from '../ui/toolkit';
 import { AttentionHeatmap, LayerHeadPickers } from './attention';
+import { AttributionPanel } from './attribution';
 import { TokenChips } from './chips';
 import { ExportButtons } from './export-buttons';
 import { GenerationPanel } from './generation';
@@ -18,6 +19,7 @@ import { shown, type Stamped } from './host-data';
 import { LensPanel } from './lens';
 import { PositionsPanel } from './positions';
 import { QkvBox } from './qkv';
+import { DecodingTreePanel } from './tree';
 
 type Post = (message: ExplorerMessage) => void;
 type Change = (patch: UiPatch) => void;
@@ -31,6 +33,13 @@ interface Chosen {
 export const ChipsSection = memo(TokenChips);
 
 export const GenerationSection = memo(GenerationPanel);
+
+export const TreeSection = memo(DecodingTreePanel);
+
+export const AttributionSection = memo(function AttributionSection({ attribution, sessions, ...rest }: { session: SessionView; sessions: number; attribution: Stamped<AttributionPanelView> | null; tokenized: TokenizedView | null; post: Post; change: Change }) {
+  const drawn = shown({ sessions }, attribution, () => true, () => true); // the panel tells an answer to another ask itself
+  return <AttributionPanel {...rest} sessions={sessions} attribution={drawn} />;
+});
 
 export const AttentionSection = memo(function AttentionSection({ session, attention, sessions, layer, head, token, change, post }: Chosen & { session: SessionView; attention: Stamped<AttentionView> | null; sessions: number; change: Change; post: Post }) {
   const drawn = shown({ sessions }, attention, () => true, (view) => view.layer === layer && view.head === head);
