@@ -28,24 +28,34 @@ export interface AheadPorts {
 
 export class AttentionAhead {
   private of: object | null = null; // the session the layers below are read for
-  private layers: number[] = []; // its layers still to read, nearest the one shown first
+  private taken = new Set<number>(); // its layers read (or being read) already: the panel holds them
+  private layers: number[] = []; // its layers still to read, nearest the one answered last first
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reading = false;
 
-  constructor(private readonly ports: AheadPorts) {}
+  /** idleMs: how long the queue must stay idle first (tests shorten it). */
+  constructor(
+    private readonly ports: AheadPorts,
+    private readonly idleMs = AHEAD_IDLE_MS,
+  ) {}
 
-  /** The panel was answered `layer`'s pattern: the layers nearest it are read once the queue is idle. */
+  /**
+   * The panel was answered `layer`'s pattern: the layers nearest it that it does not hold are read once the
+   * queue is idle, as many as AHEAD_BYTES leaves room for (all of them but at a long prompt).
+   */
   answered(layer: number): void {
     const shown = this.ports.shown();
     if (!shown) return;
-    if (shown.of !== this.of) [this.of, this.layers] = [shown.of, order(layer, shown)];
+    if (shown.of !== this.of) [this.of, this.taken] = [shown.of, new Set()];
+    const room = layersWithin(shown) - this.taken.size;
+    this.layers = nearest(layer, shown.layers).filter((l) => !this.taken.has(l)).slice(0, Math.max(0, room));
     this.later();
   }
 
   /** The panel holds nothing read ahead (it reloaded, or closed). */
   forget(): void {
     clearTimeout(this.timer);
-    [this.of, this.layers] = [null, []];
+    [this.of, this.taken, this.layers] = [null, new Set(), []];
   }
 
   dispose(): void {
@@ -54,7 +64,7 @@ export class AttentionAhead {
 
   private later(): void {
     clearTimeout(this.timer);
-    if (this.layers.length > 0 && !this.reading) this.timer = setTimeout(() => void this.next(), AHEAD_IDLE_MS);
+    if (this.layers.length > 0 && !this.reading) this.timer = setTimeout(() => void this.next(), this.idleMs);
   }
 
   private async next(): Promise<void> {
@@ -63,6 +73,7 @@ export class AttentionAhead {
     if (!this.ports.idle()) return this.later();
     const layer = this.layers.shift();
     if (layer === undefined) return;
+    this.taken.add(layer);
     this.reading = true;
     const maps = await this.ports.read(layer).finally(() => (this.reading = false));
     if (of !== this.of || this.ports.shown()?.of !== of) return;
@@ -72,10 +83,12 @@ export class AttentionAhead {
   }
 }
 
-/** The layers to read, nearest `layer` first, as many as AHEAD_BYTES holds (none when one layer is more). */
-function order(layer: number, { layers, heads, size }: { layers: number; heads: number; size: number }): number[] {
-  const perLayer = heads * ((size * (size + 1)) / 2) * 4;
-  const count = Math.min(layers, Math.floor(AHEAD_BYTES / perLayer));
-  const nearest = Array.from({ length: layers }, (_, l) => l).sort((a, b) => Math.abs(a - layer) - Math.abs(b - layer) || a - b);
-  return nearest.slice(0, count);
+/** How many layers of this session's patterns AHEAD_BYTES holds (none when one layer is more). */
+function layersWithin({ layers, heads, size }: { layers: number; heads: number; size: number }): number {
+  return Math.min(layers, Math.floor(AHEAD_BYTES / (heads * ((size * (size + 1)) / 2) * 4)));
+}
+
+/** Every layer, nearest `layer` first. */
+function nearest(layer: number, layers: number): number[] {
+  return Array.from({ length: layers }, (_, l) => l).sort((a, b) => Math.abs(a - layer) - Math.abs(b - layer) || a - b);
 }
