@@ -17,7 +17,7 @@ const ROWS: Row[] = [
   { label: 'Step on the Self-Attention tab (every panel asks again)', stem: 'step_attention_tab' },
   { label: 'Sample', stem: 'sample', limit: FRAME_MS },
   { label: 'Layer slider move (Token Positions; painted = the glide\'s first frame)', stem: 'slider', limit: FRAME_MS },
-  { label: 'Layer or Head change (the head\'s pattern from the worker)', stem: 'layer_head', limit: FRAME_MS },
+  { label: 'Layer or Head change (the head\'s pattern read ahead by the host in the pause before)', stem: 'layer_head', limit: FRAME_MS },
   { label: 'A chip of the prompt → its lens painted (one lens request; read ahead in the pauses)', stem: 'chip' },
   { label: 'The chip of the token the last Step made (read ahead in the pause)', stem: 'chip_newest' },
   { label: 'Lesson sentence picked → every panel painted', stem: 'sentence', limit: 150 },
@@ -46,11 +46,18 @@ export function latencySection(figures: Figures): string {
     if (painted === undefined) continue;
     const spread = `[${fixed(figures[`latency_${row.stem}_painted_ms_min`])}–${fixed(figures[`latency_${row.stem}_painted_ms_max`])}] (${figures[`latency_${row.stem}_painted_runs`]})`;
     const [target, verdictText] = row.stem === 'step' ? stepTarget(figures) : row.limit ? [`painted ≤ ${row.limit} ms`, verdict(painted, row.limit)] : ['—', '—'];
-    lines.push(`| ${row.label} | ${ms(`latency_${row.stem}_dom_ms_median`)} | ${fixed(painted)} ms ${spread} | ${ms(`latency_${row.stem}_fresh_ms_median`)} | ${ms(`latency_${row.stem}_first_message_ms_median`)} | ${target} | ${verdictText} |`);
+    lines.push(`| ${row.label} | ${ms(`latency_${row.stem}_dom_ms_median`)} | ${fixed(painted)} ms ${spread} | ${ms(`latency_${row.stem}_fresh_ms_median`)} | ${answer(figures, row.stem)} | ${target} | ${verdictText} |`);
   }
   lines.push('', `The engine's own step in the same run (a bare KV-cached forward at past 12 in the bench process, right after each timed Step): ${ms('latency_engine_step_ms_median')}.`, '');
   lines.push(...lensAndMemory(figures), '');
   return lines.join('\n');
+}
+
+/** When the host's first message arrived; none when no sample asked the host anything (an older run's figure is not shown). */
+function answer(figures: Figures, stem: string): string {
+  if (figures[`latency_${stem}_messages`] === 0) return 'none: nothing asked';
+  const key = `latency_${stem}_first_message_ms_median`;
+  return key in figures ? `${fixed(figures[key])} ms` : '—';
 }
 
 function stepTarget(figures: Figures): [string, string] {

@@ -132,23 +132,36 @@ export class ExplorerSession {
 
   /** Every head's whole pattern at `layer`, [H, T, T], in one run of the model's Attention kernel (the heads grid's). */
   layerAttention(layer: number): Promise<Float32Array> {
+    return this.serially(() => this.layerPatterns(layer));
+  }
+
+  /** Every head's pattern at `layer`, packed for the panel (one run): what the host reads ahead in a pause. */
+  layerAttentionMaps(layer: number): Promise<AttentionMap[]> {
     return this.serially(async () => {
-      this.checkHead(layer, 0);
-      const { nHead: H, nEmbd } = this.config;
       const size = this.trace.length;
-      const perHead = size * (nEmbd / H); // one head's rows [T, dh]
-      const all = (kind: 'q' | 'k') => {
-        const out = new Float32Array(H * perHead);
-        for (let head = 0; head < H; head++) out.set(this.trace.rows(kind, layer, head), head * perHead);
-        return out;
-      };
-      return this.model.attention(all('q'), all('k'), size, H);
+      const all = await this.layerPatterns(layer);
+      const perHead = size * size;
+      return Array.from({ length: this.config.nHead }, (_, head) => packAttention(layer, head, size, all.subarray(head * perHead, (head + 1) * perHead)));
     });
   }
 
   /** The same pattern packed for the panel (protocol/attention-map.ts), without a [T, T] array of numbers in between. */
   attentionMap(layer: number, head: number): Promise<AttentionMap> {
     return this.serially(async () => packAttention(layer, head, this.trace.length, await this.headPattern(layer, head)));
+  }
+
+  /** Every head's pattern [H, T, T] at `layer` (run inside serially, as its callers do). */
+  private layerPatterns(layer: number): Promise<Float32Array> {
+    this.checkHead(layer, 0);
+    const { nHead: H, nEmbd } = this.config;
+    const size = this.trace.length;
+    const perHead = size * (nEmbd / H); // one head's rows [T, dh]
+    const all = (kind: 'q' | 'k') => {
+      const out = new Float32Array(H * perHead);
+      for (let head = 0; head < H; head++) out.set(this.trace.rows(kind, layer, head), head * perHead);
+      return out;
+    };
+    return this.model.attention(all('q'), all('k'), size, H);
   }
 
   /** One head's pattern [T, T] over every position so far (run inside serially, as its callers do). */

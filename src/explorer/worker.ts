@@ -154,6 +154,7 @@ const handlers: Handlers = {
   select: async ({ node }) => (await current().select(node), snapshot(current())),
   attention: ({ layer, head }) => current().attention(layer, head),
   attentionMap: ({ layer, head }) => current().attentionMap(layer, head),
+  layerAttentionMaps: ({ layer }) => current().layerAttentionMaps(layer),
   qkv: ({ layer, head, token }) => current().qkv(layer, head, token),
   lens: ({ layer, token, trackId }) => current().lens(layer, token, trackId),
   attribution: ({ token, target, versus }) => current().attribution(token, target, versus),

@@ -9,7 +9,7 @@ import { decodingPatch } from './decoding';
 import { panelExport } from './export-format';
 import { array, boolean, type Infer, literal, nullable, object, oneOf, optional, parseWith, type Result, string, union } from './schema';
 import { textScores } from './surprise';
-import { analysisProgress, attentionMap, attentionView, attributionPanelView, head, headsGridView, layer, lensView, MAX_TEXT, MAX_TYPED_TOKEN, presetView, projectionUpdate, qkvView, sessionView, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
+import { analysisProgress, attentionMap, attentionView, attributionPanelView, head, headsGridView, layer, lensView, MAX_HEADS, MAX_TEXT, MAX_TYPED_TOKEN, presetView, projectionUpdate, qkvView, sessionView, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
 
 /** The largest panel image the host takes (base64 of a PNG): a 4096 × 4096 canvas compresses far below it. */
 export const MAX_PNG_BASE64 = 32 * 2 ** 20;
@@ -63,6 +63,11 @@ export const hostMessage = union({
   attention: object({ type: literal('attention'), view: attentionView }),
   /** The head in view, packed (views.ts attentionMap): the webview unpacks it into the `attention` it draws. */
   attentionMap: object({ type: literal('attentionMap'), view: attentionMap }),
+  /**
+   * Other heads' patterns of the session on screen, read ahead in a pause (extension/explorer/attention-ahead.ts):
+   * the webview keeps them until the next session, so a Layer or Head change draws without asking.
+   */
+  attentionAhead: object({ type: literal('attentionAhead'), maps: array(attentionMap, MAX_HEADS) }),
   qkv: object({ type: literal('qkv'), view: qkvView }),
   lens: object({ type: literal('lens'), view: lensView }),
   attribution: object({ type: literal('attribution'), view: attributionPanelView }),

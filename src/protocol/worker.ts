@@ -8,7 +8,7 @@ import { decodingPatch, decodingSettings } from './decoding';
 import { compareView, PATCH_SITES, patchingView, patchProgress, patchSite } from './compare';
 import { array, boolean, type Infer, literal, nullable, number, object, oneOf, optional, parseWith, type Result, type Schema, string, union } from './schema';
 import { MAX_SCORED_TEXT, textScores } from './surprise';
-import { analysisProgress, type AnalysisProgress, attentionMap, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, lensView, MAX_TEXT, MAX_TYPED_TOKEN, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
+import { analysisProgress, type AnalysisProgress, attentionMap, attentionView, attributionPanelView, head, headsGridView, layer, layerHead, MAX_HEADS, lensView, MAX_TEXT, MAX_TYPED_TOKEN, modelInfo, qkvView, sentenceView, sessionSnapshot, tallyView, tokenId, tokenIndex, tokenizedView, treeNodeId } from './views';
 
 /** What the worker can be asked to do; `type` names the ExplorerSession method it calls. */
 export const workerRequest = union({
@@ -27,6 +27,8 @@ export const workerRequest = union({
   attention: object({ type: literal('attention'), layer, head }),
   /** The same pattern packed for the panel (views.ts attentionMap): what requestAttention gets; `attention` is for files. */
   attentionMap: object({ type: literal('attentionMap'), layer, head }),
+  /** Every head's pattern at `layer`, packed, in one run: what the host reads ahead for the panel in a pause (attention-ahead.ts). */
+  layerAttentionMaps: object({ type: literal('layerAttentionMaps'), layer }),
   qkv: object({ type: literal('qkv'), layer, head, token: tokenIndex }),
   /** trackId null: track the token's top guess at the last layer (the answer's track says which). */
   lens: object({ type: literal('lens'), layer, token: tokenIndex, trackId: nullable(tokenId) }),
@@ -69,6 +71,7 @@ export const workerResults = {
   select: sessionSnapshot,
   attention: attentionView,
   attentionMap,
+  layerAttentionMaps: array(attentionMap, MAX_HEADS),
   qkv: qkvView,
   lens: lensView,
   attribution: attributionPanelView,

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { type HostMessage, parseUiState } from '../../src/protocol/explorer';
+import { packAttention } from '../../src/protocol/attention-map';
 import { shown } from '../../webview/explorer/host-data';
 import { ExplorerState, initialState, reduce } from '../../webview/explorer/store';
 import { initialUiState } from '../../webview/explorer/ui-state';
@@ -89,6 +90,31 @@ describe('explorer state', () => {
     assert.equal(shown(state.data, state.data.qkv, (view) => view.token === 3, layer6), null, 'another chip: nothing to show');
     state = host(state, lesson.session('capitals', 1));
     assert.equal(shown(state.data, state.data.qkv, sameChip, layer6)?.stale, true, 'a new session makes it stale');
+  });
+
+  it('a Layer or Head change draws a pattern read ahead for this session at once, and never one of an earlier session', () => {
+    // Patterns written here, each row a different split, so a pattern drawn for the wrong head shows.
+    const pattern = (size: number, seed: number) => Array.from({ length: size * size }, (_, i) => {
+      const [query, key] = [Math.floor(i / size), i % size];
+      return key > query ? 0 : key === (query + seed) % (query + 1) ? 0.5 + 0.5 / (query + 1) : 0.5 / (query + 1);
+    });
+    const maps = (size: number, layer: number) => Array.from({ length: 12 }, (_, head) => packAttention(layer, head, size, pattern(size, layer * 12 + head)));
+    let state = host(initialState(null), lesson.session());
+    const size = state.data.session!.tokens.length;
+    state = host(state, { type: 'attentionAhead', maps: maps(size, 3) });
+    state = reduce(state, { kind: 'ui', patch: { layer: 3, head: 5 } });
+    const drawn = shown(state.data, state.data.attention, () => true, (view) => view.layer === 3 && view.head === 5);
+    assert.equal(drawn?.stale, false, 'drawn from what the panel holds, fresh');
+    assert.deepEqual(drawn.view.weights, pattern(size, 3 * 12 + 5).map(Math.fround)); // sent as float32
+    state = host(state, lesson.session('capitals', 1)); // a Step: every pattern changes
+    state = reduce(state, { kind: 'ui', patch: { head: 6 } });
+    const after = shown(state.data, state.data.attention, () => true, (view) => view.layer === 3 && view.head === 6);
+    assert.equal(after?.stale, true, 'the old pattern stays dimmed: the one read ahead before the Step is not drawn');
+    assert.deepEqual(after.view.weights, pattern(size, 3 * 12 + 5).map(Math.fround));
+    state = host(state, { type: 'attentionAhead', maps: maps(size + 1, 3) }); // read for the new session: drawn as it arrives
+    const fresh = shown(state.data, state.data.attention, () => true, (view) => view.layer === 3 && view.head === 6);
+    assert.equal(fresh?.stale, false);
+    assert.deepEqual(fresh.view.weights, pattern(size + 1, 3 * 12 + 6).map(Math.fround));
   });
 
   it('a sample tally replaces the session tally; status ready or a new session clears an error', () => {

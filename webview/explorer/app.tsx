@@ -3,28 +3,20 @@
 // Styles set from code go through Preact style objects, i.e. element.style (the CSSOM), which the
 // webview CSP allows; style="" attributes in markup and <style> elements would be blocked.
 
-import { useEffect, useLayoutEffect, useReducer, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useState } from 'preact/hooks';
 import { type ExplorerMessage, type HostMessage, parseHostMessage, parseUiState, type UiPatch, type UiState } from '../../src/protocol/explorer';
 import { linkToHost, restoreState, saveState } from '../common/vscode-api';
-import { Button, Divider, TabSpec, Tabs } from '../ui/toolkit';
+import { Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AnalysisProgressView } from './analysis-progress';
-import { AttentionHeatmap, LayerHeadPickers } from './attention';
-import { AttributionPanel } from './attribution';
-import { ExportButtons } from './export-buttons';
 import { TokenChips } from './chips';
 import { CompareTab } from './compare-tab';
-import { GenerationPanel } from './generation';
-import { HeadsGridPanel } from './heads-grid';
-import { HostData, shown, type Stamped } from './host-data';
-import { LensPanel } from './lens';
-import { PositionsPanel } from './positions';
-import { QkvBox } from './qkv';
+import { HostData, type Stamped } from './host-data';
+import { AttentionSection, AttributionSection, ChipsSection, GenerationSection, HeadsGridSection, LensSection, PositionsSection, QkvSection, TreeSection } from './sections';
 import { SentencePicker } from './sentence';
 import { StatusLine } from './status';
 import { initialState, reduce } from './store';
 import { TokenTable } from './token-table';
 import { chipSurprise, SurpriseToggle } from './surprise-chips';
-import { DecodingTreePanel } from './tree';
 
 const host = linkToHost<ExplorerMessage, HostMessage>(parseHostMessage);
 const post = host.post;
@@ -39,7 +31,8 @@ const TABS: TabSpec<UiState['tab']>[] = [
 export function App() {
   const [state, dispatch] = useReducer(reduce, null, () => initialState(restoreState(parseUiState)));
   const { data, ui } = state;
-  const change = (patch: UiPatch, said?: string) => dispatch({ kind: 'ui', patch, said });
+  // Stable callbacks (dispatch and post never change), so the memoized panels (sections.tsx) skip what did not change.
+  const change = useCallback((patch: UiPatch, said?: string) => dispatch({ kind: 'ui', patch, said }), []);
 
   useEffect(() => {
     const stop = host.listen((message) => dispatch({ kind: 'host', message }));
@@ -49,15 +42,15 @@ export function App() {
   useHostRequests(data, ui);
   useUiEcho(ui);
 
-  const pick = (id: string) => {
+  const pick = useCallback((id: string) => {
     dispatch({ kind: 'pick', id });
     post({ type: 'selectSentence', id });
-  };
+  }, []);
   // Remembered so the token that comes back is announced as a Step's, a draw's, a choice's or a move in the tree.
-  const send = (message: ExplorerMessage) => {
+  const send = useCallback((message: ExplorerMessage) => {
     if (message.type === 'step' || message.type === 'sampleAppend' || message.type === 'forceToken' || message.type === 'selectNode') dispatch({ kind: 'ask', asked: message.type });
     post(message);
-  };
+  }, []);
   return (
     <main class="explorer">
       <h1 class="visually-hidden">GPT-2 Explorer</h1>
@@ -123,13 +116,10 @@ function useHostRequests(data: HostData, ui: UiState) {
   }, [ready, data.sessions, ui.token, ui.layer, ui.head, ui.showQkv, onAttentionTab]);
 }
 
-interface SectionProps {
+interface TabBodyProps {
   data: HostData;
   ui: UiState;
   change: (patch: UiPatch) => void;
-}
-
-interface TabBodyProps extends SectionProps {
   tab: UiState['tab'];
   send: (message: ExplorerMessage) => void; // the Generation panel's messages
 }
@@ -141,94 +131,44 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   useLayoutEffect(() => {
     if (surpriseOn && !surprise) post({ type: 'requestSurprise' }); // on, and nothing scored for this sentence yet (a layout effect, as useHostRequests')
   }, [surpriseOn, session.sentence.text]);
-  const selectToken = (token: number) => change({ token });
-  const chips = <TokenChips tokens={session.tokens} selected={ui.token} onSelect={selectToken} />;
-  const lens = (
-    <LensPanel
-      lens={shown(data, data.lens, (view) => view.token === ui.token, (view) => view.layer === ui.lensLayer && view.track?.id === (ui.trackId ?? view.track?.id))}
-      token={ui.token === null ? null : session.tokens[ui.token]}
-      layers={session.model.layers}
-      lensLayer={ui.lensLayer}
-      trackId={ui.trackId}
-      onLayer={(lensLayer) => change({ lensLayer })}
-      onTrack={(trackId) => change({ trackId })}
-    >
-      <ExportButtons session={session} data={data.lens ? { type: 'lens', view: data.lens.view } : null} post={post} />
-    </LensPanel>
-  );
-  const generation = <GenerationPanel session={session} tally={data.tally ?? session.tally} busy={data.busy || data.readOnly !== null} post={send} />;
+  const selectToken = useCallback((token: number) => change({ token }), [change]);
+  const { sessions } = data;
+  const { layer, head, token } = ui;
+  const lens = <LensSection session={session} lens={data.lens} sessions={sessions} token={token} lensLayer={ui.lensLayer} trackId={ui.trackId} change={change} post={post} />;
+  const generation = <GenerationSection session={session} tally={data.tally ?? session.tally} busy={data.busy || data.readOnly !== null} post={send} />;
   if (tab === 'tokens') {
     return (
       <>
-        <TokenChips tokens={session.tokens} selected={ui.token} onSelect={selectToken} surprise={surprise} />
+        <TokenChips tokens={session.tokens} selected={token} onSelect={selectToken} surprise={surprise} />
         <SurpriseToggle on={surpriseOn} onToggle={() => setSurpriseOn(!surpriseOn)} />
         <p class="hint">{session.tokens.length} tokens. A “·” is a space that belongs to the token. Click a chip for its logit lens.</p>
-        <TokenTable tokens={session.tokens} selected={ui.token} onReveal={(index) => post({ type: 'revealToken', index })} />
+        <TokenTable tokens={session.tokens} selected={token} onReveal={(index) => post({ type: 'revealToken', index })} />
         {lens}
       </>
     );
   }
   if (tab === 'compare') return <CompareTab data={data} post={send} change={change} />;
   if (tab === 'generation') {
-    const attribution = shown(data, data.attribution, () => true, () => true); // the panel tells an answer to another ask itself
     return (
       <>
         {generation}
-        <DecodingTreePanel session={session} post={send} />
-        <AttributionPanel session={session} sessions={data.sessions} attribution={attribution} tokenized={data.tokenized} post={send} change={change} />
+        <TreeSection session={session} post={send} />
+        <AttributionSection session={session} sessions={sessions} attribution={data.attribution} tokenized={data.tokenized} post={send} change={change} />
       </>
     );
   }
+  const chosen = { layer, head, token, sessions, session, change };
   return (
     <>
-      {chips}
-      <AttentionSection data={data} ui={ui} change={change} />
-      <HeadsGridPanel
-        session={session}
-        tokens={session.tokens}
-        sessions={data.sessions}
-        grid={shown(data, data.headsGrid, () => true, (view) => view.token === (ui.token ?? session.tokens.length - 1))}
-        chosen={ui}
-        post={send}
-        change={change}
-      />
-      {data.projection && (
-        <PositionsPanel projection={data.projection} tokens={session.tokens} embd={session.model.embd} slider={ui.slider} onSlider={(slider) => change({ slider })}>
-          <ExportButtons session={session} data={{ type: 'positions', view: data.projection }} post={post} />
-        </PositionsPanel>
-      )}
-      <QkvSection data={data} ui={ui} change={change} />
+      <ChipsSection tokens={session.tokens} selected={token} onSelect={selectToken} />
+      <AttentionSection {...chosen} attention={data.attention} post={post} />
+      <HeadsGridSection {...chosen} grid={data.headsGrid} post={send} />
+      {data.projection && <PositionsSection session={session} projection={data.projection} slider={ui.slider} change={change} post={post} />}
+      <QkvSection {...chosen} qkv={data.qkv} showQkv={ui.showQkv} post={post} />
       {lens}
       <Divider />
       {generation}
     </>
-  );
-}
-
-function AttentionSection({ data, ui, change }: SectionProps) {
-  const session = data.session!;
-  const attention = shown(data, data.attention, () => true, (view) => view.layer === ui.layer && view.head === ui.head);
-  return (
-    <section class="panel" aria-labelledby="attention-title">
-      <h2 id="attention-title">Attention</h2>
-      <LayerHeadPickers layers={session.model.layers} heads={session.model.heads} layer={ui.layer} head={ui.head} onChange={change} />
-      <AttentionHeatmap attention={attention} tokens={session.tokens} selected={ui.token} />
-      <ExportButtons session={session} data={attention && { type: 'attention', view: attention.view }} post={post} />
-    </section>
-  );
-}
-
-function QkvSection({ data, ui, change }: SectionProps) {
-  const session = data.session!;
-  const qkv = shown(data, data.qkv, (view) => view.token === ui.token, (view) => view.layer === ui.layer && view.head === ui.head);
-  return (
-    <section class="panel">
-      <Button appearance="secondary" pressed={ui.showQkv} onClick={() => change({ showQkv: !ui.showQkv })}>
-        {ui.showQkv ? 'Hide Q / K / V Vectors' : 'Show Q / K / V Vectors'}
-      </Button>
-      {ui.showQkv && <QkvBox qkv={qkv} token={ui.token === null ? null : session.tokens[ui.token]} layer={ui.layer} head={ui.head} />}
-      {ui.showQkv && <ExportButtons session={session} data={qkv && { type: 'qkv', view: qkv.view }} post={post} image="dom" />}
-    </section>
   );
 }
 

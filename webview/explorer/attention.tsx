@@ -1,13 +1,13 @@
 // The Layer and Head dropdowns and the chosen head's attention heatmap (hover: "query → key: weight"),
 // with a hidden table for screen readers: where each query token looks most.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AttentionView, TokenChip } from '../../src/protocol/views';
 import type { Shown } from './host-data';
 import { prepareCanvas, useWidth } from '../ui/canvas';
 import { Choice, Dropdown } from '../ui/toolkit';
 import { cellAt, drawHeatmap, HeatmapLayout, layoutHeatmap } from './heatmap';
-import { usePalette } from './theme';
+import { type Palette, usePalette } from './theme';
 import { shownToken } from './token-text';
 
 export function numberChoices(count: number, label = (i: number) => String(i)): Choice[] {
@@ -53,14 +53,19 @@ export function AttentionHeatmap({ attention, tokens, selected }: HeatmapProps) 
   const width = useWidth(box);
   const labels = tokens.map((token) => token.text);
 
-  useEffect(() => {
+  // Drawn before the frame is painted (a layout effect), so the frame that shows the new Layer or Head shows its
+  // pattern too; the labels are measured again only when they or the room change, not for every pattern.
+  const measured = useRef<{ tokens: TokenChip[]; size: number; palette: Palette; width: number } | null>(null);
+  useLayoutEffect(() => {
     if (!canvas.current || !view) return;
     const shown = labels.slice(0, view.size);
-    const measure = canvas.current.getContext('2d')!;
-    const next = layoutHeatmap(shown, measure, palette, Math.min(width, 640));
+    const key = { tokens, size: view.size, palette, width };
+    const known = measured.current;
+    const same = layout.current && known && known.tokens === tokens && known.size === view.size && known.palette === palette && known.width === width;
+    const next = same ? layout.current! : layoutHeatmap(shown, canvas.current.getContext('2d')!, palette, Math.min(width, 640));
     const side = next.left + next.size * next.cell + 2;
     drawHeatmap(prepareCanvas(canvas.current, side, side), next, view.weights, shown, selected, palette);
-    layout.current = next;
+    [layout.current, measured.current] = [next, key];
   }, [view, tokens, selected, palette, width]);
 
   const move = (event: MouseEvent) => {

@@ -3,7 +3,7 @@
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
 import { applyProjectionUpdate } from '../../src/protocol/projection';
 import type { TextScores } from '../../src/protocol/surprise';
-import type { AnalysisProgress, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView, TokenizedView } from '../../src/protocol/views';
+import type { AnalysisProgress, AttentionMap, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView, TokenizedView } from '../../src/protocol/views';
 import type { CompareView, PairView, PatchingView, PatchProgress } from '../../src/protocol/compare';
 
 /** A view and the session it arrived in: one from an earlier session is stale until its replacement comes. */
@@ -24,6 +24,7 @@ export interface HostData {
   projection: ProjectionView | null;
   tally: TallyView | null; // the session's, replaced by every `tally` message (Sample rolls)
   attention: Stamped<AttentionView> | null;
+  patterns: Stamped<Record<string, AttentionMap>> | null; // packed, by patternKey: every one this session was answered or read ahead (store.ts draws from them)
   qkv: Stamped<QkvView> | null;
   lens: Stamped<LensView> | null;
   attribution: Stamped<AttributionPanelView> | null;
@@ -50,6 +51,7 @@ export const emptyHostData: HostData = {
   projection: null,
   tally: null,
   attention: null,
+  patterns: null,
   qkv: null,
   lens: null,
   attribution: null,
@@ -86,8 +88,10 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
       return { ...data, progress: message.progress };
     case 'attention':
       return { ...data, attention: stamp(message.view) };
-    case 'attentionMap':
-      return data; // store.ts unpacks it into an `attention` message
+    case 'attentionMap': // store.ts also unpacks it into an `attention` message
+      return { ...data, patterns: keepPatterns(data, [message.view]) };
+    case 'attentionAhead':
+      return { ...data, patterns: keepPatterns(data, message.maps) };
     case 'qkv':
       return { ...data, qkv: stamp(message.view) };
     case 'lens':
@@ -117,6 +121,17 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
   }
 }
 
+/** Where a head's pattern is kept in `patterns`. */
+export function patternKey(layer: number, head: number): string {
+  return `${layer}/${head}`;
+}
+
+/** The patterns held for this session with `maps` added; those of an earlier session are dropped (a Step changes every pattern). */
+function keepPatterns(data: HostData, maps: AttentionMap[]): Stamped<Record<string, AttentionMap>> {
+  const held = data.patterns?.session === data.sessions ? data.patterns.view : {};
+  return { view: { ...held, ...Object.fromEntries(maps.map((map) => [patternKey(map.layer, map.head), map])) }, session: data.sessions };
+}
+
 export interface Shown<View> {
   view: View;
   stale: boolean; // drawn dimmed until the answer to the latest request arrives
@@ -127,7 +142,7 @@ export interface Shown<View> {
  * unless it came in this session and answers exactly what the UI asks for now. Keeping the old view
  * on screen while the new one is on its way stops the page from jumping on every slider move.
  */
-export function shown<View>(data: HostData, stamped: Stamped<View> | null, sameSubject: (view: View) => boolean, answers: (view: View) => boolean): Shown<View> | null {
+export function shown<View>(data: Pick<HostData, 'sessions'>, stamped: Stamped<View> | null, sameSubject: (view: View) => boolean, answers: (view: View) => boolean): Shown<View> | null {
   if (!stamped || !sameSubject(stamped.view)) return null;
   return { view: stamped.view, stale: stamped.session !== data.sessions || !answers(stamped.view) };
 }

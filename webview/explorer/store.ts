@@ -2,7 +2,7 @@
 
 import type { HostMessage, UiPatch, UiState } from '../../src/protocol/explorer';
 import { announce, type Asked } from './announce';
-import { emptyHostData, foldHostMessage, HostData } from './host-data';
+import { emptyHostData, foldHostMessage, HostData, patternKey } from './host-data';
 import { applyPatch, clampToSession, initialUiState, startSentence } from './ui-state';
 import { misfit } from '../../src/protocol/projection';
 import { applyChipsUpdate } from '../../src/protocol/session-chips';
@@ -36,14 +36,14 @@ export function reduce(state: ExplorerState, action: Action): ExplorerState {
     case 'ask':
       return { ...state, asked: action.asked };
     case 'ui':
-      return { ...state, ui: withinSession(applyPatch(state.ui, action.patch), state.data.session), announcement: action.said ?? state.announcement };
+      return drawHeld({ ...state, ui: withinSession(applyPatch(state.ui, action.patch), state.data.session), announcement: action.said ?? state.announcement });
     case 'host': {
       const message = withChips(state, action.message);
       if (!message || !fits(state, message)) return state;
       const said = announce(state.data, message, state.asked);
       // An appended token comes in a session: after any session, the page's last request has had its answer.
       const asked = message.type === 'session' ? null : state.asked;
-      return { ...receive(state, message), asked, announcement: said ?? state.announcement };
+      return drawHeld({ ...receive(state, message), asked, announcement: said ?? state.announcement });
     }
   }
 }
@@ -76,11 +76,29 @@ function receive(state: ExplorerState, message: HostMessage): ExplorerState {
   return { ...state, data: foldHostMessage(state.data, message) };
 }
 
-/** A packed attention map unpacked into the view the heatmap draws; one that does not unpack is dropped and logged. */
+/** A packed attention map unpacked into the view the heatmap draws, and kept (host-data.ts); one that does not unpack is dropped and logged. */
 function receiveAttention(state: ExplorerState, map: AttentionMap): ExplorerState {
   const view = unpackAttention(map);
   if (!view.ok) console.warn(`dropped a malformed host message: ${view.error}`);
-  return view.ok ? receive(state, { type: 'attention', view: view.value }) : state;
+  return view.ok ? receive({ ...state, data: foldHostMessage(state.data, { type: 'attentionMap', view: map }) }, { type: 'attention', view: view.value }) : state;
+}
+
+/**
+ * The head the UI asks for, drawn from a pattern the panel holds for this session (answered before, or read
+ * ahead by the host in a pause) when the attention shown is not it: no trip to the host and back (issue 19).
+ * app.tsx then asks for nothing, as for any answered view. A pattern of an earlier session is never drawn.
+ */
+function drawHeld(state: ExplorerState): ExplorerState {
+  const { data, ui } = state;
+  if (data.patterns?.session !== data.sessions) return state;
+  const shown = data.attention?.session === data.sessions && data.attention.view.layer === ui.layer && data.attention.view.head === ui.head;
+  const map = shown ? undefined : data.patterns.view[patternKey(ui.layer, ui.head)];
+  if (!map) return state;
+  const view = unpackAttention(map);
+  if (view.ok) return { ...state, data: foldHostMessage(data, { type: 'attention', view: view.value }) };
+  console.warn(`dropped a malformed host message: ${view.error}`); // and the pattern: app.tsx asks the host for it
+  const { [patternKey(ui.layer, ui.head)]: _dropped, ...rest } = data.patterns.view;
+  return { ...state, data: { ...data, patterns: { ...data.patterns, view: rest } } };
 }
 
 /**

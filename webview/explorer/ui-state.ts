@@ -31,7 +31,7 @@ export function clampToSession(ui: UiState, session: SessionView): UiState {
   const { layers, heads } = session.model;
   const clamp = (value: number, max: number) => Math.min(Math.max(value, 0), max);
   const token = ui.token !== null && ui.token < session.tokens.length ? ui.token : null;
-  return {
+  const clamped = {
     ...ui,
     layer: clamp(ui.layer, layers - 1),
     head: clamp(ui.head, heads - 1),
@@ -39,6 +39,8 @@ export function clampToSession(ui: UiState, session: SessionView): UiState {
     lensLayer: clamp(ui.lensLayer, layers),
     token,
   };
+  // The same object when nothing moved: a Step then changes no UI state, and the page does not echo it (app.tsx).
+  return (Object.keys(clamped) as (keyof UiState)[]).every((key) => clamped[key] === ui[key]) ? ui : clamped;
 }
 
 /** A different sentence starts fresh: its default Layer/Head, no clicked chip, no tracked token. */

@@ -30,6 +30,7 @@ import { saveFromPanel } from './saving';
 import { BusySignal } from './busy-signal';
 import { SessionRunner } from './session-runner';
 import { PanelProjection } from './panel-projection';
+import { AttentionAhead } from './attention-ahead';
 
 export interface ControllerPorts {
   spawnWorker: () => Worker;
@@ -63,6 +64,7 @@ export class ExplorerController {
   private readonly busy = new BusySignal((busy) => this.postStatus(busy)); // what the panel is told of the worker's queue
   private applied: ExtensionSettings;
   private readonly comparing: CompareRunner;
+  private readonly ahead: AttentionAhead; // the patterns of the heads not shown yet, read in the pauses
 
   constructor(private readonly ports: ControllerPorts) {
     this.applied = ports.settings();
@@ -89,6 +91,12 @@ export class ExplorerController {
       },
       ports.pairs ?? [],
     );
+    this.ahead = new AttentionAhead({
+      idle: () => !this.worker.busy && this.worker.model.state === 'ready', // never a load for it
+      shown: () => (this.snapshot && !this.replay ? { of: this.snapshot, layers: this.snapshot.session.model.layers, heads: this.snapshot.session.model.heads, size: this.snapshot.session.tokens.length } : null),
+      read: (layer) => this.request({ type: 'layerAttentionMaps', layer }),
+      post: (maps) => this.post({ type: 'attentionAhead', maps }),
+    });
   }
 
   get state(): ExplorerState {
@@ -114,6 +122,7 @@ export class ExplorerController {
   /** The panel closed: the worker ends, even mid-inference, and the model's memory is freed. */
   async detachPanel(): Promise<void> {
     this.panel.detach();
+    this.ahead.forget();
     // Forgotten before the worker stops: a panel opened meanwhile must not be shown this session.
     this.snapshot = null;
     this.sentence = this.shownSentence = null;
@@ -158,7 +167,8 @@ export class ExplorerController {
         await this.setDecoding(message.patch);
         return;
       case 'requestAttention':
-        return this.view({ type: 'attentionMap', layer: message.layer, head: message.head }, (view) => ({ type: 'attentionMap', view })); // packed: 2.8 MB, not 19, at 1,024 tokens
+        await this.view({ type: 'attentionMap', layer: message.layer, head: message.head }, (view) => ({ type: 'attentionMap', view })); // packed: 2.8 MB, not 19, at 1,024 tokens
+        return this.ahead.answered(message.layer); // the other heads, in the pause that follows
       case 'requestQkv':
         return this.view({ type: 'qkv', layer: message.layer, head: message.head, token: message.token }, (view) => ({ type: 'qkv', view }));
       case 'requestLens':
@@ -213,6 +223,7 @@ export class ExplorerController {
     this.post({ type: 'init', presets: [...this.ports.presets], pairs: [...(this.ports.pairs ?? [])] });
     this.postStatus(this.busy.shown);
     this.panelProjection.forget(); // a webview that (re)loads holds none: it gets the whole projection
+    this.ahead.forget(); // nor any pattern read ahead
     if (this.snapshot) this.postSession(this.snapshot);
     else if (!this.sentence && this.ports.presets.length > 0) await this.choosePreset(this.ports.presets[0]);
     // UI changes asked for while the panel was opening come after its first session, which resets the dropdowns.
@@ -313,6 +324,7 @@ export class ExplorerController {
 
   async dispose(): Promise<void> {
     this.panel.detach();
+    this.ahead.dispose();
     this.busy.dispose();
     this.changed.dispose();
     await this.worker.dispose();

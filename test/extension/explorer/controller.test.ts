@@ -13,6 +13,8 @@ import type { ExtensionSettings } from '../../../src/extension/common/settings';
 import { DEFAULT_DECODING, type DecodingKey, type DecodingSettings } from '../../../src/protocol/decoding';
 import { parseHostMessage, type HostMessage, type UiPatch } from '../../../src/protocol/explorer';
 import { readAnalysis } from '../../../src/protocol/export-format';
+import { unpackAttention } from '../../../src/protocol/attention-map';
+import type { QkvView } from '../../../src/protocol/views';
 import { writeCachedRepo } from '../../engine/hub-repo';
 import { PREFILL_PASS } from '../../../src/engine/prefill';
 import { testModel, TINY } from '../../engine/models';
@@ -140,6 +142,43 @@ describe('explorer controller (real worker, tiny model)', () => {
     await until(() => selected.length === 1);
     assert.deepEqual(selected, [[first.start + 10, first.end + 10]], 'offsets in the full text');
     assert.equal(huge.slice(selected[0][0], selected[0][1]), first.text);
+  });
+
+  it('reads every head ahead after an attention answer, each its own head\'s pattern, and never one of a session the panel no longer shows', async () => {
+    controller.receive({ type: 'ready' });
+    await until(() => sessions().length === 1);
+    const { layers, heads } = sessions()[0].model;
+    const ahead = () => posted.flatMap((message) => (message.type === 'attentionAhead' ? message.maps : []));
+    controller.receive({ type: 'requestAttention', layer: 1, head: 0 });
+    await until(() => ahead().length === layers * heads);
+    assert.deepEqual(new Set(ahead().map((map) => `${map.layer}/${map.head}`)).size, layers * heads, 'every head once');
+    // The last head's pattern against one computed here from its queries and keys (the Q/K/V view): softmax(q·k / √dh) over the keys so far.
+    const [layer, head] = [1, heads - 1];
+    const map = ahead().find((found) => found.layer === layer && found.head === head)!;
+    const pattern = unpackAttention(map);
+    assert.ok(pattern.ok);
+    const size = map.size;
+    const vectors: QkvView[] = [];
+    for (let token = 0; token < size; token++) {
+      controller.receive({ type: 'requestQkv', layer, head, token });
+      await until(() => posted.some((message) => message.type === 'qkv' && message.view.token === token && message.view.head === head));
+      vectors.push(posted.find((message): message is Extract<HostMessage, { type: 'qkv' }> => message.type === 'qkv' && message.view.token === token && message.view.head === head)!.view);
+    }
+    for (let query = 0; query < size; query++) {
+      const scores = vectors.slice(0, query + 1).map(({ k }) => k.reduce((sum, value, i) => sum + value * vectors[query].q[i], 0) / Math.sqrt(k.length));
+      const top = Math.max(...scores);
+      const total = scores.reduce((sum, score) => sum + Math.exp(score - top), 0);
+      scores.forEach((score, key) => assert.ok(Math.abs(pattern.value.weights[query * size + key] - Math.exp(score - top) / total) < 1e-5, `query ${query}, key ${key}`));
+    }
+    // A Step right behind an answer: whatever was read for the prompt reaches the panel before the Step's session, never after it.
+    const before = posted.length;
+    controller.receive({ type: 'requestAttention', layer: 0, head: 1 });
+    controller.receive({ type: 'step' });
+    await until(() => sessions().length === 2);
+    controller.receive({ type: 'requestAttention', layer: 0, head: 1 });
+    await until(() => ahead().filter((found) => found.size === size + 1).length === layers * heads);
+    const stepped = posted.findIndex((message, i) => i >= before && message.type === 'session');
+    assert.ok(posted.slice(stepped).every((message) => message.type !== 'attentionAhead' || message.maps.every((found) => found.size === size + 1)), 'a pattern of the prompt came after the Step');
   });
 
   it('counts Sample rolls and forwards UI changes once the panel listens', async () => {
