@@ -136,10 +136,12 @@ describe('the lesson by keyboard alone (Chromium)', () => {
 
 describe('the lesson view by keyboard (Chromium)', () => {
   const pages = suitePages();
+  let page: Page; // one page for the file: each test opens the lesson in it anew
+  before(async () => (page = await pages.browser.newPage()));
+  after(() => page?.close());
 
   for (const theme of THEME_NAMES) {
     it(`shows a focus ring on each step and button in ${theme}`, async () => {
-      const page = await pages.browser.newPage();
       await openLessonPage(page, pages.server, theme, [lessonSteps, progress('qkv', ['sentence'])]);
       await page.locator('.step--open').waitFor();
       const problems: string[] = [];
@@ -148,7 +150,6 @@ describe('the lesson view by keyboard (Chromium)', () => {
         const problem = ringProblem(await readFocus(page));
         if (problem) problems.push(problem);
       }
-      await page.close();
       assert.deepEqual(problems, []);
     });
   }
