@@ -1,9 +1,9 @@
 // All heads at a glance in headless Chromium on the real controller and session worker (a small
 // generated model, the real tokenizer): closed, the grid asks nothing; open, it draws every head, each
-// map's first cell (the first token on itself: weight 1) at full strength in the theme's blue (in every theme: switched in place, it redraws) and a
-// cell above the diagonal empty; hovering a head names the token the last position attends to most,
-// with the float64 reference's weight; a click picks that layer and head everywhere; a chip asks again
-// at that token. axe finds nothing in any theme.
+// map's first cell (the first token on itself: weight 1) at full strength in the theme's blue (in every
+// theme: switched in place, it redraws) and a cell above the diagonal empty; hovering a head names the
+// token the last position attends to most, with the float64 reference's weight; a click picks that layer
+// and head everywhere; a chip asks again at that token. axe finds nothing in any theme.
 
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
