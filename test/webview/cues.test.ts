@@ -23,7 +23,7 @@ describe('second cues beside colour (Chromium)', () => {
   const style = (page: Page, selector: string, properties: string[]) =>
     page.locator(selector).first().evaluate((el, names) => names.map((name) => getComputedStyle(el).getPropertyValue(name)), properties);
 
-  it('the last token is a diamond outlined in the text colour', async () => {
+  it('the last token is a diamond outlined in the text colour; Q/K/V cells fill the upper half when positive, the lower when negative', async () => {
     const page = await open();
     await SCENES['self-attention'](explorer);
     await scatterAt(page, 6);
@@ -38,11 +38,8 @@ describe('second cues beside colour (Chromium)', () => {
     }, [red.x, red.y]);
     const redRgb = await page.evaluate(() => getComputedStyle(document.body).getPropertyValue('--vscode-charts-red').trim());
     assert.notEqual(rgbHex(corner), redRgb.toLowerCase(), 'the point 6 px right and down of the centre lies outside the diamond');
-  });
 
-  it('Q/K/V cells: positive ones fill the upper half, negative ones the lower half', async () => {
-    const page = await open();
-    await SCENES['self-attention'](explorer);
+    // The same scene shows Q/K/V: positive cells fill the upper half, negative ones the lower half.
     const [positive] = await style(page, '.strip .cell--pos', ['background-image']);
     const [negative] = await style(page, '.strip .cell--neg', ['background-image']);
     assert.match(positive, /^linear-gradient\(rgb[^)]+\) 50%, rgba\(0, 0, 0, 0\) 50%\)$/, 'colour on top, clear below');

@@ -1,9 +1,9 @@
 // All heads at a glance in headless Chromium on the real controller and session worker (a small
 // generated model, the real tokenizer): closed, the grid asks nothing; open, it draws every head, each
-// map's first cell (the first token on itself: weight 1) at full strength in the theme's blue and a
-// cell above the diagonal empty; hovering a head names the token the last position attends to most,
-// with the float64 reference's weight; a click picks that layer and head everywhere; a chip asks again
-// at that token. axe finds nothing in any theme.
+// map's first cell (the first token on itself: weight 1) at full strength in the theme's blue (in every
+// theme: switched in place, it redraws) and a cell above the diagonal empty; hovering a head names the
+// token the last position attends to most, with the float64 reference's weight; a click picks that layer
+// and head everywhere; a chip asks again at that token. axe finds nothing in any theme.
 
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -12,8 +12,8 @@ import { PRESETS } from '../../src/explorer/presets';
 import { shownToken } from '../../webview/explorer/token-text';
 import { TINY } from '../engine/models';
 import { loadReferenceModel, referenceForward } from '../engine/reference';
-import { expectNoViolations } from './axe';
 import { realControllerSuite } from './real-controller-suite';
+import { expectNoViolationsInEveryTheme } from './theme-switch';
 import { THEME_NAMES } from './themes';
 
 const [LEFT, TOP] = [36, 18]; // heads-grid-draw.ts: room for the layer labels and the head numbers
@@ -61,12 +61,13 @@ describe('explorer webview: all heads at a glance (real controller and worker)',
     await waitFor(() => suite.explorer!.host.last('requestHeadsGrid'), (asked) => asked?.token === 1, 'a chosen chip asks the grid again at its token');
   });
 
-  for (const theme of THEME_NAMES) {
-    it(`has no accessibility violations with the grid open (${theme})`, async () => {
-      const page = await openGrid(theme);
-      await expectNoViolations(page, `All Heads grid, ${theme}`);
+  it('has no accessibility violations with the grid open, in every theme, and redraws it in each theme\'s blue', async () => {
+    const page = await openGrid();
+    const pitch = await page.locator('.heads-grid canvas').evaluate((canvas, [left, heads]) => (canvas.getBoundingClientRect().width - left) / heads, [LEFT, TINY.nHead!]);
+    await expectNoViolationsInEveryTheme(page, 'All Heads grid', 'dark', async (theme) => {
+      assert.deepEqual(await mapCorners(page, pitch, 1, 2), { first: true, aboveDiagonal: true }, `the map drawn in the ${theme} theme's colours`);
     });
-  }
+  });
 });
 
 /** Head (layer, head)'s first cell is the theme's blue at full strength; its top-right cell (above the diagonal) is empty. */

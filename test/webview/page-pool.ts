@@ -72,7 +72,8 @@ export async function leasePage(browser: Browser, viewport: { width: number; hei
   while (entry?.page.isClosed()) entry = spares.pop();
   if (entry) {
     entry.lease = lease;
-    await entry.page.setViewportSize(viewport);
+    const size = entry.page.viewportSize();
+    if (size?.width !== viewport.width || size.height !== viewport.height) await entry.page.setViewportSize(viewport);
     return entry.page;
   }
   const context = await browser.newContext({ viewport });

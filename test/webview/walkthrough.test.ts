@@ -32,10 +32,9 @@ describe('walkthrough view page (Chromium)', function () {
     assert.ok(check(), what);
   };
 
-  beforeEach(async () => {
-    posted = [];
-    problems = [];
-    warnings = [];
+  // One page for the file, its listeners and stand-in for acquireVsCodeApi set once: each test loads the
+  // page anew in it (a new document costs far less than a new page).
+  before(async () => {
     page = await pages.browser.newPage();
     page.on('pageerror', (error) => problems.push(String(error)));
     page.on('console', (message) => {
@@ -49,13 +48,20 @@ describe('walkthrough view page (Chromium)', function () {
     });
     // A string, not a function: tsx would compile a function with helpers the page does not have.
     await page.addInitScript(`window.acquireVsCodeApi = () => ({ postMessage: (m) => window.recordPost(m), getState: () => undefined, setState: () => undefined });`);
+  });
+  after(() => page?.close());
+  beforeEach(async () => {
+    posted = [];
+    problems = [];
+    warnings = [];
     await page.goto(`${pages.server.origin}/walkthrough`);
     // As the host does: nothing is sent before the page says `ready`, since its listener is attached in an effect
     // that runs after the first paint (later still on a busy machine) and a message sent earlier is simply lost.
     await until(() => posted.some((message) => message.type === 'ready'), 'the page sends ready');
   });
   afterEach(async () => {
-    await page.close();
+    await page.goto('about:blank'); // what the test's document would still post or report ends here
+    await page.mouse.move(0, 0); // no hover carried into the next document
     assert.deepEqual(problems, [], 'no page errors, CSP violations or malformed posts');
   });
 
