@@ -214,7 +214,7 @@ export class ExplorerController {
 
   /** GPT-2: Save Analysis: the session and every panel's data at what they show now, in one JSON file. */
   saveAnalysis(): Promise<string | null> {
-    return saveAnalysis(this.snapshot, this.ui, (request) => this.worker.request(request, () => true), this.ports.ui);
+    return saveAnalysis(this.snapshot, this.ui, (request) => this.worker.requestAlone(request), this.ports.ui);
   }
 
   /** The webview (re)loaded: it gets everything it needs to draw, or the lesson sentence to start with. */

@@ -5,7 +5,8 @@
 // Why one at a time: the session is a sequence (Step after Step after Reset); fifty rapid Step clicks
 // must land as fifty steps in order, never interleaved with a view request that reads half a state.
 // Why coalesce: dragging a slider asks for attention/Q-K-V/lens views faster than they are computed;
-// only the newest waiting request of each view type is worth running.
+// only the newest waiting request of each view type is worth running — unless it is asked `alone`: GPT-2: Save
+// Analysis asks each view once for its file, and neither its request nor the panel's may drop the other.
 // Why check replies: the worker is our code, but a reply is only data crossing a thread; each is checked
 // against the schema of what was asked, so a bug there becomes a logged 'internal' error, not bad views.
 
@@ -35,6 +36,7 @@ interface Job {
   id: number;
   request: WorkerRequest;
   onProgress?: (progress: unknown) => void; // ProgressOf the request's type
+  alone: boolean; // neither replaced by a newer request of its type nor replacing one
   resolve: (result: unknown) => void;
   reject: (error: WorkerError) => void;
 }
@@ -52,13 +54,16 @@ export class SessionClient {
     return new SessionClient({ ...options, spawn: () => new Worker(workerPath) });
   }
 
-  /** Queues a request; resolves with the worker's answer, rejects with a WorkerError. */
-  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void): Promise<WorkerResults[K]> {
+  /**
+   * Queues a request; resolves with the worker's answer, rejects with a WorkerError. A view request replaces
+   * the one of its type still waiting, unless either is asked `alone`.
+   */
+  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void, { alone = false } = {}): Promise<WorkerResults[K]> {
     if (this.disposed) return Promise.reject(new WorkerError('disposed', 'the GPT-2 session was closed'));
-    if (COALESCED.has(request.type)) this.supersede(request.type);
+    if (COALESCED.has(request.type) && !alone) this.supersede(request.type);
     if (request.type === 'score' && this.running?.request.type === 'score') this.postCancel(); // a long text's chunks stop for the newer text
     return new Promise<WorkerResults[K]>((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, request, onProgress: onProgress as Job['onProgress'], resolve: resolve as (result: unknown) => void, reject });
+      this.waiting.push({ id: this.nextId++, request, onProgress: onProgress as Job['onProgress'], alone, resolve: resolve as (result: unknown) => void, reject });
       this.pump();
     });
   }
@@ -123,7 +128,7 @@ export class SessionClient {
 
   private supersede(type: WorkerRequestType): void {
     for (let i = this.waiting.length - 1; i >= 0; i--) {
-      if (this.waiting[i].request.type !== type) continue;
+      if (this.waiting[i].request.type !== type || this.waiting[i].alone) continue;
       const [job] = this.waiting.splice(i, 1);
       job.reject(new WorkerError('superseded', `a newer ${type} request replaced this one`));
     }

@@ -63,7 +63,16 @@ export class SessionRunner {
    * Runs one request after making sure the model is there; null when it could not run, failed (the
    * failure is reported) or is no longer `wanted` (asked for under a panel that has closed since).
    */
-  async request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress?: (progress: ProgressOf<K>) => void, failed?: (failure: Failure) => void): Promise<WorkerResults[K] | null> {
+  request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress?: (progress: ProgressOf<K>) => void, failed?: (failure: Failure) => void): Promise<WorkerResults[K] | null> {
+    return this.run(request, wanted, onProgress, failed, false);
+  }
+
+  /** As request, for a view asked once for a file (GPT-2: Save Analysis): no newer request of its type drops it, nor it one. */
+  requestAlone<K extends WorkerRequestType>(request: RequestOf<K>): Promise<WorkerResults[K] | null> {
+    return this.run(request, () => true, undefined, undefined, true);
+  }
+
+  private async run<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress: ((progress: ProgressOf<K>) => void) | undefined, failed: ((failure: Failure) => void) | undefined, alone: boolean): Promise<WorkerResults[K] | null> {
     // The model check is asynchronous (a stat of the weights file), and two checks can end in either order: a
     // tree's "show the parent" then "force this token" reached the worker swapped on a busy machine. Each
     // request is checked only after the one before it, so the worker gets them in the order they came.
@@ -71,7 +80,7 @@ export class SessionRunner {
     this.checked = checked.catch(() => false);
     if (!(await checked) || !wanted()) return null;
     try {
-      const result = await this.client.request(request, (progress) => wanted() && onProgress?.(progress));
+      const result = await this.client.request(request, (progress) => wanted() && onProgress?.(progress), { alone });
       return wanted() ? result : null;
     } catch (error) {
       const failure = explainFailure(error, this.model.dir);

@@ -121,6 +121,20 @@ describe('session worker and client (real worker, tiny model)', () => {
     assert.equal(last.value.size, 13);
   });
 
+  it('a request asked alone (GPT-2: Save Analysis) neither replaces the panel\'s waiting request of its kind nor is replaced by a newer one', async () => {
+    await loadAndAnalyze();
+    const heads = async (requests: Promise<{ head: number }>[]) =>
+      (await Promise.allSettled(requests)).map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.head : (outcome.reason as WorkerError).kind));
+    const alone = { alone: true };
+    let step = client.request({ type: 'step' }); // runs first: the rest wait behind it
+    assert.deepEqual(await heads([client.request({ type: 'attention', layer: 1, head: 0 }), client.request({ type: 'attention', layer: 1, head: 1 }, undefined, alone)]), [0, 1]);
+    await step;
+    step = client.request({ type: 'step' });
+    const asked = [client.request({ type: 'attention', layer: 1, head: 1 }, undefined, alone), client.request({ type: 'attention', layer: 1, head: 2 }), client.request({ type: 'attention', layer: 1, head: 3 })];
+    assert.deepEqual(await heads(asked), [1, 'superseded', 3]);
+    await step;
+  });
+
   it('keeps the host event loop free while the worker loads and runs: it never stalls for a quarter of the work', async () => {
     const lag = monitorEventLoopDelay({ resolution: 1 });
     lag.enable();
