@@ -11,6 +11,7 @@ import { parseWalkthroughMessage } from '../../src/protocol/walkthrough';
 import type { WorkerEnvelope } from '../../src/protocol/worker';
 import { LESSON_SENTENCE, tinyModel } from '../extension/worker-harness';
 import { openExplorer, until, type Explorer } from './harness';
+import { closeIdleChromium } from '../webview/page-pool';
 
 /** Strings a hostile page would try where the host might use them as a path, a URL or a command. */
 const HOSTILE_STRINGS = [
@@ -106,6 +107,7 @@ describe('the webview boundary (real worker, tiny model)', function () {
   });
 
   it('lets no webview message make the host or the worker touch a file outside the model folder', async () => {
+    await closeIdleChromium(); // a browser the browser tests before left in this process removes its profile when it closes
     observer = new FsObserver();
     await explorer.controller.analyze(LESSON_SENTENCE, 'selection', { select: () => undefined });
     const messages = hostileMessages();

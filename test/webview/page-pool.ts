@@ -33,6 +33,7 @@ interface Shared {
 }
 
 let shared: Shared | undefined;
+let closing: Promise<void> = Promise.resolve(); // the last browser's close: it removes its profile folders
 const spare = new WeakMap<Browser, Pooled[]>();
 const pooled = new WeakMap<Page, Pooled>();
 
@@ -56,9 +57,28 @@ export function giveBackChromium(): void {
   held.idle = setTimeout(() => {
     if (shared !== held || held.users > 0) return;
     shared = undefined;
-    void held.browser.then((browser) => browser.close()).catch(() => undefined);
+    closing = close(held);
   }, IDLE_MS);
   held.idle.unref(); // mocha --exit does not wait for it; playwright ends the browser with the process
+}
+
+/**
+ * Closes the process's browser now unless a suite holds it, and waits for any close under way: a test that
+ * watches this process's file access (test/robustness/webview-boundary.test.ts) must not see a browser left by
+ * the files before it remove its profile folders meanwhile.
+ */
+export async function closeIdleChromium(): Promise<void> {
+  const held = shared;
+  if (held && held.users === 0) {
+    clearTimeout(held.idle);
+    shared = undefined;
+    closing = close(held);
+  }
+  await closing;
+}
+
+function close(held: Shared): Promise<void> {
+  return held.browser.then((browser) => browser.close()).catch(() => undefined);
 }
 
 /**
