@@ -4,6 +4,18 @@
 import type { Result } from './schema';
 import type { AttentionMap, AttentionView } from './views';
 
+/**
+ * Float32 bytes of attention patterns held for one session, on either side: what the host reads ahead
+ * (extension/explorer/attention-ahead.ts) and what the panel keeps of the maps it was sent (webview/explorer/
+ * host-data.ts). Every layer of GPT-2 small's patterns up to ≈ 100 tokens; at 1,024 tokens one head's is 2 MB.
+ */
+export const PATTERNS_HELD_BYTES = 2 * 1024 * 1024;
+
+/** The float32 bytes of a [size, size] pattern's lower triangle, as a map carries it. */
+export function patternBytes(size: number): number {
+  return ((size * (size + 1)) / 2) * 4;
+}
+
 /** Packs a [T, T] row-major pattern (row = query); what lies above the diagonal is 0 and is left out. */
 export function packAttention(layer: number, head: number, size: number, weights: ArrayLike<number>): AttentionMap {
   const lower = new Float32Array((size * (size + 1)) / 2);

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { type HostMessage, parseUiState } from '../../src/protocol/explorer';
-import { packAttention } from '../../src/protocol/attention-map';
+import { packAttention, patternBytes, PATTERNS_HELD_BYTES } from '../../src/protocol/attention-map';
 import { shown } from '../../webview/explorer/host-data';
 import { ExplorerState, initialState, reduce } from '../../webview/explorer/store';
 import { initialUiState } from '../../webview/explorer/ui-state';
@@ -115,6 +115,23 @@ describe('explorer state', () => {
     const fresh = shown(state.data, state.data.attention, () => true, (view) => view.layer === 3 && view.head === 6);
     assert.equal(fresh?.stale, false);
     assert.deepEqual(fresh.view.weights, pattern(size + 1, 3 * 12 + 6).map(Math.fround));
+  });
+
+  it('keeps at most PATTERNS_HELD_BYTES of the patterns it was sent, the oldest out first, the newest always', () => {
+    const uniform = (size: number) => Array.from({ length: size * size }, (_, i) => (i % size > Math.floor(i / size) ? 0 : 1 / (Math.floor(i / size) + 1)));
+    const long = 600; // 0.72 MB a head: two fit in 2 MiB, a third does not
+    assert.ok(2 * patternBytes(long) <= PATTERNS_HELD_BYTES && 3 * patternBytes(long) > PATTERNS_HELD_BYTES);
+    const sent = (state: ExplorerState, head: number, size = long) => host(state, { type: 'attentionMap', view: packAttention(0, head, size, uniform(size)) });
+    const held = (state: ExplorerState) => Object.keys(state.data.patterns?.view ?? {});
+    let state = host(initialState(null), lesson.session());
+    for (const head of [0, 1, 2]) state = sent(state, head);
+    assert.deepEqual(held(state), ['0/1', '0/2']);
+    state = sent(state, 1); // sent again: the newest now
+    state = sent(state, 3);
+    assert.deepEqual(held(state), ['0/1', '0/3']);
+    state = sent(state, 4, 1024); // one head of a 1,024-token prompt is more than the whole budget: it alone stays
+    assert.ok(patternBytes(1024) > PATTERNS_HELD_BYTES);
+    assert.deepEqual(held(state), ['0/4']);
   });
 
   it('a sample tally replaces the session tally; status ready or a new session clears an error', () => {

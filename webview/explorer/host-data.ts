@@ -2,6 +2,7 @@
 
 import type { CommandAction, HostMessage, ModelState } from '../../src/protocol/explorer';
 import { applyProjectionUpdate } from '../../src/protocol/projection';
+import { patternBytes, PATTERNS_HELD_BYTES } from '../../src/protocol/attention-map';
 import type { TextScores } from '../../src/protocol/surprise';
 import type { AnalysisProgress, AttentionMap, AttentionView, AttributionPanelView, HeadsGridView, LensView, PresetView, ProjectionView, QkvView, SessionView, TallyView, TokenizedView } from '../../src/protocol/views';
 import type { CompareView, PairView, PatchingView, PatchProgress } from '../../src/protocol/compare';
@@ -126,10 +127,19 @@ export function patternKey(layer: number, head: number): string {
   return `${layer}/${head}`;
 }
 
-/** The patterns held for this session with `maps` added; those of an earlier session are dropped (a Step changes every pattern). */
+/**
+ * The patterns held for this session with `maps` added, newest last; those of an earlier session are dropped (a
+ * Step changes every pattern), and the oldest go once they hold more than PATTERNS_HELD_BYTES — the newest map is
+ * always kept: it is the one on screen (at 1,024 tokens one head's is 2 MB, and a learner may look at every head).
+ */
 function keepPatterns(data: HostData, maps: AttentionMap[]): Stamped<Record<string, AttentionMap>> {
   const held = data.patterns?.session === data.sessions ? data.patterns.view : {};
-  return { view: { ...held, ...Object.fromEntries(maps.map((map) => [patternKey(map.layer, map.head), map])) }, session: data.sessions };
+  const added = new Map(maps.map((map) => [patternKey(map.layer, map.head), map]));
+  const entries = [...Object.entries(held).filter(([key]) => !added.has(key)), ...added];
+  let bytes = entries.reduce((sum, [, map]) => sum + patternBytes(map.size), 0);
+  let oldest = 0;
+  while (bytes > PATTERNS_HELD_BYTES && oldest < entries.length - 1) bytes -= patternBytes(entries[oldest++][1].size);
+  return { view: Object.fromEntries(entries.slice(oldest)), session: data.sessions };
 }
 
 export interface Shown<View> {

@@ -9,10 +9,8 @@
 // read that a Step or a new sentence overtook is dropped (the worker answers in order, so one read before
 // the Step reaches the panel before the Step's session, which makes it stale there too).
 
+import { patternBytes, PATTERNS_HELD_BYTES } from '../../protocol/attention-map';
 import type { AttentionMap } from '../../protocol/views';
-
-/** Float32 bytes of patterns read ahead for one session at most (base64 adds a third): every layer of a prompt up to ≈ 100 tokens, none at 1,024 (25 MB a layer). */
-export const AHEAD_BYTES = 2 * 1024 * 1024;
 /** The queue must stay idle this long first: the requests a change makes (lens, Q/K/V, the heads grid) go before. */
 export const AHEAD_IDLE_MS = 100;
 
@@ -41,7 +39,7 @@ export class AttentionAhead {
 
   /**
    * The panel was answered `layer`'s pattern: the layers nearest it that it does not hold are read once the
-   * queue is idle, as many as AHEAD_BYTES leaves room for (all of them but at a long prompt).
+   * queue is idle, as many as PATTERNS_HELD_BYTES leaves room for (all of them but at a long prompt).
    */
   answered(layer: number): void {
     const shown = this.ports.shown();
@@ -76,16 +74,16 @@ export class AttentionAhead {
     this.taken.add(layer);
     this.reading = true;
     const maps = await this.ports.read(layer).finally(() => (this.reading = false));
-    if (of !== this.of || this.ports.shown()?.of !== of) return;
+    if (of !== this.of || this.ports.shown()?.of !== of) return this.later(); // overtaken: what is left for the session now shown
     if (maps) this.ports.post(maps);
     if (this.ports.idle()) return void this.next();
     this.later();
   }
 }
 
-/** How many layers of this session's patterns AHEAD_BYTES holds (none when one layer is more). */
+/** How many layers of this session's patterns PATTERNS_HELD_BYTES holds (none when one layer is more: 25 MB a layer at 1,024 tokens). */
 function layersWithin({ layers, heads, size }: { layers: number; heads: number; size: number }): number {
-  return Math.min(layers, Math.floor(AHEAD_BYTES / (heads * ((size * (size + 1)) / 2) * 4)));
+  return Math.min(layers, Math.floor(PATTERNS_HELD_BYTES / (heads * patternBytes(size))));
 }
 
 /** Every layer, nearest `layer` first. */

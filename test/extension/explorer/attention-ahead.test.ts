@@ -3,7 +3,8 @@
 // session's patterns once another is on screen.
 
 import assert from 'node:assert/strict';
-import { AHEAD_BYTES, AttentionAhead, type AheadPorts } from '../../../src/extension/explorer/attention-ahead';
+import { AttentionAhead, type AheadPorts } from '../../../src/extension/explorer/attention-ahead';
+import { PATTERNS_HELD_BYTES } from '../../../src/protocol/attention-map';
 import type { AttentionMap } from '../../../src/protocol/views';
 
 function stub(size: number) {
@@ -51,7 +52,7 @@ describe('attention read-ahead (stubbed worker)', () => {
 
   it('reads only as many layers as its bytes hold at a long prompt, and none when one layer is more', async () => {
     const size = 200; // 12 heads × 20,100 weights × 4 bytes ≈ 0.96 MB a layer
-    const fit = Math.floor(AHEAD_BYTES / (12 * ((size * (size + 1)) / 2) * 4));
+    const fit = Math.floor(PATTERNS_HELD_BYTES / (12 * ((size * (size + 1)) / 2) * 4));
     assert.equal(fit, 2);
     const { ahead, reads, posted } = stub(size);
     ahead.answered(11);
