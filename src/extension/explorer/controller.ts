@@ -94,7 +94,10 @@ export class ExplorerController {
     this.ahead = new AttentionAhead({
       idle: () => !this.worker.busy && this.worker.model.state === 'ready', // never a load for it
       shown: () => (this.snapshot && !this.replay ? { of: this.snapshot, layers: this.snapshot.session.model.layers, heads: this.snapshot.session.model.heads, size: this.snapshot.session.tokens.length } : null),
-      read: (layer) => this.request({ type: 'layerAttentionMaps', layer }),
+      read: (layer) => {
+        const ticket = this.panel.ticket();
+        return this.worker.requestQuietly({ type: 'layerAttentionMaps', layer }, () => this.panel.stillOpen(ticket));
+      },
       post: (maps) => this.post({ type: 'attentionAhead', maps }),
     });
   }

@@ -64,15 +64,20 @@ export class SessionRunner {
    * failure is reported) or is no longer `wanted` (asked for under a panel that has closed since).
    */
   request<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress?: (progress: ProgressOf<K>) => void, failed?: (failure: Failure) => void): Promise<WorkerResults[K] | null> {
-    return this.run(request, wanted, onProgress, failed, false);
+    return this.run(request, wanted, onProgress, failed, {});
   }
 
   /** As request, for a view asked once for a file (GPT-2: Save Analysis): no newer request of its type drops it, nor it one. */
   requestAlone<K extends WorkerRequestType>(request: RequestOf<K>): Promise<WorkerResults[K] | null> {
-    return this.run(request, () => true, undefined, undefined, true);
+    return this.run(request, () => true, undefined, undefined, { alone: true });
   }
 
-  private async run<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress: ((progress: ProgressOf<K>) => void) | undefined, failed: ((failure: Failure) => void) | undefined, alone: boolean): Promise<WorkerResults[K] | null> {
+  /** As request, for work nobody asked for (the attention read ahead): a failure is not reported — the next request the user makes meets it and says so. */
+  requestQuietly<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean): Promise<WorkerResults[K] | null> {
+    return this.run(request, wanted, undefined, undefined, { quiet: true });
+  }
+
+  private async run<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress: ((progress: ProgressOf<K>) => void) | undefined, failed: ((failure: Failure) => void) | undefined, { alone = false, quiet = false }): Promise<WorkerResults[K] | null> {
     // The model check is asynchronous (a stat of the weights file), and two checks can end in either order: a
     // tree's "show the parent" then "force this token" reached the worker swapped on a busy machine. Each
     // request is checked only after the one before it, so the worker gets them in the order they came.
@@ -84,7 +89,7 @@ export class SessionRunner {
       return wanted() ? result : null;
     } catch (error) {
       const failure = explainFailure(error, this.model.dir);
-      if (failure) this.ports.report(failure);
+      if (failure && !quiet) this.ports.report(failure);
       if (failure && wanted()) failed?.(failure); // the asker's own words too (the Compare tab's, instead of waiting)
       return null;
     }
