@@ -8,7 +8,7 @@ import { FileServer } from '../engine/file-server';
 import { serveRepo } from '../engine/hub-repo';
 import { testModel, TINY } from '../engine/models';
 import { SESSION_PROMPT } from './fixtures';
-import { cli, cliWithEnv } from './run-cli';
+import { cli, cliWithEnv, CURRENT } from './run-cli';
 
 const COMMIT = 'ef'.repeat(20);
 const TOKEN = 'hf_' + 'x'.repeat(34);
@@ -59,7 +59,8 @@ describe('gpt2-explorer --model ID', function () {
   it('--provider auto runs on the CPU where CUDA cannot start, says so on stderr, and prints the same', async function () {
     if (process.platform !== 'linux') this.skip();
     const args = ['analyze', '--model', model, '--json', SESSION_PROMPT];
-    const [cpu, auto] = await Promise.all([cli(args), cli([...args, '--provider', 'auto'])]);
+    // Processes: what onnxruntime itself prints on stderr while CUDA fails to start must show too.
+    const [cpu, auto] = await Promise.all([cli(args, CURRENT), cli([...args, '--provider', 'auto'], CURRENT)]);
     assert.equal(auto.code, 0, auto.stderr);
     if (!/running on cpu/.test(auto.stderr)) this.skip(); // CUDA works here
     assert.equal(auto.stdout, cpu.stdout);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { testModel, TINY } from '../engine/models';
 import { loadReferenceModel, type ReferenceModel } from '../engine/reference';
 import { assertNarrow, checkAgainstReference } from '../explorer/score-reference';
-import { cli } from './run-cli';
+import { cli, CURRENT } from './run-cli';
 
 const TEXT = 'Zebras dream in\tgreyscale, the the the 42 times — 夢?';
 const LONG_TEXT = 'The capital of Germany is Berlin. The capital of France is Paris. '.repeat(7); // ≈ 100 tokens
@@ -26,7 +26,7 @@ describe('gpt2-explorer score', function () {
   after(async () => rm(dir, { recursive: true, force: true }));
 
   it('--json: exactly {tokens: [{id, text, logprob, rank, top, lensLayer}]}, the first token null, the rest the reference', async function () {
-    const run = await cli(['score', '--model', model, '--json', TEXT]);
+    const run = await cli(['score', '--model', model, '--json', TEXT], CURRENT); // a process: onnxruntime's own stderr would show
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, '');
     const out = JSON.parse(run.stdout);
