@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 
 /** The format's version: in the trailer's magic and in the header's key. */
-export const INT8_CACHE_VERSION = 1;
+export const INT8_CACHE_VERSION = 2; // 2: the header names its weights file (int8-sweep.ts reads it)
 const MAGIC = Buffer.from(`GPT2Q8v${INT8_CACHE_VERSION}`);
 const TRAILER = 4 + MAGIC.length;
 

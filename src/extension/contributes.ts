@@ -1,4 +1,4 @@
-// The names activate() registers that package.json contributes (test/extension/contributes.test.ts holds the two
+// The names activate() registers that package.json contributes (test/extension/activation.test.ts holds the two
 // together), in the activation bundle: every gpt2Explorer command's id and the explorer panel's view type. The
 // commands' handlers live in the explorer bundle (explorer-bundle.ts), required when a command first runs; each
 // feature's handler table is typed by its list here, so a command added to one and not the other fails the type check.

@@ -20,7 +20,7 @@ export interface CommandContext {
   log: (line: string) => void;
 }
 
-/** The explorer's handlers, by command id (command-ids.ts EXPLORER_COMMANDS; activate() registers them). */
+/** The explorer's handlers, by command id (contributes.ts EXPLORER_COMMANDS; activate() registers them). */
 export function explorerCommands(context: CommandContext): CommandHandlers<ExplorerCommand> {
   const { controller } = context;
   const open = () => ExplorerPanel.createOrShow(context.extensionUri, controller, vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);

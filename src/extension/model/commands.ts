@@ -23,7 +23,7 @@ export interface ModelCommandContext {
   log: (line: string) => void;
 }
 
-/** The model commands' handlers, by command id (command-ids.ts MODEL_COMMANDS; activate() registers them). */
+/** The model commands' handlers, by command id (contributes.ts MODEL_COMMANDS; activate() registers them). */
 export function modelCommands(context: ModelCommandContext): CommandHandlers<(typeof MODEL_COMMANDS)[number]> {
   return {
     'gpt2Explorer.downloadModel': () => downloadModelCommand(context),

@@ -27,8 +27,8 @@ describe('activation in the extension host', () => {
     assert.deepEqual(heavy, [], 'activation loaded a module the session worker alone should load');
     assert.equal(api.explorerStarted, false, 'activation started the explorer: its bundle waits for the first command');
     assert.ok(!Object.keys(require.cache).includes(join(extension.extensionPath, 'dist', 'explorer.js')), 'the explorer bundle is not loaded yet');
-    // The activation bundle leaves the tokenizer library out (scripts/build.mjs LAZY_IN_EXTENSION) and requires it
-    // when a model folder is imported: the installed extension must carry it where that require looks.
+    // The extension's bundles leave the tokenizer library out (scripts/build.mjs LAZY_IN_EXTENSION); the explorer bundle
+    // requires it when a model folder is imported: the installed extension must carry it where that require looks.
     const lazy = require.resolve('@huggingface/tokenizers', { paths: [join(extension.extensionPath, 'dist')] });
     const own = realpathSync(join(extension.extensionPath, 'node_modules')); // resolve answers real paths (a checkout's node_modules may be a link)
     assert.ok(lazy.startsWith(own) && lazy.endsWith('.cjs'), `the tokenizer library resolves to ${lazy}, not the extension's own CommonJS build in ${own}`);
