@@ -24,7 +24,7 @@ export interface SessionClientOptions {
   /** The worker ended without being asked to (an uncaught error, out of memory, terminated). */
   onCrash?: (reason: string) => void;
   /** True while a request runs or waits; false when the queue drains. */
-  onBusy?: (busy: boolean) => void;
+  onBusy?: (busy: boolean) => void; // a request somebody asked for runs or waits (unasked ones are not counted)
   /** Where a malformed reply is told (it also fails its request with kind 'internal'). */
   log?: (line: string) => void;
 }
@@ -37,6 +37,7 @@ interface Job {
   request: WorkerRequest;
   onProgress?: (progress: unknown) => void; // ProgressOf the request's type
   alone: boolean; // neither replaced by a newer request of its type nor replacing one
+  unasked: boolean; // work nobody waits for (the attention read ahead): onBusy does not count it
   resolve: (result: unknown) => void;
   reject: (error: WorkerError) => void;
 }
@@ -56,14 +57,15 @@ export class SessionClient {
 
   /**
    * Queues a request; resolves with the worker's answer, rejects with a WorkerError. A view request replaces
-   * the one of its type still waiting, unless either is asked `alone`.
+   * the one of its type still waiting, unless either is asked `alone`. An `unasked` request (nobody waits for
+   * it) does not make onBusy say busy: the panel's buttons stay as they are while the host reads ahead.
    */
-  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void, { alone = false } = {}): Promise<WorkerResults[K]> {
+  request<K extends WorkerRequestType>(request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void, { alone = false, unasked = false } = {}): Promise<WorkerResults[K]> {
     if (this.disposed) return Promise.reject(new WorkerError('disposed', 'the GPT-2 session was closed'));
     if (COALESCED.has(request.type) && !alone) this.supersede(request.type);
     if (request.type === 'score' && this.running?.request.type === 'score') this.postCancel(); // a long text's chunks stop for the newer text
     return new Promise<WorkerResults[K]>((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, request, onProgress: onProgress as Job['onProgress'], alone, resolve: resolve as (result: unknown) => void, reject });
+      this.waiting.push({ id: this.nextId++, request, onProgress: onProgress as Job['onProgress'], alone, unasked, resolve: resolve as (result: unknown) => void, reject });
       this.pump();
     });
   }
@@ -89,6 +91,11 @@ export class SessionClient {
   /** A request runs or waits. */
   get busy(): boolean {
     return this.running !== null || this.waiting.length > 0;
+  }
+
+  /** A request somebody asked for runs or waits. */
+  private get asked(): boolean {
+    return (this.running !== null && !this.running.unasked) || this.waiting.some((job) => !job.unasked);
   }
 
   /** True while a worker thread exists (it is started by the first request). */
@@ -136,12 +143,12 @@ export class SessionClient {
 
   private pump(): void {
     if (this.running || this.waiting.length === 0) {
-      this.options.onBusy?.(this.busy);
+      this.options.onBusy?.(this.asked);
       return;
     }
     const job = this.waiting.shift()!;
     this.running = job;
-    this.options.onBusy?.(true);
+    this.options.onBusy?.(this.asked);
     const envelope: WorkerEnvelope = { id: job.id, request: job.request };
     try {
       this.ensureWorker().postMessage(envelope);

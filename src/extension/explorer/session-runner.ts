@@ -72,7 +72,10 @@ export class SessionRunner {
     return this.run(request, () => true, undefined, undefined, { alone: true });
   }
 
-  /** As request, for work nobody asked for (the attention read ahead): a failure is not reported — the next request the user makes meets it and says so. */
+  /**
+   * As request, for work nobody asked for (the attention read ahead): the panel is not told the worker is busy
+   * with it, and a failure is not reported — the next request the user makes meets it and says so.
+   */
   requestQuietly<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean): Promise<WorkerResults[K] | null> {
     return this.run(request, wanted, undefined, undefined, { quiet: true });
   }
@@ -85,7 +88,7 @@ export class SessionRunner {
     this.checked = checked.catch(() => false);
     if (!(await checked) || !wanted()) return null;
     try {
-      const result = await this.client.request(request, (progress) => wanted() && onProgress?.(progress), { alone });
+      const result = await this.client.request(request, (progress) => wanted() && onProgress?.(progress), { alone, unasked: quiet });
       return wanted() ? result : null;
     } catch (error) {
       const failure = explainFailure(error, this.model.dir);

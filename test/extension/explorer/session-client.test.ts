@@ -135,6 +135,24 @@ describe('session worker and client (real worker, tiny model)', () => {
     await step;
   });
 
+  it('says busy only for requests somebody asked for: work read ahead unasked leaves the panel\'s buttons alone', async () => {
+    const told: boolean[] = [];
+    const watched = new SessionClient({ spawn: spawner.spawn, onBusy: (busy) => told.push(busy) });
+    try {
+      await watched.request({ type: 'load', modelDir, threads: 1, weights: 'float32' });
+      await watched.request({ type: 'analyze', sentence, settings: greedy });
+      told.length = 0;
+      const maps = await watched.request({ type: 'layerAttentionMaps', layer: 1 }, undefined, { unasked: true });
+      assert.equal(maps.length, 4);
+      assert.deepEqual([...new Set(told)], [false], 'an unasked read alone never says busy');
+      told.length = 0;
+      await Promise.all([watched.request({ type: 'layerAttentionMaps', layer: 0 }, undefined, { unasked: true }), watched.request({ type: 'step' })]);
+      assert.ok(told.includes(true) && told.at(-1) === false, `a Step waiting behind it is busy, then not: ${told.join(', ')}`);
+    } finally {
+      await watched.dispose();
+    }
+  });
+
   it('keeps the host event loop free while the worker loads and runs: it never stalls for a quarter of the work', async () => {
     const lag = monitorEventLoopDelay({ resolution: 1 });
     lag.enable();
