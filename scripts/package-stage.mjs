@@ -38,11 +38,14 @@ export function leftOutWhole({ ignore, negate }, folder) {
   return !negate.some((pattern) => mayReachInto(pattern, folder));
 }
 
+/** Not copied: git's own folder, and node_modules, which the stage links to instead. */
+const NOT_STAGED = new Set(['.git', 'node_modules']);
+
 async function copyTree(rules, root, stage, folder) {
   for (const entry of await readdir(join(root, folder), { withFileTypes: true })) {
     const path = folder ? `${folder}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
-      if (leftOutWhole(rules, path)) continue;
+      if (leftOutWhole(rules, path) || (!folder && NOT_STAGED.has(entry.name))) continue;
       await mkdir(join(stage, path), { recursive: true });
       await copyTree(rules, root, stage, path);
     } else if (entry.isFile()) {
@@ -53,15 +56,6 @@ async function copyTree(rules, root, stage, folder) {
 
 /** Fills the empty folder `stage` from the repository at `root` for packaging with the ignore file `ignoreFile`. */
 export async function stageRepository(root, stage, ignoreFile) {
-  const rules = await ignoreRules(ignoreFile);
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    if (entry.name === '.git' || entry.name === 'node_modules') continue;
-    if (entry.isDirectory() && !leftOutWhole(rules, entry.name)) {
-      await mkdir(join(stage, entry.name), { recursive: true });
-      await copyTree(rules, root, stage, entry.name);
-    } else if (entry.isFile()) {
-      await copyFile(join(root, entry.name), join(stage, entry.name));
-    }
-  }
+  await copyTree(await ignoreRules(ignoreFile), root, stage, '');
   await symlink(join(root, 'node_modules'), join(stage, 'node_modules'), 'junction');
 }
