@@ -96,7 +96,7 @@ export class ExplorerController {
       shown: () => (this.snapshot && !this.replay ? { of: this.snapshot, layers: this.snapshot.session.model.layers, heads: this.snapshot.session.model.heads, size: this.snapshot.session.tokens.length } : null),
       read: (layer) => {
         const ticket = this.panel.ticket();
-        return this.worker.requestQuietly({ type: 'layerAttentionMaps', layer }, () => this.panel.stillOpen(ticket));
+        return this.worker.requestUnasked({ type: 'layerAttentionMaps', layer }, () => this.panel.stillOpen(ticket));
       },
       post: (maps) => this.post({ type: 'attentionAhead', maps }),
     });

@@ -23,8 +23,8 @@ export interface SessionClientOptions {
   spawn: () => Worker;
   /** The worker ended without being asked to (an uncaught error, out of memory, terminated). */
   onCrash?: (reason: string) => void;
-  /** True while a request runs or waits; false when the queue drains. */
-  onBusy?: (busy: boolean) => void; // a request somebody asked for runs or waits (unasked ones are not counted)
+  /** True while a request somebody asked for runs or waits (an `unasked` one is not counted); false when none does. */
+  onBusy?: (busy: boolean) => void;
   /** Where a malformed reply is told (it also fails its request with kind 'internal'). */
   log?: (line: string) => void;
 }

@@ -76,11 +76,11 @@ export class SessionRunner {
    * As request, for work nobody asked for (the attention read ahead): the panel is not told the worker is busy
    * with it, and a failure is not reported — the next request the user makes meets it and says so.
    */
-  requestQuietly<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean): Promise<WorkerResults[K] | null> {
-    return this.run(request, wanted, undefined, undefined, { quiet: true });
+  requestUnasked<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean): Promise<WorkerResults[K] | null> {
+    return this.run(request, wanted, undefined, undefined, { unasked: true });
   }
 
-  private async run<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress: ((progress: ProgressOf<K>) => void) | undefined, failed: ((failure: Failure) => void) | undefined, { alone = false, quiet = false }): Promise<WorkerResults[K] | null> {
+  private async run<K extends WorkerRequestType>(request: RequestOf<K>, wanted: () => boolean, onProgress: ((progress: ProgressOf<K>) => void) | undefined, failed: ((failure: Failure) => void) | undefined, { alone = false, unasked = false }): Promise<WorkerResults[K] | null> {
     // The model check is asynchronous (a stat of the weights file), and two checks can end in either order: a
     // tree's "show the parent" then "force this token" reached the worker swapped on a busy machine. Each
     // request is checked only after the one before it, so the worker gets them in the order they came.
@@ -88,11 +88,11 @@ export class SessionRunner {
     this.checked = checked.catch(() => false);
     if (!(await checked) || !wanted()) return null;
     try {
-      const result = await this.client.request(request, (progress) => wanted() && onProgress?.(progress), { alone, unasked: quiet });
+      const result = await this.client.request(request, (progress) => wanted() && onProgress?.(progress), { alone, unasked });
       return wanted() ? result : null;
     } catch (error) {
       const failure = explainFailure(error, this.model.dir);
-      if (failure && !quiet) this.ports.report(failure);
+      if (failure && !unasked) this.ports.report(failure);
       if (failure && wanted()) failed?.(failure); // the asker's own words too (the Compare tab's, instead of waiting)
       return null;
     }
