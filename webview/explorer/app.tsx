@@ -3,7 +3,7 @@
 // Styles set from code go through Preact style objects, i.e. element.style (the CSSOM), which the
 // webview CSP allows; style="" attributes in markup and <style> elements would be blocked.
 
-import { useCallback, useEffect, useLayoutEffect, useReducer, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { type ExplorerMessage, type HostMessage, parseHostMessage, parseUiState, type UiPatch, type UiState } from '../../src/protocol/explorer';
 import { linkToHost, restoreState, saveState } from '../common/vscode-api';
 import { Divider, TabSpec, Tabs } from '../ui/toolkit';
@@ -79,8 +79,14 @@ export function App() {
  */
 const UI_ECHO_QUIET_MS = 100;
 
-/** Keeps the UI state across reloads at once, and tells the host once it has been still for UI_ECHO_QUIET_MS. */
+/**
+ * Keeps the UI state across reloads at once, and tells the host once it has been still for UI_ECHO_QUIET_MS —
+ * or at once when the host asks (echoUi: Save Analysis saves what the panels show, not what they showed).
+ */
 function useUiEcho(ui: UiState) {
+  const latest = useRef(ui);
+  latest.current = ui;
+  useEffect(() => host.listen((message) => message.type === 'echoUi' && post({ type: 'uiState', ui: latest.current })), []);
   useEffect(() => {
     saveState(ui);
     const timer = setTimeout(() => post({ type: 'uiState', ui }), UI_ECHO_QUIET_MS);
