@@ -34,13 +34,14 @@ export function App() {
   // Stable callbacks (dispatch and post never change), so the memoized panels (sections.tsx) skip what did not change.
   const change = useCallback((patch: UiPatch, said?: string) => dispatch({ kind: 'ui', patch, said }), []);
 
+  const echoNow = useUiEcho(ui);
   useEffect(() => {
-    const stop = host.listen((message) => dispatch({ kind: 'host', message }));
+    // One listener: each parses what it hears, and a second would warn twice of a malformed message.
+    const stop = host.listen((message) => (message.type === 'echoUi' ? echoNow() : dispatch({ kind: 'host', message })));
     post({ type: 'ready' });
     return stop;
   }, []);
   useHostRequests(data, ui);
-  useUiEcho(ui);
 
   const pick = useCallback((id: string) => {
     dispatch({ kind: 'pick', id });
@@ -81,17 +82,18 @@ const UI_ECHO_QUIET_MS = 100;
 
 /**
  * Keeps the UI state across reloads at once, and tells the host once it has been still for UI_ECHO_QUIET_MS —
- * or at once when the host asks (echoUi: Save Analysis saves what the panels show, not what they showed).
+ * or at once when the host asks (echoUi: Save Analysis saves what the panels show, not what they showed): the
+ * function returned echoes now.
  */
-function useUiEcho(ui: UiState) {
+function useUiEcho(ui: UiState): () => void {
   const latest = useRef(ui);
   latest.current = ui;
-  useEffect(() => host.listen((message) => message.type === 'echoUi' && post({ type: 'uiState', ui: latest.current })), []);
   useEffect(() => {
     saveState(ui);
     const timer = setTimeout(() => post({ type: 'uiState', ui }), UI_ECHO_QUIET_MS);
     return () => clearTimeout(timer);
   }, [ui]);
+  return useCallback(() => post({ type: 'uiState', ui: latest.current }), []);
 }
 
 /**
