@@ -1,8 +1,8 @@
 // Activates dist/extension.js outside VS Code and tells what that loaded: every module it required and every
 // file it opened, and the commands it registered; then runs one of them (GPT-2: Show Lesson, which needs no model)
 // and tells what that loaded in turn (the explorer bundle, dist/explorer.js), what it showed the user and ran, and
-// whether it threw; then how the status bar and the lesson view answer after it: the status bar redrawn on a settings
-// change, the lesson view opened and sent `ready`. JSON on stdout. `vscode` is a stand-in that answers any call
+// whether it threw; then how the status bar and the lesson view answer after it (the status bar redrawn on a settings
+// change, the lesson view opened and sent `ready`) and what becomes of a restored explorer panel. JSON on stdout. `vscode` is a stand-in that answers any call
 // (the activation only registers things) and keeps what these need; the extension context is real folders. The
 // extension's folder is the first argument (the repository's by default: a test may hand in a copy with a file
 // missing). Run by activation.test.ts in its own process.
@@ -35,12 +35,14 @@ const shown = []; // the notifications, each answered with its first button, as 
 const notify = (kind) => async (message, ...buttons) => (shown.push({ kind, message, buttons }), buttons[0]);
 const statusBar = { text: '', shown: false, disposed: false, show: () => (statusBar.shown = true), dispose: () => (statusBar.disposed = true) };
 let lessonProvider;
+let panelSerializer;
 vscode.window = partly({
   showErrorMessage: notify('error'),
   showWarningMessage: notify('warning'),
   showInformationMessage: notify('information'),
   createStatusBarItem: () => statusBar,
   registerWebviewViewProvider: (_id, provider) => ((lessonProvider = provider), any),
+  registerWebviewPanelSerializer: (_type, serializer) => ((panelSerializer = serializer), any),
 });
 const configurationListeners = [];
 vscode.workspace = partly({
@@ -64,6 +66,13 @@ const watch = (owner, name) => {
 };
 for (const name of ['readFileSync', 'readFile', 'openSync', 'open', 'createReadStream']) watch(fs, name);
 for (const name of ['readFile', 'open']) watch(fs.promises, name);
+
+/** An explorer panel restored now, as after a window reload: whether the extension kept it open or closed it. */
+async function restorePanel() {
+  let closed = false;
+  await panelSerializer.deserializeWebviewPanel(partly({ dispose: () => (closed = true) }), undefined);
+  return closed ? 'closed' : 'open';
+}
 
 /** The lesson view, opened now: what it posts once its page says `ready`. */
 async function openLesson() {
@@ -92,10 +101,10 @@ setTimeout(async () => {
   } catch (error) {
     threw = String(error).split('\n')[0];
   }
-  const command = { required: required.splice(0), opened: opened.splice(0), shown, executed, threw };
+  const command = { required: required.splice(0), opened: opened.splice(0), shown: shown.splice(0), executed: executed.splice(0), threw };
   statusBar.text = '';
   for (const listener of configurationListeners) listener({ affectsConfiguration: () => true });
-  const after = { statusBar: { text: statusBar.text, shown: statusBar.shown, disposed: statusBar.disposed }, lesson: await openLesson() };
+  const after = { statusBar: { text: statusBar.text, shown: statusBar.shown, disposed: statusBar.disposed }, lesson: await openLesson(), panel: await restorePanel(), shown: shown.splice(0) };
   fs.rmSync(storage, { recursive: true, force: true });
   // The lesson view's page retry (2 s) would keep the process alive: it has said all there is.
   process.stdout.write(JSON.stringify({ ...activation, command, after }), () => process.exit(0));

@@ -34,10 +34,12 @@ interface Command extends Loaded {
   threw: string | null;
 }
 
-/** The status bar after a settings change, and what the lesson view posted once its page said `ready`. */
+/** The status bar after a settings change, what the lesson view posted once its page said `ready`, a restored panel, and what that showed. */
 interface After {
   statusBar: { text: string; shown: boolean; disposed: boolean };
   lesson: string[];
+  panel: 'open' | 'closed';
+  shown: Command['shown'];
 }
 
 type Activation = Loaded & { subscriptions: number; commands: string[]; ms: number; command: Command; after: After };
@@ -73,6 +75,7 @@ describe('activation (dist/extension.js)', () => {
   it('requires the explorer bundle when a command first runs, and still neither onnxruntime-node nor the tokenizer nor a model', () => {
     assert.deepEqual(modules(activation.command), [EXPLORER, 'vscode']);
     assert.deepEqual(activation.command.opened.filter((file) => file !== EXPLORER), []);
+    assert.deepEqual([activation.command.threw, activation.command.shown, activation.after.panel], [null, [], 'open'], 'no error, no message, a restored panel kept');
   });
 });
 
@@ -87,7 +90,10 @@ describe('activation of an install whose explorer bundle will not load', () => {
 
   afterEach(() => rm(folder, { recursive: true, force: true }));
 
-  /** The first command's run: no error thrown, one message naming the file with Node's words and the fix, its button to the extension; then the status bar and the lesson still answer. */
+  /**
+   * The first command's run: no error thrown, one message naming the file with Node's words and the fix, its button
+   * to the extension; then the status bar and the lesson still answer, and a restored panel is closed with the message.
+   */
   function assertToldOnce(activation: Activation, nodeWords: RegExp): void {
     const { command, after } = activation;
     assert.equal(command.threw, null, 'the command threw Node\'s error at the user');
@@ -100,6 +106,8 @@ describe('activation of an install whose explorer bundle will not load', () => {
     assert.deepEqual(command.executed, [['workbench.extensions.search', `@id:${PACKAGE.publisher}.${PACKAGE.name}`]], 'the button shows the extension in the Extensions view');
     assert.deepEqual(after.statusBar, { text: statusText('none', null, DEFAULT_DECODING.temperature).text, shown: true, disposed: false }, 'the status bar is redrawn on a settings change');
     assert.deepEqual(after.lesson, ['lesson', 'progress'], 'the lesson view sends its page the lesson');
+    assert.equal(after.panel, 'closed', 'a restored explorer panel, which nothing can draw, is closed');
+    assert.deepEqual(after.shown.map((shown) => shown.message), [message], 'and the user is told why');
   }
 
   it('dist/explorer.js missing: the message and its button instead of "Cannot find module" thrown, and the status bar and the lesson answer', async () => {
