@@ -254,7 +254,7 @@ describe('publishing to Open VSX: the real ovsx CLI against a stub registry, off
   it('ovsx publish from the repository staged for one target (ovsx packages it with vsce itself): the same files as npm run package\'s VSIX, offline', async () => {
     const target = 'linux-arm64'; // the smallest: this packages once more
     const { connections } = await withTargetStage(target, (stage) =>
-      ovsx(['publish', '--packagePath', stage, '--target', target, '--baseContentUrl', BASE_URL, '--baseImagesUrl', BASE_URL, '--allow-missing-repository']));
+      ovsx(['publish', '--packagePath', stage, '--target', target, '--baseContentUrl', BASE_URL, '--baseImagesUrl', BASE_URL]));
     const [body, ...more] = publishedBodies();
     assert.equal(more.length, 0);
     assert.equal(publishedFrom(body).targetPlatform, target);
