@@ -178,6 +178,7 @@ const OVSX = join(ROOT, 'node_modules', 'ovsx', 'bin', 'ovsx');
 const RECORD_CONNECTIONS = join(__dirname, 'record-connections.cjs');
 const TOKEN = 'dummy-token';
 const BASE_URL = 'https://raw.githubusercontent.com/OWNER/REPO/main/';
+
 /** A line of record-connections.cjs: a host and port, or a local socket's path. */
 interface Connection {
   pid: number;
@@ -213,7 +214,7 @@ describe('publishing to Open VSX: the real ovsx CLI against a stub registry, off
   async function ovsx(args: string[]): Promise<{ stdout: string; connections: Connection[] }> {
     const log = join(dir, `connections-${stub.received.length}-${Date.now()}.jsonl`);
     await writeFile(log, '');
-    const env = { ...process.env, NODE_OPTIONS: `--require ${JSON.stringify(RECORD_CONNECTIONS)}`, GPT2_CONNECTIONS_LOG: log, OVSX_PAT: '', OVSX_REGISTRY_URL: '' };
+    const env = { ...process.env, NODE_OPTIONS: `--require ${JSON.stringify(RECORD_CONNECTIONS)}`, GPT2_CONNECTIONS_LOG: log };
     const { stdout } = await promisify(execFile)(process.execPath, [OVSX, ...args, '--registryUrl', stub.url, '--pat', TOKEN], { env, maxBuffer: 16 << 20 });
     const connections = (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line));
     return { stdout, connections };
@@ -260,8 +261,9 @@ describe('publishing to Open VSX: the real ovsx CLI against a stub registry, off
     assert.equal(publishedFrom(body).targetPlatform, target);
     const packed = (await readZip(vsix.get(target)!)).map((entry) => entry.name).sort();
     const files = zipEntries(body);
-    assert.deepEqual(files.map((entry) => entry.name).sort(), packed);
-    assert.deepEqual(binariesIn(packed), bindingOf(target));
+    const names = files.map((entry) => entry.name).sort();
+    assert.deepEqual(binariesIn(names), bindingOf(target));
+    assert.deepEqual(names, packed);
     const readme = files.find((entry) => entry.name === 'extension/readme.md')!.data().toString();
     assert.ok(readme.includes(`](${BASE_URL}media/`), 'the README\'s images point at the address given');
     assertOnlyTheStub(connections);
