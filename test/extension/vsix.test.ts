@@ -196,6 +196,7 @@ describe('publishing to Open VSX: the real ovsx CLI against a stub registry, off
   const vsix = new Map<string, string>();
 
   before(async () => {
+    assert.ok(existsSync(OVSX), 'node_modules has no ovsx: run npm ci (it is a dev dependency)');
     stub = await startOpenVsxStub();
     dir = await mkdtemp(join(tmpdir(), 'gpt2-ovsx-'));
     const targets = Object.keys(TARGETS);
