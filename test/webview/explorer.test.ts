@@ -234,6 +234,38 @@ describe('explorer webview (browser)', () => {
     await page.getByText('0 / 10 tokens generated').waitFor();
   });
 
+  it('the temperature slider moves a step for every arrow key pressed before the host answers, and shows what the host holds once another writer changes it', async () => {
+    // A host that answers nothing: the slider must not jump back to the host's value between presses
+    // (it did: each press started from the old value again, so ten fast presses moved it two steps).
+    const page = await open({ backend: null });
+    await explorer.host.send(lesson.init);
+    await explorer.host.send(lesson.ready);
+    const message = lesson.session('capitals', 0);
+    assert.ok(message.type === 'session');
+    await explorer.host.send(message);
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    const temperature = page.getByRole('slider', { name: 'Temperature' });
+    assert.equal(await temperature.inputValue(), '1');
+    await temperature.focus();
+    for (let i = 0; i < 3; i++) await temperature.press('ArrowRight');
+    const asked = () => explorer.host.ofType('setDecoding').map((m) => m.patch.temperature);
+    await eventually(() => (asked().length === 3 ? true : undefined), 'three setDecoding');
+    assert.deepEqual(asked(), [1.05, 1.1, 1.15]);
+    assert.equal(await temperature.inputValue(), '1.15');
+    // The host's echo of an earlier press leaves the later one shown; another writer's value replaces it.
+    const at = (value: number, generated: number) => {
+      const next = lesson.session('capitals', generated);
+      assert.ok(next.type === 'session');
+      return { ...next, session: { ...next.session, settings: { ...next.session.settings, temperature: value } } };
+    };
+    await explorer.host.send(at(1.05, 1));
+    await page.getByText('1 / 10 tokens generated').waitFor(); // that answer is drawn
+    assert.equal(await temperature.inputValue(), '1.15');
+    await explorer.host.send(at(0.5, 1));
+    await page.getByText('0.50', { exact: true }).waitFor();
+    assert.equal(await temperature.inputValue(), '0.5');
+  });
+
   it('top-k and top-p take what the decoding contract takes: top-p 0 is sent, a top-k past the vocabulary or a fraction is marked', async () => {
     const page = await openOn('Generation');
     const type = async (label: string, text: string) => {

@@ -8,6 +8,7 @@ import type { SessionView, StopReason, TallyView } from '../../src/protocol/view
 import type { ExplorerMessage } from '../../src/protocol/explorer';
 import { Slider } from '../ui/slider';
 import { Button, TextField } from '../ui/toolkit';
+import { useAskedValue } from './asked-value';
 import { ExportButtons } from './export-buttons';
 import { percent, ProbabilityBar } from './lens';
 import { spokenToken, TokenText } from './token-text';
@@ -136,10 +137,12 @@ function typedPatch(field: TypedField, text: string): DecodingPatch | null {
 function DecodingControls({ settings, kept, post }: { settings: DecodingSettings; kept: number; post: Post }) {
   // While dragging, show the value under the thumb; tell the host once, on release.
   const [dragging, setDragging] = useState<number | null>(null);
-  const temperature = dragging ?? settings.temperature;
+  const [asked, askTemperature] = useAskedValue(settings.temperature);
+  const temperature = dragging ?? asked;
   const [invalid, setInvalid] = useState<TypedField | null>(null);
   const commitTemperature = (value: number) => {
     setDragging(null);
+    askTemperature(value);
     post({ type: 'setDecoding', patch: { temperature: value } });
   };
   const commitNumber = (field: TypedField, text: string) => {
