@@ -266,6 +266,20 @@ describe('explorer webview (browser)', () => {
     assert.equal(await temperature.inputValue(), '0.5');
   });
 
+  it('an analysis shown read-only has its temperature, top-k and top-p disabled: nothing the host would refuse can be asked', async () => {
+    const page = await open({ backend: null });
+    await explorer.host.send(lesson.init);
+    await explorer.host.send({ type: 'status', model: 'ready', busy: false, detail: '', readOnly: 'saved.json' });
+    await explorer.host.send(lesson.session('capitals', 0));
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    await page.getByText('Read-only: saved.json', { exact: false }).waitFor();
+    const temperature = page.getByRole('slider', { name: 'Temperature' });
+    assert.ok(await temperature.isDisabled(), 'the temperature slider is disabled');
+    for (const label of ['Top-k', 'Top-p']) {
+      assert.ok(await page.locator(`vscode-text-field[aria-label="${label}"]`).evaluate((field) => field.hasAttribute('disabled')), `${label} is disabled`);
+    }
+  });
+
   it('top-k and top-p take what the decoding contract takes: top-p 0 is sent, a top-k past the vocabulary or a fraction is marked', async () => {
     const page = await openOn('Generation');
     const type = async (label: string, text: string) => {

@@ -141,7 +141,7 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   const { sessions } = data;
   const { layer, head, token } = ui;
   const lens = <LensSection session={session} lens={data.lens} sessions={sessions} token={token} lensLayer={ui.lensLayer} trackId={ui.trackId} change={change} post={post} />;
-  const generation = <GenerationSection session={session} tally={data.tally ?? session.tally} busy={data.busy || data.readOnly !== null} post={send} />;
+  const generation = <GenerationSection session={session} tally={data.tally ?? session.tally} busy={data.busy || data.readOnly !== null} readOnly={data.readOnly !== null} post={send} />;
   if (tab === 'tokens') {
     return (
       <>
