@@ -40,12 +40,15 @@ describe('gpt2-explorer score', function () {
     assert.ok(lensLayers.has(0), 'the repeated " the" is ranked first by the lens at layer 0');
   });
 
-  it('a text over the context: chunks told on stderr, the chunk start scored from the quarter-context before it', async function () {
+  it('a text over the context: chunks told on stderr before scoring and each as it is done, the chunk start scored from the quarter-context before it', async function () {
     const run = await cli(['score', '--model', model, '--json', LONG_TEXT]);
     assert.equal(run.code, 0, run.stderr);
     const { tokens } = JSON.parse(run.stdout);
     assert.ok(tokens.length > 64 && tokens.length <= 112, `${tokens.length} tokens`);
     assert.match(run.stderr, new RegExp(`^gpt2-explorer score: ${tokens.length} tokens, more than the model's context of 64: scored in 2 chunks starting at tokens 0, 64; each later chunk first reads again the 16 tokens before it`));
+    // Then each chunk as it is done: a text of hundreds of contexts said nothing for minutes.
+    const progress = run.stderr.split('\n').filter((line) => line.includes(' scored (tokens '));
+    assert.deepEqual(progress, ['gpt2-explorer score: chunk 1 of 2 scored (tokens 0–63)', `gpt2-explorer score: chunk 2 of 2 scored (tokens 64–${tokens.length - 1})`]);
     assert.ok(tokens.slice(1).every((token: { logprob: number | null }) => token.logprob !== null));
     checkAgainstReference(reference, tokens, [{ from: 48, start: 64, end: tokens.length }]);
   });
