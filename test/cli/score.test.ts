@@ -63,7 +63,7 @@ describe('gpt2-explorer score', function () {
     assert.match(lines[lines.length - 1], /^Mean surprise: \d+\.\d\d bits per token over \d+ scored tokens; the most surprising: ".+" \(token \d+, \d+\.\d\d bits, rank \d+\)$/);
   });
 
-  it('refuses no text, an empty one, both TEXT and --file (exit 2), binary data and non-UTF-8 bytes (exit 1)', async function () {
+  it('refuses no text, an empty one, both TEXT and --file (exit 2), binary data, non-UTF-8 bytes, a missing file and a folder (exit 1)', async function () {
     const expectations: [string[], number, RegExp][] = [
       [[], 2, /expected one TEXT argument/],
       [[''], 2, /the text is empty/],
@@ -71,6 +71,8 @@ describe('gpt2-explorer score', function () {
       [['a\x01b'], 1, /binary data, not text \(character U\+0001 at offset 1\)/],
       [['--file', join(dir, 'nul.bin')], 1, /binary data, not text \(character U\+0003 at offset 2\)/],
       [['--file', join(dir, 'latin1.txt')], 1, /latin1\.txt is not UTF-8 text/],
+      [['--file', join(dir, 'missing.txt')], 1, /^gpt2-explorer score: cannot read .*missing\.txt: there is no such file\n$/], // not Node's "ENOENT: no such file or directory, open …"
+      [['--file', dir], 1, /: cannot read .*: it is a folder, not a file\n$/],
     ];
     await writeFile(join(dir, 'text.txt'), 'Hello');
     await writeFile(join(dir, 'nul.bin'), Buffer.from([0x50, 0x4b, 0x03, 0x00, 0x14]));
