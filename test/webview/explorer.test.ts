@@ -280,6 +280,18 @@ describe('explorer webview (browser)', () => {
     }
   });
 
+  it('a candidate row tooltip holds the whole token and its id (a long token is cut with "…" in its column): Generation and the lens', async () => {
+    const page = await openOn('Self-Attention');
+    await page.locator('.chip').nth(11).click();
+    const lensTop = (lesson.lens(12, 11, null) as { view: { top: { id: number; text: string }[] } }).view.top[0];
+    await page.locator('.lens__row').first().waitFor();
+    assert.equal(await page.locator('.lens__row').first().getAttribute('title'), `“·Paris”, id ${lensTop.id}: click to plot its probability across layers`);
+    const next = lesson.session('capitals', 0);
+    assert.ok(next.type === 'session');
+    const first = next.session.next.top[0];
+    assert.equal(await page.locator('ol.bars > li.bars__row').first().getAttribute('title'), `“${first.text.replace(/ /g, '·')}”, id ${first.id}`);
+  });
+
   it('top-k and top-p take what the decoding contract takes: top-p 0 is sent, a top-k past the vocabulary or a fraction is marked', async () => {
     const page = await openOn('Generation');
     const type = async (label: string, text: string) => {

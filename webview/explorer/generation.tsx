@@ -11,7 +11,7 @@ import { Button, TextField } from '../ui/toolkit';
 import { useAskedValue } from './asked-value';
 import { ExportButtons } from './export-buttons';
 import { percent, ProbabilityBar } from './lens';
-import { spokenToken, TokenText } from './token-text';
+import { candidateTitle, spokenToken, TokenText } from './token-text';
 
 type Post = (message: ExplorerMessage) => void;
 
@@ -93,7 +93,7 @@ function CandidateBars({ session, tally, onForce }: { session: SessionView; tall
         {top.map((candidate, rank) => {
           const draws = tally.counts[String(candidate.id)] ?? 0;
           return (
-            <li key={candidate.id} class={`bars__row${rank === 0 ? ' bars__row--top' : ''}`} title={`id ${candidate.id}`}>
+            <li key={candidate.id} class={`bars__row${rank === 0 ? ' bars__row--top' : ''}`} title={candidateTitle(candidate)}>
               <button type="button" class="bars__token" disabled={!onForce} aria-label={`Append ${spokenToken(candidate.text)} (${percent(candidate.prob)})`} onClick={() => onForce?.(candidate.id)}>
                 <TokenText text={candidate.text} />
               </button>
