@@ -292,6 +292,16 @@ describe('explorer webview (browser)', () => {
     assert.equal(await page.locator('ol.bars > li.bars__row').first().getAttribute('title'), `“${first.text.replace(/ /g, '·')}”, id ${first.id}`);
   });
 
+  it('the Token Surprise button says what a click does, as the Q / K / V one does: Show while off, Hide while on', async () => {
+    const page = await openOn('Tokens');
+    await page.getByRole('button', { name: 'Show Token Surprise' }).click();
+    await page.getByText('Underlined by rank given the tokens before', { exact: false }).waitFor();
+    const hide = page.getByRole('button', { name: 'Hide Token Surprise' });
+    await hide.click();
+    await page.getByRole('button', { name: 'Show Token Surprise' }).waitFor();
+    assert.equal(await page.getByText('Underlined by rank given the tokens before', { exact: false }).count(), 0);
+  });
+
   it('top-k and top-p take what the decoding contract takes: top-p 0 is sent, a top-k past the vocabulary or a fraction is marked', async () => {
     const page = await openOn('Generation');
     const type = async (label: string, text: string) => {
