@@ -41,6 +41,17 @@ describe('explorer webview (browser)', () => {
     return page;
   }
 
+  /** A page on a host that answers nothing: the test sends each host message, here the lesson sentence's session. */
+  async function openUnanswered() {
+    const page = await open({ backend: null });
+    await explorer.host.send(lesson.init);
+    await explorer.host.send(lesson.ready);
+    const message = lesson.session('capitals', 0);
+    assert.ok(message.type === 'session');
+    await explorer.host.send(message);
+    return { page, message };
+  }
+
   async function choose(page: Page, dropdown: string, option: string) {
     await page.getByRole('combobox', { name: dropdown }).click();
     await page.getByRole('option', { name: option, exact: true }).click();
@@ -65,12 +76,7 @@ describe('explorer webview (browser)', () => {
   });
 
   it('names the model in the status line, with "8-bit weights" when the opt-in weights are on', async () => {
-    const page = await open({ backend: null });
-    await explorer.host.send(lesson.init);
-    await explorer.host.send(lesson.ready);
-    const message = lesson.session('capitals', 0);
-    assert.ok(message.type === 'session');
-    await explorer.host.send(message);
+    const { page, message } = await openUnanswered();
     await page.getByRole('status').getByText('— GPT-2 124M', { exact: false }).waitFor();
     assert.doesNotMatch(await page.getByRole('status').innerText(), /8-bit/);
     await explorer.host.send({ ...message, session: { ...message.session, model: { ...message.session.model, name: 'GPT-2 124M, 8-bit weights' } } });
@@ -237,12 +243,7 @@ describe('explorer webview (browser)', () => {
   it('the temperature slider moves a step for every arrow key pressed before the host answers, and shows what the host holds once another writer changes it', async () => {
     // A host that answers nothing: the slider must not jump back to the host's value between presses
     // (it did: each press started from the old value again, so ten fast presses moved it two steps).
-    const page = await open({ backend: null });
-    await explorer.host.send(lesson.init);
-    await explorer.host.send(lesson.ready);
-    const message = lesson.session('capitals', 0);
-    assert.ok(message.type === 'session');
-    await explorer.host.send(message);
+    const { page } = await openUnanswered();
     await page.getByRole('tab', { name: 'Generation' }).click();
     const temperature = page.getByRole('slider', { name: 'Temperature' });
     assert.equal(await temperature.inputValue(), '1');
