@@ -73,6 +73,11 @@ describe('explorer webview (browser)', () => {
     await page.getByText('Nothing to explore yet.').waitFor();
     await explorer.host.send({ type: 'status', model: 'loading', busy: true, detail: 'reading weights' });
     await page.getByText('Loading the model… · reading weights · working…').waitFor();
+    // While the host works on the first session (a panel restored after a reload) it is coming: not "pick a sentence".
+    await page.getByText('Getting the sentence ready…').waitFor();
+    assert.equal(await page.getByText('Nothing to explore yet.').count(), 0);
+    await explorer.host.send({ type: 'status', model: 'none', busy: false, detail: '' });
+    await page.getByText('Nothing to explore yet.').waitFor();
   });
 
   it('names the model in the status line, with "8-bit weights" when the opt-in weights are on', async () => {

@@ -65,7 +65,7 @@ export function App() {
         ) : data.session ? (
           <TabBody tab={ui.tab} data={data} ui={ui} change={change} send={send} />
         ) : (
-          <EmptyState />
+          <EmptyState busy={data.busy} />
         )}
       </Tabs>
     </main>
@@ -178,7 +178,16 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   );
 }
 
-function EmptyState() {
+/** busy: the host is making the first session (a panel restored after a window reload, the model loading): it is coming, nothing to pick. */
+function EmptyState({ busy }: { busy: boolean }) {
+  if (busy) {
+    return (
+      <div class="empty">
+        <p>Getting the sentence ready…</p>
+        <p class="hint">GPT-2 is working; the sentence shows here once it has read it.</p>
+      </div>
+    );
+  }
   return (
     <div class="empty">
       <p>Nothing to explore yet.</p>
