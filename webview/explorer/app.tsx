@@ -66,7 +66,7 @@ export function App() {
         ) : data.session ? (
           <TabBody tab={ui.tab} data={data} ui={ui} change={change} send={send} />
         ) : (
-          <EmptyState />
+          <EmptyState busy={data.busy} />
         )}
       </Tabs>
     </main>
@@ -143,7 +143,7 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   const { sessions } = data;
   const { layer, head, token } = ui;
   const lens = <LensSection session={session} lens={data.lens} sessions={sessions} token={token} lensLayer={ui.lensLayer} trackId={ui.trackId} change={change} post={post} />;
-  const generation = <GenerationSection session={session} tally={data.tally ?? session.tally} busy={data.busy || data.readOnly !== null} post={send} />;
+  const generation = <GenerationSection session={session} tally={data.tally ?? session.tally} busy={data.busy || data.readOnly !== null} readOnly={data.readOnly !== null} post={send} />;
   if (tab === 'tokens') {
     return (
       <>
@@ -180,7 +180,16 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   );
 }
 
-function EmptyState() {
+/** busy: the host is making the first session (a panel restored after a window reload, the model loading): it is coming, nothing to pick. */
+function EmptyState({ busy }: { busy: boolean }) {
+  if (busy) {
+    return (
+      <div class="empty">
+        <p>Getting the sentence ready…</p>
+        <p class="hint">GPT-2 is working; the sentence shows here once it has read it.</p>
+      </div>
+    );
+  }
   return (
     <div class="empty">
       <p>Nothing to explore yet.</p>
