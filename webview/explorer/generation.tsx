@@ -91,7 +91,7 @@ function CandidateBars({ session, tally, onForce }: { session: SessionView; tall
         {top.map((candidate, rank) => {
           const draws = tally.counts[String(candidate.id)] ?? 0;
           return (
-            <li key={candidate.id} class={`bars__row${rank === 0 ? ' bars__row--top' : ''}`} title={`id ${candidate.id}`}>
+            <li key={rank} class={`bars__row${rank === 0 ? ' bars__row--top' : ''}`} title={`id ${candidate.id}`}>
               <button type="button" class="bars__token" disabled={!onForce} aria-label={`Append ${spokenToken(candidate.text)} (${percent(candidate.prob)})`} onClick={() => onForce?.(candidate.id)}>
                 <TokenText text={candidate.text} />
               </button>
