@@ -67,9 +67,16 @@ function record(result: CaseResult, name: string, list: Sample[]): void {
  * webview IPC has no such step; this hop is still the bench's stand-in for that IPC, not the IPC.
  */
 async function postOverCdp(page: Page, backend: ControllerBackend, unsent: string[]): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  const send = (message: HostMessage) => cdp.send('Runtime.evaluate', { expression: `window.postMessage(${JSON.stringify(message)}, '*')` });
-  backend.attach((message) => send(message).then(() => undefined, (error: unknown) => void unsent.push(`${message.type}: ${String(error)}`)));
+  const session = page.context().newCDPSession(page);
+  // Messages the harness sent already may still be on their way: a no-op evaluate after them lands after them, and
+  // every message from here on waits behind it and behind the one before, so the page gets them all in order.
+  let tail: Promise<unknown> = session.then(() => page.evaluate('0'));
+  const send = async (message: HostMessage) => (await session).send('Runtime.evaluate', { expression: `window.postMessage(${JSON.stringify(message)}, '*')` });
+  backend.attach((message) => {
+    tail = tail.then(() => send(message)).catch((error: unknown) => void unsent.push(`${message.type}: ${String(error)}`));
+    return tail.then(() => undefined);
+  });
+  await tail;
 }
 
 /** The rounds: the lesson's Self-Attention moves, its Steps and Samples on the Generation tab, a new sentence. */
