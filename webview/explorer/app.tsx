@@ -3,11 +3,12 @@
 // Styles set from code go through Preact style objects, i.e. element.style (the CSSOM), which the
 // webview CSP allows; style="" attributes in markup and <style> elements would be blocked.
 
-import { useCallback, useEffect, useLayoutEffect, useReducer, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { type ExplorerMessage, type HostMessage, parseHostMessage, parseUiState, type UiPatch, type UiState } from '../../src/protocol/explorer';
 import { linkToHost, restoreState, saveState } from '../common/vscode-api';
 import { Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AnalysisProgressView } from './analysis-progress';
+import type { Asked } from './announce';
 import { TokenChips } from './chips';
 import { CompareTab } from './compare-tab';
 import { HostData, type Stamped } from './host-data';
@@ -34,8 +35,16 @@ export function App() {
   // Stable callbacks (dispatch and post never change), so the memoized panels (sections.tsx) skip what did not change.
   const change = useCallback((patch: UiPatch, said?: string) => dispatch({ kind: 'ui', patch, said }), []);
 
+  // The Step (or draw, choice, move in the tree) the page sent last, folded into the state with the next host message,
+  // the first thing that reads it (store.ts announces the token that comes back by it): dispatched at the click, it
+  // re-rendered the whole app while the worker's pass ran on the same two cores (issue 19). One render either way.
+  const asked = useRef<Asked>(null);
   useEffect(() => {
-    const stop = host.listen((message) => dispatch({ kind: 'host', message }));
+    const stop = host.listen((message) => {
+      if (asked.current) dispatch({ kind: 'ask', asked: asked.current });
+      asked.current = null;
+      dispatch({ kind: 'host', message });
+    });
     post({ type: 'ready' });
     return stop;
   }, []);
@@ -48,7 +57,7 @@ export function App() {
   }, []);
   // Remembered so the token that comes back is announced as a Step's, a draw's, a choice's or a move in the tree.
   const send = useCallback((message: ExplorerMessage) => {
-    if (message.type === 'step' || message.type === 'sampleAppend' || message.type === 'forceToken' || message.type === 'selectNode') dispatch({ kind: 'ask', asked: message.type });
+    if (message.type === 'step' || message.type === 'sampleAppend' || message.type === 'forceToken' || message.type === 'selectNode') asked.current = message.type;
     post(message);
   }, []);
   return (
