@@ -9,6 +9,7 @@ import type { ExplorerMessage } from '../../src/protocol/explorer';
 import { Slider } from '../ui/slider';
 import { Button, TextField } from '../ui/toolkit';
 import { ExportButtons } from './export-buttons';
+import { memo } from './memo';
 import { percent, ProbabilityBar } from './lens';
 import { spokenToken, TokenText } from './token-text';
 
@@ -52,7 +53,7 @@ export function GenerationPanel({ session, tally, busy, post }: GenerationProps)
           Reset
         </Button>
       </div>
-      <DecodingControls settings={session.settings} kept={session.next.kept} post={post} />
+      <DecodingControls temperature={session.settings.temperature} topK={session.settings.topK} topP={session.settings.topP} kept={session.next.kept} post={post} />
       <ExportButtons session={session} data={{ type: 'generation', next: session.next, tally }} post={post} image="dom" />
     </section>
   );
@@ -133,7 +134,10 @@ function typedPatch(field: TypedField, text: string): DecodingPatch | null {
   return result.ok ? result.value : null;
 }
 
-function DecodingControls({ settings, kept, post }: { settings: DecodingSettings; kept: number; post: Post }) {
+type DecodingValues = Pick<DecodingSettings, 'temperature' | 'topK' | 'topP'>;
+
+/** Memoized on its values, not on the settings object: every session message brings a new one, and a Step changes none of them (issue 19). */
+const DecodingControls = memo(function DecodingControls({ kept, post, ...settings }: DecodingValues & { kept: number; post: Post }) {
   // While dragging, show the value under the thumb; tell the host once, on release.
   const [dragging, setDragging] = useState<number | null>(null);
   const temperature = dragging ?? settings.temperature;
@@ -169,4 +173,4 @@ function DecodingControls({ settings, kept, post }: { settings: DecodingSettings
       </p>
     </div>
   );
-}
+});
