@@ -8,7 +8,7 @@
 // repository's files are served from, which the Marketplace and Open VSX pages need.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -57,6 +57,17 @@ async function withStage(use) {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The repository staged for `target` alone, its .vscodeignore replaced by the target's ignore file, for a tool that
+ * packages with vsce's defaults and takes no ignore file (`ovsx publish --packagePath DIR --target T`); removed after `use`.
+ */
+export async function withTargetStage(target, use) {
+  return withStage(async (dir, stage) => {
+    await copyFile(await ignoreFileFor(target, dir), join(stage, '.vscodeignore'));
+    return use(stage);
+  });
 }
 
 /** The files vsce would pack for `target`, without packing them (`vsce ls`). */

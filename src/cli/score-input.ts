@@ -11,7 +11,7 @@ export async function scoreInput(args: ParsedArgs, stdin: NodeJS.ReadableStream)
   const file = args.values.file;
   if (typeof file === 'string' && args.positionals.length > 0) throw new UsageError('give either TEXT or --file, not both');
   if (typeof file !== 'string' && args.positionals.length !== 1) throw new UsageError(`expected one TEXT argument (or --file FILE), got ${args.positionals.length}`);
-  const text = typeof file === 'string' ? decode(file === '-' ? await readAll(stdin) : await readFile(file), file === '-' ? 'stdin' : file) : args.positionals[0];
+  const text = typeof file === 'string' ? decode(file === '-' ? await readAll(stdin) : await readText(file), file === '-' ? 'stdin' : file) : args.positionals[0];
   if (text === '') throw new UsageError('the text is empty: give GPT-2 some text to score');
   const binary = BINARY.exec(text);
   if (binary) {
@@ -19,6 +19,18 @@ export async function scoreInput(args: ParsedArgs, stdin: NodeJS.ReadableStream)
     throw new Error(`this looks like binary data, not text (character U+00${code.toUpperCase()} at offset ${binary.index}): score reads text`);
   }
   return text;
+}
+
+/** Node's own words for a file it cannot open ("ENOENT: no such file or directory, open '…'") said plainly. */
+const UNREADABLE: Record<string, string> = { ENOENT: 'there is no such file', EISDIR: 'it is a folder, not a file', EACCES: 'permission denied' };
+
+async function readText(file: string): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new Error(`cannot read ${file}: ${UNREADABLE[code] ?? (error instanceof Error ? error.message : String(error))}`);
+  }
 }
 
 /** UTF-8 bytes → text; bytes that are not UTF-8 are refused rather than scored as U+FFFD. */

@@ -1,8 +1,8 @@
 // `score`: GPT-2 on a text itself (token surprise, issue 18): for each token after the first, the
 // log-probability the model gave it from the tokens before it, its rank, the top 5 there and the
 // first lens layer that ranks it first (src/explorer/score.ts). A text over the context is scored in
-// chunks, told on stderr so stdout keeps its shape.
-import { scoreText } from '../explorer/score';
+// chunks, told on stderr before the first and as each is done (a long text takes minutes), so stdout keeps its shape.
+import { type Chunk, chunkOverlap, chunkPlan, scoreTokens } from '../explorer/score';
 import { surpriseSummary, type TextScores } from '../protocol/surprise';
 import { parse } from './args';
 import type { Command } from './command';
@@ -20,7 +20,8 @@ and lensLayer null and an empty top: nothing comes before it.
 
 A text longer than the model's context (1,024 tokens for GPT-2) is scored in chunks of at most the
 context: each later chunk first reads again the quarter-context of tokens before it (256 for GPT-2),
-so its first token is scored from those alone. Where the chunks start is told on stderr.
+so its first token is scored from those alone. Where the chunks start is told on stderr before scoring,
+and each chunk as it is done.
 
 --json prints {"tokens": [{"id", "text", "logprob", "rank", "top": [{"id", "text", "prob"}], "lensLayer"}]}.
 
@@ -45,8 +46,11 @@ export const command: Command = {
     const text = await scoreInput(args, io.stdin);
     const { model, tokenizer } = await openModel(args, io.stderr);
     try {
-      const scores = await scoreText(model, tokenizer, text);
-      tellChunks(scores, io.stderr);
+      const tokens = await tokenizer.encodeInChunks(text);
+      const plan = chunkPlan(tokens.length, model.config.nPositions);
+      if (plan.length > 1) tellChunks(tokens.length, model.config.nPositions, plan, io.stderr);
+      const onChunk = plan.length > 1 ? (chunk: Chunk) => tellChunkDone(chunk, plan, io.stderr) : undefined;
+      const scores = await scoreTokens(model, tokenizer, tokens, { onChunk });
       return args.values.json === true ? toJson(scores) : formatScores(scores);
     } finally {
       await model.dispose();
@@ -59,14 +63,19 @@ function toJson({ tokens }: TextScores) {
   return { tokens: tokens.map(({ id, text, logprob, rank, top, lensLayer }) => ({ id, text, logprob, rank, top, lensLayer })) };
 }
 
-function tellChunks({ tokens, context, overlap, chunks }: TextScores, stderr: NodeJS.WritableStream): void {
-  if (chunks.length < 2) return;
-  const n = (value: number) => value.toLocaleString('en-US');
+const n = (value: number) => value.toLocaleString('en-US');
+
+/** Told before the first pass: a text of many contexts is scored for minutes, and said nothing until the end. */
+function tellChunks(tokens: number, context: number, plan: Chunk[], stderr: NodeJS.WritableStream): void {
   stderr.write(
-    `gpt2-explorer score: ${n(tokens.length)} tokens, more than the model's context of ${n(context)}: scored in ${chunks.length} chunks ` +
-      `starting at tokens ${chunks.map(n).join(', ')}; each later chunk first reads again the ${n(overlap)} tokens before it, ` +
+    `gpt2-explorer score: ${n(tokens)} tokens, more than the model's context of ${n(context)}: scored in ${plan.length} chunks ` +
+      `starting at tokens ${plan.map((chunk) => n(chunk.start)).join(', ')}; each later chunk first reads again the ${n(chunkOverlap(context))} tokens before it, ` +
       `so its first token is scored from those alone\n`,
   );
+}
+
+function tellChunkDone(chunk: Chunk, plan: Chunk[], stderr: NodeJS.WritableStream): void {
+  stderr.write(`gpt2-explorer score: chunk ${n(plan.findIndex((planned) => planned.start === chunk.start) + 1)} of ${n(plan.length)} scored (tokens ${n(chunk.start)}–${n(chunk.end - 1)})\n`);
 }
 
 function formatScores({ tokens }: TextScores): string {

@@ -18,6 +18,7 @@ export const GPT2_SMALL_CONFIG: Gpt2Config = {
 /** Reads and checks dir/config.json. */
 export async function readGpt2Config(dir: string): Promise<Gpt2Config> {
   const file = join(dir, 'config.json');
+  if (!existsSync(dir)) throw new Error(`${dir}: there is no such folder; a GPT-2 model folder holds config.json and model.safetensors`);
   if (!existsSync(file)) throw new Error(`${dir}: no config.json here; a GPT-2 model folder holds config.json and model.safetensors`);
   let json: unknown;
   try {

@@ -12,6 +12,7 @@ export interface Int8CacheHeader {
   key: Record<string, number>; // the weights file's size, mtime and inode, and the quantization's settings
   digests: string[]; // per matrix, in file order: sha256 of B then scales
   file: string; // the weights file's real path (what the file is named by)
+  device?: number; // the weights file's st_dev: is its file system mounted? (int8-sweep.ts; written since 0.1.0)
 }
 
 /** The cache file's name for a weights file: its real path, hashed (the weights' own name says nothing in the Hugging Face cache). */

@@ -94,7 +94,8 @@ export class Int8Store {
     this.writer = undefined;
     if (!writer || !this.path) return;
     try {
-      const trailer = int8Trailer({ key: this.key, digests: writer.digests, file: this.weights.file });
+      const { dev: device } = await stat(this.weights.file);
+      const trailer = int8Trailer({ key: this.key, digests: writer.digests, file: this.weights.file, device });
       await writer.handle.write(trailer, 0, trailer.length, dataBytes(this.slots));
       await writer.handle.sync();
       await writer.handle.close();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { PAIRS, PRESETS } from '../explorer/presets';
 import { PROMPT_DOCUMENTS, PromptCodeLensProvider } from './codelens/provider';
+import { explainIncompleteInstall, extensionsQuery, SHOW_IN_EXTENSIONS } from './common/incomplete-install';
 import { COMMANDS, EXPLORER_VIEW_TYPE } from './contributes';
 import type { ExplorerController } from './explorer/controller';
 import { LazyExplorer } from './explorer/lazy-explorer';
@@ -23,6 +24,9 @@ const DECODING_KEY = 'gpt2Explorer.liveDecoding';
 /** Set by the bundle's first and last lines (scripts/build.mjs BUNDLE_CLOCK); absent when run from source. */
 declare const __gpt2ExplorerBundleStart: number | undefined;
 declare const __gpt2ExplorerBundleEnd: number | undefined;
+
+/** The explorer bundle, beside this one (scripts/build.mjs), relative to the extension's folder. */
+const EXPLORER_BUNDLE = 'dist/explorer.js';
 
 /** The explorer's dispose, set by activate for deactivate. */
 let stopExplorer: (() => Promise<void>) | undefined;
@@ -47,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const decodingMemory = { recall: () => context.workspaceState.get(DECODING_KEY), keep: (saved: unknown) => void context.workspaceState.update(DECODING_KEY, saved) };
   const start: ExplorerStart = { context, output, settings: () => settings, decodingMemory, storageDir: join(context.globalStorageUri.fsPath, 'gpt2'), presets: PRESETS, pairs: PAIRS };
   const lazy = new LazyExplorer({
-    start: () => (require(join(context.extensionPath, 'dist', 'explorer.js')) as { startExplorer: typeof startExplorer }).startExplorer(start),
+    start: () => requireExplorerBundle(context, log)?.startExplorer(start) ?? null,
     settings: () => settings,
     decodingMemory,
     presets: PRESETS,
@@ -64,7 +68,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     output,
     codeLens,
     // Registered at activation so VS Code can restore the panel after a window reload.
-    vscode.window.registerWebviewPanelSerializer(EXPLORER_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => lazy.explorer.revive(panel) }),
+    // A panel the explorer cannot draw (its bundle will not load) is closed, not left blank.
+    vscode.window.registerWebviewPanelSerializer(EXPLORER_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => {
+        const explorer = lazy.explorer;
+        if (explorer) explorer.revive(panel);
+        else panel.dispose();
+      },
+    }),
     vscode.languages.registerCodeLensProvider(PROMPT_DOCUMENTS, codeLens),
     createStatusBar(lazy),
     walkthrough.disposable,
@@ -76,12 +87,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       log('The workspace is trusted now: its gpt2Explorer settings apply');
       settingsMoved();
     }),
-    ...COMMANDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => lazy.explorer.commands[id](...args))),
+    ...COMMANDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => lazy.explorer?.commands[id](...args))),
   );
   stopExplorer = () => lazy.dispose();
   return {
     get controller() {
-      return lazy.explorer.controller;
+      const explorer = lazy.explorer;
+      if (!explorer) throw new Error(`GPT-2 Explorer's ${EXPLORER_BUNDLE} could not be loaded`);
+      return explorer.controller;
     },
     get explorerStarted() {
       return lazy.isStarted;
@@ -90,6 +103,23 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     activationMs: performance.now() - started,
     bundleLoadMs,
   };
+}
+
+/**
+ * The explorer bundle, or null when it will not load (a VSIX unpacked half-way, a file deleted or damaged): the user
+ * then reads what broke and how to mend it, with a button to the extension in the Extensions view, instead of Node's
+ * "Cannot find module" from every command; the full error goes to the output channel.
+ */
+function requireExplorerBundle(context: vscode.ExtensionContext, log: (line: string) => void): { startExplorer: typeof startExplorer } | null {
+  try {
+    return require(join(context.extensionPath, ...EXPLORER_BUNDLE.split('/'))) as { startExplorer: typeof startExplorer };
+  } catch (error) {
+    log(`${EXPLORER_BUNDLE} could not be loaded: ${error instanceof Error ? error.stack : String(error)}`);
+    void vscode.window.showErrorMessage(explainIncompleteInstall(EXPLORER_BUNDLE, error), SHOW_IN_EXTENSIONS).then((choice) => {
+      if (choice === SHOW_IN_EXTENSIONS) void vscode.commands.executeCommand('workbench.extensions.search', extensionsQuery(context.extension.id));
+    });
+    return null;
+  }
 }
 
 /**

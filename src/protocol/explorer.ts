@@ -86,6 +86,8 @@ export const hostMessage = union({
   tally: object({ type: literal('tally'), tally: tallyView }),
   /** The host (walkthrough, commands) changes what the panel shows. */
   ui: object({ type: literal('ui'), patch: uiPatch }),
+  /** GPT-2: Save Analysis wants the UI as it is now: post uiState at once, not after the echo's quiet time. */
+  echoUi: object({ type: literal('echoUi') }),
   /** Token surprise over the sentence `text` (the answer to requestSurprise): the chips are underlined by rank. */
   surprise: object({ type: literal('surprise'), text: string(MAX_TEXT), scores: textScores }),
   /** Something failed; `action` names a command the webview offers as a button. */

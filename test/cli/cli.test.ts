@@ -46,7 +46,8 @@ describe('gpt2-explorer CLI', function () {
   it('fails with a message on stderr and a non-zero exit for bad calls', async function () {
     const cases: [string[], number, RegExp][] = [
       [['analyze', 'text'], 2, /--model is required/],
-      [['analyze', '--model', join(dir, 'missing'), 'text'], 1, /no config\.json here/],
+      [['analyze', '--model', join(dir, 'missing'), 'text'], 1, /missing: there is no such folder; a GPT-2 model folder holds/], // not "no config.json here", as if it were there
+      [['analyze', '--model', dir, 'text'], 1, /no config\.json here/],
       [['analyze', '--model', model, '   '], 2, /the prompt is empty/],
       [['analyze', '--model', model, '--temperature=-1', 'x'], 2, /--temperature must be from 0 to 2, got -1/],
       [['analyze', '--model', model, '--temperature', '2.5', 'x'], 2, /--temperature must be from 0 to 2, got 2.5/],

@@ -40,12 +40,15 @@ describe('gpt2-explorer score', function () {
     assert.ok(lensLayers.has(0), 'the repeated " the" is ranked first by the lens at layer 0');
   });
 
-  it('a text over the context: chunks told on stderr, the chunk start scored from the quarter-context before it', async function () {
+  it('a text over the context: chunks told on stderr before scoring and each as it is done, the chunk start scored from the quarter-context before it', async function () {
     const run = await cli(['score', '--model', model, '--json', LONG_TEXT]);
     assert.equal(run.code, 0, run.stderr);
     const { tokens } = JSON.parse(run.stdout);
     assert.ok(tokens.length > 64 && tokens.length <= 112, `${tokens.length} tokens`);
     assert.match(run.stderr, new RegExp(`^gpt2-explorer score: ${tokens.length} tokens, more than the model's context of 64: scored in 2 chunks starting at tokens 0, 64; each later chunk first reads again the 16 tokens before it`));
+    // Then each chunk as it is done: a text of hundreds of contexts said nothing for minutes.
+    const progress = run.stderr.split('\n').filter((line) => line.includes(' scored (tokens '));
+    assert.deepEqual(progress, ['gpt2-explorer score: chunk 1 of 2 scored (tokens 0–63)', `gpt2-explorer score: chunk 2 of 2 scored (tokens 64–${tokens.length - 1})`]);
     assert.ok(tokens.slice(1).every((token: { logprob: number | null }) => token.logprob !== null));
     checkAgainstReference(reference, tokens, [{ from: 48, start: 64, end: tokens.length }]);
   });
@@ -60,7 +63,7 @@ describe('gpt2-explorer score', function () {
     assert.match(lines[lines.length - 1], /^Mean surprise: \d+\.\d\d bits per token over \d+ scored tokens; the most surprising: ".+" \(token \d+, \d+\.\d\d bits, rank \d+\)$/);
   });
 
-  it('refuses no text, an empty one, both TEXT and --file (exit 2), binary data and non-UTF-8 bytes (exit 1)', async function () {
+  it('refuses no text, an empty one, both TEXT and --file (exit 2), binary data, non-UTF-8 bytes, a missing file and a folder (exit 1)', async function () {
     const expectations: [string[], number, RegExp][] = [
       [[], 2, /expected one TEXT argument/],
       [[''], 2, /the text is empty/],
@@ -68,6 +71,8 @@ describe('gpt2-explorer score', function () {
       [['a\x01b'], 1, /binary data, not text \(character U\+0001 at offset 1\)/],
       [['--file', join(dir, 'nul.bin')], 1, /binary data, not text \(character U\+0003 at offset 2\)/],
       [['--file', join(dir, 'latin1.txt')], 1, /latin1\.txt is not UTF-8 text/],
+      [['--file', join(dir, 'missing.txt')], 1, /^gpt2-explorer score: cannot read .*missing\.txt: there is no such file\n$/], // not Node's "ENOENT: no such file or directory, open …"
+      [['--file', dir], 1, /: cannot read .*: it is a folder, not a file\n$/],
     ];
     await writeFile(join(dir, 'text.txt'), 'Hello');
     await writeFile(join(dir, 'nul.bin'), Buffer.from([0x50, 0x4b, 0x03, 0x00, 0x14]));

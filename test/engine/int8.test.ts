@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,7 +211,7 @@ describe('Gpt2Model with 8-bit weights', function () {
     }
   });
 
-  it('removes what no load can use any more when it writes a cache: of weights gone or changed, an older format, a crashed partial — not another model\'s, a live partial, or a file not ours', async function () {
+  it('removes what no load can use any more when it writes a cache: of weights gone or changed, an older format, a crashed partial — not another model\'s, one on a drive not mounted now, a live partial, or a file not ours', async function () {
     const cacheDir = mkdtempSync(join(tmpdir(), 'gpt2-int8-sweep-'));
     const models = mkdtempSync(join(tmpdir(), 'gpt2-int8-models-'));
     const copyOf = (name: string) => {
@@ -226,11 +226,13 @@ describe('Gpt2Model with 8-bit weights', function () {
       return said;
     };
     try {
-      const [gone, changed, other] = ['gone', 'changed', 'other'].map(copyOf);
-      const names = [gone, changed, other].map(cacheName);
-      for (const folder of [gone, changed, other]) assert.deepEqual(await load(folder), [], 'nothing stale yet: every sound cache stays');
+      const [gone, changed, other, unmounted] = ['gone', 'changed', 'other', 'unmounted'].map(copyOf);
+      const names = [gone, changed, other, unmounted].map(cacheName);
+      for (const folder of [gone, changed, other, unmounted]) assert.deepEqual(await load(folder), [], 'nothing stale yet: every sound cache stays');
       assert.deepEqual(readdirSync(cacheDir).sort(), [...names].sort());
+      asIfOnAnotherDrive(join(cacheDir, names[3]), statSync(join(unmounted, 'model.safetensors')).dev);
       rmSync(gone, { recursive: true });
+      rmSync(unmounted, { recursive: true }); // as its drive would be, unmounted: the folders above are on another device
       utimesSync(join(changed, 'model.safetensors'), new Date(), new Date(Date.now() + 5000));
       const older = `${'0'.repeat(24)}.int8`;
       writeFileSync(join(cacheDir, older), Buffer.concat([Buffer.alloc(64), Buffer.from([0, 0, 0, 0]), Buffer.from('GPT2Q8v0')]));
@@ -240,13 +242,29 @@ describe('Gpt2Model with 8-bit weights', function () {
       for (const file of [crashed, live, 'notes.txt']) writeFileSync(join(cacheDir, file), 'x');
       const fresh = copyOf('fresh');
       assert.deepEqual(await load(fresh), [`removed 4 8-bit weights files no load can use any more from ${cacheDir}`]);
-      assert.deepEqual(readdirSync(cacheDir).sort(), [names[2], cacheName(fresh), live, 'notes.txt'].sort());
+      assert.deepEqual(readdirSync(cacheDir).sort(), [names[2], names[3], cacheName(fresh), live, 'notes.txt'].sort());
       assert.deepEqual(await load(other), [], "the other model's cache is read, not rebuilt");
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
       rmSync(models, { recursive: true, force: true });
     }
   });
+
+  /**
+   * Rewrites a cache file's header (the JSON before its u32 length and 8-byte magic) so it says its weights file was
+   * on a device other than `device`, the one the test's folders are on: as a file on a USB disk would say.
+   */
+  function asIfOnAnotherDrive(cache: string, device: number) {
+    const bytes = readFileSync(cache);
+    const end = bytes.length - 12;
+    const length = bytes.readUInt32LE(end);
+    const header = JSON.parse(bytes.subarray(end - length, end).toString('utf8'));
+    assert.equal(header.device, device, 'the header names the device of its weights file');
+    const json = Buffer.from(JSON.stringify({ ...header, device: device + 1 }));
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(json.length);
+    writeFileSync(cache, Buffer.concat([bytes.subarray(0, end - length), json, size, bytes.subarray(end + 4)]));
+  }
 
   it('refuses a model whose width is not a multiple of the block', async function () {
     await assert.rejects(Gpt2Model.load(await testModel(TINY), { weights: 'int8' }), /8-bit weights need n_embd to be a multiple of 32; this model's is 48/);

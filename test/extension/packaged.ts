@@ -1,7 +1,7 @@
 // The VSIXes the tests unpack or install, packaged once per build. The VSIX test and both real-VS-Code suites
 // need this machine's package, and packaging costs seconds of CPU each time (vsce reads and zips the binaries),
-// so each is kept in .cache/vsix/<key>/, the key a hash of what goes into it: a new build, manifest or ignore
-// file makes a new key. A folder is written aside and renamed, so mocha's parallel workers can share it.
+// so each is kept in .cache/vsix/<key>/, the key a hash of what goes into it: a new build, manifest, ignore
+// file or onnxruntime binary makes a new key. A folder is written aside and renamed, so mocha's parallel workers can share it.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -25,11 +25,18 @@ function filesUnder(path: string): string[] {
   return readdirSync(path).sort().flatMap((name) => filesUnder(join(path, name)));
 }
 
-/** A hash of every input file's path and bytes. */
+/** The native binaries every VSIX carries some of (≈ 100 MB): known by their path, size and mtime, not hashed byte by byte. */
+const BINARIES = 'node_modules/onnxruntime-node/bin';
+
+/** A hash of every input file's path and bytes, and of each binary's path, size and mtime (a binary replaced makes a new key). */
 export function packageKey(): string {
   const hash = createHash('sha256');
   for (const file of INPUTS.flatMap((input) => filesUnder(join(ROOT, input)))) {
     hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  for (const file of filesUnder(join(ROOT, BINARIES))) {
+    const { size, mtimeMs } = statSync(file);
+    hash.update(`${relative(ROOT, file)}\0${size}\0${mtimeMs}\0`);
   }
   return hash.digest('hex').slice(0, 16);
 }

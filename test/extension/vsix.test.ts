@@ -1,21 +1,26 @@
 // The VSIXes as users get them: scripts/package.mjs packages one per target from the built dist/ (all at
 // once, ≈ 40 s of CPU; once per build, see packaged.ts), and each holds what runs on its platform and nothing else; the one for this
-// machine's platform is unpacked and its own session worker loads onnxruntime-node and runs a model.
+// machine's platform is unpacked and its own session worker loads onnxruntime-node and runs a model. `vsce ls` is
+// held to what vsce packs, and the real `ovsx publish` sends these VSIXes, and packs one itself, to a stub registry.
 
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { CODE_SERVER_VERSION } from '../../scripts/install-code-server.mjs';
-import { bindingFolder, listTarget, TARGETS } from '../../scripts/package.mjs';
+import { bindingFolder, listTarget, TARGETS, withTargetStage } from '../../scripts/package.mjs';
 import { ignoreRules, leftOutWhole } from '../../scripts/package-stage.mjs';
 import { explainNativeFailure } from '../../src/extension/common/native-runtime';
 import { SessionClient } from '../../src/extension/explorer/session-client';
 import { DEFAULT_DECODING } from '../../src/protocol/decoding';
 import { packagedVsixes } from './packaged';
 import { LESSON_SENTENCE, tinyModel } from './worker-harness';
-import { readZip, unzip, type ZipEntry } from './zip';
+import { publishedFrom, startOpenVsxStub, type OpenVsxStub } from './open-vsx-stub';
+import { readZip, unzip, zipEntries, type ZipEntry } from './zip';
 
 const ROOT = resolve(__dirname, '..', '..');
 const HERE = `${process.platform}-${process.arch}`;
@@ -36,6 +41,12 @@ const EXPECTED = [
   'models/gpt2/config.json', 'media/icons/gpt2.svg', 'node_modules/onnxruntime-node/dist/index.js',
   'node_modules/onnxruntime-common/dist/cjs/index.js', 'node_modules/onnxruntime-common/dist/cjs/package.json',
 ].map((file) => `extension/${file}`);
+
+/** The onnxruntime-node binaries among a VSIX's entry names. */
+const binariesIn = (names: string[]) => names.filter((name) => name.startsWith('extension/node_modules/onnxruntime-node/bin/')).sort();
+
+/** The binaries `target`'s VSIX must carry: its own binding's files. */
+const bindingOf = (target: string) => TARGETS[target].map((file) => `extension/${bindingFolder(target)}/${file}`).sort();
 
 describe('VSIX packages, one per platform', () => {
   let dir: string;
@@ -74,8 +85,7 @@ describe('VSIX packages, one per platform', () => {
       const files = entries.get(target)!;
       const names = files.map((entry) => entry.name);
       assert.deepEqual(EXPECTED.filter((file) => !names.includes(file)), [], 'missing');
-      const binaries = names.filter((name) => name.startsWith('extension/node_modules/onnxruntime-node/bin/')).sort();
-      assert.deepEqual(binaries, TARGETS[target].map((file) => `extension/${bindingFolder(target)}/${file}`).sort());
+      assert.deepEqual(binariesIn(names), bindingOf(target));
       const manifest = files.find((entry) => entry.name === 'extension.vsixmanifest')!.data().toString();
       assert.match(manifest, new RegExp(`TargetPlatform="${target}"`));
       const size = files.reduce((sum, entry) => sum + entry.compressedSize, 0) / 1e6;
@@ -160,6 +170,104 @@ describe('VSIX packages, one per platform', () => {
     assert.ok(links.length >= 9, 'the screenshots are linked');
     assert.deepEqual(links.filter((link) => !files.some((entry) => entry.name === `extension/${link}`)), [], 'links that lead nowhere in the VSIX');
     assert.deepEqual([...readme.matchAll(/!\[[^\]]*\]\(([^)]+\.svg)\)/g)].map((match) => match[1]), [], 'the Marketplace refuses SVG images in a README');
+  });
+});
+
+/** The real Open VSX CLI, and what makes it write down every socket it and its children open. */
+const OVSX = join(ROOT, 'node_modules', 'ovsx', 'bin', 'ovsx');
+const RECORD_CONNECTIONS = join(__dirname, 'record-connections.cjs');
+const TOKEN = 'dummy-token';
+const BASE_URL = 'https://raw.githubusercontent.com/OWNER/REPO/main/';
+
+/** A line of record-connections.cjs: a host and port, or a local socket's path. */
+interface Connection {
+  pid: number;
+  host?: string;
+  port?: number;
+  path?: string;
+}
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+// ovsx has no dry run: its publish is run for real, against a stub of the registry on 127.0.0.1 (open-vsx-stub.ts),
+// which keeps every request. Publishing itself needs an Open VSX token and stays a manual step (README).
+describe('publishing to Open VSX: the real ovsx CLI against a stub registry, offline', () => {
+  let stub: OpenVsxStub;
+  let dir: string;
+  const vsix = new Map<string, string>();
+
+  before(async () => {
+    assert.ok(existsSync(OVSX), 'node_modules has no ovsx: run npm ci (it is a dev dependency)');
+    stub = await startOpenVsxStub();
+    dir = await mkdtemp(join(tmpdir(), 'gpt2-ovsx-'));
+    const targets = Object.keys(TARGETS);
+    const paths = await packagedVsixes(targets); // the suite above packaged them in this process: read from the cache
+    targets.forEach((target, i) => vsix.set(target, paths[i]));
+  });
+
+  afterEach(() => stub.received.splice(0));
+
+  after(async () => {
+    await stub.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Runs `ovsx args` as a user would, with the registry's address and the token; resolves with what it printed and every place it connected to. */
+  async function ovsx(args: string[]): Promise<{ stdout: string; connections: Connection[] }> {
+    const log = join(dir, `connections-${stub.received.length}-${Date.now()}.jsonl`);
+    await writeFile(log, '');
+    const env = { ...process.env, NODE_OPTIONS: `--require ${JSON.stringify(RECORD_CONNECTIONS)}`, GPT2_CONNECTIONS_LOG: log };
+    const { stdout } = await promisify(execFile)(process.execPath, [OVSX, ...args, '--registryUrl', stub.url, '--pat', TOKEN], { env, maxBuffer: 16 << 20 });
+    const connections = (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    return { stdout, connections };
+  }
+
+  /** ovsx reached the stub (so the record works) and nothing else: no other host, port or local socket. */
+  function assertOnlyTheStub(connections: Connection[]): void {
+    assert.ok(connections.length > 0, 'record-connections.cjs saw no socket at all');
+    assert.deepEqual(connections.filter((to) => to.host !== '127.0.0.1' || to.port !== stub.port), [], 'connections to anything but the stub');
+  }
+
+  /** What the stub got: publish requests only, each with the token and a VSIX body. */
+  function publishedBodies(): Buffer[] {
+    for (const request of stub.received) {
+      assert.deepEqual([request.method, request.path, request.query.get('token'), request.contentType], ['POST', '/api/-/publish', TOKEN, 'application/octet-stream']);
+    }
+    return stub.received.map((request) => request.body);
+  }
+
+  it('ovsx publish --packagePath with every VSIX: sends each file byte for byte, marked for its own platform and carrying its binding, to the namespace gpt2-explorer with the token, and connects nowhere but the stub', async () => {
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    const { stdout, connections } = await ovsx(['publish', '--packagePath', ...vsix.values()]);
+    const bodies = publishedBodies();
+    assert.equal(bodies.length, vsix.size, 'one publish per VSIX');
+    const sent = new Map(bodies.map((body) => [sha256(body), body]));
+    for (const [target, file] of vsix) {
+      const body = sent.get(sha256(readFileSync(file)));
+      assert.ok(body, `${target}'s VSIX did not reach the registry as it is on disk`);
+      // A VSIX names its platform itself (ovsx ignores --target for one): the registry reads it from the manifest.
+      assert.deepEqual(publishedFrom(body), { namespace: 'gpt2-explorer', name: 'gpt2-explorer', version, targetPlatform: target });
+      assert.deepEqual(binariesIn(zipEntries(body).map((entry) => entry.name)), bindingOf(target));
+    }
+    const told = stdout.split('\n').filter((line) => line.includes('Published')).map((line) => line.replace(/^\W+/, '')).sort();
+    assert.deepEqual(told, [...vsix.keys()].map((target) => `Published gpt2-explorer.gpt2-explorer v${version}@${target}`).sort());
+    assertOnlyTheStub(connections);
+  });
+
+  it('ovsx publish from the repository staged for one target (ovsx packages it with vsce itself): the same files as npm run package\'s VSIX, offline', async () => {
+    const target = 'linux-arm64'; // the smallest: this packages once more
+    const { connections } = await withTargetStage(target, (stage) =>
+      ovsx(['publish', '--packagePath', stage, '--target', target, '--baseContentUrl', BASE_URL, '--baseImagesUrl', BASE_URL]));
+    const [body, ...more] = publishedBodies();
+    assert.equal(more.length, 0);
+    assert.equal(publishedFrom(body).targetPlatform, target);
+    const packed = (await readZip(vsix.get(target)!)).map((entry) => entry.name).sort();
+    const files = zipEntries(body);
+    const names = files.map((entry) => entry.name).sort();
+    assert.deepEqual(binariesIn(names), bindingOf(target));
+    assert.deepEqual(names, packed);
+    const readme = files.find((entry) => entry.name === 'extension/readme.md')!.data().toString();
+    assert.ok(readme.includes(`](${BASE_URL}media/`), 'the README\'s images point at the address given');
+    assertOnlyTheStub(connections);
   });
 });
 

@@ -18,7 +18,11 @@ const DIRECTORY_ENTRY = 0x02014b50;
 const LOCAL_HEADER = 0x04034b50;
 
 export async function readZip(file: string): Promise<ZipEntry[]> {
-  const zip = await readFile(file);
+  return zipEntries(await readFile(file), file);
+}
+
+/** The entries of the zip held in `zip`; `file` names it in errors. */
+export function zipEntries(zip: Buffer, file = 'the zip'): ZipEntry[] {
   const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (end < 0 || zip.readUInt32LE(end) !== END_OF_DIRECTORY) throw new Error(`${file} is not a zip`);
   const count = zip.readUInt16LE(end + 10);

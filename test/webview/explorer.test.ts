@@ -41,6 +41,17 @@ describe('explorer webview (browser)', () => {
     return page;
   }
 
+  /** A page on a host that answers nothing: the test sends each host message, here the lesson sentence's session. */
+  async function openUnanswered() {
+    const page = await open({ backend: null });
+    await explorer.host.send(lesson.init);
+    await explorer.host.send(lesson.ready);
+    const message = lesson.session('capitals', 0);
+    assert.ok(message.type === 'session');
+    await explorer.host.send(message);
+    return { page, message };
+  }
+
   async function choose(page: Page, dropdown: string, option: string) {
     await page.getByRole('combobox', { name: dropdown }).click();
     await page.getByRole('option', { name: option, exact: true }).click();
@@ -62,15 +73,15 @@ describe('explorer webview (browser)', () => {
     await page.getByText('Nothing to explore yet.').waitFor();
     await explorer.host.send({ type: 'status', model: 'loading', busy: true, detail: 'reading weights' });
     await page.getByText('Loading the model… · reading weights · working…').waitFor();
+    // While the host works on the first session (a panel restored after a reload) it is coming: not "pick a sentence".
+    await page.getByText('Getting the sentence ready…').waitFor();
+    assert.equal(await page.getByText('Nothing to explore yet.').count(), 0);
+    await explorer.host.send({ type: 'status', model: 'none', busy: false, detail: '' });
+    await page.getByText('Nothing to explore yet.').waitFor();
   });
 
   it('names the model in the status line, with "8-bit weights" when the opt-in weights are on', async () => {
-    const page = await open({ backend: null });
-    await explorer.host.send(lesson.init);
-    await explorer.host.send(lesson.ready);
-    const message = lesson.session('capitals', 0);
-    assert.ok(message.type === 'session');
-    await explorer.host.send(message);
+    const { page, message } = await openUnanswered();
     await page.getByRole('status').getByText('— GPT-2 124M', { exact: false }).waitFor();
     assert.doesNotMatch(await page.getByRole('status').innerText(), /8-bit/);
     await explorer.host.send({ ...message, session: { ...message.session, model: { ...message.session.model, name: 'GPT-2 124M, 8-bit weights' } } });
@@ -232,6 +243,69 @@ describe('explorer webview (browser)', () => {
     await page.getByRole('button', { name: 'Reset generation to the prompt' }).click();
     await eventually(() => explorer.host.last('reset'), 'reset');
     await page.getByText('0 / 10 tokens generated').waitFor();
+  });
+
+  it('the temperature slider moves a step for every arrow key pressed before the host answers, and shows what the host holds once another writer changes it', async () => {
+    // A host that answers nothing: the slider must not jump back to the host's value between presses
+    // (it did: each press started from the old value again, so ten fast presses moved it two steps).
+    const { page } = await openUnanswered();
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    const temperature = page.getByRole('slider', { name: 'Temperature' });
+    assert.equal(await temperature.inputValue(), '1');
+    await temperature.focus();
+    for (let i = 0; i < 3; i++) await temperature.press('ArrowRight');
+    const asked = () => explorer.host.ofType('setDecoding').map((m) => m.patch.temperature);
+    await eventually(() => (asked().length === 3 ? true : undefined), 'three setDecoding');
+    assert.deepEqual(asked(), [1.05, 1.1, 1.15]);
+    assert.equal(await temperature.inputValue(), '1.15');
+    // The host's echo of an earlier press leaves the later one shown; another writer's value replaces it.
+    const at = (value: number, generated: number) => {
+      const next = lesson.session('capitals', generated);
+      assert.ok(next.type === 'session');
+      return { ...next, session: { ...next.session, settings: { ...next.session.settings, temperature: value } } };
+    };
+    await explorer.host.send(at(1.05, 1));
+    await page.getByText('1 / 10 tokens generated').waitFor(); // that answer is drawn
+    assert.equal(await temperature.inputValue(), '1.15');
+    await explorer.host.send(at(0.5, 1));
+    await page.getByText('0.50', { exact: true }).waitFor();
+    assert.equal(await temperature.inputValue(), '0.5');
+  });
+
+  it('an analysis shown read-only has its temperature, top-k and top-p disabled: nothing the host would refuse can be asked', async () => {
+    const page = await open({ backend: null });
+    await explorer.host.send(lesson.init);
+    await explorer.host.send({ type: 'status', model: 'ready', busy: false, detail: '', readOnly: 'saved.json' });
+    await explorer.host.send(lesson.session('capitals', 0));
+    await page.getByRole('tab', { name: 'Generation' }).click();
+    await page.getByText('Read-only: saved.json', { exact: false }).waitFor();
+    const temperature = page.getByRole('slider', { name: 'Temperature' });
+    assert.ok(await temperature.isDisabled(), 'the temperature slider is disabled');
+    for (const label of ['Top-k', 'Top-p']) {
+      assert.ok(await page.locator(`vscode-text-field[aria-label="${label}"]`).evaluate((field) => field.hasAttribute('disabled')), `${label} is disabled`);
+    }
+  });
+
+  it('a candidate row tooltip holds the whole token and its id (a long token is cut with "…" in its column): Generation and the lens', async () => {
+    const page = await openOn('Self-Attention');
+    await page.locator('.chip').nth(11).click();
+    const lensTop = (lesson.lens(12, 11, null) as { view: { top: { id: number; text: string }[] } }).view.top[0];
+    await page.locator('.lens__row').first().waitFor();
+    assert.equal(await page.locator('.lens__row').first().getAttribute('title'), `“·Paris”, id ${lensTop.id}: click to plot its probability across layers`);
+    const next = lesson.session('capitals', 0);
+    assert.ok(next.type === 'session');
+    const first = next.session.next.top[0];
+    assert.equal(await page.locator('ol.bars > li.bars__row').first().getAttribute('title'), `“${first.text.replace(/ /g, '·')}”, id ${first.id}`);
+  });
+
+  it('the Token Surprise button says what a click does, as the Q / K / V one does: Show while off, Hide while on', async () => {
+    const page = await openOn('Tokens');
+    await page.getByRole('button', { name: 'Show Token Surprise' }).click();
+    await page.getByText('Underlined by rank given the tokens before', { exact: false }).waitFor();
+    const hide = page.getByRole('button', { name: 'Hide Token Surprise' });
+    await hide.click();
+    await page.getByRole('button', { name: 'Show Token Surprise' }).waitFor();
+    assert.equal(await page.getByText('Underlined by rank given the tokens before', { exact: false }).count(), 0);
   });
 
   it('top-k and top-p take what the decoding contract takes: top-p 0 is sent, a top-k past the vocabulary or a fraction is marked', async () => {

@@ -70,6 +70,21 @@ describe('explorer webview: Copy Image and Save Data (real controller and worker
     assert.ok(!readExport(JSON.stringify(analysis)).ok, 'an analysis file is not a panel file');
   });
 
+  it('GPT-2: Save Analysis right after a Layer change saves the layer on screen, not the one the panel last echoed', async () => {
+    const section = await openAttention();
+    const shown = await echoed(suite.explorer!.host, (ui) => ui.tab === 'attention', 'the Self-Attention tab');
+    const other = (shown.layer + 1) % TINY.nLayer!;
+    await section.getByRole('combobox', { name: 'Layer' }).click();
+    await suite.explorer!.page.getByRole('option', { name: String(other), exact: true }).click();
+    // At once: the panel echoes a change only once its UI has been still for 100 ms (webview/explorer/app.tsx).
+    await suite.backend.controller.saveAnalysis();
+    const read = readAnalysis(new TextDecoder().decode(suite.backend.ui.saved.at(-1)!.bytes));
+    assert.ok(read.ok, !read.ok ? read.error : '');
+    const attention = read.value.panels.find((panel) => panel.type === 'attention');
+    assert.ok(attention?.type === 'attention');
+    assert.equal(attention.view.layer, other, 'the attention saved is of the layer chosen');
+  });
+
   it('Copy Image: a PNG of the heatmap on the clipboard when the page may write it', async () => {
     const section = await openAttention();
     await suite.explorer!.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);

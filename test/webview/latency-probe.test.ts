@@ -4,7 +4,8 @@
 // the toolkit removes the attribute on its next animation frame, and in between click() on the
 // button (a form-associated element, disabled by its attribute) dispatches nothing. A learner's
 // click cannot land in that gap: the frame that paints the button enabled has the attribute gone.
-// Also on the real worker: a chip's lens, read ahead in the pause, after one request, is the reference's.
+// Also on the real worker: a chip's lens, read ahead in the pause, after one request, is the reference's; so is
+// a head's pattern the host read ahead, drawn on a Layer and Head change that asks nothing.
 
 import assert from 'node:assert/strict';
 import type { HostMessage } from '../../src/protocol/explorer';
@@ -13,6 +14,7 @@ import { Gpt2Tokenizer } from '../../src/engine/tokenizer';
 import { softmax, topK } from '../../src/explorer/decoding/logits';
 import { PRESETS } from '../../src/explorer/presets';
 import { loadReferenceModel, referenceForward, referenceLens } from '../engine/reference';
+import { TINY } from '../engine/models';
 import { realControllerSuite } from './real-controller-suite';
 
 const STEP = 'vscode-button[aria-label="Step: append the top token"]';
@@ -66,6 +68,40 @@ describe('the latency bench’s page probe (real controller and worker)', () => 
     }
     // One request per chip: the default track came with the answer (messages reach the host in order, so the second chip's proves the first's is all).
     assert.deepEqual(host.ofType('requestLens').map(({ token, trackId }) => [token, trackId]), [[3, null], [0, null]]);
+  });
+
+  it('a Layer and Head change draws the head the host read ahead, asking nothing: the independent reference’s pattern', async () => {
+    const page = await suite.open();
+    const host = suite.explorer!.host;
+    // Which heads the host read ahead, as the page receives them (the panel keeps them: host-data.ts).
+    await page.evaluate(`window.addEventListener('message', (event) => {
+      if (event.data?.type === 'attentionAhead') window.__ahead = [...(window.__ahead ?? []), ...event.data.maps.map((map) => map.layer + '/' + map.head)];
+    })`);
+    await page.getByRole('tab', { name: 'Self-Attention' }).click();
+    await page.locator('.heatmap:not(.stale)').waitFor();
+    const [layer, head] = [TINY.nLayer! - 1, TINY.nHead! - 1];
+    await page.waitForFunction((key) => ((window as unknown as { __ahead?: string[] }).__ahead ?? []).includes(key), `${layer}/${head}`); // a function: a string would be eval'd, which the CSP refuses
+    const asked = host.ofType('requestAttention').length;
+    for (const [name, value] of [['Layer', layer], ['Head', head]] as const) {
+      await page.getByRole('combobox', { name }).click();
+      await page.getByRole('option', { name: String(value), exact: true }).click();
+    }
+    const table = page.locator(`table[aria-label="Attention of layer ${layer}, head ${head}: the keys each query token attends to most"]`);
+    await table.waitFor({ state: 'attached' });
+    const ids = suite.backend.controller.state.session!.tokens.map((chip) => chip.id); // the suite's session: a test before may have stepped
+    const T = ids.length;
+    const pattern = referenceForward(loadReferenceModel(suite.modelDir), ids).attention.subarray((layer * TINY.nHead! + head) * T * T, (layer * TINY.nHead! + head + 1) * T * T);
+    const rows = await table.locator('tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!)));
+    assert.equal(rows.length, T);
+    rows.forEach((cells, query) => {
+      const strongest = [...pattern.subarray(query * T, query * T + query + 1)].map((weight, key) => ({ key, weight })).sort((a, b) => b.weight - a.weight).slice(0, 3);
+      cells.forEach((cell, i) => {
+        const [, key, weight] = /\((\d+)\) ([\d.]+)$/.exec(cell)!;
+        assert.ok(Math.abs(Number(weight) - pattern[query * T + Number(key) - 1]) <= 0.005 + 1e-6, `query ${query}: ${cell} for ${pattern[query * T + Number(key) - 1]}`);
+        assert.ok(Math.abs(Number(weight) - strongest[i].weight) <= 0.005 + 1e-6, `query ${query}: key ${i + 1} of the strongest three`);
+      });
+    });
+    assert.equal(host.ofType('requestAttention').length, asked, 'the change asked the host nothing');
   });
 });
 

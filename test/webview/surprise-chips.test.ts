@@ -48,7 +48,7 @@ describe('explorer webview: Token Surprise on the chips (real controller and wor
       assert.match(label!, [/in the top 10\)/, /in the top 100\)/, /in the top 1,000\)/, /beyond the top 1,000\)/][band]);
     }
     if (process.env.SURPRISE_SCREENSHOT) await page.locator('vscode-panel-view:visible').first().screenshot({ path: process.env.SURPRISE_SCREENSHOT }); // a PNG path, to look at
-    await page.getByRole('button', { name: 'Show Token Surprise' }).click();
+    await page.getByRole('button', { name: 'Hide Token Surprise' }).click();
     assert.equal(await page.locator('.chip--s0, .chip--s1, .chip--s2, .chip--s3').count(), 0, 'off: no marks');
   });
 

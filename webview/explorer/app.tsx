@@ -35,12 +35,15 @@ export function App() {
   // Stable callbacks (dispatch and post never change), so the memoized panels (sections.tsx) skip what did not change.
   const change = useCallback((patch: UiPatch, said?: string) => dispatch({ kind: 'ui', patch, said }), []);
 
+  const echoNow = useUiEcho(ui);
   // The Step (or draw, choice, move in the tree) the page sent last, folded into the state with the next host message,
   // the first thing that reads it (store.ts announces the token that comes back by it): dispatched at the click, it
   // re-rendered the whole app while the worker's pass ran on the same two cores (issue 19). One render either way.
   const asked = useRef<Asked>(null);
   useEffect(() => {
+    // One listener: each parses what it hears, and a second would warn twice of a malformed message.
     const stop = host.listen((message) => {
+      if (message.type === 'echoUi') return echoNow();
       if (asked.current) dispatch({ kind: 'ask', asked: asked.current });
       asked.current = null;
       dispatch({ kind: 'host', message });
@@ -49,7 +52,6 @@ export function App() {
     return stop;
   }, []);
   useHostRequests(data, ui);
-  useUiEcho(ui);
 
   const pick = useCallback((id: string) => {
     dispatch({ kind: 'pick', id });
@@ -74,7 +76,7 @@ export function App() {
         ) : data.session ? (
           <TabBody tab={ui.tab} data={data} ui={ui} change={change} send={send} />
         ) : (
-          <EmptyState />
+          <EmptyState busy={data.busy} />
         )}
       </Tabs>
     </main>
@@ -88,13 +90,20 @@ export function App() {
  */
 const UI_ECHO_QUIET_MS = 100;
 
-/** Keeps the UI state across reloads at once, and tells the host once it has been still for UI_ECHO_QUIET_MS. */
-function useUiEcho(ui: UiState) {
+/**
+ * Keeps the UI state across reloads at once, and tells the host once it has been still for UI_ECHO_QUIET_MS —
+ * or at once when the host asks (echoUi: Save Analysis saves what the panels show, not what they showed): the
+ * function returned echoes now.
+ */
+function useUiEcho(ui: UiState): () => void {
+  const latest = useRef(ui);
+  latest.current = ui;
   useEffect(() => {
     saveState(ui);
     const timer = setTimeout(() => post({ type: 'uiState', ui }), UI_ECHO_QUIET_MS);
     return () => clearTimeout(timer);
   }, [ui]);
+  return useCallback(() => post({ type: 'uiState', ui: latest.current }), []);
 }
 
 /**
@@ -144,7 +153,7 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   const { sessions } = data;
   const { layer, head, token } = ui;
   const lens = <LensSection session={session} lens={data.lens} sessions={sessions} token={token} lensLayer={ui.lensLayer} trackId={ui.trackId} change={change} post={post} />;
-  const generation = <GenerationSection session={session} tally={data.tally ?? session.tally} busy={data.busy || data.readOnly !== null} post={send} />;
+  const generation = <GenerationSection session={session} tally={data.tally ?? session.tally} busy={data.busy || data.readOnly !== null} readOnly={data.readOnly !== null} post={send} />;
   if (tab === 'tokens') {
     return (
       <>
@@ -181,7 +190,16 @@ function TabBody({ tab, data, ui, change, send }: TabBodyProps) {
   );
 }
 
-function EmptyState() {
+/** busy: the host is making the first session (a panel restored after a window reload, the model loading): it is coming, nothing to pick. */
+function EmptyState({ busy }: { busy: boolean }) {
+  if (busy) {
+    return (
+      <div class="empty">
+        <p>Getting the sentence ready…</p>
+        <p class="hint">GPT-2 is working; the sentence shows here once it has read it.</p>
+      </div>
+    );
+  }
   return (
     <div class="empty">
       <p>Nothing to explore yet.</p>

@@ -17,7 +17,7 @@ import { type Choice, Dropdown, TextField } from '../ui/toolkit';
 import { drawPairScatter, pairFrameAt, pairRanges } from './compare-draw';
 import { percent, ProbabilityBar } from './lens';
 import { type Palette, usePalette } from './theme';
-import { TokenText } from './token-text';
+import { candidateTitle, TokenText } from './token-text';
 
 const NONE = 'none';
 const TYPED = 'typed';
@@ -205,7 +205,7 @@ function NextList({ side, name }: { side: CompareSide; name: string }) {
       <h3>{name}: next token</h3>
       <ol class="bars" aria-label={`${name}: next-token candidates`}>
         {side.next.map((candidate, rank) => (
-          <li key={candidate.id} class={`bars__row compare__bar${rank === 0 ? ' bars__row--top' : ''}`} title={`id ${candidate.id}`}>
+          <li key={candidate.id} class={`bars__row compare__bar${rank === 0 ? ' bars__row--top' : ''}`} title={candidateTitle(candidate)}>
             <span class="bars__token">
               <TokenText text={candidate.text} />
             </span>

@@ -8,10 +8,11 @@ import type { SessionView, StopReason, TallyView } from '../../src/protocol/view
 import type { ExplorerMessage } from '../../src/protocol/explorer';
 import { Slider } from '../ui/slider';
 import { Button, TextField } from '../ui/toolkit';
+import { useAskedValue } from './asked-value';
 import { ExportButtons } from './export-buttons';
 import { memo } from './memo';
 import { percent, ProbabilityBar } from './lens';
-import { spokenToken, TokenText } from './token-text';
+import { candidateTitle, spokenToken, TokenText } from './token-text';
 
 type Post = (message: ExplorerMessage) => void;
 
@@ -19,6 +20,7 @@ interface GenerationProps {
   session: SessionView;
   tally: TallyView;
   busy: boolean;
+  readOnly: boolean; // an analysis opened from a file: its settings are what it was made with, nothing to change
   post: Post;
 }
 
@@ -28,7 +30,7 @@ const STOP_WORDS: Record<StopReason, (session: SessionView) => string> = {
   context_full: () => 'Stopped: context full',
 };
 
-export function GenerationPanel({ session, tally, busy, post }: GenerationProps) {
+export function GenerationPanel({ session, tally, busy, readOnly, post }: GenerationProps) {
   const stopped = session.stop !== null;
   return (
     <section class="panel" aria-labelledby="generation-title">
@@ -53,7 +55,7 @@ export function GenerationPanel({ session, tally, busy, post }: GenerationProps)
           Reset
         </Button>
       </div>
-      <DecodingControls temperature={session.settings.temperature} topK={session.settings.topK} topP={session.settings.topP} kept={session.next.kept} post={post} />
+      <DecodingControls temperature={session.settings.temperature} topK={session.settings.topK} topP={session.settings.topP} kept={session.next.kept} readOnly={readOnly} post={post} />
       <ExportButtons session={session} data={{ type: 'generation', next: session.next, tally }} post={post} image="dom" />
     </section>
   );
@@ -92,7 +94,7 @@ function CandidateBars({ session, tally, onForce }: { session: SessionView; tall
         {top.map((candidate, rank) => {
           const draws = tally.counts[String(candidate.id)] ?? 0;
           return (
-            <li key={rank} class={`bars__row${rank === 0 ? ' bars__row--top' : ''}`} title={`id ${candidate.id}`}>
+            <li key={rank} class={`bars__row${rank === 0 ? ' bars__row--top' : ''}`} title={candidateTitle(candidate)}>
               <button type="button" class="bars__token" disabled={!onForce} aria-label={`Append ${spokenToken(candidate.text)} (${percent(candidate.prob)})`} onClick={() => onForce?.(candidate.id)}>
                 <TokenText text={candidate.text} />
               </button>
@@ -137,13 +139,15 @@ function typedPatch(field: TypedField, text: string): DecodingPatch | null {
 type DecodingValues = Pick<DecodingSettings, 'temperature' | 'topK' | 'topP'>;
 
 /** Memoized on its values, not on the settings object: every session message brings a new one, and a Step changes none of them (issue 19). */
-const DecodingControls = memo(function DecodingControls({ kept, post, ...settings }: DecodingValues & { kept: number; post: Post }) {
+const DecodingControls = memo(function DecodingControls({ kept, readOnly, post, ...settings }: DecodingValues & { kept: number; readOnly: boolean; post: Post }) {
   // While dragging, show the value under the thumb; tell the host once, on release.
   const [dragging, setDragging] = useState<number | null>(null);
-  const temperature = dragging ?? settings.temperature;
+  const [asked, askTemperature] = useAskedValue(settings.temperature);
+  const temperature = dragging ?? asked;
   const [invalid, setInvalid] = useState<TypedField | null>(null);
   const commitTemperature = (value: number) => {
     setDragging(null);
+    askTemperature(value);
     post({ type: 'setDecoding', patch: { temperature: value } });
   };
   const commitNumber = (field: TypedField, text: string) => {
@@ -162,10 +166,11 @@ const DecodingControls = memo(function DecodingControls({ kept, post, ...setting
         valueText={temperature === 0 ? '0 (greedy)' : temperature.toFixed(2)}
         onInput={setDragging}
         onCommit={commitTemperature}
+        disabled={readOnly}
       />
       <div class="row">
-        <TextField label="Top-k" value={String(settings.topK)} invalid={invalid === 'topK'} onCommit={(text) => commitNumber('topK', text)} />
-        <TextField label="Top-p" value={String(settings.topP)} invalid={invalid === 'topP'} onCommit={(text) => commitNumber('topP', text)} />
+        <TextField label="Top-k" value={String(settings.topK)} invalid={invalid === 'topK'} disabled={readOnly} onCommit={(text) => commitNumber('topK', text)} />
+        <TextField label="Top-p" value={String(settings.topP)} invalid={invalid === 'topP'} disabled={readOnly} onCommit={(text) => commitNumber('topP', text)} />
       </div>
       {invalid && <p class="field-error">{FIELD_RULES[invalid]}</p>}
       <p class="hint">

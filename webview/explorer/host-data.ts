@@ -118,6 +118,7 @@ export function foldHostMessage(data: HostData, message: HostMessage): HostData 
     case 'error':
       return { ...data, progress: null, error: { message: message.message, action: message.action } };
     case 'ui':
+    case 'echoUi': // app.tsx answers it
       return data;
   }
 }

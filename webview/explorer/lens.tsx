@@ -10,7 +10,7 @@ import { useWidth } from '../ui/canvas';
 import type { Shown } from './host-data';
 import { Slider } from '../ui/slider';
 import { Palette, usePalette } from './theme';
-import { shownToken, spokenToken, TokenText } from './token-text';
+import { candidateTitle, shownToken, spokenToken, TokenText } from './token-text';
 
 interface LensProps {
   lens: Shown<LensView> | null; // the clicked chip's lens, null until it first arrives
@@ -58,7 +58,7 @@ function TopList({ view, trackId, onTrack }: { view: LensView; trackId: number |
             type="button"
             class={`lens__row${candidate.id === trackId ? ' lens__row--tracked' : ''}`}
             aria-pressed={candidate.id === trackId}
-            title={`id ${candidate.id}: click to plot its probability across layers`}
+            title={`${candidateTitle(candidate)}: click to plot its probability across layers`}
             onClick={() => onTrack(candidate.id)}
           >
             <span class="lens__token">

@@ -38,7 +38,7 @@ export function SurpriseToggle({ on, onToggle }: { on: boolean; onToggle: () => 
   return (
     <div class="row surprise-toggle">
       <Button appearance="secondary" pressed={on} onClick={onToggle}>
-        Show Token Surprise
+        {on ? 'Hide Token Surprise' : 'Show Token Surprise'}
       </Button>
       {on && (
         <span class="hint">

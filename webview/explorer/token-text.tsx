@@ -32,3 +32,8 @@ export function spokenToken(text: string): string {
 export function shownToken(text: string): string {
   return text.replace(/\s/g, (ch) => VISIBLE[ch] ?? '·');
 }
+
+/** A candidate row's tooltip: the whole token (a long one is cut with "…" in its column) and its id. */
+export function candidateTitle(candidate: { text: string; id: number }): string {
+  return `“${shownToken(candidate.text)}”, id ${candidate.id}`;
+}

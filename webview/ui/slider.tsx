@@ -12,9 +12,10 @@ interface SliderProps {
   valueText: string; // what the readout shows and screen readers announce, e.g. "Layer 6"
   onInput: (value: number) => void; // every move while dragging
   onCommit?: (value: number) => void; // on release (the native change event)
+  disabled?: boolean;
 }
 
-export function Slider({ label, min, max, step = 1, value, valueText, onInput, onCommit }: SliderProps) {
+export function Slider({ label, min, max, step = 1, value, valueText, onInput, onCommit, disabled = false }: SliderProps) {
   const read = (event: Event) => Number((event.currentTarget as HTMLInputElement).value);
   return (
     <label class="slider">
@@ -26,6 +27,7 @@ export function Slider({ label, min, max, step = 1, value, valueText, onInput, o
         max={max}
         step={step}
         value={value}
+        disabled={disabled}
         aria-label={label}
         aria-valuetext={valueText}
         onInput={(event) => onInput(read(event))}

@@ -94,9 +94,10 @@ interface TextFieldProps {
   invalid?: boolean;
   size?: number;
   keepSpaces?: boolean; // commit the text as typed (a token's leading space matters), not trimmed
+  disabled?: boolean;
 }
 
-export function TextField({ label, value, onCommit, invalid = false, size = 6, keepSpaces = false }: TextFieldProps) {
+export function TextField({ label, value, onCommit, invalid = false, size = 6, keepSpaces = false, disabled = false }: TextFieldProps) {
   const ref = useRef<HTMLElement & { value: string }>(null);
   useLayoutEffect(() => {
     if (ref.current && ref.current.value !== value) ref.current.value = value;
@@ -107,7 +108,7 @@ export function TextField({ label, value, onCommit, invalid = false, size = 6, k
   };
   return h(
     'vscode-text-field',
-    { ref, size, onChange: commit, 'aria-label': label, 'aria-invalid': invalid ? 'true' : undefined, class: invalid ? 'invalid' : undefined },
+    { ref, size, disabled, onChange: commit, 'aria-label': label, 'aria-invalid': invalid ? 'true' : undefined, class: invalid ? 'invalid' : undefined },
     label,
   );
 }

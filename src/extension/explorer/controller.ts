@@ -192,6 +192,7 @@ export class ExplorerController {
         return this.surpriseOfSentence();
       case 'uiState':
         this.ui = message.ui;
+        this.panel.echoed();
         return this.fire();
       case 'runCommand':
         return this.ports.ui.run(message.command);
@@ -216,7 +217,8 @@ export class ExplorerController {
   }
 
   /** GPT-2: Save Analysis: the session and every panel's data at what they show now, in one JSON file. */
-  saveAnalysis(): Promise<string | null> {
+  async saveAnalysis(): Promise<string | null> {
+    await this.panel.askUiEcho(); // a change the panel has not echoed yet is what it shows
     return saveAnalysis(this.snapshot, this.ui, (request) => this.worker.requestAlone(request), this.ports.ui);
   }
 

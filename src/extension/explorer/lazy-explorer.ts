@@ -2,7 +2,9 @@
 // the controller and everything it pulls in live in a second bundle, dist/explorer.js (explorer-bundle.ts), required the first
 // time a command runs, the panel is restored or setDecoding is called. Until then the status bar and the lesson read
 // the state a controller started now would have (no model, no session, the live decoding values), and a settings
-// change only tells them; from then on everything is the controller's.
+// change only tells them; from then on everything is the controller's. Should the bundle not load (a broken install),
+// the start port tells the user once per attempt and gives null: the commands do nothing more, and the status bar and
+// the lesson go on reading the state above.
 
 import type * as vscode from 'vscode';
 import type { DecodingPatch } from '../../protocol/decoding';
@@ -14,7 +16,7 @@ import { DecodingStore, type DecodingMemory } from './decoding-store';
 import type { Explorer } from '../explorer-bundle';
 
 export interface LazyExplorerPorts {
-  start: () => Explorer; // requires the explorer bundle and starts it
+  start: () => Explorer | null; // requires the explorer bundle and starts it; null, the user told why, when the bundle will not load
   settings: () => ExtensionSettings;
   decodingMemory: DecodingMemory;
   presets: readonly PresetView[];
@@ -28,11 +30,11 @@ export class LazyExplorer {
 
   constructor(private readonly ports: LazyExplorerPorts) {}
 
-  /** The explorer, required and started on the first call. */
-  get explorer(): Explorer {
+  /** The explorer, required and started on the first call; null while its bundle will not load (tried again at each call). */
+  get explorer(): Explorer | null {
     if (!this.started) {
       this.started = this.ports.start();
-      this.started.controller.onDidChangeState((state) => this.changed.fire(state));
+      this.started?.controller.onDidChangeState((state) => this.changed.fire(state));
     }
     return this.started;
   }
@@ -57,7 +59,7 @@ export class LazyExplorer {
   }
 
   setDecoding(patch: DecodingPatch): Promise<boolean> {
-    return this.explorer.controller.setDecoding(patch);
+    return this.explorer?.controller.setDecoding(patch) ?? Promise.resolve(false);
   }
 
   /** The settings moved: the controller takes them in; before it runs, the status bar and the lesson hear of it. */

@@ -5,6 +5,9 @@
 
 import type { HostMessage, UiPatch } from '../../protocol/explorer';
 
+/** How long Save Analysis waits for the panel to echo its UI before it takes the last echo. */
+const UI_ECHO_PATIENCE_MS = 500;
+
 /** Which panel was open when a request started; see PanelLink.stillOpen. */
 export type PanelTicket = number;
 
@@ -13,6 +16,7 @@ export class PanelLink {
   private listening = false; // the webview has sent `ready`: it hears what is posted
   private closed = 0; // counts closed panels: an answer asked for under an older one is dropped
   private pendingUi: UiPatch = {}; // UI changes asked for before it was ready
+  private echoWaiters: (() => void)[] = []; // askUiEcho's callers, until the webview echoes its UI
 
   get open(): boolean {
     return this.post !== null;
@@ -30,6 +34,7 @@ export class PanelLink {
     this.closed++;
     this.listening = false;
     this.pendingUi = {};
+    this.echoed(); // nobody will echo now: the last echo is the UI
   }
 
   /** The webview said `ready`: it hears what is posted from now on. */
@@ -56,6 +61,29 @@ export class PanelLink {
   flushUi(): void {
     if (Object.keys(this.pendingUi).length > 0) this.send({ type: 'ui', patch: this.pendingUi });
     this.pendingUi = {};
+  }
+
+  /**
+   * Asks the webview for its UI state now (it echoes a change only once the UI has been still a while);
+   * resolves when the echo has come, or after `patience` ms: a hidden panel may not answer, and then
+   * the last echo it sent stands. At once when no webview listens.
+   */
+  askUiEcho(patience = UI_ECHO_PATIENCE_MS): Promise<void> {
+    if (!this.listening) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, patience);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.echoWaiters.push(done);
+      this.send({ type: 'echoUi' });
+    });
+  }
+
+  /** The webview echoed its UI state. */
+  echoed(): void {
+    for (const done of this.echoWaiters.splice(0)) done();
   }
 
   send(message: HostMessage): void {

@@ -66,16 +66,22 @@ export function weightsFileBytes(model: KnownModel): { bytes: number; pinned: bo
   return size === undefined ? { bytes: estimateMemory(configOf(model)).weights, pinned: false } : { bytes: size, pinned: true };
 }
 
-/** The Download button's words: the size of what GPT-2: Download Model fetches for these settings, when known. */
-export function downloadLabel(settings: Pick<ExtensionSettings, 'modelPath' | 'model'>): string {
+/** The size of what GPT-2: Download Model fetches for these settings ("548 MB"), when known. */
+export function downloadSize(settings: Pick<ExtensionSettings, 'modelPath' | 'model'>): string | null {
   let source: ModelSource;
   try {
     source = downloadPlan(settings).source;
   } catch {
-    return 'Download'; // gpt2Explorer.model is no repository id: the command says so
+    return null; // gpt2Explorer.model is no repository id: the command says so
   }
   const model = knownModel(source.repo);
-  return model ? `Download (≈${formatBytes(weightsFileBytes(model).bytes)})` : 'Download';
+  return model ? formatBytes(weightsFileBytes(model).bytes) : null;
+}
+
+/** The Download button's words: with the size of what it fetches, when known. */
+export function downloadLabel(settings: Pick<ExtensionSettings, 'modelPath' | 'model'>): string {
+  const size = downloadSize(settings);
+  return size ? `Download (≈${size})` : 'Download';
 }
 
 function configOf(model: KnownModel): Gpt2Config {

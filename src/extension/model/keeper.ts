@@ -10,6 +10,7 @@ import type { ModelInfo } from '../../protocol/views';
 import type { ControllerUi, SessionRequests } from '../ports';
 import { explainFailure, MODEL_ACTIONS, type Failure, type UserAction } from '../common/failures';
 import type { ExtensionSettings } from '../common/settings';
+import { downloadSize } from './choices';
 import { describeMissing, describeUncached, fingerprint, fingerprintChange, locateModel, type FileFingerprint } from './location';
 
 export interface ModelKeeperPorts {
@@ -91,7 +92,7 @@ export class ModelKeeper {
     }
     if (location.kind === 'missing') {
       const actions: UserAction[] = location.fromSetting ? [...MODEL_ACTIONS, 'openSettings'] : MODEL_ACTIONS;
-      this.fail({ message: describeMissing(location), actions }, 'none');
+      this.fail({ message: describeMissing(location, downloadSize({ modelPath, model })), actions }, 'none');
       return false;
     }
     this.set('loading', `from ${location.dir}`);

@@ -51,12 +51,12 @@ export function describeUncached(location: Extract<ModelLocation, { kind: 'uncac
   return `${location.id} (setting gpt2Explorer.model) is not in the Hugging Face cache ${location.cacheDir}${why}. Run GPT-2: Choose Model to download it, or choose another model.`;
 }
 
-/** What is wrong with a missing model, and what to do about it. */
-export function describeMissing(location: Extract<ModelLocation, { kind: 'missing' }>): string {
+/** What is wrong with a missing model, and what to do about it; `size`: what Download fetches (`downloadSize`), the figure its button shows. */
+export function describeMissing(location: Extract<ModelLocation, { kind: 'missing' }>, size: string | null): string {
   const what = location.missing[0] === location.dir
     ? `The model folder ${location.dir} does not exist`
     : `The model folder ${location.dir} has no ${location.missing.join(' and no ')}`;
-  const fix = 'Import a folder with config.json and model.safetensors, or download the model (≈550 MB)';
+  const fix = `Import a folder with config.json and model.safetensors, or download the model${size ? ` (≈${size})` : ''}`;
   return location.fromSetting ? `${what} (setting gpt2Explorer.modelPath). ${fix}, or change the setting.` : `${what}. ${fix}.`;
 }
 

@@ -6,6 +6,7 @@ import { truncateSync } from 'node:fs';
 import { GPT2_SMALL } from '../../../src/engine/gpt2-source';
 import { writeCachedRepo } from '../../engine/hub-repo';
 import { testModel, TINY } from '../../engine/models';
+import { downloadLabel, downloadSize } from '../../../src/extension/model/choices';
 import { describeMissing, FINGERPRINT_FIELDS, fingerprint, fingerprintChange, locateModel } from '../../../src/extension/model/location';
 
 describe('model location', () => {
@@ -22,12 +23,15 @@ describe('model location', () => {
     const env = { HF_HUB_CACHE: join(dir, 'hub') };
     const fromStorage = await locateModel('', storage, '', env);
     assert.deepEqual(fromStorage, { kind: 'missing', dir: storage, fromSetting: false, missing: [storage] });
-    assert.equal(describeMissing(fromStorage), `The model folder ${storage} does not exist. Import a folder with config.json and model.safetensors, or download the model (≈550 MB).`);
+    // The size is the one the Download button beside the message shows (it said ≈550 MB beside "Download (≈548 MB)").
+    const size = downloadSize({ modelPath: '', model: '' });
+    assert.equal(downloadLabel({ modelPath: '', model: '' }), `Download (≈${size})`);
+    assert.equal(describeMissing(fromStorage, size), `The model folder ${storage} does not exist. Import a folder with config.json and model.safetensors, or download the model (≈548 MB).`);
 
     await writeFile(join(dir, 'config.json'), '{}');
     const fromSetting = await locateModel(dir, storage, '', env);
     assert.deepEqual(fromSetting, { kind: 'missing', dir, fromSetting: true, missing: ['model.safetensors'] });
-    assert.match(describeMissing(fromSetting as Extract<typeof fromSetting, { kind: 'missing' }>), /has no model\.safetensors \(setting gpt2Explorer\.modelPath\)\. .*or change the setting\.$/);
+    assert.match(describeMissing(fromSetting as Extract<typeof fromSetting, { kind: 'missing' }>, null), /has no model\.safetensors \(setting gpt2Explorer\.modelPath\)\. .*or change the setting\.$/);
 
     await writeFile(join(dir, 'model.safetensors'), 'weights');
     assert.deepEqual(await locateModel(dir, storage, '', env), { kind: 'found', dir, fromSetting: true });
