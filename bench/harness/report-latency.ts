@@ -36,7 +36,9 @@ export function latencySection(figures: Figures): string {
       ' full-size model (bench/cases/latency.ts). Each action is timed by the page\'s clock from the click to the DOM change it' +
       ' causes and to "painted", two animation frames after that change; frames are not paced to a display, where the wait for' +
       ' the next vsync (0–16.7 ms) comes on top. Between actions the page is left quiet for 300 ms, a learner\'s pace. Messages' +
-      ' travel page ↔ host through the Chrome DevTools protocol, the bench\'s stand-in for VS Code\'s webview IPC. Medians [min–max] (runs).',
+      ' travel page ↔ host through the Chrome DevTools protocol, the bench\'s stand-in for VS Code\'s webview IPC (page → host a' +
+      ' playwright binding; host → page, since round six, one `Runtime.evaluate` of `postMessage` with the message as JSON,' +
+      ' not playwright\'s `page.evaluate`, whose API layer in the host\'s process took 5–17 ms a message). Medians [min–max] (runs).',
     '',
     '| Action | click → DOM | click → painted | every panel fresh | host answer arrived | target | verdict |',
     '|---|---|---|---|---|---|---|',

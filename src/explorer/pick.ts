@@ -16,9 +16,10 @@ export interface Roll {
 
 export type Pick = Omit<PickView, 'stop' | 'stops'>; // the stops are told when the view is built, from the settings then
 
+/** `distribution`: the one the token was picked from, decodingDistribution(logits, settings): the explanation reuses it. */
 export function explainPick(logits: Float32Array, distribution: Distribution, settings: DecodingSettings, how: PickHow, roll: Roll | null, name: (id: number) => string): Pick {
   const named = (entries: { id: number; prob: number }[]): Candidate[] => entries.map(({ id, prob }) => ({ id, text: name(id), prob }));
-  const filters = explainFilters(logits, settings).map(({ removed: _removed, removedBest, keptBest, ...step }) => ({ ...step, removedBest: named(removedBest), keptBest: named(keptBest) }));
+  const filters = explainFilters(logits, settings, distribution).map(({ removed: _removed, removedBest, keptBest, ...step }) => ({ ...step, removedBest: named(removedBest), keptBest: named(keptBest) }));
   return { how, settings: { ...settings }, filters, draw: roll ? drawOf(distribution, roll) : null };
 }
 

@@ -106,6 +106,8 @@ describe('explorer webview: the Decoding tree (real controller and worker)', () 
     await page.getByText('3 tokens in play').waitFor();
     await page.getByRole('button', { name: 'Sample & append' }).click();
     await counter(page, 1);
+    // The live region tells what the page asked for (app.tsx folds it into the state with the answer): not a Step's words.
+    assert.match(await page.locator('.announcement').innerText(), /^Sample & append: appended .+ as token 13$/);
     const rows = await page.locator('.pick__filters tbody tr').allInnerTexts();
     assert.equal(rows.length, 2);
     assert.match(rows[0], /^Temperature 1\s+50,257 → 50,257\s+none \(it reshapes\)/);

@@ -8,6 +8,7 @@ import { type ExplorerMessage, type HostMessage, parseHostMessage, parseUiState,
 import { linkToHost, restoreState, saveState } from '../common/vscode-api';
 import { Divider, TabSpec, Tabs } from '../ui/toolkit';
 import { AnalysisProgressView } from './analysis-progress';
+import type { Asked } from './announce';
 import { TokenChips } from './chips';
 import { CompareTab } from './compare-tab';
 import { HostData, type Stamped } from './host-data';
@@ -35,9 +36,18 @@ export function App() {
   const change = useCallback((patch: UiPatch, said?: string) => dispatch({ kind: 'ui', patch, said }), []);
 
   const echoNow = useUiEcho(ui);
+  // The Step (or draw, choice, move in the tree) the page sent last, folded into the state with the next host message,
+  // the first thing that reads it (store.ts announces the token that comes back by it): dispatched at the click, it
+  // re-rendered the whole app while the worker's pass ran on the same two cores (issue 19). One render either way.
+  const asked = useRef<Asked>(null);
   useEffect(() => {
     // One listener: each parses what it hears, and a second would warn twice of a malformed message.
-    const stop = host.listen((message) => (message.type === 'echoUi' ? echoNow() : dispatch({ kind: 'host', message })));
+    const stop = host.listen((message) => {
+      if (message.type === 'echoUi') return echoNow();
+      if (asked.current) dispatch({ kind: 'ask', asked: asked.current });
+      asked.current = null;
+      dispatch({ kind: 'host', message });
+    });
     post({ type: 'ready' });
     return stop;
   }, []);
@@ -49,7 +59,7 @@ export function App() {
   }, []);
   // Remembered so the token that comes back is announced as a Step's, a draw's, a choice's or a move in the tree.
   const send = useCallback((message: ExplorerMessage) => {
-    if (message.type === 'step' || message.type === 'sampleAppend' || message.type === 'forceToken' || message.type === 'selectNode') dispatch({ kind: 'ask', asked: message.type });
+    if (message.type === 'step' || message.type === 'sampleAppend' || message.type === 'forceToken' || message.type === 'selectNode') asked.current = message.type;
     post(message);
   }, []);
   return (

@@ -10,6 +10,7 @@ import { Slider } from '../ui/slider';
 import { Button, TextField } from '../ui/toolkit';
 import { useAskedValue } from './asked-value';
 import { ExportButtons } from './export-buttons';
+import { memo } from './memo';
 import { percent, ProbabilityBar } from './lens';
 import { candidateTitle, spokenToken, TokenText } from './token-text';
 
@@ -54,7 +55,7 @@ export function GenerationPanel({ session, tally, busy, readOnly, post }: Genera
           Reset
         </Button>
       </div>
-      <DecodingControls settings={session.settings} kept={session.next.kept} readOnly={readOnly} post={post} />
+      <DecodingControls temperature={session.settings.temperature} topK={session.settings.topK} topP={session.settings.topP} kept={session.next.kept} readOnly={readOnly} post={post} />
       <ExportButtons session={session} data={{ type: 'generation', next: session.next, tally }} post={post} image="dom" />
     </section>
   );
@@ -93,7 +94,7 @@ function CandidateBars({ session, tally, onForce }: { session: SessionView; tall
         {top.map((candidate, rank) => {
           const draws = tally.counts[String(candidate.id)] ?? 0;
           return (
-            <li key={candidate.id} class={`bars__row${rank === 0 ? ' bars__row--top' : ''}`} title={candidateTitle(candidate)}>
+            <li key={rank} class={`bars__row${rank === 0 ? ' bars__row--top' : ''}`} title={candidateTitle(candidate)}>
               <button type="button" class="bars__token" disabled={!onForce} aria-label={`Append ${spokenToken(candidate.text)} (${percent(candidate.prob)})`} onClick={() => onForce?.(candidate.id)}>
                 <TokenText text={candidate.text} />
               </button>
@@ -135,7 +136,10 @@ function typedPatch(field: TypedField, text: string): DecodingPatch | null {
   return result.ok ? result.value : null;
 }
 
-function DecodingControls({ settings, kept, readOnly, post }: { settings: DecodingSettings; kept: number; readOnly: boolean; post: Post }) {
+type DecodingValues = Pick<DecodingSettings, 'temperature' | 'topK' | 'topP'>;
+
+/** Memoized on its values, not on the settings object: every session message brings a new one, and a Step changes none of them (issue 19). */
+const DecodingControls = memo(function DecodingControls({ kept, readOnly, post, ...settings }: DecodingValues & { kept: number; readOnly: boolean; post: Post }) {
   // While dragging, show the value under the thumb; tell the host once, on release.
   const [dragging, setDragging] = useState<number | null>(null);
   const [asked, askTemperature] = useAskedValue(settings.temperature);
@@ -174,4 +178,4 @@ function DecodingControls({ settings, kept, readOnly, post }: { settings: Decodi
       </p>
     </div>
   );
-}
+});

@@ -5,7 +5,6 @@
 // is held (a reference that changes only when its answer does) and the session count, and works out
 // what to show itself; the callbacks it gets are stable (app.tsx).
 
-import { Component, type FunctionComponent, h } from 'preact';
 import type { ExplorerMessage, UiPatch } from '../../src/protocol/explorer';
 import type { AttentionView, AttributionPanelView, HeadsGridView, LensView, ProjectionView, QkvView, SessionView, TokenizedView } from '../../src/protocol/views';
 import { Button } from '../ui/toolkit';
@@ -17,6 +16,7 @@ import { GenerationPanel } from './generation';
 import { HeadsGridPanel } from './heads-grid';
 import { shown, type Stamped } from './host-data';
 import { LensPanel } from './lens';
+import { memo } from './memo';
 import { PositionsPanel } from './positions';
 import { QkvBox } from './qkv';
 import { DecodingTreePanel } from './tree';
@@ -28,24 +28,6 @@ interface Chosen {
   layer: number;
   head: number;
   token: number | null;
-}
-
-/**
- * `Panel`, rendered again only when one of its props changed (shallowly), like preact/compat's memo but
- * without compat, whose global vnode hook would rewrite every element's props (and onChange to onInput).
- */
-function memo<P extends object>(Panel: FunctionComponent<P>): FunctionComponent<P> {
-  class Memo extends Component<P> {
-    override shouldComponentUpdate(next: P): boolean {
-      const [before, after] = [this.props as Record<string, unknown>, next as Record<string, unknown>];
-      const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-      return [...keys].some((key) => before[key] !== after[key]);
-    }
-    render(props: P) {
-      return h(Panel, props);
-    }
-  }
-  return Memo as unknown as FunctionComponent<P>;
 }
 
 export const ChipsSection = memo(TokenChips);

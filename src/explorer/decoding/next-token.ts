@@ -25,6 +25,6 @@ export function bestKept(distribution: Distribution, count: number): number[] {
 }
 
 /** Top-k off (0, or every id) and top-p off (1). */
-function filtersNothing({ topK: k, topP: p }: DecodingFilter, V: number): boolean {
+export function filtersNothing({ topK: k, topP: p }: DecodingFilter, V: number): boolean {
   return !(k > 0 && k < V) && p >= 1;
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { SeededRandom } from '../../../src/engine/random';
 import { explainDraw, explainFilters } from '../../../src/explorer/decoding/explain';
 import { decodingDistribution } from '../../../src/explorer/decoding/next-token';
+import { softmax, topK } from '../../../src/explorer/decoding/logits';
 
 const V = 2000;
 const random = new SeededRandom(5);
@@ -70,6 +71,22 @@ describe('explaining a draw: the filters in order, and where the uniform number 
     assert.deepEqual(steps[1].removedBest.map((entry) => entry.id), order.slice(n, n + 5));
     assert.deepEqual(explainFilters(LOGITS, { temperature: 1, topK: 0, topP: 1 }).map((step) => step.filter), ['temperature']);
     assert.deepEqual(explainFilters(LOGITS, { temperature: 1, topK: V, topP: 1 }).map((step) => step.filter), ['temperature'], 'top-k of every id is off');
+  });
+
+  it('with nothing filtered, the temperature step is the sampler’s own distribution: the very numbers of a whole softmax, with or without it given', () => {
+    for (const T of [0.7, 1, 1.6]) {
+      const filter = { temperature: T, topK: 0, topP: 1 };
+      const probs = softmax(LOGITS, T); // what the step was read from before it reused the distribution
+      const expected = topK(probs, 5).map((id) => ({ id, prob: probs[id] }));
+      const made = decodingDistribution(LOGITS, filter);
+      for (const steps of [explainFilters(LOGITS, filter), explainFilters(LOGITS, filter, made)]) {
+        assert.deepEqual(steps, [{ filter: 'temperature', setting: T, before: V, kept: V, removed: 0, removedMass: 0, removedBest: [], keptBest: expected }], `T = ${T}`);
+      }
+      assert.deepEqual(expected.map((entry) => entry.id), byHand(LOGITS, T).order.slice(0, 5), 'ties to the lower id');
+    }
+    for (const filter of [{ temperature: 0.7, topK: 50, topP: 1 }, { temperature: 0.7, topK: 50, topP: 0.2 }, { temperature: 1, topK: 0, topP: 0.3 }, { temperature: 0, topK: 0, topP: 1 }]) {
+      assert.deepEqual(explainFilters(LOGITS, filter, decodingDistribution(LOGITS, filter)), explainFilters(LOGITS, filter), JSON.stringify(filter));
+    }
   });
 
   it('temperature 0 keeps the first of the tied best tokens and names the others it removed', () => {
