@@ -55,6 +55,7 @@ const ONCE: [string, number][] = [
   ['heads-grid', 1], // issue 15: the heads grid's request and redraw (headless Chromium)
   ['attribution', 1], // issue 15: the Attribution ask against a Step, and the analysis pass with it against without
   ['surprise', 1], // issue 18: token surprise over 1,024 tokens, against an analysis of them
+  ['surprise-screen', 1], // issue 18: decorations on screen after the score, in code-server driven by Chromium
   ...FAMILY.map(({ id }): [string, number] => [`family-${id}`, 1]), // issue 17: one process per size
   ['session-memory', 1], // issue 19: peak RSS of host + worker, the lesson then 1,000 Steps through the page
   ['latency', 1], // issue 19: what a user waits for, click to painted (headless Chromium, the real controller and worker)

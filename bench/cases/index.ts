@@ -19,6 +19,7 @@ import { quantizedFloor } from './quantized-floor';
 import { sessionMemory } from './session-memory';
 import { soak } from './soak';
 import { surprise } from './surprise';
+import { surpriseScreen } from './surprise-screen';
 import { wasm } from './wasm';
 
 export const CASES: Record<string, CaseRunner> = {
@@ -46,6 +47,7 @@ export const CASES: Record<string, CaseRunner> = {
   patching, // issue 16: the activation-patching grids at 12 tokens
   'heads-grid': headsGridCase, // issue 15: all heads at a glance, the worker's request and the canvas redraw
   surprise, // issue 18: token surprise over 1,024 tokens against an analysis of them, and the hover's lens layer
+  'surprise-screen': surpriseScreen, // issue 18: the score's decorations on screen in code-server, timed from the worker's reply
   ...familyCases, // issue 17: 'family-distilgpt2' … 'family-gpt2-xl', each size on a generated model of its shape
   'session-memory': sessionMemory, // issue 19: peak RSS of host + worker after the lesson and 1,000 Steps
   latency, // issue 19: click → DOM and → painted in headless Chromium, on the real controller and worker

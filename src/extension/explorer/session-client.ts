@@ -11,6 +11,7 @@
 // against the schema of what was asked, so a bug there becomes a logged 'internal' error, not bad views.
 
 import { Worker } from 'node:worker_threads';
+import { leaveMark, MARKS } from '../common/marks';
 import { parseWorkerProgress, parseWorkerReply, parseWorkerResult, WorkerError, type ProgressOf, type RequestOf, type WorkerEnvelope, type WorkerReply, type WorkerRequest, type WorkerRequestType, type WorkerResults } from '../../protocol/worker';
 
 /** View requests that a newer request of the same type makes pointless. */
@@ -178,6 +179,7 @@ export class SessionClient {
     if (!job) return; // an answer to a request already given up (stop, crash)
     const progress = raw as { progress?: unknown; patched?: unknown; quantized?: unknown } | null;
     if (progress?.progress !== undefined || progress?.patched !== undefined || progress?.quantized !== undefined) return this.progressed(job, raw);
+    leaveMark(MARKS.workerReply, { type: job.request.type }); // before the check: the bench times what follows the reply (bench/cases/surprise-screen.ts)
     const reply = parseWorkerReply(raw);
     if (!reply.ok) return this.settle(job, this.malformed(job, reply.error));
     if (reply.value.id !== job.id) return; // likewise: an older request's answer

@@ -7,6 +7,7 @@
 // with the setting gpt2Explorer.surprise.colorBy, the probability.
 import * as vscode from 'vscode';
 import { MAX_SCORED_TEXT, surpriseSummary, type TextScores } from '../../protocol/surprise';
+import { leaveMark, MARKS } from '../common/marks';
 import type { CommandHandlers } from '../contributes';
 import type { SurpriseScorer } from '../ports';
 import { COLOR_BY, type ColorBy } from './buckets';
@@ -141,6 +142,7 @@ export class SurpriseFeature implements vscode.Disposable {
         this.shown.painted = { scores, offset: target.offset, text: target.text };
         Object.assign(this.status, summaryText(surpriseSummary(scores.tokens))).show();
         this.repaint();
+        leaveMark(MARKS.surprisePainted, { tokens: scores.tokens.length }); // the host's part is done: the window draws the rest
       },
     };
   }
