@@ -40,7 +40,7 @@ export async function surpriseScreen(context: CaseContext): Promise<CaseResult> 
   let browser: Browser | null = null;
   try {
     const workspace = join(scratch, 'workspace');
-    const plan: ScreenPlan = { file: 'surprise.txt', rounds: Math.max(3, context.repeats), shownMs: 1500, hiddenMs: 700 };
+    const plan: ScreenPlan = { file: 'surprise.txt', rounds: Math.max(3, 2 * context.repeats), shownMs: 1500, hiddenMs: 700 };
     const tokens = await writeWorkspace(workspace, plan, context.modelDir);
     const driver = await bundleDriver(join(scratch, 'driver'));
     const profile = makeProfile(join(scratch, 'profile'), context.modelDir);

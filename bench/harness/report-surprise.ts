@@ -74,7 +74,7 @@ const SCREEN_NOTE =
   ' warm) is shown beside each figure; the median [min–max] is of the rounds after it.';
 
 const DECORATE_NOTE =
-  "Decorations without VS Code, the host's part in parts: from the worker's reply to the ranges setDecorations takes, in the bench process" +
+  "Decorations without VS Code, the host's part in parts: from the worker's reply to the decoration options setDecorations takes, in the bench process" +
   ' (bench/cases/surprise-paint.ts): the reply copied as postMessage copies it (structuredClone), checked as the session client' +
   " checks it, the status bar's and CodeLens's summary, the paint plan the extension paints from (src/extension/surprise/paint-plan.ts)" +
   " and each range's offsets turned into line and character by a line index like the TextDocument's. Not measured there: making" +
