@@ -18,8 +18,7 @@ import { NEXT_ID, promptIds } from './prompts';
 
 const LESSON = PRESETS[0]; // 'france', 12 tokens, Layer 6 / Head 0: what the panel opens on
 const OTHER = PRESETS[2]; // picked before each timed pick of the lesson sentence
-/** Chromium's flags for frames not paced to a display: "painted" is then the page's own work, not a wait for vsync. */
-export const UNPACED = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
+const UNPACED = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
 
 type Samples = Record<string, Sample[]>;
 
