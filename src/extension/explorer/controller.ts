@@ -179,7 +179,7 @@ export class ExplorerController {
       case 'requestAttribution':
         return this.view({ type: 'attribution', token: message.token, target: message.target, versus: message.versus }, (view) => ({ type: 'attribution', view }));
       case 'tokenizeText':
-        return this.view({ type: 'tokenize', text: message.text }, (view) => ({ type: 'tokenized', view }));
+        return this.view({ type: 'tokenize', text: message.text }, (view) => ({ type: 'tokenized', view }), false);
       case 'requestHeadsGrid':
         return this.view({ type: 'headsGrid', token: message.token }, (view) => ({ type: 'headsGrid', view }));
       case 'requestCompare':
@@ -378,8 +378,14 @@ export class ExplorerController {
     return snapshot;
   }
 
-  private async view<K extends 'attention' | 'attentionMap' | 'qkv' | 'lens' | 'attribution' | 'headsGrid' | 'tokenize'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage): Promise<void> {
-    const view = await this.request(request);
+  /**
+   * A view of the session on screen; its answer is dropped once another session is (a Step, a sentence, a file
+   * shown), whose views the panel asks anew — a late one would replace the view it holds. `ofSession` false: a
+   * view of no session (how a typed text tokenizes).
+   */
+  private async view<K extends 'attention' | 'attentionMap' | 'qkv' | 'lens' | 'attribution' | 'headsGrid' | 'tokenize'>(request: RequestOf<K>, message: (view: WorkerResults[K]) => HostMessage, ofSession = true): Promise<void> {
+    const asked = this.snapshot;
+    const view = await this.request(request, undefined, () => !ofSession || this.snapshot === asked);
     if (view) this.post(message(view));
   }
 

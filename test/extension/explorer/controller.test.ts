@@ -377,6 +377,20 @@ describe('explorer controller (real worker, tiny model)', () => {
     assert.equal(ui.problems.length, 0, 'no error dialog');
   });
 
+  it('drops a view the panel asked of the session before a file was shown: it is not of what is on screen', async () => {
+    await controller.choosePreset(lesson.presets[0]);
+    assert.ok(await controller.saveAnalysis());
+    const read = readAnalysis(new TextDecoder().decode(ui.saved.at(-1)!.bytes));
+    assert.ok(read.ok, read.ok ? '' : read.error);
+    const before = posted.length;
+    // The panel asks for a head of the live session; the file is shown before the worker answers.
+    assert.ok(controller.receive({ type: 'requestAttention', layer: 0, head: 1 }));
+    assert.equal(controller.showAnalysis(read.value, 'saved.json'), null);
+    assert.ok(await controller.score('Queued behind it'), 'the worker answers in order: the head was answered before this');
+    const late = posted.slice(before).filter((message) => message.type === 'attentionMap' || message.type === 'attention');
+    assert.deepEqual(late, [], 'the live session\'s head did not reach the panel showing the file');
+  });
+
   it('frees the worker when the panel closes mid-inference, without an error', async () => {
     await controller.choosePreset(lesson.presets[0]);
     const worker = spawner.last;
